@@ -1,0 +1,155 @@
+/*
+ * sendevent/client.h - one client type for all providers, and the calls
+ * that validate, prepare and send a request.
+ *
+ * A request is the provider's own JSON body, field names exactly as the
+ * provider's documentation spells them. Path and header parameters travel in
+ * the same object (Connect's "ConnectionToken" / "ParticipantToken").
+ *
+ * Operations ("operation" arguments):
+ *   sinch:   "send_event" (events:send), "send_message" (messages:send)
+ *   zapi:    "send_event" (send-event), "edit_event" (send-edit-event),
+ *            "respond_event" (send-event-response)
+ *   connect: "send_event" (SendEvent), "send_message" (SendMessage),
+ *            "create_connection" (CreateParticipantConnection),
+ *            "disconnect" (DisconnectParticipant)
+ *
+ * Thread safety: configure a client with se_client_set() before sharing it;
+ * after that any number of threads may call se_send(), se_validate(),
+ * se_prepare() and the batch calls on the same client at once.
+ */
+#ifndef SENDEVENT_CLIENT_H
+#define SENDEVENT_CLIENT_H
+
+#include "common.h"
+#include "response.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A configured connection to one provider. Opaque. */
+typedef struct se_client se_client;
+
+/**
+ * Creates a client for `provider`: "sinch", "zapi" or "connect".
+ * On success *out owns a new client; release it with se_client_free().
+ * Returns SE_OK, SE_E_INVALID (unknown provider; *out is NULL and the
+ * message is in se_last_error()), SE_E_NOMEM, or SE_E_MISUSE (out is NULL).
+ */
+SE_API se_status se_client_new(se_client **out, const char *provider);
+
+/**
+ * Destroys a client and closes its connections. NULL is a no-op. No other
+ * thread may be using the client. Responses it returned stay valid.
+ */
+SE_API void se_client_free(se_client *client);
+
+/**
+ * Sets one option; `value` is copied. A NULL value resets the option to
+ * its default. Options are checked here (type, range, known key) and again
+ * against each other when a request is built.
+ *
+ * Common keys:
+ *   base_url             API base URL (overrides region); "endpoint_url" is
+ *                        an alias for Connect
+ *   timeout              total time per attempt, seconds (default 30)
+ *   connect_timeout      seconds (default 10)
+ *   max_attempts         1..10, attempts per send including retries (default 3)
+ *   retry_server_errors  "true"/"false": also retry 5xx, timeouts and
+ *                        connection failures after the request may have been
+ *                        sent (Sinch, Z-API; may deliver twice; default false)
+ *   retry_base_delay     backoff base, seconds (default 0.5)
+ *   retry_max_delay      backoff cap and the longest Retry-After honoured,
+ *                        seconds (default 20)
+ *   ca_file              PEM bundle used to verify servers (TLS verification
+ *                        is always on)
+ *   allow_insecure_http  "true" allows http:// to non-loopback hosts
+ *   max_response_bytes   response body cap (default 1048576)
+ *   user_agent           replaces the default "sendevent/<version>"
+ * Sinch: project_id, key_id, key_secret (secret), region ("us","eu","br"),
+ *   auth ("oauth2" default, or "basic"), auth_url (token endpoint),
+ *   access_token (secret; a bearer token to use instead of fetching one).
+ * Z-API: instance_id (secret), token (secret), client_token (secret).
+ * Connect: region (e.g. "us-east-1"), fips ("true"/"false").
+ *
+ * Returns SE_OK, SE_E_INVALID (unknown key or bad value; the message names
+ * the key and never contains a secret value), SE_E_NOMEM, SE_E_MISUSE.
+ * Thread safety: not concurrently with any other call on this client.
+ */
+SE_API se_status se_client_set(se_client *client, const char *key, const char *value);
+
+/**
+ * Current value of an option as it would be used. Secret options give
+ * "[REDACTED]" when set. Returns NULL for an unset option or an unknown key.
+ * Ownership: owned by the client until the option is set again or the
+ * client is freed.
+ */
+SE_API const char *se_client_get(const se_client *client, const char *key);
+
+/** Provider name of the client ("sinch", "zapi", "connect"). Static. */
+SE_API const char *se_client_provider(const se_client *client);
+
+/**
+ * Detail message of the most recent failing call this thread made on this
+ * client (or, for se_client_new, with a NULL client), e.g.
+ * "message.choice_message.choices: at most 10 items, got 11".
+ * Never contains a secret. Returns "" when there is none.
+ * Ownership: owned by the calling thread until its next call into the library.
+ */
+SE_API const char *se_client_errmsg(const se_client *client);
+
+/** Detail message of this thread's most recent failing call, any client. */
+SE_API const char *se_last_error(void);
+
+/**
+ * Validates `request_json` for `operation` without any network traffic.
+ * Returns SE_OK or SE_E_INVALID (message via se_client_errmsg(), naming the
+ * field and the rule), SE_E_NOMEM, SE_E_MISUSE.
+ */
+SE_API se_status se_validate(se_client *client, const char *operation, const char *request_json);
+
+/**
+ * Validates and builds the exact HTTP request se_send() would send, without
+ * sending it, as text: request line, headers, blank line, body. Secrets
+ * (credentials, tokens, Z-API path ids) are replaced by "[REDACTED]". No
+ * OAuth token is fetched.
+ * On success *http_out must be released with se_free().
+ * Returns SE_OK, SE_E_INVALID, SE_E_NOMEM, SE_E_MISUSE.
+ */
+SE_API se_status se_prepare(se_client *client, const char *operation, const char *request_json,
+                            char **http_out);
+
+/**
+ * Validates, sends and retries (only where safe, see docs) one request.
+ *
+ * Unless `out` is NULL, *out receives a response for every outcome except
+ * SE_E_MISUSE and SE_E_NOMEM: on success the provider's id and body, on
+ * failure the HTTP status, provider error code and message, request id and
+ * attempts. Release it with se_response_free(). The same detail message is
+ * available from se_client_errmsg().
+ *
+ * Returns SE_OK or any failure status of common.h; SE_E_INVALID means
+ * nothing was sent.
+ */
+SE_API se_status se_send(se_client *client, const char *operation, const char *request_json,
+                         se_response **out);
+
+/**
+ * Receives one log line: level 0 debug, 1 info, 2 warning. The message never
+ * contains a secret. Called from the thread that made the call; it must not
+ * call back into the library with the same client.
+ */
+typedef void (*se_log_fn)(int level, const char *message, void *userdata);
+
+/**
+ * Installs (or with NULL removes) the log callback. Lines: one per attempt
+ * ("POST https://host/path -> 200 in 3.1 ms"), retries, warnings.
+ * Returns SE_OK or SE_E_MISUSE. Thread safety: as se_client_set().
+ */
+SE_API se_status se_client_set_logger(se_client *client, se_log_fn fn, void *userdata);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

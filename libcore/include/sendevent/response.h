@@ -1,0 +1,96 @@
+/*
+ * sendevent/response.h - the outcome of one send.
+ *
+ * A response is immutable once returned: any number of threads may read it.
+ * Strings returned by accessors are owned by the response until
+ * se_response_free().
+ */
+#ifndef SENDEVENT_RESPONSE_H
+#define SENDEVENT_RESPONSE_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Outcome of one send. Opaque. */
+typedef struct se_response se_response;
+
+/** Frees a response. NULL is a no-op. */
+SE_API void se_response_free(se_response *response);
+
+/** SE_OK on success, else the failure status of this send. */
+SE_API se_status se_response_status(const se_response *response);
+
+/** Provider ("sinch", ...) and operation ("send_event", ...). Static. */
+SE_API const char *se_response_provider(const se_response *response);
+SE_API const char *se_response_operation(const se_response *response);
+
+/** HTTP status of the last attempt; 0 when no HTTP answer was received. */
+SE_API int se_response_http_status(const se_response *response);
+
+/**
+ * The provider's id for what was sent: Sinch event_id / message_id, Z-API
+ * messageId, Connect Id. NULL when absent (failures).
+ */
+SE_API const char *se_response_id(const se_response *response);
+
+/** Sinch accepted_time or Connect AbsoluteTime; NULL otherwise. */
+SE_API const char *se_response_accepted_time(const se_response *response);
+
+/**
+ * Provider error code ("INVALID_ARGUMENT", "ValidationException", or the
+ * HTTP status as text when the provider gives none); NULL on success.
+ */
+SE_API const char *se_response_provider_code(const se_response *response);
+
+/**
+ * Human-readable failure detail (the provider's message, or the local
+ * validation or transport error); NULL on success. Never contains a secret.
+ */
+SE_API const char *se_response_error_message(const se_response *response);
+
+/** Provider request id (Connect x-amzn-RequestId, ...); NULL when absent. */
+SE_API const char *se_response_request_id(const se_response *response);
+
+/** Warnings collected while validating (unknown channel, deprecated
+ *  ContentType), one per line; NULL when there are none. */
+SE_API const char *se_response_warnings(const se_response *response);
+
+/** Number of HTTP attempts made (0 when nothing was sent). */
+SE_API int se_response_attempts(const se_response *response);
+
+/** Wall time of the whole send including retries, in seconds. */
+SE_API double se_response_elapsed(const se_response *response);
+
+/** Raw body of the last answer, NUL-terminated ("" when none). */
+SE_API const char *se_response_body(const se_response *response);
+
+/** Length in bytes of se_response_body(). */
+SE_API size_t se_response_body_len(const se_response *response);
+
+/**
+ * Value of a response header of the last answer (name case-insensitive),
+ * NULL when absent.
+ */
+SE_API const char *se_response_header(const se_response *response, const char *name);
+
+/**
+ * Any field of the JSON body by dotted path ("error.code", "items[0].id").
+ * On success *out is the value as JSON text (strings quoted), to be released
+ * with se_free(). Returns SE_OK, SE_E_INVALID (malformed path; *out NULL),
+ * SE_E_NOT_FOUND (no such field or body is not JSON), SE_E_NOMEM, SE_E_MISUSE.
+ */
+SE_API se_status se_response_get(const se_response *response, const char *path, char **out);
+
+/**
+ * Like se_response_get() for a string field, without copying: the string
+ * itself, owned by the response. NULL when absent or not a string.
+ */
+SE_API const char *se_response_get_string(const se_response *response, const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,25 @@
+/* diag.h - the first error and any warnings gathered while checking a request. */
+#ifndef SE_DIAG_H
+#define SE_DIAG_H
+
+#include "sendevent/common.h"
+
+#define SE_DIAG_MSG_MAX 512
+#define SE_DIAG_WARN_MAX 1024
+
+typedef struct se_diag {
+    char msg[SE_DIAG_MSG_MAX];       /* "field.path: rule" of the first failure */
+    char warnings[SE_DIAG_WARN_MAX]; /* one warning per line, "" when none */
+} se_diag;
+
+/* Empties both buffers. */
+void se_diag_init(se_diag *d);
+
+/* Records the first failure (later ones are ignored) and returns SE_E_INVALID,
+ * so checks can `return se_diag_fail(d, "%s: ...", path)`. */
+se_status se_diag_fail(se_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Appends one warning line (silently truncated when the buffer is full). */
+void se_diag_warn(se_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * validate.h - the request rules of every provider operation, checked before
+ * anything is sent. One function per operation; each takes the whole request
+ * object as the caller gave it (the provider's JSON body plus path/header
+ * parameters such as Connect's ConnectionToken), checks every documented rule
+ * and normalizes in place where providers.md says so (Sinch: the
+ * event.app_event wrapper is unwrapped, an integer ttl becomes "<n>s").
+ *
+ * Returns SE_OK, or SE_E_INVALID with d->msg naming the field by its dotted
+ * path and the rule ("message.choice_message.choices: at most 10 items, got
+ * 11"); SE_E_NOMEM when normalizing cannot allocate. Warnings (unknown
+ * channel, deprecated ContentType) go to d->warnings and do not fail.
+ * Error messages never quote a secret's value (ConnectionToken,
+ * ParticipantToken).
+ */
+#ifndef SE_VALIDATE_H
+#define SE_VALIDATE_H
+
+#include <cjson/cJSON.h>
+
+#include "diag.h"
+
+se_status se_check_sinch_send_event(cJSON *req, se_diag *d);
+se_status se_check_sinch_send_message(cJSON *req, se_diag *d);
+
+se_status se_check_zapi_send_event(cJSON *req, se_diag *d);
+se_status se_check_zapi_edit_event(cJSON *req, se_diag *d);
+se_status se_check_zapi_respond_event(cJSON *req, se_diag *d);
+
+se_status se_check_connect_send_event(cJSON *req, se_diag *d);
+se_status se_check_connect_send_message(cJSON *req, se_diag *d);
+se_status se_check_connect_create_connection(cJSON *req, se_diag *d);
+se_status se_check_connect_disconnect(cJSON *req, se_diag *d);
+
+#endif
