@@ -1,0 +1,510 @@
+/* client.c - the client handle: options, errors, scrubbing, logging, and the
+ * public validate / prepare / send calls. */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+enum { P_SINCH = 1, P_ZAPI = 2, P_CONNECT = 4, P_ALL = 7 };
+typedef enum { K_STR, K_SECRET, K_URL, K_SECONDS, K_INT, K_BOOL, K_ENUM } opt_kind;
+
+static const struct opt_def {
+    const char *key;
+    int providers;
+    opt_kind kind;
+    const char *def; /* default, NULL = unset */
+    double min, max; /* numbers; K_ENUM: unused */
+    const char *values; /* K_ENUM: allowed values, space separated */
+} opt_defs[O_COUNT] = {
+    [O_BASE_URL] = {"base_url", P_ALL, K_URL, NULL, 0, 0, NULL},
+    [O_TIMEOUT] = {"timeout", P_ALL, K_SECONDS, "30", 0.001, 3600, NULL},
+    [O_CONNECT_TIMEOUT] = {"connect_timeout", P_ALL, K_SECONDS, "10", 0.001, 3600, NULL},
+    [O_MAX_ATTEMPTS] = {"max_attempts", P_ALL, K_INT, "3", 1, 10, NULL},
+    [O_RETRY_SERVER_ERRORS] = {"retry_server_errors", P_ALL, K_BOOL, "false", 0, 1, NULL},
+    [O_RETRY_BASE_DELAY] = {"retry_base_delay", P_ALL, K_SECONDS, "0.5", 0, 60, NULL},
+    [O_RETRY_MAX_DELAY] = {"retry_max_delay", P_ALL, K_SECONDS, "20", 0, 3600, NULL},
+    [O_CA_FILE] = {"ca_file", P_ALL, K_STR, NULL, 0, 0, NULL},
+    [O_ALLOW_INSECURE_HTTP] = {"allow_insecure_http", P_ALL, K_BOOL, "false", 0, 1, NULL},
+    [O_MAX_RESPONSE_BYTES] = {"max_response_bytes", P_ALL, K_INT, "1048576", 1024, 1 << 30, NULL},
+    [O_USER_AGENT] = {"user_agent", P_ALL, K_STR, "sendevent/" SE_VERSION, 0, 0, NULL},
+    [O_PROJECT_ID] = {"project_id", P_SINCH, K_STR, NULL, 0, 0, NULL},
+    [O_KEY_ID] = {"key_id", P_SINCH, K_STR, NULL, 0, 0, NULL},
+    [O_KEY_SECRET] = {"key_secret", P_SINCH, K_SECRET, NULL, 0, 0, NULL},
+    [O_REGION] = {"region", P_SINCH | P_CONNECT, K_STR, NULL, 0, 0, NULL},
+    [O_AUTH] = {"auth", P_SINCH, K_ENUM, "oauth2", 0, 0, "oauth2 basic"},
+    [O_AUTH_URL] = {"auth_url", P_SINCH, K_URL, "https://auth.sinch.com/oauth2/token", 0, 0, NULL},
+    [O_ACCESS_TOKEN] = {"access_token", P_SINCH, K_SECRET, NULL, 0, 0, NULL},
+    [O_INSTANCE_ID] = {"instance_id", P_ZAPI, K_SECRET, NULL, 0, 0, NULL},
+    [O_TOKEN] = {"token", P_ZAPI, K_SECRET, NULL, 0, 0, NULL},
+    [O_CLIENT_TOKEN] = {"client_token", P_ZAPI, K_SECRET, NULL, 0, 0, NULL},
+    [O_FIPS] = {"fips", P_CONNECT, K_BOOL, "false", 0, 1, NULL},
+};
+
+static const struct {
+    const se_provider *provider;
+    int bit;
+} providers[] = {
+    {&se_provider_sinch, P_SINCH},
+    {&se_provider_zapi, P_ZAPI},
+    {&se_provider_connect, P_CONNECT},
+};
+
+static int provider_bit(const se_provider *p) {
+    for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++)
+        if (providers[i].provider == p)
+            return providers[i].bit;
+    return 0;
+}
+
+/* ---- per-thread error detail ------------------------------------------------ */
+
+static _Thread_local struct {
+    const se_client *client;
+    char msg[1024];
+} last_error;
+
+se_status se_set_error(const se_client *c, se_status status, const char *msg) {
+    last_error.client = c;
+    snprintf(last_error.msg, sizeof last_error.msg, "%s", msg ? msg : se_strerror(status));
+    if (c)
+        se_scrub(c, NULL, last_error.msg, sizeof last_error.msg);
+    return status;
+}
+
+const char *se_client_errmsg(const se_client *c) {
+    return last_error.client == c ? last_error.msg : "";
+}
+
+const char *se_last_error(void) {
+    return last_error.msg;
+}
+
+/* ---- options -------------------------------------------------------------------- */
+
+const char *se_opt_str(const se_client *c, se_opt o) {
+    return c->opt[o] ? c->opt[o] : opt_defs[o].def;
+}
+
+bool se_opt_bool(const se_client *c, se_opt o) {
+    return c->num[o] != 0;
+}
+
+static bool parse_bool(const char *v, double *out) {
+    static const char *const yes[] = {"true", "1", "yes", "on"}, *const no[] = {"false", "0", "no", "off"};
+    for (int i = 0; i < 4; i++) {
+        if (!strcasecmp(v, yes[i]))
+            return *out = 1, true;
+        if (!strcasecmp(v, no[i]))
+            return *out = 0, true;
+    }
+    return false;
+}
+
+static bool has_word(const char *list, const char *word) {
+    size_t n = strlen(word);
+    for (const char *p = list; (p = strstr(p, word)); p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+            return true;
+    return false;
+}
+
+/* Checks one value and computes its number; msg gets "key: rule" on failure. */
+static se_status parse_option(const se_client *c, se_opt o, const char *v, double *num, char *msg,
+                              size_t cap) {
+    const struct opt_def *d = &opt_defs[o];
+    char *end;
+    *num = 0;
+    switch (d->kind) {
+    case K_SECRET:
+    case K_STR:
+        if (!*v || strpbrk(v, "\r\n")) {
+            snprintf(msg, cap, "%s: must be a non-empty single-line string", d->key);
+            return SE_E_INVALID;
+        }
+        break;
+    case K_URL:
+        if (strncasecmp(v, "http://", 7) && strncasecmp(v, "https://", 8)) {
+            snprintf(msg, cap, "%s: must start with http:// or https://", d->key);
+            return SE_E_INVALID;
+        }
+        if (strpbrk(v, " \t\r\n?#")) {
+            snprintf(msg, cap, "%s: must be a URL without spaces, query or fragment", d->key);
+            return SE_E_INVALID;
+        }
+        break;
+    case K_SECONDS:
+    case K_INT:
+        errno = 0;
+        *num = strtod(v, &end);
+        if (errno || end == v || *end || !isfinite(*num) ||
+            (d->kind == K_INT && *num != floor(*num))) {
+            snprintf(msg, cap, "%s: must be %s, got \"%s\"", d->key,
+                     d->kind == K_INT ? "an integer" : "a number of seconds", v);
+            return SE_E_INVALID;
+        }
+        if (*num < d->min || *num > d->max) {
+            snprintf(msg, cap, "%s: must be between %g and %g, got %s", d->key, d->min, d->max, v);
+            return SE_E_INVALID;
+        }
+        break;
+    case K_BOOL:
+        if (!parse_bool(v, num)) {
+            snprintf(msg, cap, "%s: must be true or false, got \"%s\"", d->key, v);
+            return SE_E_INVALID;
+        }
+        break;
+    case K_ENUM:
+        if (!has_word(d->values, v)) {
+            snprintf(msg, cap, "%s: must be one of %s, got \"%s\"", d->key, d->values, v);
+            return SE_E_INVALID;
+        }
+        break;
+    }
+    if (o == O_REGION && c->provider == &se_provider_sinch && !has_word("us eu br", v)) {
+        snprintf(msg, cap, "region: must be one of us, eu, br for sinch, got \"%s\"", v);
+        return SE_E_INVALID;
+    }
+    if (o == O_REGION && c->provider == &se_provider_connect) {
+        /* AWS region names: letters, digits and dashes, e.g. us-gov-west-1 */
+        size_t n = strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789-");
+        if (v[n] || !strchr(v, '-') || !isdigit((unsigned char)v[strlen(v) - 1])) {
+            snprintf(msg, cap, "region: not an AWS region name (like us-east-1), got \"%s\"", v);
+            return SE_E_INVALID;
+        }
+    }
+    return SE_OK;
+}
+
+static se_opt find_option(const se_client *c, const char *key) {
+    if (c->provider == &se_provider_connect && !strcmp(key, "endpoint_url"))
+        return O_BASE_URL;
+    int bit = provider_bit(c->provider);
+    for (int o = 0; o < O_COUNT; o++)
+        if ((opt_defs[o].providers & bit) && !strcmp(opt_defs[o].key, key))
+            return (se_opt)o;
+    return O_COUNT;
+}
+
+se_status se_client_set(se_client *c, const char *key, const char *value) {
+    if (!c || !key)
+        return se_set_error(c, SE_E_MISUSE, "se_client_set: client and key must not be NULL");
+    se_opt o = find_option(c, key);
+    char msg[512];
+    if (o == O_COUNT) {
+        int n = snprintf(msg, sizeof msg, "%s: unknown option for the %s provider (known:", key,
+                         c->provider->name);
+        int bit = provider_bit(c->provider);
+        for (int i = 0; i < O_COUNT && n > 0 && (size_t)n < sizeof msg; i++)
+            if (opt_defs[i].providers & bit)
+                n += snprintf(msg + n, sizeof msg - (size_t)n, " %s", opt_defs[i].key);
+        if (n > 0 && (size_t)n < sizeof msg)
+            snprintf(msg + n, sizeof msg - (size_t)n, ")");
+        return se_set_error(c, SE_E_INVALID, msg);
+    }
+    const char *effective = value ? value : opt_defs[o].def;
+    double num = 0;
+    if (effective) {
+        se_status st = parse_option(c, o, effective, &num, msg, sizeof msg);
+        if (st != SE_OK)
+            return se_set_error(c, st, msg);
+    }
+    char *copy = NULL;
+    if (value && !(copy = se_strdup(value)))
+        return se_set_error(c, SE_E_NOMEM, "out of memory");
+    free(c->opt[o]);
+    c->opt[o] = copy;
+    c->num[o] = num;
+    if (o == O_KEY_ID || o == O_KEY_SECRET || o == O_AUTH_URL || o == O_ACCESS_TOKEN) {
+        free(c->token); /* credentials changed: a cached token is no longer theirs */
+        c->token = NULL;
+    }
+    return SE_OK;
+}
+
+const char *se_client_get(const se_client *c, const char *key) {
+    if (!c || !key)
+        return NULL;
+    se_opt o = find_option(c, key);
+    if (o == O_COUNT)
+        return NULL;
+    const char *v = se_opt_str(c, o);
+    if (v && opt_defs[o].kind == K_SECRET)
+        return SE_REDACTED;
+    return v;
+}
+
+const char *se_client_provider(const se_client *c) {
+    return c ? c->provider->name : NULL;
+}
+
+se_status se_client_set_logger(se_client *c, se_log_fn fn, void *userdata) {
+    if (!c)
+        return SE_E_MISUSE;
+    c->log_fn = fn;
+    c->log_userdata = userdata;
+    return SE_OK;
+}
+
+/* ---- secrets never leave ---------------------------------------------------------- */
+
+static void scrub_value(char *msg, size_t cap, const char *secret) {
+    size_t slen = secret ? strlen(secret) : 0, rlen = strlen(SE_REDACTED);
+    if (slen < 3) /* too short to tell apart from ordinary text */
+        return;
+    char *p = msg;
+    while ((p = strstr(p, secret))) {
+        size_t tail = strlen(p + slen);
+        if ((size_t)(p - msg) + rlen + tail + 1 > cap)
+            tail = cap - 1 - (size_t)(p - msg) - rlen;
+        memmove(p + rlen, p + slen, tail);
+        p[rlen + tail] = '\0';
+        memcpy(p, SE_REDACTED, rlen);
+        p += rlen;
+    }
+}
+
+void se_scrub(const se_client *c, const se_http_request *req, char *msg, size_t cap) {
+    if (cap < sizeof SE_REDACTED + 1)
+        return;
+    for (int o = 0; o < O_COUNT; o++)
+        if (opt_defs[o].kind == K_SECRET)
+            scrub_value(msg, cap, c->opt[o]);
+    for (int i = 0; req && i < req->n_secrets; i++)
+        scrub_value(msg, cap, req->secrets[i]);
+    for (int i = 0; req && i < req->n_headers; i++) {
+        const char *v = req->headers[i].value;
+        if (req->headers[i].secret) /* "Bearer <token>": scrub the credential itself */
+            scrub_value(msg, cap, strchr(v, ' ') ? strchr(v, ' ') + 1 : v);
+    }
+}
+
+void se_log(const se_client *c, int level, const char *fmt, ...) {
+    if (!c->log_fn)
+        return;
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    se_scrub(c, NULL, line, sizeof line);
+    c->log_fn(level, line, c->log_userdata);
+}
+
+/* ---- lifecycle -------------------------------------------------------------------------- */
+
+static void share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *userdata) {
+    (void)h;
+    (void)access;
+    pthread_mutex_lock(&((se_client *)userdata)->share_locks[data]);
+}
+
+static void share_unlock(CURL *h, curl_lock_data data, void *userdata) {
+    (void)h;
+    pthread_mutex_unlock(&((se_client *)userdata)->share_locks[data]);
+}
+
+se_status se_client_new(se_client **out, const char *provider) {
+    if (!out)
+        return se_set_error(NULL, SE_E_MISUSE, "se_client_new: out must not be NULL");
+    *out = NULL;
+    se_status st = se_global_init();
+    if (st != SE_OK)
+        return se_set_error(NULL, st, "libcurl global initialisation failed");
+    const se_provider *p = NULL;
+    for (size_t i = 0; provider && i < sizeof providers / sizeof providers[0]; i++)
+        if (!strcmp(providers[i].provider->name, provider))
+            p = providers[i].provider;
+    if (!p) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "provider: must be one of sinch, zapi, connect, got \"%.100s\"",
+                 provider ? provider : "(null)");
+        return se_set_error(NULL, SE_E_INVALID, msg);
+    }
+    se_client *c = calloc(1, sizeof *c);
+    if (!c)
+        return se_set_error(NULL, SE_E_NOMEM, "out of memory");
+    c->provider = p;
+    for (int o = 0; o < O_COUNT; o++) {
+        char msg[256];
+        if (opt_defs[o].def)
+            parse_option(c, (se_opt)o, opt_defs[o].def, &c->num[o], msg, sizeof msg);
+    }
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+        pthread_mutex_init(&c->share_locks[i], NULL);
+    pthread_mutex_init(&c->pool_lock, NULL);
+    pthread_mutex_init(&c->token_lock, NULL);
+    c->share = curl_share_init();
+    if (!c->share) {
+        se_client_free(c);
+        return se_set_error(NULL, SE_E_NOMEM, "out of memory");
+    }
+    curl_share_setopt(c->share, CURLSHOPT_LOCKFUNC, share_lock);
+    curl_share_setopt(c->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
+    curl_share_setopt(c->share, CURLSHOPT_USERDATA, c);
+    curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    *out = c;
+    return SE_OK;
+}
+
+void se_client_free(se_client *c) {
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->pool_len; i++)
+        curl_easy_cleanup(c->pool[i]);
+    free(c->pool);
+    if (c->share)
+        curl_share_cleanup(c->share);
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+        pthread_mutex_destroy(&c->share_locks[i]);
+    pthread_mutex_destroy(&c->pool_lock);
+    pthread_mutex_destroy(&c->token_lock);
+    for (int o = 0; o < O_COUNT; o++)
+        free(c->opt[o]);
+    free(c->token);
+    free(c);
+}
+
+/* ---- validate / prepare / send ------------------------------------------------------------ */
+
+se_status se_validate(se_client *c, const char *operation, const char *request_json) {
+    if (!c)
+        return se_set_error(NULL, SE_E_MISUSE, "se_validate: client must not be NULL");
+    se_job job;
+    se_status st = se_job_prepare(&job, c, operation, request_json);
+    if (st != SE_OK)
+        se_set_error(c, st, job.diag.msg);
+    se_job_clear(&job);
+    return st;
+}
+
+static se_status append_header_line(se_buf *b, const char *name, const char *value) {
+    se_status st = se_buf_append(b, name, strlen(name));
+    if (st == SE_OK)
+        st = se_buf_append(b, ": ", 2);
+    if (st == SE_OK)
+        st = se_buf_append(b, value, strlen(value));
+    if (st == SE_OK)
+        st = se_buf_append(b, "\r\n", 2);
+    return st;
+}
+
+se_status se_prepare(se_client *c, const char *operation, const char *request_json, char **http_out) {
+    if (!c || !http_out)
+        return se_set_error(c, SE_E_MISUSE, "se_prepare: client and http_out must not be NULL");
+    *http_out = NULL;
+    se_job job;
+    se_status st = se_job_prepare(&job, c, operation, request_json);
+    if (st != SE_OK) {
+        se_set_error(c, st, job.diag.msg);
+        se_job_clear(&job);
+        return st;
+    }
+    /* request line in origin form, then Host, as a server would see them */
+    const char *url = job.http.redacted_url;
+    const char *host = strstr(url, "://") + 3;
+    size_t host_len = strcspn(host, "/");
+    const char *path = host[host_len] ? host + host_len : "/";
+    se_buf b = {0};
+    char *line = se_printf("POST %s HTTP/1.1\r\nHost: %.*s\r\n", path, (int)host_len, host);
+    st = line ? se_buf_append(&b, line, strlen(line)) : SE_E_NOMEM;
+    free(line);
+    for (int i = 0; st == SE_OK && i < job.http.n_headers; i++) {
+        const se_header *h = &job.http.headers[i];
+        if (!h->secret) {
+            st = append_header_line(&b, h->name, h->value);
+        } else if (!strcasecmp(h->name, "Authorization")) {
+            /* keep the scheme, hide the credential */
+            char scheme[32];
+            snprintf(scheme, sizeof scheme, "%.*s " SE_REDACTED, (int)strcspn(h->value, " "),
+                     h->value);
+            st = append_header_line(&b, h->name, scheme);
+        } else {
+            st = append_header_line(&b, h->name, SE_REDACTED);
+        }
+    }
+    char clen[64];
+    snprintf(clen, sizeof clen, "%zu", job.http.body_len);
+    if (st == SE_OK)
+        st = append_header_line(&b, "Content-Length", clen);
+    if (st == SE_OK)
+        st = se_buf_append(&b, "\r\n", 2);
+    if (st == SE_OK)
+        st = se_buf_append(&b, job.http.body, job.http.body_len);
+    if (st == SE_OK)
+        se_scrub(c, &job.http, b.data, b.len + 1);
+    se_job_clear(&job);
+    if (st != SE_OK) {
+        se_buf_free(&b);
+        return se_set_error(c, st, "out of memory");
+    }
+    *http_out = b.data;
+    return SE_OK;
+}
+
+static void log_attempt(se_client *c, const se_job *job, se_status st, const se_attempt *a,
+                        double t0) {
+    if (!c->log_fn)
+        return;
+    double ms = (se_now() - t0) * 1000;
+    if (a->http_status)
+        se_log(c, st == SE_OK ? 0 : 1, "POST %s -> %ld in %.1f ms (attempt %d)",
+               job->http.redacted_url, a->http_status, ms, job->attempts);
+    else
+        se_log(c, 1, "POST %s -> %s: %s in %.1f ms (attempt %d)", job->http.redacted_url,
+               se_status_name(st), a->curl_error[0] ? a->curl_error : curl_easy_strerror(a->curl_code),
+               ms, job->attempts);
+}
+
+se_status se_send(se_client *c, const char *operation, const char *request_json, se_response **out) {
+    if (out)
+        *out = NULL;
+    if (!c)
+        return se_set_error(NULL, SE_E_MISUSE, "se_send: client must not be NULL");
+    se_job job;
+    se_status st = se_job_prepare(&job, c, operation, request_json);
+    se_attempt a;
+    memset(&a, 0, sizeof a);
+    bool sent = false;
+    while (st == SE_OK) {
+        double delay;
+        st = se_job_authorize(&job);
+        if (st == SE_OK) {
+            double t0 = se_now();
+            se_transport_perform(c, &job.http, &a);
+            job.attempts++;
+            sent = true;
+            st = se_attempt_status(&a);
+            log_attempt(c, &job, st, &a, t0);
+            delay = se_job_retry_delay(&job, st, &a);
+        } else {
+            job.attempts++; /* the token request counts: it went out */
+            delay = se_job_retry_delay(&job, st, NULL);
+        }
+        if (st == SE_OK || delay < 0)
+            break;
+        se_log(c, 1, "retrying %s after %.3f s (%s)", operation, delay, se_status_name(st));
+        se_attempt_free(&a);
+        memset(&a, 0, sizeof a);
+        se_sleep(delay);
+        st = SE_OK;
+    }
+    se_response *r = se_job_response(&job, st, sent ? &a : NULL);
+    se_attempt_free(&a);
+    se_job_clear(&job);
+    if (!r)
+        return se_set_error(c, SE_E_NOMEM, "out of memory");
+    se_set_error(c, r->status, r->message);
+    st = r->status;
+    if (out)
+        *out = r;
+    else
+        se_response_free(r);
+    return st;
+}

@@ -1,0 +1,239 @@
+/*
+ * internal.h - what the library's modules share: the client, the provider
+ * vtable, the built HTTP request and the per-attempt transport result.
+ * Nothing here is part of the ABI.
+ */
+#ifndef SE_INTERNAL_H
+#define SE_INTERNAL_H
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "sendevent/sendevent.h"
+
+#define SE_REDACTED "[REDACTED]"
+
+/* ---- options ------------------------------------------------------------ */
+
+typedef enum se_opt {
+    O_BASE_URL,
+    O_TIMEOUT,
+    O_CONNECT_TIMEOUT,
+    O_MAX_ATTEMPTS,
+    O_RETRY_SERVER_ERRORS,
+    O_RETRY_BASE_DELAY,
+    O_RETRY_MAX_DELAY,
+    O_CA_FILE,
+    O_ALLOW_INSECURE_HTTP,
+    O_MAX_RESPONSE_BYTES,
+    O_USER_AGENT,
+    O_PROJECT_ID,
+    O_KEY_ID,
+    O_KEY_SECRET,
+    O_REGION,
+    O_AUTH,
+    O_AUTH_URL,
+    O_ACCESS_TOKEN,
+    O_INSTANCE_ID,
+    O_TOKEN,
+    O_CLIENT_TOKEN,
+    O_FIPS,
+    O_COUNT
+} se_opt;
+
+/* ---- a built request ------------------------------------------------------ */
+
+#define SE_MAX_HEADERS 8
+#define SE_MAX_SECRETS 8
+
+typedef struct se_header {
+    char *name;
+    char *value;
+    bool secret; /* value shown as [REDACTED] in dry runs */
+} se_header;
+
+typedef struct se_http_request {
+    char *url;          /* the real URL, secrets included */
+    char *redacted_url; /* the URL as logs and dry runs show it */
+    se_header headers[SE_MAX_HEADERS];
+    int n_headers;
+    char *body;
+    size_t body_len;
+    /* per-request secret values (Connect tokens) scrubbed from messages */
+    char *secrets[SE_MAX_SECRETS];
+    int n_secrets;
+} se_http_request;
+
+void se_http_request_clear(se_http_request *r);
+se_status se_http_add_header(se_http_request *r, const char *name, const char *value, bool secret);
+se_status se_http_add_secret(se_http_request *r, const char *value);
+
+/* ---- providers -------------------------------------------------------------- */
+
+typedef struct se_client se_client;
+typedef struct se_operation se_operation;
+
+struct se_operation {
+    const char *name;                            /* "send_event" */
+    const char *route;                           /* provider path suffix */
+    se_status (*check)(cJSON *req, se_diag *d);  /* validate.h */
+};
+
+typedef struct se_provider {
+    const char *name;
+    const se_operation *ops;
+    size_t n_ops;
+    /* Checks the client's options for a send (e.g. region or base_url set). */
+    se_status (*check_config)(const se_client *c, se_diag *d);
+    /* Turns a checked request into URL, headers and body. Never blocks. */
+    se_status (*build)(const se_client *c, const se_operation *op, cJSON *req,
+                       se_http_request *out, se_diag *d);
+    /* Adds credentials that need the network (Sinch OAuth). NULL if none.
+     * `stale` names a token the server called expired: fetch a new one. */
+    se_status (*authorize)(se_client *c, se_http_request *req, const char *stale, se_diag *d);
+    /* Which response fields hold the unified id and the accepted time. */
+    const char *const *id_fields;
+    const char *time_field;
+    /* Retry policy: every retryable error is safe (Connect's ClientToken). */
+    bool idempotent;
+} se_provider;
+
+extern const se_provider se_provider_sinch;
+extern const se_provider se_provider_zapi;
+extern const se_provider se_provider_connect;
+
+/* ---- the client ------------------------------------------------------------- */
+
+struct se_client {
+    const se_provider *provider;
+    char *opt[O_COUNT];       /* raw values as set; NULL = default */
+    double num[O_COUNT];      /* parsed numeric/boolean values (defaults applied) */
+    se_log_fn log_fn;
+    void *log_userdata;
+
+    CURLSH *share;            /* DNS and TLS session caches */
+    pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
+
+    pthread_mutex_t pool_lock; /* idle easy handles, each keeping its connections */
+    CURL **pool;
+    size_t pool_len, pool_cap;
+
+    pthread_mutex_t token_lock; /* Sinch OAuth token: one refresh at a time */
+    char *token;
+    double token_expiry;        /* se_now() seconds */
+};
+
+const char *se_opt_str(const se_client *c, se_opt o); /* value or default, may be NULL */
+bool se_opt_bool(const se_client *c, se_opt o);
+
+/* Replaces every secret value (options and request secrets) in msg by [REDACTED]. */
+void se_scrub(const se_client *c, const se_http_request *req, char *msg, size_t cap);
+
+void se_log(const se_client *c, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Records the calling thread's last error (scrubbed) and returns status. */
+se_status se_set_error(const se_client *c, se_status status, const char *msg);
+
+/* ---- transport -------------------------------------------------------------- */
+
+typedef struct se_buf {
+    char *data;
+    size_t len, cap;
+} se_buf;
+
+se_status se_buf_append(se_buf *b, const char *data, size_t len);
+void se_buf_free(se_buf *b);
+
+/* What one HTTP attempt produced. */
+typedef struct se_attempt {
+    CURLcode curl_code;
+    char curl_error[CURL_ERROR_SIZE];
+    long http_status;
+    se_buf body;
+    se_buf headers; /* "name: value\n" lines of the final answer */
+    size_t max_body;
+    bool oversized;
+    struct curl_slist *req_headers;
+} se_attempt;
+
+CURL *se_pool_take(se_client *c);
+void se_pool_give(se_client *c, CURL *easy);
+
+/* Configures `easy` for one attempt of `req`, writing into `a`. */
+se_status se_transport_setup(se_client *c, CURL *easy, const se_http_request *req, se_attempt *a);
+/* Performs one blocking attempt. */
+void se_transport_perform(se_client *c, const se_http_request *req, se_attempt *a);
+void se_attempt_free(se_attempt *a);
+/* Value of a header of the answer (case-insensitive), copied into out. */
+bool se_attempt_header(const se_attempt *a, const char *name, char *out, size_t cap);
+
+/* Status of an attempt: the design's mapping table. */
+se_status se_attempt_status(const se_attempt *a);
+
+/* ---- the send pipeline (send.c), shared by se_send and se_batch ---------- */
+
+typedef struct se_job {
+    se_client *client;
+    const se_operation *op;
+    se_http_request http;
+    se_diag diag;
+    int attempts;
+    bool refreshed_token;  /* the expired-token 401 is retried once */
+    bool force_refresh;    /* the next authorize must replace auth_token_used */
+    char *auth_token_used; /* bearer token of the current attempt (Sinch OAuth) */
+    double started;
+} se_job;
+
+const se_operation *se_find_operation(const se_provider *p, const char *name);
+/* Parse, check and build: SE_OK or SE_E_INVALID with job->diag filled. */
+se_status se_job_prepare(se_job *job, se_client *c, const char *operation, const char *json);
+void se_job_clear(se_job *job);
+/* Before each attempt: credentials that need the network. */
+se_status se_job_authorize(se_job *job);
+/* After an attempt: the delay before retrying (>= 0), or -1 for no retry. */
+double se_job_retry_delay(se_job *job, se_status st, const se_attempt *a);
+/* The response of a finished job (attempt may be NULL when nothing was sent). */
+se_response *se_job_response(se_job *job, se_status st, const se_attempt *a);
+
+/* ---- responses ---------------------------------------------------------------- */
+
+struct se_response {
+    se_status status;
+    const char *provider;
+    const char *operation;
+    int http_status;
+    char *id, *accepted_time, *provider_code, *message, *request_id, *warnings;
+    int attempts;
+    double elapsed;
+    char *body;
+    size_t body_len;
+    char *headers;
+    cJSON *json; /* parsed body, NULL when not JSON */
+};
+
+/* Fills provider code/message from an error answer (all three formats). */
+void se_parse_error(se_response *r, const se_provider *p, const se_attempt *a);
+
+/* ---- small utilities (util.c) ----------------------------------------------------- */
+
+double se_now(void);                 /* monotonic seconds */
+void se_sleep(double seconds);
+double se_random_unit(void);         /* [0, 1) */
+se_status se_uuid4(char out[37]);
+char *se_strdup(const char *s);
+char *se_strndup(const char *s, size_t n);
+char *se_base64(const unsigned char *data, size_t len);
+char *se_percent_encode(const char *s);
+char *se_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+bool se_is_loopback_url(const char *url, bool *is_http);
+const char *se_json_type_name(const cJSON *item);
+/* JSON value at a dotted path with [n] indexes; NULL when absent or malformed. */
+cJSON *se_json_path(const cJSON *root, const char *path, bool *malformed);
+/* Retry-After as seconds from now: delay seconds or an HTTP-date; -1 if unparseable. */
+double se_parse_retry_after(const char *value);
+
+#endif

@@ -1,0 +1,94 @@
+/* connect.c - Amazon Connect Participant Service. No SigV4: the connection (or
+ * participant) token travels as X-Amz-Bearer. ClientToken makes every send
+ * idempotent, so all retryable errors are retried with the same token. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "providers/common.h"
+#include "validate.h"
+
+static const se_operation connect_ops[] = {
+    {"send_event", "participant/event", se_check_connect_send_event},
+    {"send_message", "participant/message", se_check_connect_send_message},
+    {"create_connection", "participant/connection", se_check_connect_create_connection},
+    {"disconnect", "participant/disconnect", se_check_connect_disconnect},
+};
+
+static bool is_create_connection(const se_operation *op) {
+    return op == &connect_ops[2];
+}
+
+static se_status connect_check_config(const se_client *c, se_diag *d) {
+    if (se_opt_str(c, O_BASE_URL))
+        return SE_OK;
+    const char *region = se_opt_str(c, O_REGION);
+    if (!region)
+        return se_diag_fail(d, "region: required client option for connect (e.g. us-east-1) unless "
+                               "base_url is set");
+    if (se_opt_bool(c, O_FIPS) && strcmp(region, "us-east-1") && strcmp(region, "us-west-2") &&
+        strcmp(region, "us-gov-west-1"))
+        return se_diag_fail(d, "fips: no FIPS endpoint in region %s (us-east-1, us-west-2, "
+                               "us-gov-west-1 have one)",
+                            region);
+    return SE_OK;
+}
+
+static char *endpoint(const se_client *c) {
+    const char *region = se_opt_str(c, O_REGION);
+    char fallback[128];
+    /* us-gov-west-1's plain endpoint is already the FIPS one */
+    bool fips = se_opt_bool(c, O_FIPS) && region && strcmp(region, "us-gov-west-1");
+    snprintf(fallback, sizeof fallback, "https://participant.connect%s.%s.amazonaws.com",
+             fips ? "-fips" : "", region ? region : "us-east-1");
+    return se_base_url(c, fallback);
+}
+
+static se_status connect_build(const se_client *c, const se_operation *op, cJSON *req,
+                               se_http_request *out, se_diag *d) {
+    (void)d;
+    char *base = endpoint(c);
+    if (base)
+        out->url = se_printf("%s/%s", base, op->route);
+    free(base);
+    if (!out->url || !(out->redacted_url = se_strdup(out->url)))
+        return SE_E_NOMEM;
+
+    /* the bearer token is a header parameter, not part of the JSON body */
+    const char *token_key = is_create_connection(op) ? "ParticipantToken" : "ConnectionToken";
+    cJSON *token = cJSON_DetachItemFromObjectCaseSensitive(req, token_key);
+    se_status st = cJSON_IsString(token) ? SE_OK : SE_E_INVALID;
+    if (st == SE_OK)
+        st = se_http_add_header(out, "X-Amz-Bearer", token->valuestring, true);
+    if (st == SE_OK)
+        st = se_http_add_secret(out, token->valuestring);
+    cJSON_Delete(token);
+    if (st == SE_OK)
+        st = se_http_add_header(out, "Content-Type", "application/json", false);
+
+    /* generated once here, so every retry of this send carries the same token */
+    if (st == SE_OK && !is_create_connection(op) &&
+        !cJSON_GetObjectItemCaseSensitive(req, "ClientToken")) {
+        char uuid[37];
+        st = se_uuid4(uuid);
+        if (st == SE_OK && !cJSON_AddStringToObject(req, "ClientToken", uuid))
+            st = SE_E_NOMEM;
+    }
+    if (st == SE_OK)
+        st = se_set_json_body(out, req);
+    return st;
+}
+
+static const char *const connect_id_fields[] = {"Id", NULL};
+
+const se_provider se_provider_connect = {
+    .name = "connect",
+    .ops = connect_ops,
+    .n_ops = sizeof connect_ops / sizeof connect_ops[0],
+    .check_config = connect_check_config,
+    .build = connect_build,
+    .authorize = NULL,
+    .id_fields = connect_id_fields,
+    .time_field = "AbsoluteTime",
+    .idempotent = true,
+};

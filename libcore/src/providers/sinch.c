@@ -1,0 +1,169 @@
+/* sinch.c - Sinch Conversation API: events:send and messages:send, Basic or
+ * OAuth2 client-credentials auth with a shared, cached token. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "providers/common.h"
+#include "validate.h"
+
+static const se_operation sinch_ops[] = {
+    {"send_event", "events:send", se_check_sinch_send_event},
+    {"send_message", "messages:send", se_check_sinch_send_message},
+};
+
+static bool uses_oauth(const se_client *c) {
+    return !se_opt_str(c, O_ACCESS_TOKEN) && !strcmp(se_opt_str(c, O_AUTH), "oauth2");
+}
+
+static se_status sinch_check_config(const se_client *c, se_diag *d) {
+    se_status st = se_require_option(c, O_PROJECT_ID, "project_id", d);
+    if (st == SE_OK)
+        st = se_check_path_id(se_opt_str(c, O_PROJECT_ID), "project_id", d);
+    if (st == SE_OK && !se_opt_str(c, O_BASE_URL) && !se_opt_str(c, O_REGION))
+        st = se_diag_fail(d, "region: required client option for sinch (us, eu or br; there is no "
+                             "safe default) unless base_url is set");
+    if (st == SE_OK && !se_opt_str(c, O_ACCESS_TOKEN)) {
+        st = se_require_option(c, O_KEY_ID, "key_id", d);
+        if (st == SE_OK)
+            st = se_require_option(c, O_KEY_SECRET, "key_secret", d);
+    }
+    return st;
+}
+
+static char *basic_credentials(const se_client *c) {
+    char *pair = se_printf("%s:%s", se_opt_str(c, O_KEY_ID), se_opt_str(c, O_KEY_SECRET));
+    char *b64 = pair ? se_base64((const unsigned char *)pair, strlen(pair)) : NULL;
+    char *header = b64 ? se_printf("Basic %s", b64) : NULL;
+    free(pair);
+    free(b64);
+    return header;
+}
+
+static se_status sinch_build(const se_client *c, const se_operation *op, cJSON *req,
+                             se_http_request *out, se_diag *d) {
+    (void)d;
+    char fallback[64];
+    snprintf(fallback, sizeof fallback, "https://%s.conversation.api.sinch.com",
+             se_opt_str(c, O_REGION) ? se_opt_str(c, O_REGION) : "us");
+    char *base = se_base_url(c, fallback);
+    char *project = se_percent_encode(se_opt_str(c, O_PROJECT_ID));
+    if (base && project)
+        out->url = se_printf("%s/v1/projects/%s/%s", base, project, op->route);
+    free(base);
+    free(project);
+    if (!out->url || !(out->redacted_url = se_strdup(out->url)))
+        return SE_E_NOMEM;
+
+    char *auth;
+    if (se_opt_str(c, O_ACCESS_TOKEN))
+        auth = se_printf("Bearer %s", se_opt_str(c, O_ACCESS_TOKEN));
+    else if (uses_oauth(c))
+        auth = se_strdup("Bearer "); /* the token is added by sinch_authorize before each attempt */
+    else
+        auth = basic_credentials(c);
+    se_status st = auth ? se_http_add_header(out, "Authorization", auth, true) : SE_E_NOMEM;
+    free(auth);
+    if (st == SE_OK)
+        st = se_http_add_header(out, "Content-Type", "application/json", false);
+    if (st == SE_OK)
+        st = se_http_add_header(out, "Accept", "application/json", false);
+    if (st == SE_OK)
+        st = se_set_json_body(out, req);
+    return st;
+}
+
+/* POSTs the client-credentials grant. Called with token_lock held. */
+static se_status fetch_token(se_client *c, se_diag *d) {
+    se_http_request tr;
+    memset(&tr, 0, sizeof tr);
+    se_status st = SE_E_NOMEM;
+    char *auth = basic_credentials(c);
+    tr.url = se_strdup(se_opt_str(c, O_AUTH_URL));
+    tr.body = se_strdup("grant_type=client_credentials");
+    if (auth && tr.url && tr.body) {
+        tr.body_len = strlen(tr.body);
+        st = se_http_add_header(&tr, "Authorization", auth, true);
+        if (st == SE_OK)
+            st = se_http_add_header(&tr, "Content-Type", "application/x-www-form-urlencoded", false);
+    }
+    free(auth);
+    if (st != SE_OK) {
+        se_http_request_clear(&tr);
+        return st;
+    }
+    se_attempt a;
+    memset(&a, 0, sizeof a);
+    double now = se_now();
+    se_transport_perform(c, &tr, &a);
+    st = se_attempt_status(&a);
+    cJSON *json = a.body.len ? cJSON_ParseWithLength(a.body.data, a.body.len) : NULL;
+    const cJSON *tok = cJSON_GetObjectItemCaseSensitive(json, "access_token");
+    const cJSON *exp = cJSON_GetObjectItemCaseSensitive(json, "expires_in");
+    if (st == SE_OK && (!cJSON_IsString(tok) || !tok->valuestring[0]))
+        st = SE_E_PROTOCOL;
+    if (st == SE_OK) {
+        double lifetime = cJSON_IsNumber(exp) && exp->valuedouble > 0 ? exp->valuedouble : 3600;
+        double margin = lifetime / 2 < 60 ? lifetime / 2 : 60; /* refresh before it expires */
+        free(c->token);
+        c->token = se_strdup(tok->valuestring);
+        c->token_expiry = now + lifetime - margin;
+        st = c->token ? SE_OK : SE_E_NOMEM;
+    } else if (a.curl_code != CURLE_OK) {
+        se_diag_fail(d, "auth_url: token request failed: %s",
+                     a.curl_error[0] ? a.curl_error : curl_easy_strerror(a.curl_code));
+    } else {
+        const cJSON *err = cJSON_GetObjectItemCaseSensitive(json, "error");
+        const cJSON *desc = cJSON_GetObjectItemCaseSensitive(json, "error_description");
+        se_diag_fail(d, "auth_url: token request failed with HTTP %ld%s%s", a.http_status,
+                     cJSON_IsString(desc) || cJSON_IsString(err) ? ": " : "",
+                     cJSON_IsString(desc)  ? desc->valuestring
+                     : cJSON_IsString(err) ? err->valuestring
+                                           : "");
+    }
+    cJSON_Delete(json);
+    se_attempt_free(&a);
+    se_http_request_clear(&tr);
+    return st;
+}
+
+static se_status sinch_authorize(se_client *c, se_http_request *req, const char *stale, se_diag *d) {
+    if (!uses_oauth(c))
+        return SE_OK;
+    se_header *h = NULL;
+    for (int i = 0; i < req->n_headers; i++)
+        if (!strcasecmp(req->headers[i].name, "Authorization"))
+            h = &req->headers[i];
+    if (!h)
+        return SE_E_NOMEM;
+    /* One refresh at a time: callers that wait here find the new token ready. */
+    pthread_mutex_lock(&c->token_lock);
+    se_status st = SE_OK;
+    bool stale_is_current = stale && c->token && !strcmp(stale + strlen("Bearer "), c->token);
+    if (!c->token || se_now() >= c->token_expiry || stale_is_current)
+        st = fetch_token(c, d);
+    char *value = st == SE_OK ? se_printf("Bearer %s", c->token) : NULL;
+    pthread_mutex_unlock(&c->token_lock);
+    if (st != SE_OK)
+        return st;
+    if (!value)
+        return SE_E_NOMEM;
+    free(h->value);
+    h->value = value;
+    return SE_OK;
+}
+
+static const char *const sinch_id_fields[] = {"event_id", "message_id", NULL};
+
+const se_provider se_provider_sinch = {
+    .name = "sinch",
+    .ops = sinch_ops,
+    .n_ops = sizeof sinch_ops / sizeof sinch_ops[0],
+    .check_config = sinch_check_config,
+    .build = sinch_build,
+    .authorize = sinch_authorize,
+    .id_fields = sinch_id_fields,
+    .time_field = "accepted_time",
+    .idempotent = false,
+};

@@ -1,0 +1,248 @@
+/* response.c - building a response from a finished job, error-body parsing for
+ * the three formats, and the public accessors. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+static char *dup_json_string(const cJSON *obj, const char *key) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(v) ? se_strdup(v->valuestring) : NULL;
+}
+
+/* AWS codes: cut at the first ':' and keep what follows the last '#'. */
+static char *normalize_aws_code(const char *code) {
+    size_t n = strcspn(code, ":");
+    const char *start = code;
+    for (const char *p = code; p < code + n; p++)
+        if (*p == '#')
+            start = p + 1;
+    return se_strndup(start, n - (size_t)(start - code));
+}
+
+void se_parse_error(se_response *r, const se_provider *p, const se_attempt *a) {
+    const cJSON *json = r->json;
+    char header[256];
+    if (p == &se_provider_connect) {
+        if (se_attempt_header(a, "x-amzn-ErrorType", header, sizeof header)) {
+            r->provider_code = normalize_aws_code(header);
+        } else {
+            const char *keys[] = {"code", "Code", "__type"};
+            for (int i = 0; i < 3 && !r->provider_code; i++) {
+                const cJSON *v = cJSON_GetObjectItemCaseSensitive(json, keys[i]);
+                if (cJSON_IsString(v))
+                    r->provider_code = normalize_aws_code(v->valuestring);
+            }
+        }
+        r->message = dup_json_string(json, "message");
+        if (!r->message)
+            r->message = dup_json_string(json, "Message");
+    } else if (p == &se_provider_sinch) {
+        /* {"error": {code, message, status, details}}; the bare inner object also occurs */
+        const cJSON *err = cJSON_GetObjectItemCaseSensitive(json, "error");
+        if (!cJSON_IsObject(err))
+            err = json;
+        r->provider_code = dup_json_string(err, "status");
+        r->message = dup_json_string(err, "message");
+    } else {
+        /* Z-API: {"error": "..."} or {"message": "..."}; 200 {"value": false} */
+        r->message = dup_json_string(json, "error");
+        if (!r->message)
+            r->message = dup_json_string(json, "message");
+        if (!r->message && cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(json, "value")))
+            r->message = se_strdup("the provider answered {\"value\": false}");
+    }
+    if (!r->message && r->body_len > 0 && !json) /* not JSON: the raw text is the message */
+        r->message = se_strndup(r->body, r->body_len < 300 ? r->body_len : 300);
+    if (!r->provider_code && r->http_status)
+        r->provider_code = se_printf("%d", r->http_status);
+}
+
+static void fill_request_id(se_response *r, const se_attempt *a) {
+    static const char *const names[] = {"x-amzn-RequestId", "x-request-id", "x-correlation-id"};
+    char v[256];
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (se_attempt_header(a, names[i], v, sizeof v)) {
+            r->request_id = se_strdup(v);
+            return;
+        }
+}
+
+/* "name: value\n" lines -> "name: value\0" entries, ending with an empty one,
+ * so se_response_header() can return values in place. */
+static char *store_headers(const se_attempt *a) {
+    char *h = calloc(a->headers.len + 2, 1);
+    if (!h)
+        return NULL;
+    for (size_t i = 0; i < a->headers.len; i++)
+        h[i] = a->headers.data[i] == '\n' ? '\0' : a->headers.data[i];
+    return h;
+}
+
+static void transport_message(se_response *r, se_status st, const se_attempt *a) {
+    if (a->oversized)
+        r->message = se_printf("response body larger than max_response_bytes (%zu)", a->max_body);
+    else if (a->curl_code != CURLE_OK)
+        r->message = se_printf("%s: %s", se_strerror(st),
+                               a->curl_error[0] ? a->curl_error : curl_easy_strerror(a->curl_code));
+}
+
+se_response *se_job_response(se_job *job, se_status st, const se_attempt *a) {
+    se_response *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    const se_provider *p = job->client->provider;
+    r->provider = p->name;
+    r->operation = job->op ? job->op->name : "";
+    r->attempts = job->attempts;
+    r->elapsed = se_now() - job->started;
+    if (job->diag.warnings[0])
+        r->warnings = se_strdup(job->diag.warnings);
+    if (a) {
+        r->http_status = (int)a->http_status;
+        r->body = se_strndup(a->body.data ? a->body.data : "", a->body.len);
+        r->body_len = a->body.len;
+        r->headers = store_headers(a);
+        if (a->body.len > 0)
+            r->json = cJSON_ParseWithLength(a->body.data, a->body.len);
+        fill_request_id(r, a);
+        if (st == SE_OK && !cJSON_IsObject(r->json)) {
+            st = SE_E_PROTOCOL;
+            r->message = se_strdup("the provider answered success with a body that is not a JSON object");
+        } else if (st == SE_OK && p == &se_provider_zapi &&
+                   cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(r->json, "value"))) {
+            st = SE_E_REJECTED; /* Z-API reports some failures as 200 {"value": false} */
+        }
+        if (st == SE_OK) {
+            for (const char *const *f = p->id_fields; *f && !r->id; f++)
+                r->id = dup_json_string(r->json, *f);
+            if (p->time_field)
+                r->accepted_time = dup_json_string(r->json, p->time_field);
+        } else if (a->curl_code != CURLE_OK) {
+            transport_message(r, st, a);
+        } else if (!r->message) {
+            se_parse_error(r, p, a);
+        }
+    } else {
+        r->body = se_strdup("");
+        r->headers = calloc(2, 1);
+    }
+    if (st != SE_OK && !r->message)
+        r->message = se_strdup(job->diag.msg[0] ? job->diag.msg : se_strerror(st));
+    r->status = st;
+    if (!r->body || !r->headers) {
+        se_response_free(r);
+        return NULL;
+    }
+    if (r->message) { /* the server may echo a credential back: never pass it on */
+        size_t cap = strlen(r->message) + 64;
+        char *m = realloc(r->message, cap);
+        if (m) {
+            r->message = m;
+            se_scrub(job->client, &job->http, r->message, cap);
+        }
+    }
+    return r;
+}
+
+void se_response_free(se_response *r) {
+    if (!r)
+        return;
+    free(r->id);
+    free(r->accepted_time);
+    free(r->provider_code);
+    free(r->message);
+    free(r->request_id);
+    free(r->warnings);
+    free(r->body);
+    free(r->headers);
+    cJSON_Delete(r->json);
+    free(r);
+}
+
+se_status se_response_status(const se_response *r) {
+    return r ? r->status : SE_E_MISUSE;
+}
+const char *se_response_provider(const se_response *r) {
+    return r ? r->provider : NULL;
+}
+const char *se_response_operation(const se_response *r) {
+    return r ? r->operation : NULL;
+}
+int se_response_http_status(const se_response *r) {
+    return r ? r->http_status : 0;
+}
+const char *se_response_id(const se_response *r) {
+    return r ? r->id : NULL;
+}
+const char *se_response_accepted_time(const se_response *r) {
+    return r ? r->accepted_time : NULL;
+}
+const char *se_response_provider_code(const se_response *r) {
+    return r ? r->provider_code : NULL;
+}
+const char *se_response_error_message(const se_response *r) {
+    return r ? r->message : NULL;
+}
+const char *se_response_request_id(const se_response *r) {
+    return r ? r->request_id : NULL;
+}
+const char *se_response_warnings(const se_response *r) {
+    return r ? r->warnings : NULL;
+}
+int se_response_attempts(const se_response *r) {
+    return r ? r->attempts : 0;
+}
+double se_response_elapsed(const se_response *r) {
+    return r ? r->elapsed : 0;
+}
+const char *se_response_body(const se_response *r) {
+    return r ? r->body : NULL;
+}
+size_t se_response_body_len(const se_response *r) {
+    return r ? r->body_len : 0;
+}
+
+const char *se_response_header(const se_response *r, const char *name) {
+    if (!r || !name || !r->headers)
+        return NULL;
+    /* r->headers holds "name: value\0" entries and ends with an empty one */
+    size_t nlen = strlen(name);
+    for (const char *line = r->headers; *line; line += strlen(line) + 1) {
+        if (strlen(line) > nlen && line[nlen] == ':' && !strncasecmp(line, name, nlen)) {
+            const char *v = line + nlen + 1;
+            while (*v == ' ' || *v == '\t')
+                v++;
+            return v;
+        }
+    }
+    return NULL;
+}
+
+se_status se_response_get(const se_response *r, const char *path, char **out) {
+    if (!r || !path || !out)
+        return SE_E_MISUSE;
+    *out = NULL;
+    bool malformed;
+    cJSON *v = se_json_path(r->json, path, &malformed);
+    if (malformed)
+        return SE_E_INVALID;
+    if (!v)
+        return SE_E_NOT_FOUND;
+    char *text = cJSON_PrintUnformatted(v);
+    if (!text)
+        return SE_E_NOMEM;
+    *out = se_strdup(text); /* handed out for se_free(), which is plain free() */
+    cJSON_free(text);
+    return *out ? SE_OK : SE_E_NOMEM;
+}
+
+const char *se_response_get_string(const se_response *r, const char *path) {
+    if (!r || !path)
+        return NULL;
+    bool malformed;
+    cJSON *v = se_json_path(r->json, path, &malformed);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}

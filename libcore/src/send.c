@@ -1,0 +1,195 @@
+/* send.c - the pipeline every send goes through, shared by se_send and se_batch:
+ * parse -> check (validate.h) -> build (provider) -> authorize -> attempt ->
+ * retry decision -> response. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+void se_http_request_clear(se_http_request *r) {
+    free(r->url);
+    free(r->redacted_url);
+    for (int i = 0; i < r->n_headers; i++) {
+        free(r->headers[i].name);
+        free(r->headers[i].value);
+    }
+    for (int i = 0; i < r->n_secrets; i++)
+        free(r->secrets[i]);
+    free(r->body); /* cJSON's default hooks: malloc/free */
+    memset(r, 0, sizeof *r);
+}
+
+se_status se_http_add_header(se_http_request *r, const char *name, const char *value, bool secret) {
+    if (r->n_headers == SE_MAX_HEADERS)
+        return SE_E_NOMEM;
+    se_header *h = &r->headers[r->n_headers];
+    h->name = se_strdup(name);
+    h->value = se_strdup(value);
+    h->secret = secret;
+    if (!h->name || !h->value) {
+        free(h->name);
+        free(h->value);
+        return SE_E_NOMEM;
+    }
+    r->n_headers++;
+    return SE_OK;
+}
+
+se_status se_http_add_secret(se_http_request *r, const char *value) {
+    if (r->n_secrets == SE_MAX_SECRETS)
+        return SE_E_NOMEM;
+    if (!(r->secrets[r->n_secrets] = se_strdup(value)))
+        return SE_E_NOMEM;
+    r->n_secrets++;
+    return SE_OK;
+}
+
+const se_operation *se_find_operation(const se_provider *p, const char *name) {
+    for (size_t i = 0; name && i < p->n_ops; i++)
+        if (!strcmp(p->ops[i].name, name))
+            return &p->ops[i];
+    return NULL;
+}
+
+/* The base URL must not carry secrets in clear text across a network. */
+static se_status check_base_url(const se_client *c, const char *url, const char *key, se_diag *d) {
+    bool is_http;
+    bool loopback = se_is_loopback_url(url, &is_http);
+    if (is_http && !loopback && !se_opt_bool(c, O_ALLOW_INSECURE_HTTP))
+        return se_diag_fail(d,
+                            "%s: plain http:// is only allowed to loopback hosts; use https:// or "
+                            "set allow_insecure_http=true",
+                            key);
+    return SE_OK;
+}
+
+se_status se_job_prepare(se_job *job, se_client *c, const char *operation, const char *json) {
+    memset(job, 0, sizeof *job);
+    se_diag_init(&job->diag);
+    job->client = c;
+    job->started = se_now();
+    const se_provider *p = c->provider;
+    job->op = se_find_operation(p, operation);
+    if (!job->op) {
+        char list[128] = "";
+        for (size_t i = 0; i < p->n_ops; i++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
+                     p->ops[i].name);
+        return se_diag_fail(&job->diag, "operation: must be one of %s for %s, got \"%.64s\"", list,
+                            p->name, operation ? operation : "(null)");
+    }
+    if (!json)
+        return se_diag_fail(&job->diag, "request: must be a JSON object, got NULL");
+    cJSON *req = cJSON_ParseWithLength(json, strlen(json));
+    if (!req) {
+        const char *at = cJSON_GetErrorPtr();
+        size_t off = at && at >= json && at <= json + strlen(json) ? (size_t)(at - json) : 0;
+        return se_diag_fail(&job->diag, "request: not valid JSON (near byte %zu)", off);
+    }
+    se_status st = SE_OK;
+    if (!cJSON_IsObject(req))
+        st = se_diag_fail(&job->diag, "request: must be a JSON object, got %s", se_json_type_name(req));
+    if (st == SE_OK)
+        st = job->op->check(req, &job->diag);
+    if (st == SE_OK)
+        st = p->check_config(c, &job->diag);
+    if (st == SE_OK)
+        st = p->build(c, job->op, req, &job->http, &job->diag);
+    if (st == SE_OK)
+        st = check_base_url(c, job->http.url, "base_url", &job->diag);
+    if (st == SE_OK && p->authorize && !se_opt_str(c, O_ACCESS_TOKEN) &&
+        !strcmp(se_opt_str(c, O_AUTH), "oauth2"))
+        st = check_base_url(c, se_opt_str(c, O_AUTH_URL), "auth_url", &job->diag);
+    cJSON_Delete(req);
+    if (st == SE_E_NOMEM && !job->diag.msg[0])
+        se_diag_fail(&job->diag, "out of memory");
+    return st;
+}
+
+void se_job_clear(se_job *job) {
+    se_http_request_clear(&job->http);
+    free(job->auth_token_used);
+    job->auth_token_used = NULL;
+}
+
+se_status se_job_authorize(se_job *job) {
+    const se_provider *p = job->client->provider;
+    if (!p->authorize)
+        return SE_OK;
+    job->diag.msg[0] = '\0';
+    const char *stale = job->force_refresh ? job->auth_token_used : NULL;
+    se_status st = p->authorize(job->client, &job->http, stale, &job->diag);
+    job->force_refresh = false;
+    if (st == SE_OK) {
+        /* remember which token this attempt carries, to name it if it expired */
+        free(job->auth_token_used);
+        job->auth_token_used = NULL;
+        for (int i = 0; i < job->http.n_headers; i++)
+            if (!strcasecmp(job->http.headers[i].name, "Authorization"))
+                job->auth_token_used = se_strdup(job->http.headers[i].value);
+    }
+    return st;
+}
+
+/* Failures where the request cannot have reached the server. */
+static bool failed_before_sending(const se_attempt *a) {
+    if (!a)
+        return true; /* credentials could not be obtained: nothing was sent */
+    return a->curl_code == CURLE_COULDNT_CONNECT || a->curl_code == CURLE_COULDNT_RESOLVE_HOST ||
+           a->curl_code == CURLE_COULDNT_RESOLVE_PROXY;
+}
+
+static bool expired_token_401(const se_job *job, const se_attempt *a) {
+    char www[512];
+    return a && a->http_status == 401 && job->auth_token_used &&
+           !strncasecmp(job->auth_token_used, "Bearer ", 7) &&
+           !se_opt_str(job->client, O_ACCESS_TOKEN) &&
+           se_attempt_header(a, "WWW-Authenticate", www, sizeof www) && strcasestr(www, "expired");
+}
+
+double se_job_retry_delay(se_job *job, se_status st, const se_attempt *a) {
+    se_client *c = job->client;
+    if (st == SE_OK || st == SE_E_INVALID || st == SE_E_NOMEM || st == SE_E_MISUSE)
+        return -1;
+    /* The expired-token 401 is refreshed and retried once, whatever max_attempts says. */
+    if (expired_token_401(job, a)) {
+        if (job->refreshed_token)
+            return -1;
+        job->refreshed_token = true;
+        job->force_refresh = true;
+        return 0;
+    }
+    if (job->attempts >= (int)c->num[O_MAX_ATTEMPTS])
+        return -1;
+    bool retry = false;
+    if (st == SE_E_THROTTLED)
+        retry = true; /* 429: the server did not act on the request */
+    else if ((st == SE_E_NETWORK || st == SE_E_TIMEOUT) && failed_before_sending(a))
+        retry = true;
+    else if (st == SE_E_SERVER || st == SE_E_NETWORK || st == SE_E_TIMEOUT) {
+        /* may have been acted on: safe only with an idempotency key, or when the caller opted in */
+        bool server_retryable = st != SE_E_SERVER || !a ||
+                                (a->http_status == 500 || a->http_status == 502 ||
+                                 a->http_status == 503 || a->http_status == 504);
+        retry = server_retryable && (c->provider->idempotent || se_opt_bool(c, O_RETRY_SERVER_ERRORS));
+    } else if (c->provider->idempotent && a && a->http_status == 400) {
+        char type[128]; /* AWS also throttles with 400 ThrottlingException */
+        retry = se_attempt_header(a, "x-amzn-ErrorType", type, sizeof type) &&
+                strstr(type, "Throttling") != NULL;
+    }
+    if (!retry)
+        return -1;
+    double max_delay = c->num[O_RETRY_MAX_DELAY];
+    char ra[128];
+    if (a && se_attempt_header(a, "Retry-After", ra, sizeof ra)) {
+        double wait = se_parse_retry_after(ra);
+        if (wait >= 0)
+            return wait <= max_delay ? wait : -1; /* longer than we may wait: give up now */
+    }
+    /* full jitter: random(0,1) * min(base * 2^(attempt-1), cap) */
+    int n = job->attempts > 0 ? job->attempts : 1;
+    double backoff = c->num[O_RETRY_BASE_DELAY] * pow(2, n - 1);
+    return se_random_unit() * (backoff < max_delay ? backoff : max_delay);
+}

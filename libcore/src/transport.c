@@ -1,0 +1,243 @@
+/* transport.c - one HTTP attempt over libcurl: the easy-handle pool, the options
+ * every request gets, response capture with a size cap, and status mapping. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+se_status se_buf_append(se_buf *b, const char *data, size_t len) {
+    if (b->len + len + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + len + 1)
+            cap *= 2;
+        char *p = realloc(b->data, cap);
+        if (!p)
+            return SE_E_NOMEM;
+        b->data = p;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+    return SE_OK;
+}
+
+void se_buf_free(se_buf *b) {
+    free(b->data);
+    memset(b, 0, sizeof *b);
+}
+
+/* ---- the pool: an idle handle keeps its connections alive for the next send */
+
+CURL *se_pool_take(se_client *c) {
+    CURL *easy = NULL;
+    pthread_mutex_lock(&c->pool_lock);
+    if (c->pool_len > 0)
+        easy = c->pool[--c->pool_len];
+    pthread_mutex_unlock(&c->pool_lock);
+    if (easy)
+        curl_easy_reset(easy);
+    else
+        easy = curl_easy_init();
+    return easy;
+}
+
+void se_pool_give(se_client *c, CURL *easy) {
+    if (!easy)
+        return;
+    pthread_mutex_lock(&c->pool_lock);
+    if (c->pool_len == c->pool_cap) {
+        size_t cap = c->pool_cap ? c->pool_cap * 2 : 8;
+        CURL **p = realloc(c->pool, cap * sizeof *p);
+        if (!p) {
+            pthread_mutex_unlock(&c->pool_lock);
+            curl_easy_cleanup(easy);
+            return;
+        }
+        c->pool = p;
+        c->pool_cap = cap;
+    }
+    c->pool[c->pool_len++] = easy;
+    pthread_mutex_unlock(&c->pool_lock);
+}
+
+/* ---- capture ---------------------------------------------------------------- */
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {
+    se_attempt *a = userdata;
+    size_t n = size * nmemb;
+    if (a->body.len + n > a->max_body) {
+        a->oversized = true;
+        return 0; /* aborts the transfer: a hostile server cannot exhaust memory */
+    }
+    return se_buf_append(&a->body, data, n) == SE_OK ? n : 0;
+}
+
+static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata) {
+    se_attempt *a = userdata;
+    size_t n = size * nmemb;
+    if (n >= 5 && !strncmp(data, "HTTP/", 5)) {
+        a->headers.len = 0; /* a new answer (after 100 Continue): keep only the final one */
+        return n;
+    }
+    while (n > 0 && (data[n - 1] == '\n' || data[n - 1] == '\r'))
+        n--;
+    if (n == 0)
+        return size * nmemb;
+    if (a->headers.len + n > 65536)
+        return size * nmemb; /* header block cap; extra lines are dropped */
+    if (se_buf_append(&a->headers, data, n) != SE_OK || se_buf_append(&a->headers, "\n", 1) != SE_OK)
+        return 0;
+    return size * nmemb;
+}
+
+bool se_attempt_header(const se_attempt *a, const char *name, char *out, size_t cap) {
+    size_t nlen = strlen(name);
+    for (const char *line = a->headers.data; line && *line;) {
+        const char *eol = strchr(line, '\n');
+        size_t llen = eol ? (size_t)(eol - line) : strlen(line);
+        if (llen > nlen && line[nlen] == ':' && !strncasecmp(line, name, nlen)) {
+            const char *v = line + nlen + 1;
+            while (*v == ' ' || *v == '\t')
+                v++;
+            size_t vlen = llen - (size_t)(v - line);
+            if (vlen >= cap)
+                vlen = cap - 1;
+            memcpy(out, v, vlen);
+            out[vlen] = '\0';
+            return true;
+        }
+        line = eol ? eol + 1 : line + llen;
+    }
+    return false;
+}
+
+se_status se_transport_setup(se_client *c, CURL *easy, const se_http_request *req, se_attempt *a) {
+    a->max_body = (size_t)c->num[O_MAX_RESPONSE_BYTES];
+    for (int i = 0; i < req->n_headers; i++) {
+        char *line = se_printf("%s: %s", req->headers[i].name, req->headers[i].value);
+        struct curl_slist *l = line ? curl_slist_append(a->req_headers, line) : NULL;
+        free(line);
+        if (!l)
+            return SE_E_NOMEM;
+        a->req_headers = l;
+    }
+    /* curl adds "Expect: 100-continue" to large POSTs; the providers do not need it */
+    struct curl_slist *l = curl_slist_append(a->req_headers, "Expect:");
+    if (!l)
+        return SE_E_NOMEM;
+    a->req_headers = l;
+    curl_easy_setopt(easy, CURLOPT_URL, req->url);
+    curl_easy_setopt(easy, CURLOPT_POST, 1L);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req->body);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, a->req_headers);
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, se_opt_str(c, O_USER_AGENT));
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, a);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, a);
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, a->curl_error);
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (se_opt_str(c, O_CA_FILE))
+        curl_easy_setopt(easy, CURLOPT_CAINFO, se_opt_str(c, O_CA_FILE));
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)(c->num[O_TIMEOUT] * 1000));
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, (long)(c->num[O_CONNECT_TIMEOUT] * 1000));
+    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)a->max_body);
+    curl_easy_setopt(easy, CURLOPT_SHARE, c->share);
+    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, NULL);
+    return SE_OK;
+}
+
+void se_transport_perform(se_client *c, const se_http_request *req, se_attempt *a) {
+    CURL *easy = se_pool_take(c);
+    if (!easy) {
+        a->curl_code = CURLE_OUT_OF_MEMORY;
+        return;
+    }
+    if (se_transport_setup(c, easy, req, a) != SE_OK) {
+        a->curl_code = CURLE_OUT_OF_MEMORY;
+        se_pool_give(c, easy);
+        return;
+    }
+    a->curl_code = curl_easy_perform(easy);
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &a->http_status);
+    if (a->curl_code != CURLE_OK)
+        a->http_status = 0;
+    /* keep the handle (and its live connection) for the next send */
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, NULL);
+    se_pool_give(c, easy);
+}
+
+void se_attempt_free(se_attempt *a) {
+    se_buf_free(&a->body);
+    se_buf_free(&a->headers);
+    curl_slist_free_all(a->req_headers);
+    a->req_headers = NULL;
+}
+
+/* ---- status mapping (design.md §2) ------------------------------------------ */
+
+static se_status curl_status(const se_attempt *a) {
+    if (a->oversized)
+        return SE_E_PROTOCOL;
+    switch (a->curl_code) {
+    case CURLE_OUT_OF_MEMORY:
+        return SE_E_NOMEM;
+    case CURLE_OPERATION_TIMEDOUT:
+        return SE_E_TIMEOUT;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_USE_SSL_FAILED:
+        return SE_E_TLS;
+    case CURLE_FILESIZE_EXCEEDED:
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_BAD_CONTENT_ENCODING:
+        return SE_E_PROTOCOL;
+    default:
+        return SE_E_NETWORK;
+    }
+}
+
+se_status se_attempt_status(const se_attempt *a) {
+    if (a->curl_code != CURLE_OK)
+        return curl_status(a);
+    long s = a->http_status;
+    if (s >= 200 && s < 300)
+        return SE_OK; /* the body is checked once, when the response is built */
+    switch (s) {
+    case 401:
+        return SE_E_AUTH;
+    case 403:
+        return SE_E_FORBIDDEN;
+    case 404:
+        return SE_E_NOT_FOUND;
+    case 409:
+        return SE_E_CONFLICT;
+    case 429:
+        return SE_E_THROTTLED;
+    }
+    if (s >= 400 && s < 500)
+        return SE_E_REJECTED;
+    if (s >= 500 && s < 600)
+        return SE_E_SERVER;
+    return SE_E_PROTOCOL; /* 1xx/3xx final answers: redirects are never followed */
+}

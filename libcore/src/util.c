@@ -1,0 +1,251 @@
+/* util.c - small helpers: time, randomness, strings, encodings, JSON paths. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "internal.h"
+
+double se_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void se_sleep(double seconds) {
+    if (seconds <= 0)
+        return;
+    struct timespec ts = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
+    while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
+    }
+}
+
+static bool fill_random(void *buf, size_t len) {
+    unsigned char *p = buf;
+    while (len > 0) {
+        ssize_t n = getrandom(p, len, 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+double se_random_unit(void) {
+    uint64_t r = 0;
+    if (!fill_random(&r, sizeof r))
+        return 0.5;
+    return (double)(r >> 11) / (double)(UINT64_C(1) << 53);
+}
+
+se_status se_uuid4(char out[37]) {
+    unsigned char b[16];
+    if (!fill_random(b, sizeof b))
+        return SE_E_NOMEM;
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+             b[15]);
+    return SE_OK;
+}
+
+char *se_strndup(const char *s, size_t n) {
+    char *d = malloc(n + 1);
+    if (!d)
+        return NULL;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+char *se_strdup(const char *s) {
+    return s ? se_strndup(s, strlen(s)) : NULL;
+}
+
+char *se_printf(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    char *s = malloc((size_t)n + 1);
+    if (!s)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+char *se_base64(const unsigned char *data, size_t len) {
+    static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char *out = malloc(4 * ((len + 2) / 3) + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < len; i += 3) {
+        uint32_t v = (uint32_t)data[i] << 16;
+        if (i + 1 < len)
+            v |= (uint32_t)data[i + 1] << 8;
+        if (i + 2 < len)
+            v |= data[i + 2];
+        *o++ = tbl[(v >> 18) & 63];
+        *o++ = tbl[(v >> 12) & 63];
+        *o++ = i + 1 < len ? tbl[(v >> 6) & 63] : '=';
+        *o++ = i + 2 < len ? tbl[v & 63] : '=';
+    }
+    *o = '\0';
+    return out;
+}
+
+/* RFC 3986 unreserved characters pass; everything else (including '/') is encoded,
+ * so a path segment can never climb out of its place. */
+char *se_percent_encode(const char *s) {
+    size_t n = strlen(s);
+    char *out = malloc(3 * n + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~') {
+            *o++ = (char)*p;
+        } else {
+            sprintf(o, "%%%02X", *p);
+            o += 3;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Loopback: 127.0.0.0/8, ::1 and localhost. Userinfo and port are skipped. */
+bool se_is_loopback_url(const char *url, bool *is_http) {
+    *is_http = strncasecmp(url, "http://", 7) == 0;
+    const char *host = strstr(url, "://");
+    if (!host)
+        return false;
+    host += 3;
+    size_t span = strcspn(host, "/?#");
+    const char *at = memchr(host, '@', span);
+    if (at) {
+        span -= (size_t)(at + 1 - host);
+        host = at + 1;
+    }
+    if (span > 0 && host[0] == '[')
+        return strncmp(host, "[::1]", 5) == 0;
+    size_t hlen = strcspn(host, ":/?#");
+    if (hlen == 9 && strncasecmp(host, "localhost", 9) == 0)
+        return true;
+    unsigned a, b, c, d;
+    char tail;
+    char tmp[64];
+    if (hlen >= sizeof tmp)
+        return false;
+    memcpy(tmp, host, hlen);
+    tmp[hlen] = '\0';
+    return sscanf(tmp, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) == 4 && a == 127 && b < 256 &&
+           c < 256 && d < 256;
+}
+
+const char *se_json_type_name(const cJSON *item) {
+    if (!item)
+        return "nothing";
+    switch (item->type & 0xff) {
+    case cJSON_False:
+    case cJSON_True:
+        return "boolean";
+    case cJSON_NULL:
+        return "null";
+    case cJSON_Number:
+        return "number";
+    case cJSON_String:
+        return "string";
+    case cJSON_Array:
+        return "array";
+    case cJSON_Object:
+        return "object";
+    default:
+        return "invalid";
+    }
+}
+
+cJSON *se_json_path(const cJSON *root, const char *path, bool *malformed) {
+    *malformed = false;
+    const cJSON *cur = root;
+    const char *p = path;
+    if (!p || !*p) {
+        *malformed = true;
+        return NULL;
+    }
+    while (*p) {
+        if (*p == '[') {
+            char *end;
+            errno = 0;
+            long idx = strtol(p + 1, &end, 10);
+            if (end == p + 1 || *end != ']' || idx < 0 || errno) {
+                *malformed = true;
+                return NULL;
+            }
+            cur = cJSON_IsArray(cur) ? cJSON_GetArrayItem(cur, (int)idx) : NULL;
+            p = end + 1;
+        } else {
+            size_t len = strcspn(p, ".[");
+            if (len == 0) {
+                *malformed = true;
+                return NULL;
+            }
+            const cJSON *next = NULL;
+            if (cJSON_IsObject(cur)) {
+                for (const cJSON *it = cur->child; it; it = it->next)
+                    if (it->string && strlen(it->string) == len && !memcmp(it->string, p, len)) {
+                        next = it;
+                        break;
+                    }
+            }
+            cur = next;
+            p += len;
+        }
+        if (*p == '.') {
+            p++;
+            if (!*p || *p == '.' || *p == '[') {
+                *malformed = true;
+                return NULL;
+            }
+        }
+        if (!cur)
+            return NULL;
+    }
+    return (cJSON *)cur;
+}
+
+double se_parse_retry_after(const char *value) {
+    while (*value == ' ' || *value == '\t')
+        value++;
+    if (isdigit((unsigned char)*value)) {
+        char *end;
+        errno = 0;
+        double secs = strtod(value, &end);
+        while (*end == ' ' || *end == '\t')
+            end++;
+        if (errno || *end)
+            return -1;
+        return secs;
+    }
+    /* HTTP-date, IMF-fixdate form: "Sun, 06 Nov 1994 08:49:37 GMT" */
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    const char *end = strptime(value, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    if (!end || *end)
+        return -1;
+    double delay = difftime(timegm(&tm), time(NULL));
+    return delay < 0 ? 0 : delay;
+}
