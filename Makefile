@@ -1,0 +1,47 @@
+# sendevent: the two commands of the README, and the pieces they are made of.
+#   make demo   send one event per provider from every face of the project, on the local emulator
+#   make test   every test suite: C (plain, ASan+UBSan, valgrind), install check, pytest
+PYTHON ?= /usr/bin/python3
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= 2
+EMULATOR = $(abspath $(BUILD))/emulator/sendevent-emulator
+
+.PHONY: all deps build test test-c test-asan test-valgrind test-install test-py demo clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(BUILD) -j$(JOBS)
+
+test: build
+	$(MAKE) --no-print-directory test-c test-asan test-valgrind test-install test-py
+
+test-c:
+	ctest --test-dir $(BUILD) --output-on-failure
+
+# The same C tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan:
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSE_SANITIZE=ON -DSE_BUILD_LUA=OFF -DSE_BUILD_CLI=OFF
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure
+
+test-valgrind:
+	scripts/valgrind-tests.sh $(BUILD)
+
+test-install:
+	scripts/check-install.sh $(BUILD)
+
+test-py:
+	SE_EMULATOR=$(EMULATOR) $(PYTHON) -m pytest -q tests
+
+demo: build
+	scripts/demo.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) dist

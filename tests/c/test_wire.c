@@ -1,0 +1,316 @@
+/* test_wire.c - every operation of every provider against sendevent-emulator:
+ * what went out on the wire (method, path, headers, body, as the emulator
+ * recorded it) and what the response reports. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "emu.h"
+#include "internal.h"
+#include "sendevent/sendevent.h"
+
+static emu E;
+
+static se_client *client(const char *provider, const char *const *kv) {
+    se_client *c = NULL;
+    CHECK_INT(se_client_new(&c, provider), SE_OK);
+    CHECK_INT(se_client_set(c, "base_url", E.url), SE_OK);
+    CHECK_INT(se_client_set(c, "retry_base_delay", "0.01"), SE_OK);
+    for (int i = 0; kv && kv[i]; i += 2)
+        CHECK_INT(se_client_set(c, kv[i], kv[i + 1]), SE_OK);
+    return c;
+}
+
+static se_response *send_ok(se_client *c, const char *op, const char *json) {
+    se_response *r = NULL;
+    se_status st = se_send(c, op, json, &r);
+    if (st != SE_OK)
+        fprintf(stderr, "%s %s: %s (%s)\n", se_client_provider(c), op, se_client_errmsg(c),
+                se_status_name(st));
+    CHECK_INT(st, SE_OK);
+    CHECK(r != NULL);
+    CHECK_INT(se_response_http_status(r), 200);
+    return r;
+}
+
+/* The last accepted request, checked for method/path/operation; caller frees list. */
+static const cJSON *last_request(cJSON **list, const char *operation, const char *path) {
+    *list = emu_requests(&E, false);
+    const cJSON *req = cJSON_GetArrayItem(*list, cJSON_GetArraySize(*list) - 1);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(req, "method")), "POST");
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(req, "path")), path);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(req, "operation")), operation);
+    CHECK_HAS(emu_req_header(req, "content-type"), "application/json");
+    CHECK_HAS(emu_req_header(req, "user-agent"), "sendevent/" SE_VERSION);
+    return req;
+}
+
+static void check_body(const cJSON *req, const char *want_json) {
+    cJSON *want = cJSON_Parse(want_json);
+    const cJSON *got = cJSON_GetObjectItem(req, "body");
+    CHECK(want != NULL);
+    if (!cJSON_Compare(got, want, 1)) {
+        char *g = cJSON_PrintUnformatted(got);
+        fprintf(stderr, "body %s, want %s\n", g, want_json);
+        free(g);
+        CHECK(!"body differs");
+    }
+    cJSON_Delete(want);
+}
+
+static const char *const SINCH_BASIC[] = {"project_id", "proj-1", "key_id", EMU_SINCH_KEY_ID,
+                                          "key_secret", EMU_SINCH_KEY_SECRET, "auth", "basic", NULL};
+static const char *const SINCH_OAUTH[] = {"project_id", "proj-1", "key_id", EMU_SINCH_KEY_ID,
+                                          "key_secret", EMU_SINCH_KEY_SECRET, NULL};
+
+static const char *EVENT = "{\"app_id\":\"APP\",\"recipient\":{\"contact_id\":\"C1\"},"
+                           "\"event\":{\"agent_joined_event\":{\"agent\":{\"display_name\":\"Ann\","
+                           "\"type\":\"HUMAN\",\"picture_url\":\"https://x.example/a.png\"}}},"
+                           "\"queue\":\"HIGH_PRIORITY\",\"event_metadata\":\"m\"}";
+static const char *MESSAGE = "{\"app_id\":\"APP\",\"recipient\":{\"identified_by\":{"
+                             "\"channel_identities\":[{\"channel\":\"WHATSAPP\",\"identity\":"
+                             "\"46700000001\"}]}},\"message\":{\"text_message\":{\"text\":\"hi\"}},"
+                             "\"ttl\":10,\"correlation_id\":\"corr-1\"}";
+
+static void test_sinch_basic(void) {
+    se_client *c = client("sinch", SINCH_BASIC);
+    se_response *r = send_ok(c, "send_event", EVENT);
+    cJSON *list;
+    const cJSON *req = last_request(&list, "send_event", "/v1/projects/proj-1/events:send");
+    char *pair = se_base64((const unsigned char *)EMU_SINCH_KEY_ID ":" EMU_SINCH_KEY_SECRET,
+                           strlen(EMU_SINCH_KEY_ID ":" EMU_SINCH_KEY_SECRET));
+    char want[256];
+    snprintf(want, sizeof want, "Basic %s", pair);
+    CHECK_STR(emu_req_header(req, "authorization"), want);
+    free(pair);
+    check_body(req, EVENT);
+    CHECK(se_response_id(r) && strlen(se_response_id(r)) > 0);
+    CHECK_STR(se_response_get_string(r, "event_id"), se_response_id(r));
+    CHECK(se_response_accepted_time(r) != NULL);
+    CHECK_STR(se_response_accepted_time(r), se_response_get_string(r, "accepted_time"));
+    CHECK_INT(se_response_attempts(r), 1);
+    CHECK(se_response_elapsed(r) > 0);
+    CHECK(se_response_error_message(r) == NULL && se_response_provider_code(r) == NULL);
+    char *field = NULL;
+    CHECK_INT(se_response_get(r, "event_id", &field), SE_OK);
+    CHECK(field && field[0] == '"');
+    se_free(field);
+    CHECK_INT(se_response_get(r, "nope", &field), SE_E_NOT_FOUND);
+    CHECK_INT(se_response_get(r, "a..b", &field), SE_E_INVALID);
+    cJSON_Delete(list);
+    se_response_free(r);
+
+    r = send_ok(c, "send_message", MESSAGE);
+    req = last_request(&list, "send_message", "/v1/projects/proj-1/messages:send");
+    const char *ttl = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(req, "body"), "ttl"));
+    CHECK_STR(ttl, "10s");
+    CHECK_STR(se_response_get_string(r, "message_id"), se_response_id(r));
+    cJSON_Delete(list);
+    se_response_free(r);
+    se_client_free(c);
+}
+
+static int count_op(const char *operation, bool all) {
+    cJSON *list = emu_requests(&E, all);
+    int n = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, list) {
+        n += !strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(it, "operation")), operation);
+    }
+    cJSON_Delete(list);
+    return n;
+}
+
+static void test_sinch_oauth(void) {
+    emu_reset(&E);
+    char auth_url[300];
+    snprintf(auth_url, sizeof auth_url, "%s/oauth2/token", E.url);
+    se_client *c = client("sinch", SINCH_OAUTH);
+    CHECK_INT(se_client_set(c, "auth_url", auth_url), SE_OK);
+    for (int i = 0; i < 3; i++)
+        se_response_free(send_ok(c, i % 2 ? "send_message" : "send_event", i % 2 ? MESSAGE : EVENT));
+    CHECK_INT(count_op("oauth_token", false), 1); /* cached between sends */
+    cJSON *list = emu_requests(&E, false);
+    const cJSON *tok = cJSON_GetArrayItem(list, 0), *send = cJSON_GetArrayItem(list, 1);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(tok, "path")), "/oauth2/token");
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(tok, "body_raw")), "grant_type=client_credentials");
+    CHECK_HAS(emu_req_header(tok, "content-type"), "application/x-www-form-urlencoded");
+    CHECK_HAS(emu_req_header(tok, "authorization"), "Basic ");
+    CHECK_HAS(emu_req_header(send, "authorization"), "Bearer ");
+    cJSON_Delete(list);
+
+    /* the expired-token 401: refreshed once and retried once */
+    emu_fault(&E, "{\"provider\":\"sinch\",\"action\":\"expire_token\"}");
+    se_response *r = send_ok(c, "send_event", EVENT);
+    CHECK_INT(se_response_attempts(r), 2);
+    CHECK_INT(count_op("oauth_token", false), 2);
+    se_response_free(r);
+    se_client_free(c);
+
+    /* a token endpoint that refuses the credentials: AUTH, and no send goes out */
+    emu_reset(&E);
+    c = client("sinch", SINCH_OAUTH);
+    CHECK_INT(se_client_set(c, "auth_url", auth_url), SE_OK);
+    CHECK_INT(se_client_set(c, "key_secret", "wrong-secret-value"), SE_OK);
+    r = NULL;
+    CHECK_INT(se_send(c, "send_event", EVENT, &r), SE_E_AUTH);
+    CHECK_HAS(se_response_error_message(r), "auth_url: token request failed with HTTP 401");
+    CHECK_LACKS(se_response_error_message(r), "wrong-secret-value");
+    CHECK_INT(count_op("send_event", true), 0);
+    se_response_free(r);
+    se_client_free(c);
+}
+
+static const char *const ZAPI[] = {"instance_id", EMU_ZAPI_INSTANCE, "token", EMU_ZAPI_TOKEN,
+                                   "client_token", EMU_ZAPI_CLIENT_TOKEN, NULL};
+static const char *ZEVENT = "{\"phone\":\"120363019502650977-group\",\"event\":{\"name\":\"Event "
+                            "Name\",\"description\":\"Event Description\",\"dateTime\":"
+                            "\"2024-04-29T09:30:53.309Z\",\"location\":{\"name\":\"Location Name\"},"
+                            "\"callLinkType\":\"voice\",\"canceled\":false}}";
+
+static void test_zapi(void) {
+    emu_reset(&E);
+    se_client *c = client("zapi", ZAPI);
+    se_response *r = send_ok(c, "send_event", ZEVENT);
+    cJSON *list;
+    const cJSON *req = last_request(&list, "send_event",
+                                    "/instances/" EMU_ZAPI_INSTANCE "/token/" EMU_ZAPI_TOKEN "/send-event");
+    CHECK_STR(emu_req_header(req, "client-token"), EMU_ZAPI_CLIENT_TOKEN);
+    check_body(req, ZEVENT);
+    CHECK_STR(se_response_id(r), se_response_get_string(r, "messageId"));
+    CHECK(se_response_get_string(r, "zaapId") != NULL);
+    CHECK(se_response_accepted_time(r) == NULL);
+    char edit[600], respond[300];
+    snprintf(edit, sizeof edit,
+             "{\"phone\":\"120363019502650977-group\",\"eventMessageId\":\"%s\",\"event\":{\"name\":"
+             "\"Moved\",\"dateTime\":\"2024-05-01T10:00:00Z\",\"canceled\":false}}",
+             se_response_id(r));
+    snprintf(respond, sizeof respond,
+             "{\"phone\":\"120363019502650977-group\",\"eventMessageId\":\"%s\",\"eventResponse\":"
+             "\"NOT_GOING\"}",
+             se_response_id(r));
+    cJSON_Delete(list);
+    se_response_free(r);
+
+    se_response_free(send_ok(c, "edit_event", edit));
+    req = last_request(&list, "edit_event",
+                       "/instances/" EMU_ZAPI_INSTANCE "/token/" EMU_ZAPI_TOKEN "/send-edit-event");
+    check_body(req, edit);
+    cJSON_Delete(list);
+    se_response_free(send_ok(c, "respond_event", respond));
+    req = last_request(&list, "respond_event",
+                       "/instances/" EMU_ZAPI_INSTANCE "/token/" EMU_ZAPI_TOKEN "/send-event-response");
+    check_body(req, respond);
+    cJSON_Delete(list);
+    se_client_free(c);
+}
+
+static void test_connect(void) {
+    emu_reset(&E);
+    se_client *c = client("connect", NULL);
+    se_response *r = send_ok(c, "create_connection",
+                             "{\"ParticipantToken\":\"" EMU_PARTICIPANT_TOKEN "\",\"Type\":["
+                             "\"CONNECTION_CREDENTIALS\"],\"ConnectParticipant\":true}");
+    cJSON *list;
+    const cJSON *req = last_request(&list, "create_connection", "/participant/connection");
+    CHECK_STR(emu_req_header(req, "x-amz-bearer"), EMU_PARTICIPANT_TOKEN);
+    check_body(req, "{\"Type\":[\"CONNECTION_CREDENTIALS\"],\"ConnectParticipant\":true}");
+    CHECK(se_response_request_id(r) != NULL);
+    const char *issued = se_response_get_string(r, "ConnectionCredentials.ConnectionToken");
+    CHECK(issued != NULL);
+    char ev[600];
+    snprintf(ev, sizeof ev,
+             "{\"ConnectionToken\":\"%s\",\"ContentType\":\"application/vnd.amazonaws.connect.event."
+             "message.read\",\"Content\":\"{\\\"messageId\\\":\\\"11111111-aaaa-bbbb-cccc-"
+             "EXAMPLE01234\\\"}\"}",
+             issued ? issued : "");
+    cJSON_Delete(list);
+    char token[256];
+    snprintf(token, sizeof token, "%s", issued ? issued : "");
+    se_response_free(r);
+
+    r = send_ok(c, "send_event", ev);
+    req = last_request(&list, "send_event", "/participant/event");
+    CHECK_STR(emu_req_header(req, "x-amz-bearer"), token);
+    const cJSON *body = cJSON_GetObjectItem(req, "body");
+    CHECK(!cJSON_GetObjectItem(body, "ConnectionToken"));
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(body, "Content")),
+              "{\"messageId\":\"11111111-aaaa-bbbb-cccc-EXAMPLE01234\"}");
+    CHECK(cJSON_GetStringValue(cJSON_GetObjectItem(body, "ClientToken")) != NULL);
+    CHECK_STR(se_response_id(r), se_response_get_string(r, "Id"));
+    CHECK_STR(se_response_accepted_time(r), se_response_get_string(r, "AbsoluteTime"));
+    CHECK_STR(se_response_request_id(r), se_response_header(r, "x-amzn-requestid"));
+    cJSON_Delete(list);
+    se_response_free(r);
+
+    se_response_free(send_ok(c, "send_message",
+                             "{\"ConnectionToken\":\"" EMU_CONNECT_TOKEN "\",\"ContentType\":"
+                             "\"text/plain\",\"Content\":\"Hello\",\"ClientToken\":\"ct-1\"}"));
+    req = last_request(&list, "send_message", "/participant/message");
+    check_body(req, "{\"ContentType\":\"text/plain\",\"Content\":\"Hello\",\"ClientToken\":\"ct-1\"}");
+    cJSON_Delete(list);
+
+    r = send_ok(c, "disconnect", "{\"ConnectionToken\":\"" EMU_CONNECT_TOKEN "\"}");
+    req = last_request(&list, "disconnect", "/participant/disconnect");
+    CHECK(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(req, "body"), "ClientToken")));
+    CHECK(se_response_id(r) == NULL); /* DisconnectParticipant answers {} */
+    cJSON_Delete(list);
+    se_response_free(r);
+
+    /* a 500 is retried with the same ClientToken */
+    emu_reset(&E);
+    emu_fault(&E, "{\"provider\":\"connect\",\"operation\":\"send_event\",\"status\":500}");
+    r = send_ok(c, "send_event",
+                "{\"ConnectionToken\":\"" EMU_CONNECT_TOKEN "\",\"ContentType\":"
+                "\"application/vnd.amazonaws.connect.event.typing\"}");
+    CHECK_INT(se_response_attempts(r), 2);
+    list = emu_requests(&E, true);
+    CHECK_INT(cJSON_GetArraySize(list), 2);
+    const char *t1 = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "body"), "ClientToken"));
+    const char *t2 = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 1), "body"), "ClientToken"));
+    CHECK(t1 && t2 && !strcmp(t1, t2));
+    cJSON_Delete(list);
+    se_response_free(r);
+    se_client_free(c);
+}
+
+/* Bad input of every provider: an error naming the field, and nothing on the wire. */
+static void test_invalid_sends_nothing(void) {
+    emu_reset(&E);
+    static const struct {
+        const char *provider, *op, *json, *field;
+    } cases[] = {
+        {"sinch", "send_event", "{\"app_id\":\"A\",\"recipient\":{\"contact_id\":\"C\"},\"event\":{}}", "event"},
+        {"sinch", "send_message", "{\"app_id\":\"A\",\"recipient\":{\"contact_id\":\"C\"},\"message\":{\"text_message\":{\"text\":\"x\"}},\"ttl\":1}", "ttl"},
+        {"zapi", "send_event", "{\"phone\":\"bad/phone\",\"event\":{\"name\":\"n\",\"dateTime\":\"2024-04-29T09:30:53Z\"}}", "phone"},
+        {"zapi", "respond_event", "{\"phone\":\"1203-group\",\"eventMessageId\":\"X\",\"eventResponse\":\"MAYBE\"}", "eventResponse"},
+        {"connect", "send_event", "{\"ConnectionToken\":\"t\"}", "ContentType"},
+        {"connect", "create_connection", "{\"ParticipantToken\":\"\",\"ConnectParticipant\":true}", "ParticipantToken"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *const *opts = !strcmp(cases[i].provider, "sinch") ? SINCH_BASIC
+                                  : !strcmp(cases[i].provider, "zapi") ? ZAPI
+                                                                       : NULL;
+        se_client *c = client(cases[i].provider, opts);
+        se_response *r = NULL;
+        CHECK_INT(se_send(c, cases[i].op, cases[i].json, &r), SE_E_INVALID);
+        CHECK_HAS(se_client_errmsg(c), cases[i].field);
+        CHECK_HAS(se_response_error_message(r), cases[i].field);
+        CHECK_INT(se_response_attempts(r), 0);
+        se_response_free(r);
+        se_client_free(c);
+    }
+    CHECK_INT(emu_count(&E, true), 0);
+}
+
+int main(void) {
+    if (!emu_start(&E, NULL))
+        return EMU_SKIP;
+    test_sinch_basic();
+    test_sinch_oauth();
+    test_zapi();
+    test_connect();
+    test_invalid_sends_nothing();
+    emu_stop(&E);
+    return se_test_summary("wire");
+}
