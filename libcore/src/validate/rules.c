@@ -1,0 +1,359 @@
+/* validate/rules.c - the generic checkers of rules.h. */
+#include "rules.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const CHANNELS[] = {
+    "WHATSAPP", "RCS",       "SMS",           "MESSENGER", "VIBERBM", "MMS",     "INSTAGRAM",
+    "TELEGRAM", "KAKAOTALK", "KAKAOTALKCHAT", "LINE",      "WECHAT",  "APPLEBC", NULL};
+const se_enum se_v_channels = {CHANNELS, "channel"};
+
+/* The object itself at the root has no path of its own. */
+static const char *at(const char *path) {
+    return *path ? path : "request";
+}
+
+const char *se_v_type_name(const cJSON *v) {
+    if (!v)
+        return "nothing";
+    switch (v->type & 0xff) {
+    case cJSON_False:
+    case cJSON_True:
+        return "boolean";
+    case cJSON_NULL:
+        return "null";
+    case cJSON_Number:
+        return "number";
+    case cJSON_String:
+        return "string";
+    case cJSON_Array:
+        return "array";
+    case cJSON_Object:
+        return "object";
+    default:
+        return "raw JSON";
+    }
+}
+
+size_t se_v_utf8_len(const char *s) {
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80; /* continuation bytes do not count */
+    return n;
+}
+
+const char *se_v_show(char *buf, size_t n, const char *s) {
+    size_t i = 0;
+    for (; s[i] && i + 4 < n; i++)
+        buf[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
+    if (s[i]) { /* cut: step back to a code point boundary, then mark it */
+        while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+            i--;
+        memcpy(buf + i, "...", 3);
+        i += 3;
+    }
+    buf[i] = '\0';
+    return buf;
+}
+
+void se_v_path_field(char *buf, const char *parent, const char *name) {
+    char shown[96];
+    se_v_show(shown, sizeof shown, name ? name : "");
+    snprintf(buf, SE_V_PATH_MAX, "%s%s%s", parent, *parent ? "." : "", shown);
+}
+
+void se_v_path_index(char *buf, const char *parent, int index) {
+    snprintf(buf, SE_V_PATH_MAX, "%s[%d]", parent, index);
+}
+
+size_t se_v_span_digits(const char *s) {
+    size_t n = 0;
+    while (s[n] >= '0' && s[n] <= '9')
+        n++;
+    return n;
+}
+
+int se_v_digits(const char *s, size_t n, unsigned *out) {
+    unsigned v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        v = v * 10 + (unsigned)(s[i] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+size_t se_v_date_prefix(const char *s) {
+    static const unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    unsigned y, m, dd;
+    if (!se_v_digits(s, 4, &y) || s[4] != '-' || !se_v_digits(s + 5, 2, &m) || s[7] != '-' ||
+        !se_v_digits(s + 8, 2, &dd) || m < 1 || m > 12 || dd < 1)
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return dd <= days[m - 1] + (m == 2 && leap) ? 10 : 0;
+}
+
+se_status se_v_request(cJSON *req, const se_spec *spec, se_diag *d) {
+    if (!cJSON_IsObject(req))
+        return se_diag_fail(d, "request: must be a JSON object");
+    return se_v_object(req, "", spec, d);
+}
+
+se_status se_v_enum(const char *s, const char *path, const se_enum *en, se_diag *d) {
+    char shown[80], list[400];
+    size_t used = 0;
+    for (const char *const *v = en->values; *v; v++)
+        if (strcmp(*v, s) == 0)
+            return SE_OK;
+    se_v_show(shown, sizeof shown, s);
+    if (en->noun) {
+        se_diag_warn(d, "%s: unknown %s \"%s\" (sent as given)", at(path), en->noun, shown);
+        return SE_OK;
+    }
+    list[0] = '\0';
+    for (const char *const *v = en->values; *v && used < sizeof list; v++)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", *v);
+    return se_diag_fail(d, "%s: must be one of %s, got \"%s\"", at(path), list, shown);
+}
+
+se_status se_v_one_of(cJSON *obj, const char *path, const char *const *names, se_diag *d) {
+    const char *got[2] = {NULL, NULL};
+    int count = 0, total = 0;
+    char list[400];
+    size_t used = 0;
+    list[0] = '\0';
+    for (const char *const *n = names; *n; n++, total++) {
+        if (used < sizeof list)
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", *n);
+        if (cJSON_GetObjectItemCaseSensitive(obj, *n)) {
+            if (count < 2)
+                got[count] = *n;
+            count++;
+        }
+    }
+    if (count == 1)
+        return SE_OK;
+    if (count == 0)
+        return se_diag_fail(d, "%s: exactly one of %s is required, got none", at(path), list);
+    if (count == 2 && total == 2)
+        return se_diag_fail(d, "%s: exactly one of %s is required, got both", at(path), list);
+    return se_diag_fail(d, "%s: exactly one of %s is required, got %s and %s%s", at(path), list,
+                        got[0], got[1], count > 2 ? " and more" : "");
+}
+
+static const se_rule *find_rule(const se_rule *fields, const char *name) {
+    for (; fields && fields->name; fields++)
+        if (strcmp(fields->name, name) == 0)
+            return fields;
+    return NULL;
+}
+
+/* cJSON keeps both members of {"a":1,"a":2}; we check the first while a server
+ * may read the last, so a repeated key is refused. */
+static se_status check_keys(cJSON *obj, const char *path, const se_spec *spec, se_diag *d) {
+    char sub[SE_V_PATH_MAX];
+    for (cJSON *c = obj->child; c; c = c->next) {
+        const char *key = c->string ? c->string : "";
+        se_v_path_field(sub, path, key);
+        for (cJSON *p = obj->child; p != c; p = p->next)
+            if (p->string && strcmp(p->string, key) == 0)
+                return se_diag_fail(d, "%s: duplicate field", sub);
+        if (spec && spec->strict && !find_rule(spec->fields, key))
+            return se_diag_fail(d, "%s: unknown field", sub);
+    }
+    return SE_OK;
+}
+
+static const char *const WANT[] = {"any value", "a string",  "a number",
+                                   "a boolean", "an object", "an array"};
+
+static int has_type(const cJSON *v, se_vtype t) {
+    switch (t) {
+    case SE_V_STRING:
+        return cJSON_IsString(v) && v->valuestring;
+    case SE_V_NUMBER:
+        return cJSON_IsNumber(v);
+    case SE_V_BOOL:
+        return cJSON_IsBool(v);
+    case SE_V_OBJECT:
+        return cJSON_IsObject(v);
+    case SE_V_ARRAY:
+        return cJSON_IsArray(v);
+    default:
+        return 1;
+    }
+}
+
+/* Too few / too many: characters of a string or items of an array. */
+static se_status check_count(size_t n, const se_rule *r, const char *unit, const char *path,
+                             se_diag *d) {
+    size_t min = r->min ? r->min : (r->type == SE_V_STRING && r->required);
+    if (n < min && min == 1)
+        return se_diag_fail(d, "%s: must not be empty", path);
+    if (n < min)
+        return se_diag_fail(d, "%s: at least %zu %s, got %zu", path, min, unit, n);
+    if (r->max && n > r->max)
+        return se_diag_fail(d, "%s: at most %zu %s, got %zu", path, r->max, unit, n);
+    return SE_OK;
+}
+
+se_status se_v_value(cJSON *v, const char *path, const se_rule *r, se_diag *d) {
+    se_status rc = SE_OK;
+    if (!has_type(v, r->type))
+        return se_diag_fail(d, "%s: must be %s, got %s", at(path), WANT[r->type],
+                            se_v_type_name(v));
+    if (r->type == SE_V_STRING) {
+        rc = check_count(se_v_utf8_len(v->valuestring), r, "characters", at(path), d);
+        if (rc == SE_OK && r->en)
+            rc = se_v_enum(v->valuestring, path, r->en, d);
+    } else if (r->type == SE_V_ARRAY) {
+        rc = check_count((size_t)cJSON_GetArraySize(v), r, "items", at(path), d);
+    }
+    if (rc == SE_OK && r->check)
+        rc = r->check(v, path, r->arg, d);
+    return rc;
+}
+
+se_status se_v_object(cJSON *obj, const char *path, const se_spec *spec, se_diag *d) {
+    char sub[SE_V_PATH_MAX];
+    se_status rc;
+    if (!cJSON_IsObject(obj))
+        return se_diag_fail(d, "%s: must be an object, got %s", at(path), se_v_type_name(obj));
+    if ((rc = check_keys(obj, path, spec, d)) != SE_OK)
+        return rc;
+    if (spec->one_of && (rc = se_v_one_of(obj, path, spec->one_of, d)) != SE_OK)
+        return rc;
+    for (const se_rule *r = spec->fields; r && r->name; r++) {
+        cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, r->name);
+        se_v_path_field(sub, path, r->name);
+        if (!v && r->required)
+            return se_diag_fail(d, "%s: required", sub);
+        if (v && (rc = se_v_value(v, sub, r, d)) != SE_OK)
+            return rc;
+    }
+    return spec->extra ? spec->extra(obj, path, NULL, d) : SE_OK;
+}
+
+se_status se_v_spec(cJSON *v, const char *path, const void *spec, se_diag *d) {
+    return se_v_object(v, path, spec, d);
+}
+
+se_status se_v_each(cJSON *v, const char *path, const void *rule, se_diag *d) {
+    char sub[SE_V_PATH_MAX];
+    int i = 0;
+    se_status rc;
+    for (cJSON *e = v->child; e; e = e->next, i++) {
+        se_v_path_index(sub, path, i);
+        if ((rc = se_v_value(e, sub, rule, d)) != SE_OK)
+            return rc;
+    }
+    return SE_OK;
+}
+
+/* Members of a map: any key (or a channel key), each value by `rule`. */
+static se_status check_map(cJSON *v, const char *path, const se_rule *rule, int channels,
+                           se_diag *d) {
+    char sub[SE_V_PATH_MAX];
+    se_status rc;
+    if ((rc = check_keys(v, path, NULL, d)) != SE_OK)
+        return rc;
+    for (cJSON *e = v->child; e; e = e->next) {
+        const char *key = e->string ? e->string : "";
+        se_v_path_field(sub, path, key);
+        if (channels && (rc = se_v_enum(key, path, &se_v_channels, d)) != SE_OK)
+            return rc;
+        if ((rc = se_v_value(e, sub, rule, d)) != SE_OK)
+            return rc;
+    }
+    return SE_OK;
+}
+
+se_status se_v_map(cJSON *v, const char *path, const void *rule, se_diag *d) {
+    return check_map(v, path, rule, 0, d);
+}
+
+se_status se_v_channel_map(cJSON *v, const char *path, const void *rule, se_diag *d) {
+    return check_map(v, path, rule, 1, d);
+}
+
+static int starts_with_ci(const char *s, const char *prefix) {
+    for (; *prefix; s++, prefix++) {
+        char c = (*s >= 'A' && *s <= 'Z') ? (char)(*s - 'A' + 'a') : *s;
+        if (c != *prefix)
+            return 0;
+    }
+    return 1;
+}
+
+/* Whether the authority (userinfo@host:port) has a host and a numeric port. */
+static int authority_ok(const char *a, size_t len) {
+    const char *end = a + len, *host = a, *at_sign = NULL, *p;
+    for (p = a; p < end; p++)
+        if (*p == '@')
+            at_sign = p;
+    if (at_sign)
+        host = at_sign + 1;
+    if (host < end && *host == '[') { /* IPv6 literal */
+        p = memchr(host, ']', (size_t)(end - host));
+        if (!p || p == host + 1)
+            return 0;
+        p++;
+    } else {
+        p = host;
+        while (p < end && *p != ':')
+            p++;
+        if (p == host)
+            return 0;
+    }
+    if (p == end)
+        return 1;
+    if (*p != ':')
+        return 0;
+    size_t digits = se_v_span_digits(p + 1);
+    unsigned port = 0;
+    return p + 1 + digits == end && digits <= 5 && se_v_digits(p + 1, digits, &port) &&
+           port <= 65535;
+}
+
+se_status se_v_url(cJSON *v, const char *path, const void *arg, se_diag *d) {
+    const char *s = v->valuestring, *rest;
+    (void)arg;
+    for (const char *p = s; *p; p++)
+        if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+            return se_diag_fail(d, "%s: must be a URL without spaces or control characters",
+                                at(path));
+    if (starts_with_ci(s, "https://"))
+        rest = s + 8;
+    else if (starts_with_ci(s, "http://"))
+        rest = s + 7;
+    else
+        return se_diag_fail(d, "%s: must be an http:// or https:// URL", at(path));
+    if (!authority_ok(rest, strcspn(rest, "/?#")))
+        return se_diag_fail(d, "%s: must be an http:// or https:// URL with a host", at(path));
+    return SE_OK;
+}
+
+se_status se_v_range(cJSON *v, const char *path, const void *arg, se_diag *d) {
+    const double *lim = arg;
+    double x = v->valuedouble;
+    if (!(x >= lim[0] && x <= lim[1])) /* also refuses NaN */
+        return se_diag_fail(d, "%s: must be between %g and %g, got %g", at(path), lim[0], lim[1],
+                            x);
+    return SE_OK;
+}
+
+se_status se_v_chars(cJSON *v, const char *path, const void *arg, se_diag *d) {
+    const se_chars *c = arg;
+    for (const char *p = v->valuestring; *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (c->no_space && (ch == ' ' || (ch >= '\t' && ch <= '\r')))
+            return se_diag_fail(d, "%s: must not contain whitespace", at(path));
+        if (ch < 0x20 || ch == 0x7f)
+            return se_diag_fail(d, "%s: must not contain control characters", at(path));
+        if (c->forbidden && strchr(c->forbidden, ch))
+            return se_diag_fail(d, "%s: must not contain '%c'", at(path), ch);
+    }
+    return SE_OK;
+}

@@ -1,0 +1,163 @@
+/* validate/zapi.c - Z-API: send-event, send-edit-event, send-event-response. */
+#include <string.h>
+
+#include "../validate.h"
+#include "rules.h"
+
+SE_CLOSED_ENUM(call_link_enum, "voice", "video");
+SE_CLOSED_ENUM(response_enum, "GOING", "NOT_GOING");
+
+/* Ids end up in a URL or body: no separators, whitespace or control characters. */
+static const se_chars id_chars = {1, "/?#"};
+
+typedef enum { ID_BAD, ID_PHONE, ID_GROUP, ID_LID, ID_CHANNEL } id_kind;
+
+static id_kind classify(const char *s) {
+    size_t n = se_v_span_digits(s);
+    const char *rest = s + n;
+    if (*rest == '\0')
+        return n >= 10 && n <= 15 ? ID_PHONE : ID_BAD;
+    if (n > 0 && strcmp(rest, "-group") == 0)
+        return ID_GROUP;
+    if (n >= 10 && n <= 15 && rest[0] == '-') { /* older groups: <phone>-<unix time> */
+        size_t t = se_v_span_digits(rest + 1);
+        return t > 0 && t <= 13 && rest[1 + t] == '\0' ? ID_GROUP : ID_BAD;
+    }
+    if (n > 0 && strcmp(rest, "@lid") == 0)
+        return ID_LID;
+    const char *at = strchr(s, '@');
+    if (at && at != s && strcmp(at, "@newsletter") == 0)
+        return ID_CHANNEL;
+    return ID_BAD;
+}
+
+static se_status check_phone(cJSON *v, const char *path, const void *arg, se_diag *d) {
+    static const char *const names[] = {"", "a phone number", "", "a LID", "a channel"};
+    se_status rc = se_v_chars(v, path, arg, d);
+    if (rc != SE_OK)
+        return rc;
+    id_kind kind = classify(v->valuestring);
+    if (kind == ID_BAD)
+        return se_diag_fail(d,
+                            "%s: must be a phone number (10..15 digits, no '+' or formatting), a "
+                            "group id (<digits>-group or <phone>-<unix time>), a LID "
+                            "(<digits>@lid) or a channel (<id>@newsletter)",
+                            path);
+    if (kind != ID_GROUP)
+        return se_diag_fail(d,
+                            "%s: events can only be sent to groups (<digits>-group or "
+                            "<phone>-<unix time>), got %s",
+                            path, names[kind]);
+    return SE_OK;
+}
+
+/* HH:MM with HH <= max_hour; returns characters read (5) or 0. */
+static size_t hour_minute(const char *s, unsigned max_hour) {
+    unsigned h, m;
+    return se_v_digits(s, 2, &h) && s[2] == ':' && se_v_digits(s + 3, 2, &m) && h <= max_hour &&
+                   m <= 59
+               ? 5
+               : 0;
+}
+
+/* YYYY-MM-DDTHH:MM[:SS[.fraction]][Z|+HH:MM|-HH:MM], a real date and time. */
+static int iso_datetime(const char *s) {
+    size_t n = se_v_date_prefix(s);
+    unsigned sec;
+    if (!n || s[n] != 'T' || !hour_minute(s + n + 1, 23))
+        return 0;
+    s += n + 6;
+    if (*s == ':') {
+        if (!se_v_digits(s + 1, 2, &sec) || sec > 59)
+            return 0;
+        s += 3;
+        if (*s == '.') {
+            size_t f = se_v_span_digits(s + 1);
+            if (f == 0)
+                return 0;
+            s += 1 + f;
+        }
+    }
+    if (*s == 'Z')
+        s++;
+    else if (*s == '+' || *s == '-')
+        s += hour_minute(s + 1, 23) ? 6 : 0;
+    return *s == '\0';
+}
+
+static se_status check_datetime(cJSON *v, const char *path, const void *arg, se_diag *d) {
+    char shown[80];
+    (void)arg;
+    if (iso_datetime(v->valuestring))
+        return SE_OK;
+    return se_diag_fail(d,
+                        "%s: must be an ISO-8601 date and time "
+                        "YYYY-MM-DDTHH:MM[:SS[.fraction]][Z|+HH:MM], got \"%s\"",
+                        path, se_v_show(shown, sizeof shown, v->valuestring));
+}
+
+/* "UTC", "UTC-3", "UTC+5:30": hours 0..14, minutes 00..59. */
+static se_status check_time_zone(cJSON *v, const char *path, const void *arg, se_diag *d) {
+    const char *s = v->valuestring;
+    char shown[80];
+    unsigned h = 0, m = 0;
+    (void)arg;
+    if (strncmp(s, "UTC", 3) == 0) {
+        s += 3;
+        if (*s == '\0')
+            return SE_OK;
+        size_t hd = (*s == '+' || *s == '-') ? se_v_span_digits(s + 1) : 0;
+        if (hd >= 1 && hd <= 2 && se_v_digits(s + 1, hd, &h) && h <= 14) {
+            s += 1 + hd;
+            if (*s == ':' && se_v_span_digits(s + 1) == 2 && se_v_digits(s + 1, 2, &m) && m <= 59)
+                s += 3;
+            if (*s == '\0')
+                return SE_OK;
+        }
+    }
+    return se_diag_fail(d, "%s: must be UTC or an offset like UTC-3 or UTC+5:30, got \"%s\"", path,
+                        se_v_show(shown, sizeof shown, v->valuestring));
+}
+
+static const se_rule location_fields[] = {SE_STR("name", 1), SE_END};
+static const se_spec location_spec = {location_fields, 1, NULL, NULL};
+static const se_rule event_fields[] = {
+    SE_STR("name", 1),
+    {.name = "dateTime", .type = SE_V_STRING, .required = 1, .check = check_datetime},
+    SE_STR("description", 0),
+    {.name = "timeZone", .type = SE_V_STRING, .check = check_time_zone},
+    SE_OBJ("location", 0, &location_spec),
+    SE_ENUM("callLinkType", 0, &call_link_enum),
+    SE_BOOL("canceled"),
+    SE_END};
+static const se_spec event_spec = {event_fields, 1, NULL, NULL};
+
+#define PHONE                                                                                      \
+    { .name = "phone", .type = SE_V_STRING, .required = 1, .check = check_phone, .arg = &id_chars }
+#define EVENT_MESSAGE_ID                                                                           \
+    {                                                                                              \
+        .name = "eventMessageId", .type = SE_V_STRING, .required = 1, .check = se_v_chars,         \
+        .arg = &id_chars                                                                           \
+    }
+
+static const se_rule send_fields[] = {PHONE, SE_OBJ("event", 1, &event_spec), SE_END};
+static const se_spec send_spec = {send_fields, 1, NULL, NULL};
+/* An edit replaces the event: fields left out are dropped, so the same rules apply. */
+static const se_rule edit_fields[] = {PHONE, EVENT_MESSAGE_ID, SE_OBJ("event", 1, &event_spec),
+                                      SE_END};
+static const se_spec edit_spec = {edit_fields, 1, NULL, NULL};
+static const se_rule respond_fields[] = {PHONE, EVENT_MESSAGE_ID,
+                                         SE_ENUM("eventResponse", 1, &response_enum), SE_END};
+static const se_spec respond_spec = {respond_fields, 1, NULL, NULL};
+
+se_status se_check_zapi_send_event(cJSON *req, se_diag *d) {
+    return se_v_request(req, &send_spec, d);
+}
+
+se_status se_check_zapi_edit_event(cJSON *req, se_diag *d) {
+    return se_v_request(req, &edit_spec, d);
+}
+
+se_status se_check_zapi_respond_event(cJSON *req, se_diag *d) {
+    return se_v_request(req, &respond_spec, d);
+}
