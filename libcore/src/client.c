@@ -500,8 +500,9 @@ se_status se_send(se_client *c, const char *operation, const char *request_json,
     se_job_clear(&job);
     if (!r)
         return se_set_error(c, SE_E_NOMEM, "out of memory");
-    se_set_error(c, r->status, r->message);
     st = r->status;
+    if (st != SE_OK)
+        se_set_error(c, st, r->message);
     if (out)
         *out = r;
     else

@@ -82,7 +82,8 @@ static char *store_headers(const se_attempt *a) {
 }
 
 static void transport_message(se_response *r, se_status st, const se_attempt *a) {
-    if (a->oversized)
+    /* curl refuses up front when Content-Length is over the cap; on_body when it is not given */
+    if (a->oversized || a->curl_code == CURLE_FILESIZE_EXCEEDED)
         r->message = se_printf("response body larger than max_response_bytes (%zu)", a->max_body);
     else if (a->curl_code != CURLE_OK)
         r->message = se_printf("%s: %s", se_strerror(st),

@@ -87,8 +87,10 @@ int main(void) {
     se_response *taken = NULL;
     CHECK_INT(se_batch_take(b, 0, &taken), SE_OK);
     CHECK(taken != NULL && se_batch_response(b, 0) == NULL);
-    CHECK_INT(se_batch_take(b, 0, &taken), SE_E_MISUSE);
-    CHECK_INT(se_batch_take(b, 99, &taken), SE_E_MISUSE);
+    se_response *again = taken;
+    CHECK_INT(se_batch_take(b, 0, &again), SE_E_MISUSE);
+    CHECK(again == NULL);
+    CHECK_INT(se_batch_take(b, 99, &again), SE_E_MISUSE);
     se_batch_free(b);
     CHECK(se_response_http_status(taken) != 0); /* outlives its batch */
     se_response_free(taken);
