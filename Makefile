@@ -1,13 +1,13 @@
 # sendevent: the two commands of the README, and the pieces they are made of.
 #   make demo   send one event per provider from every face of the project, on the local emulator
-#   make test   every test suite: C (plain, ASan+UBSan, valgrind), install check, pytest
+#   make test   every test suite: C (plain, ASan+UBSan, valgrind), fuzz smoke, install check, pytest
 PYTHON ?= /usr/bin/python3
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= 2
 EMULATOR = $(abspath $(BUILD))/emulator/sendevent-emulator
 
-.PHONY: all deps build test test-c test-asan test-valgrind test-install test-py demo clean
+.PHONY: all deps build test test-c test-asan test-valgrind test-install test-py python lua demo clean
 
 all: build
 
@@ -19,7 +19,7 @@ build: deps
 	cmake --build $(BUILD) -j$(JOBS)
 
 test: build
-	$(MAKE) --no-print-directory test-c test-asan test-valgrind test-install test-py
+	$(MAKE) --no-print-directory test-c test-asan test-valgrind test-fuzz test-install test-py
 
 test-c:
 	ctest --test-dir $(BUILD) --output-on-failure
@@ -34,14 +34,33 @@ test-asan:
 test-valgrind:
 	scripts/valgrind-tests.sh $(BUILD)
 
+# libFuzzer targets for every parser, a short bounded run each (longer: scripts/fuzz.sh 600).
+test-fuzz:
+	scripts/fuzz.sh 10 build-fuzz
+
 test-install:
 	scripts/check-install.sh $(BUILD)
 
-test-py:
-	SE_EMULATOR=$(EMULATOR) $(PYTHON) -m pytest -q tests
+# The Python package: an offline wheel in dist/, installed into $(VENV); the pytest suites run
+# with that venv's interpreter, so they import the installed wheel, not the source tree.
+VENV ?= $(abspath $(BUILD))/venv
+LUA_MODULE_DIR = $(abspath $(BUILD))/bindings/lua
+
+python:
+	rm -rf build/python dist/sendevent-*.whl
+	$(PYTHON) -m pip wheel --no-build-isolation --no-deps -w dist .
+	[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv --system-site-packages $(VENV)
+	$(VENV)/bin/python -m pip install --no-index --no-deps --force-reinstall dist/sendevent-*.whl
+
+# The Lua module is built by CMake (target sendevent_lua) into $(BUILD)/bindings/lua.
+lua:
+	cmake --build $(BUILD) -j$(JOBS) --target sendevent_lua
+
+test-py: python
+	SE_EMULATOR=$(EMULATOR) SE_LUA_MODULE_DIR=$(LUA_MODULE_DIR) $(VENV)/bin/python -m pytest -q tests
 
 demo: build
 	scripts/demo.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) dist
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz dist

@@ -64,6 +64,8 @@ static int provider_bit(const se_provider *p) {
 
 /* ---- per-thread error detail ------------------------------------------------ */
 
+static void scrub_into(const se_client *c, const char *msg, char *out, size_t cap);
+
 static _Thread_local struct {
     const se_client *client;
     char msg[1024];
@@ -71,9 +73,12 @@ static _Thread_local struct {
 
 se_status se_set_error(const se_client *c, se_status status, const char *msg) {
     last_error.client = c;
-    snprintf(last_error.msg, sizeof last_error.msg, "%s", msg ? msg : se_strerror(status));
+    if (!msg)
+        msg = se_strerror(status);
     if (c)
-        se_scrub(c, NULL, last_error.msg, sizeof last_error.msg);
+        scrub_into(c, msg, last_error.msg, sizeof last_error.msg);
+    else
+        snprintf(last_error.msg, sizeof last_error.msg, "%s", msg);
     return status;
 }
 
@@ -253,35 +258,57 @@ se_status se_client_set_logger(se_client *c, se_log_fn fn, void *userdata) {
 
 /* ---- secrets never leave ---------------------------------------------------------- */
 
-static void scrub_value(char *msg, size_t cap, const char *secret) {
-    size_t slen = secret ? strlen(secret) : 0, rlen = strlen(SE_REDACTED);
-    if (slen < 3) /* too short to tell apart from ordinary text */
-        return;
-    char *p = msg;
-    while ((p = strstr(p, secret))) {
-        size_t tail = strlen(p + slen);
-        if ((size_t)(p - msg) + rlen + tail + 1 > cap)
-            tail = cap - 1 - (size_t)(p - msg) - rlen;
-        memmove(p + rlen, p + slen, tail);
-        p[rlen + tail] = '\0';
-        memcpy(p, SE_REDACTED, rlen);
-        p += rlen;
+/* Replaces every occurrence of secret in *text (a malloc'd string). */
+static se_status replace_all(char **text, const char *secret) {
+    size_t slen = secret ? strlen(secret) : 0;
+    if (slen < 3 || !strstr(*text, secret)) /* too short to tell apart from ordinary text */
+        return SE_OK;
+    se_buf out = {0};
+    const char *p = *text, *hit;
+    se_status st = SE_OK;
+    while (st == SE_OK && (hit = strstr(p, secret))) {
+        st = se_buf_append(&out, p, (size_t)(hit - p));
+        if (st == SE_OK)
+            st = se_buf_append(&out, SE_REDACTED, strlen(SE_REDACTED));
+        p = hit + slen;
     }
+    if (st == SE_OK)
+        st = se_buf_append(&out, p, strlen(p));
+    if (st != SE_OK) {
+        se_buf_free(&out);
+        return st;
+    }
+    free(*text);
+    *text = out.data;
+    return SE_OK;
 }
 
-void se_scrub(const se_client *c, const se_http_request *req, char *msg, size_t cap) {
-    if (cap < sizeof SE_REDACTED + 1)
-        return;
-    for (int o = 0; o < O_COUNT; o++)
+char *se_scrubbed(const se_client *c, const se_http_request *req, const char *msg) {
+    char *text = se_strdup(msg);
+    se_status st = text ? SE_OK : SE_E_NOMEM;
+    for (int o = 0; st == SE_OK && o < O_COUNT; o++)
         if (opt_defs[o].kind == K_SECRET)
-            scrub_value(msg, cap, c->opt[o]);
-    for (int i = 0; req && i < req->n_secrets; i++)
-        scrub_value(msg, cap, req->secrets[i]);
-    for (int i = 0; req && i < req->n_headers; i++) {
+            st = replace_all(&text, c->opt[o]);
+    for (int i = 0; st == SE_OK && req && i < req->n_secrets; i++)
+        st = replace_all(&text, req->secrets[i]);
+    for (int i = 0; st == SE_OK && req && i < req->n_headers; i++) {
         const char *v = req->headers[i].value;
-        if (req->headers[i].secret) /* "Bearer <token>": scrub the credential itself */
-            scrub_value(msg, cap, strchr(v, ' ') ? strchr(v, ' ') + 1 : v);
+        if (req->headers[i].secret) /* "Bearer <token>": the credential itself */
+            st = replace_all(&text, strchr(v, ' ') ? strchr(v, ' ') + 1 : v);
     }
+    if (st != SE_OK) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+/* Copies the scrubbed msg into a fixed buffer (truncated; on allocation
+ * failure a placeholder, never the unscrubbed text). */
+static void scrub_into(const se_client *c, const char *msg, char *out, size_t cap) {
+    char *clean = se_scrubbed(c, NULL, msg);
+    snprintf(out, cap, "%s", clean ? clean : "(message withheld: out of memory)");
+    free(clean);
 }
 
 void se_log(const se_client *c, int level, const char *fmt, ...) {
@@ -292,8 +319,9 @@ void se_log(const se_client *c, int level, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    se_scrub(c, NULL, line, sizeof line);
-    c->log_fn(level, line, c->log_userdata);
+    char clean[1024];
+    scrub_into(c, line, clean, sizeof clean);
+    c->log_fn(level, clean, c->log_userdata);
 }
 
 /* ---- lifecycle -------------------------------------------------------------------------- */
@@ -437,14 +465,12 @@ se_status se_prepare(se_client *c, const char *operation, const char *request_js
         st = se_buf_append(&b, "\r\n", 2);
     if (st == SE_OK)
         st = se_buf_append(&b, job.http.body, job.http.body_len);
-    if (st == SE_OK)
-        se_scrub(c, &job.http, b.data, b.len + 1);
+    char *clean = st == SE_OK ? se_scrubbed(c, &job.http, b.data) : NULL;
     se_job_clear(&job);
-    if (st != SE_OK) {
-        se_buf_free(&b);
-        return se_set_error(c, st, "out of memory");
-    }
-    *http_out = b.data;
+    se_buf_free(&b);
+    if (!clean)
+        return se_set_error(c, SE_E_NOMEM, "out of memory");
+    *http_out = clean;
     return SE_OK;
 }
 

@@ -130,8 +130,10 @@ struct se_client {
 const char *se_opt_str(const se_client *c, se_opt o); /* value or default, may be NULL */
 bool se_opt_bool(const se_client *c, se_opt o);
 
-/* Replaces every secret value (options and request secrets) in msg by [REDACTED]. */
-void se_scrub(const se_client *c, const se_http_request *req, char *msg, size_t cap);
+/* A malloc'd copy of msg with every secret (secret options, the request's
+ * secrets and secret header credentials) replaced by [REDACTED]; NULL on
+ * allocation failure. */
+char *se_scrubbed(const se_client *c, const se_http_request *req, const char *msg);
 
 void se_log(const se_client *c, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -138,11 +138,12 @@ se_response *se_job_response(se_job *job, se_status st, const se_attempt *a) {
         return NULL;
     }
     if (r->message) { /* the server may echo a credential back: never pass it on */
-        size_t cap = strlen(r->message) + 64;
-        char *m = realloc(r->message, cap);
-        if (m) {
-            r->message = m;
-            se_scrub(job->client, &job->http, r->message, cap);
+        char *clean = se_scrubbed(job->client, &job->http, r->message);
+        free(r->message);
+        r->message = clean;
+        if (!clean) {
+            se_response_free(r);
+            return NULL;
         }
     }
     return r;

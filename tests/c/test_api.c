@@ -218,6 +218,18 @@ static void test_prepare_zapi(void) {
         cJSON_Delete(want);
         se_free(http);
     }
+    /* a secret shorter than [REDACTED], many times over: the dry run grows, never overflows */
+    se_client *shortc = client("zapi", NULL);
+    se_client_set(shortc, "instance_id", "I1");
+    se_client_set(shortc, "token", "T0K");
+    char *dry = prepare(shortc, "send_event",
+                        "{\"phone\":\"120363019502650977-group\",\"event\":{\"name\":"
+                        "\"T0KT0KT0KT0KT0KT0KT0KT0K\",\"dateTime\":\"2024-04-29T09:30:53Z\"}}");
+    CHECK_HAS(dry, "[REDACTED][REDACTED][REDACTED][REDACTED][REDACTED][REDACTED][REDACTED][REDACTED]");
+    CHECK_LACKS(dry, "T0K");
+    se_free(dry);
+    se_client_free(shortc);
+
     /* a path id that would escape its segment is refused without quoting it */
     CHECK_INT(se_client_set(c, "token", "a/b"), SE_OK);
     CHECK_INT(se_validate(c, "respond_event", cases[2].json), SE_E_INVALID);

@@ -1,0 +1,45 @@
+/* fuzz_response.c - arbitrary answers (status, headers, body) through response
+ * building and each provider's error parsing. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    static se_client *clients[3];
+    static const char *const names[3] = {"sinch", "zapi", "connect"};
+    if (!clients[0])
+        for (int i = 0; i < 3; i++)
+            se_client_new(&clients[i], names[i]);
+    if (size < 3)
+        return 0;
+    /* byte 0: provider and status; then "headers\0body" */
+    se_client *c = clients[data[0] % 3];
+    static const long statuses[] = {200, 201, 204, 301, 400, 401, 403, 404, 409, 429, 500, 503};
+    se_attempt a;
+    memset(&a, 0, sizeof a);
+    a.http_status = statuses[data[1] % (sizeof statuses / sizeof statuses[0])];
+    const char *rest = (const char *)data + 2;
+    size_t len = size - 2;
+    const char *nul = memchr(rest, '\0', len);
+    size_t hlen = nul ? (size_t)(nul - rest) : 0;
+    se_buf_append(&a.headers, rest, hlen);
+    se_buf_append(&a.body, rest + (nul ? hlen + 1 : 0), nul ? len - hlen - 1 : len);
+    se_job job;
+    memset(&job, 0, sizeof job);
+    job.client = c;
+    job.op = &c->provider->ops[0];
+    se_status st = se_attempt_status(&a);
+    se_job_retry_delay(&job, st, &a);
+    se_response *r = se_job_response(&job, st, &a);
+    if (r) {
+        se_response_header(r, "x-amzn-RequestId");
+        char *v = NULL;
+        se_response_get(r, "error.code", &v);
+        se_free(v);
+    }
+    se_response_free(r);
+    se_attempt_free(&a);
+    return 0;
+}
