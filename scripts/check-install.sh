@@ -23,8 +23,10 @@ if [ -n "$others" ]; then
   echo "exported symbols other than se_*:"; echo "$others"; exit 1
 fi
 echo "install: $(nm -D --defined-only "$lib" | wc -l) symbols exported, all se_*; SONAME $soname"
-if grep -rlE 'curl|cJSON' "$prefix/include/sendevent"; then
-  echo "a public header mentions curl or cJSON"; exit 1
+# no curl or cJSON include or type in the public headers (comments may name libcurl)
+if grep -rnE '#[[:space:]]*include[[:space:]]*[<"](curl|cjson)/|\<(CURL[A-Za-z_]*|cJSON[A-Za-z_]*)\>' \
+    "$prefix/include/sendevent"; then
+  echo "a public header exposes curl or cJSON"; exit 1
 fi
 
 pcdir=$(dirname "$(find "$prefix" -name sendevent.pc | head -n1)")
