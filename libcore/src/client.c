@@ -480,8 +480,9 @@ static void log_attempt(se_client *c, const se_job *job, se_status st, const se_
         return;
     double ms = (se_now() - t0) * 1000;
     if (a->http_status)
-        se_log(c, st == SE_OK ? 0 : 1, "POST %s -> %ld in %.1f ms (attempt %d)",
-               job->http.redacted_url, a->http_status, ms, job->attempts);
+        se_log(c, st == SE_OK ? 0 : 1, "POST %s -> %ld in %.1f ms (attempt %d, %s connection)",
+               job->http.redacted_url, a->http_status, ms, job->attempts,
+               a->new_connections ? "new" : "reused");
     else
         se_log(c, 1, "POST %s -> %s: %s in %.1f ms (attempt %d)", job->http.redacted_url,
                se_status_name(st), a->curl_error[0] ? a->curl_error : curl_easy_strerror(a->curl_code),

@@ -155,6 +155,7 @@ typedef struct se_attempt {
     CURLcode curl_code;
     char curl_error[CURL_ERROR_SIZE];
     long http_status;
+    long new_connections; /* connections opened for this attempt: 0 = reused */
     se_buf body;
     se_buf headers; /* "name: value\n" lines of the final answer */
     size_t max_body;

@@ -167,6 +167,7 @@ void se_transport_perform(se_client *c, const se_http_request *req, se_attempt *
     }
     a->curl_code = curl_easy_perform(easy);
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &a->http_status);
+    curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &a->new_connections);
     if (a->curl_code != CURLE_OK)
         a->http_status = 0;
     /* keep the handle (and its live connection) for the next send */

@@ -303,6 +303,35 @@ static void test_invalid_sends_nothing(void) {
     CHECK_INT(emu_count(&E, true), 0);
 }
 
+/* The log callback sees one line per attempt; keep-alive shows as "reused". */
+static char log_lines[16][1024];
+static int n_log_lines;
+
+static void collect_log(int level, const char *message, void *userdata) {
+    (void)level;
+    (void)userdata;
+    if (n_log_lines < 16)
+        snprintf(log_lines[n_log_lines++], sizeof log_lines[0], "%s", message);
+}
+
+static void test_keep_alive_and_log(void) {
+    emu_reset(&E);
+    se_client *c = client("zapi", ZAPI);
+    CHECK_INT(se_client_set_logger(c, collect_log, NULL), SE_OK);
+    for (int i = 0; i < 5; i++)
+        se_response_free(send_ok(c, "send_event", ZEVENT));
+    CHECK_INT(n_log_lines, 5);
+    CHECK_HAS(log_lines[0], "/instances/[REDACTED]/token/[REDACTED]/send-event -> 200");
+    CHECK_HAS(log_lines[0], "new connection");
+    for (int i = 1; i < 5; i++)
+        CHECK_HAS(log_lines[i], "reused connection");
+    for (int i = 0; i < 5; i++) {
+        CHECK_LACKS(log_lines[i], EMU_ZAPI_TOKEN);
+        CHECK_LACKS(log_lines[i], EMU_ZAPI_INSTANCE);
+    }
+    se_client_free(c);
+}
+
 int main(void) {
     if (!emu_start(&E, NULL))
         return EMU_SKIP;
@@ -311,6 +340,7 @@ int main(void) {
     test_zapi();
     test_connect();
     test_invalid_sends_nothing();
+    test_keep_alive_and_log();
     emu_stop(&E);
     return se_test_summary("wire");
 }
