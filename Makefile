@@ -7,7 +7,7 @@ ASAN_BUILD ?= build-asan
 JOBS ?= 2
 EMULATOR = $(abspath $(BUILD))/emulator/sendevent-emulator
 
-.PHONY: all deps build test test-c test-asan test-valgrind test-install test-py python lua demo clean
+.PHONY: all deps build test test-c test-abi test-asan test-valgrind test-fuzz test-install test-py python lua demo clean
 
 all: build
 
@@ -19,10 +19,14 @@ build: deps
 	cmake --build $(BUILD) -j$(JOBS)
 
 test: build
-	$(MAKE) --no-print-directory test-c test-asan test-valgrind test-fuzz test-install test-py
+	$(MAKE) --no-print-directory test-c test-abi test-asan test-valgrind test-fuzz test-install test-py
 
 test-c:
 	ctest --test-dir $(BUILD) --output-on-failure
+
+# The exported ABI against the committed baseline (abi/libsendevent.abi).
+test-abi:
+	scripts/check-abi.sh $(BUILD)
 
 # The same C tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-asan:
