@@ -225,6 +225,7 @@ se_status se_client_set(se_client *c, const char *key, const char *value) {
     free(c->opt[o]);
     c->opt[o] = copy;
     c->num[o] = num;
+    c->config_gen++; /* pooled curl handles pick up the change */
     if (o == O_KEY_ID || o == O_KEY_SECRET || o == O_AUTH_URL || o == O_ACCESS_TOKEN) {
         free(c->token); /* credentials changed: a cached token is no longer theirs */
         c->token = NULL;
@@ -385,7 +386,7 @@ void se_client_free(se_client *c) {
     if (!c)
         return;
     for (size_t i = 0; i < c->pool_len; i++)
-        curl_easy_cleanup(c->pool[i]);
+        curl_easy_cleanup(c->pool[i].easy);
     free(c->pool);
     if (c->share)
         curl_share_cleanup(c->share);

@@ -63,6 +63,7 @@ typedef struct se_http_request {
     int n_headers;
     char *body;
     size_t body_len;
+    struct curl_slist *header_list; /* built on the first attempt, kept for retries */
     /* per-request secret values (Connect tokens) scrubbed from messages */
     char *secrets[SE_MAX_SECRETS];
     int n_secrets;
@@ -70,6 +71,8 @@ typedef struct se_http_request {
 
 void se_http_request_clear(se_http_request *r);
 se_status se_http_add_header(se_http_request *r, const char *name, const char *value, bool secret);
+/* Replaces the value of an existing header (taking ownership of value). */
+void se_http_replace_header(se_http_request *r, se_header *h, char *value);
 se_status se_http_add_secret(se_http_request *r, const char *value);
 
 /* ---- providers -------------------------------------------------------------- */
@@ -119,8 +122,12 @@ struct se_client {
     pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
 
     pthread_mutex_t pool_lock; /* idle easy handles, each keeping its connections */
-    CURL **pool;
+    struct se_pooled {
+        CURL *easy;
+        unsigned config_gen; /* the client options it was configured with */
+    } *pool;
     size_t pool_len, pool_cap;
+    unsigned config_gen; /* bumped by se_client_set: pooled handles reconfigure */
 
     pthread_mutex_t token_lock; /* Sinch OAuth token: one refresh at a time */
     char *token;
@@ -160,16 +167,16 @@ typedef struct se_attempt {
     se_buf headers; /* "name: value\n" lines of the final answer */
     size_t max_body;
     bool oversized;
-    struct curl_slist *req_headers;
 } se_attempt;
 
+/* A handle configured with the client's options (timeouts, TLS, share, ...). */
 CURL *se_pool_take(se_client *c);
 void se_pool_give(se_client *c, CURL *easy);
 
-/* Configures `easy` for one attempt of `req`, writing into `a`. */
-se_status se_transport_setup(se_client *c, CURL *easy, const se_http_request *req, se_attempt *a);
+/* Sets the per-attempt options of `easy` for `req`, writing into `a`. */
+se_status se_transport_setup(se_client *c, CURL *easy, se_http_request *req, se_attempt *a);
 /* Performs one blocking attempt. */
-void se_transport_perform(se_client *c, const se_http_request *req, se_attempt *a);
+void se_transport_perform(se_client *c, se_http_request *req, se_attempt *a);
 void se_attempt_free(se_attempt *a);
 /* Value of a header of the answer (case-insensitive), copied into out. */
 bool se_attempt_header(const se_attempt *a, const char *name, char *out, size_t cap);
@@ -232,6 +239,8 @@ char *se_strndup(const char *s, size_t n);
 char *se_base64(const unsigned char *data, size_t len);
 char *se_percent_encode(const char *s);
 char *se_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Concatenates strings up to a NULL: the cheap form of se_printf("%s%s..."). */
+char *se_join(const char *first, ...) __attribute__((sentinel));
 bool se_is_loopback_url(const char *url, bool *is_http);
 const char *se_json_type_name(const cJSON *item);
 /* JSON value at a dotted path with [n] indexes; NULL when absent or malformed. */

@@ -18,6 +18,7 @@ void se_http_request_clear(se_http_request *r) {
     for (int i = 0; i < r->n_secrets; i++)
         free(r->secrets[i]);
     free(r->body); /* cJSON's default hooks: malloc/free */
+    curl_slist_free_all(r->header_list);
     memset(r, 0, sizeof *r);
 }
 
@@ -35,6 +36,13 @@ se_status se_http_add_header(se_http_request *r, const char *name, const char *v
     }
     r->n_headers++;
     return SE_OK;
+}
+
+void se_http_replace_header(se_http_request *r, se_header *h, char *value) {
+    free(h->value);
+    h->value = value;
+    curl_slist_free_all(r->header_list); /* rebuilt with the new value */
+    r->header_list = NULL;
 }
 
 se_status se_http_add_secret(se_http_request *r, const char *value) {

@@ -30,17 +30,43 @@ void se_buf_free(se_buf *b) {
 
 /* ---- the pool: an idle handle keeps its connections alive for the next send */
 
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata);
+static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata);
+
+/* The options every request of this client shares. Applied to a new handle, or
+ * to a pooled one after se_client_set changed the client since it last ran. */
+static void configure_handle(se_client *c, CURL *easy) {
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, se_opt_str(c, O_USER_AGENT));
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (se_opt_str(c, O_CA_FILE))
+        curl_easy_setopt(easy, CURLOPT_CAINFO, se_opt_str(c, O_CA_FILE));
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)(c->num[O_TIMEOUT] * 1000));
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, (long)(c->num[O_CONNECT_TIMEOUT] * 1000));
+    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->num[O_MAX_RESPONSE_BYTES]);
+    curl_easy_setopt(easy, CURLOPT_SHARE, c->share);
+    curl_easy_setopt(easy, CURLOPT_POST, 1L);
+}
+
 CURL *se_pool_take(se_client *c) {
-    CURL *easy = NULL;
+    struct se_pooled p = {NULL, 0};
     pthread_mutex_lock(&c->pool_lock);
     if (c->pool_len > 0)
-        easy = c->pool[--c->pool_len];
+        p = c->pool[--c->pool_len];
     pthread_mutex_unlock(&c->pool_lock);
-    if (easy)
-        curl_easy_reset(easy);
-    else
-        easy = curl_easy_init();
-    return easy;
+    if (p.easy && p.config_gen == c->config_gen)
+        return p.easy; /* configured already: only per-attempt options to set */
+    if (p.easy)
+        curl_easy_reset(p.easy); /* keeps its live connections */
+    else if (!(p.easy = curl_easy_init()))
+        return NULL;
+    configure_handle(c, p.easy);
+    return p.easy;
 }
 
 void se_pool_give(se_client *c, CURL *easy) {
@@ -49,7 +75,7 @@ void se_pool_give(se_client *c, CURL *easy) {
     pthread_mutex_lock(&c->pool_lock);
     if (c->pool_len == c->pool_cap) {
         size_t cap = c->pool_cap ? c->pool_cap * 2 : 8;
-        CURL **p = realloc(c->pool, cap * sizeof *p);
+        struct se_pooled *p = realloc(c->pool, cap * sizeof *p);
         if (!p) {
             pthread_mutex_unlock(&c->pool_lock);
             curl_easy_cleanup(easy);
@@ -58,7 +84,9 @@ void se_pool_give(se_client *c, CURL *easy) {
         c->pool = p;
         c->pool_cap = cap;
     }
-    c->pool[c->pool_len++] = easy;
+    /* options cannot change while a handle is out (se_client_set is not
+     * concurrent with sends), so it was configured with the current ones */
+    c->pool[c->pool_len++] = (struct se_pooled){easy, c->config_gen};
     pthread_mutex_unlock(&c->pool_lock);
 }
 
@@ -113,48 +141,39 @@ bool se_attempt_header(const se_attempt *a, const char *name, char *out, size_t 
     return false;
 }
 
-se_status se_transport_setup(se_client *c, CURL *easy, const se_http_request *req, se_attempt *a) {
+se_status se_transport_setup(se_client *c, CURL *easy, se_http_request *req, se_attempt *a) {
     a->max_body = (size_t)c->num[O_MAX_RESPONSE_BYTES];
-    for (int i = 0; i < req->n_headers; i++) {
-        char *line = se_printf("%s: %s", req->headers[i].name, req->headers[i].value);
-        struct curl_slist *l = line ? curl_slist_append(a->req_headers, line) : NULL;
-        free(line);
-        if (!l)
+    if (!req->header_list) { /* once per request; retries reuse it */
+        struct curl_slist *list = NULL;
+        for (int i = 0; i < req->n_headers; i++) {
+            char *line = se_join(req->headers[i].name, ": ", req->headers[i].value, NULL);
+            struct curl_slist *l = line ? curl_slist_append(list, line) : NULL;
+            free(line);
+            if (!l) {
+                curl_slist_free_all(list);
+                return SE_E_NOMEM;
+            }
+            list = l;
+        }
+        /* curl may add "Expect: 100-continue" to larger POSTs and wait for it */
+        struct curl_slist *l = curl_slist_append(list, "Expect:");
+        if (!l) {
+            curl_slist_free_all(list);
             return SE_E_NOMEM;
-        a->req_headers = l;
+        }
+        req->header_list = l;
     }
-    /* curl adds "Expect: 100-continue" to large POSTs; the providers do not need it */
-    struct curl_slist *l = curl_slist_append(a->req_headers, "Expect:");
-    if (!l)
-        return SE_E_NOMEM;
-    a->req_headers = l;
     curl_easy_setopt(easy, CURLOPT_URL, req->url);
-    curl_easy_setopt(easy, CURLOPT_POST, 1L);
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req->body);
     curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, a->req_headers);
-    curl_easy_setopt(easy, CURLOPT_USERAGENT, se_opt_str(c, O_USER_AGENT));
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, req->header_list);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, a);
-    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, a);
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, a->curl_error);
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (se_opt_str(c, O_CA_FILE))
-        curl_easy_setopt(easy, CURLOPT_CAINFO, se_opt_str(c, O_CA_FILE));
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)(c->num[O_TIMEOUT] * 1000));
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, (long)(c->num[O_CONNECT_TIMEOUT] * 1000));
-    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)a->max_body);
-    curl_easy_setopt(easy, CURLOPT_SHARE, c->share);
-    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, NULL);
     return SE_OK;
 }
 
-void se_transport_perform(se_client *c, const se_http_request *req, se_attempt *a) {
+void se_transport_perform(se_client *c, se_http_request *req, se_attempt *a) {
     CURL *easy = se_pool_take(c);
     if (!easy) {
         a->curl_code = CURLE_OUT_OF_MEMORY;
@@ -178,8 +197,6 @@ void se_transport_perform(se_client *c, const se_http_request *req, se_attempt *
 void se_attempt_free(se_attempt *a) {
     se_buf_free(&a->body);
     se_buf_free(&a->headers);
-    curl_slist_free_all(a->req_headers);
-    a->req_headers = NULL;
 }
 
 /* ---- status mapping (design.md §2) ------------------------------------------ */

@@ -88,6 +88,27 @@ char *se_printf(const char *fmt, ...) {
     return s;
 }
 
+char *se_join(const char *first, ...) {
+    va_list ap;
+    size_t total = 0;
+    va_start(ap, first);
+    for (const char *p = first; p; p = va_arg(ap, const char *))
+        total += strlen(p);
+    va_end(ap);
+    char *out = malloc(total + 1), *o = out;
+    if (!out)
+        return NULL;
+    va_start(ap, first);
+    for (const char *p = first; p; p = va_arg(ap, const char *)) {
+        size_t n = strlen(p);
+        memcpy(o, p, n);
+        o += n;
+    }
+    va_end(ap);
+    *o = '\0';
+    return out;
+}
+
 char *se_base64(const unsigned char *data, size_t len) {
     static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     char *out = malloc(4 * ((len + 2) / 3) + 1), *o = out;
@@ -145,15 +166,24 @@ bool se_is_loopback_url(const char *url, bool *is_http) {
     size_t hlen = strcspn(host, ":/?#");
     if (hlen == 9 && strncasecmp(host, "localhost", 9) == 0)
         return true;
-    unsigned a, b, c, d;
-    char tail;
-    char tmp[64];
-    if (hlen >= sizeof tmp)
-        return false;
-    memcpy(tmp, host, hlen);
-    tmp[hlen] = '\0';
-    return sscanf(tmp, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) == 4 && a == 127 && b < 256 &&
-           c < 256 && d < 256;
+    /* dotted quad 127.x.y.z, each part 0..255 (checked per send: no sscanf) */
+    unsigned part = 0, parts = 0, first = 0;
+    size_t digits = 0;
+    for (size_t i = 0; i <= hlen; i++) {
+        char ch = i < hlen ? host[i] : '.';
+        if (ch >= '0' && ch <= '9' && digits < 3) {
+            part = part * 10 + (unsigned)(ch - '0');
+            digits++;
+        } else if (ch == '.' && digits > 0 && part < 256 && parts < 4) {
+            if (parts++ == 0)
+                first = part;
+            part = 0;
+            digits = 0;
+        } else {
+            return false;
+        }
+    }
+    return parts == 4 && first == 127;
 }
 
 const char *se_json_type_name(const cJSON *item) {

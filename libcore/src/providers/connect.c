@@ -49,7 +49,7 @@ static se_status connect_build(const se_client *c, const se_operation *op, cJSON
     (void)d;
     char *base = endpoint(c);
     if (base)
-        out->url = se_printf("%s/%s", base, op->route);
+        out->url = se_join(base, "/", op->route, NULL);
     free(base);
     if (!out->url || !(out->redacted_url = se_strdup(out->url)))
         return SE_E_NOMEM;

@@ -33,9 +33,9 @@ static se_status sinch_check_config(const se_client *c, se_diag *d) {
 }
 
 static char *basic_credentials(const se_client *c) {
-    char *pair = se_printf("%s:%s", se_opt_str(c, O_KEY_ID), se_opt_str(c, O_KEY_SECRET));
+    char *pair = se_join(se_opt_str(c, O_KEY_ID), ":", se_opt_str(c, O_KEY_SECRET), NULL);
     char *b64 = pair ? se_base64((const unsigned char *)pair, strlen(pair)) : NULL;
-    char *header = b64 ? se_printf("Basic %s", b64) : NULL;
+    char *header = b64 ? se_join("Basic ", b64, NULL) : NULL;
     free(pair);
     free(b64);
     return header;
@@ -50,7 +50,7 @@ static se_status sinch_build(const se_client *c, const se_operation *op, cJSON *
     char *base = se_base_url(c, fallback);
     char *project = se_percent_encode(se_opt_str(c, O_PROJECT_ID));
     if (base && project)
-        out->url = se_printf("%s/v1/projects/%s/%s", base, project, op->route);
+        out->url = se_join(base, "/v1/projects/", project, "/", op->route, NULL);
     free(base);
     free(project);
     if (!out->url || !(out->redacted_url = se_strdup(out->url)))
@@ -58,7 +58,7 @@ static se_status sinch_build(const se_client *c, const se_operation *op, cJSON *
 
     char *auth;
     if (se_opt_str(c, O_ACCESS_TOKEN))
-        auth = se_printf("Bearer %s", se_opt_str(c, O_ACCESS_TOKEN));
+        auth = se_join("Bearer ", se_opt_str(c, O_ACCESS_TOKEN), NULL);
     else if (uses_oauth(c))
         auth = se_strdup("Bearer "); /* the token is added by sinch_authorize before each attempt */
     else
@@ -143,14 +143,16 @@ static se_status sinch_authorize(se_client *c, se_http_request *req, const char 
     bool stale_is_current = stale && c->token && !strcmp(stale + strlen("Bearer "), c->token);
     if (!c->token || se_now() >= c->token_expiry || stale_is_current)
         st = fetch_token(c, d);
-    char *value = st == SE_OK ? se_printf("Bearer %s", c->token) : NULL;
+    char *value = st == SE_OK ? se_join("Bearer ", c->token, NULL) : NULL;
     pthread_mutex_unlock(&c->token_lock);
     if (st != SE_OK)
         return st;
     if (!value)
         return SE_E_NOMEM;
-    free(h->value);
-    h->value = value;
+    if (!strcmp(value, h->value))
+        free(value); /* same token as the last attempt: the header list stays */
+    else
+        se_http_replace_header(req, h, value);
     return SE_OK;
 }
 

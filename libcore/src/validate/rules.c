@@ -57,14 +57,37 @@ const char *se_v_show(char *buf, size_t n, const char *s) {
     return buf;
 }
 
+/* Paths are built for every field checked, failing or not: plain copies here,
+ * since snprintf was most of the cost of validating a valid request. */
+static size_t path_append(char *buf, size_t used, const char *s) {
+    size_t n = strlen(s);
+    if (used + n >= SE_V_PATH_MAX)
+        n = SE_V_PATH_MAX - 1 - used;
+    memcpy(buf + used, s, n);
+    buf[used + n] = '\0';
+    return used + n;
+}
+
 void se_v_path_field(char *buf, const char *parent, const char *name) {
     char shown[96];
     se_v_show(shown, sizeof shown, name ? name : "");
-    snprintf(buf, SE_V_PATH_MAX, "%s%s%s", parent, *parent ? "." : "", shown);
+    size_t used = path_append(buf, 0, parent);
+    if (*parent)
+        used = path_append(buf, used, ".");
+    path_append(buf, used, shown);
 }
 
 void se_v_path_index(char *buf, const char *parent, int index) {
-    snprintf(buf, SE_V_PATH_MAX, "%s[%d]", parent, index);
+    char digits[16], *p = digits + sizeof digits;
+    unsigned v = index < 0 ? 0u : (unsigned)index;
+    *--p = '\0';
+    do
+        *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    size_t used = path_append(buf, 0, parent);
+    used = path_append(buf, used, "[");
+    used = path_append(buf, used, p);
+    path_append(buf, used, "]");
 }
 
 size_t se_v_span_digits(const char *s) {
