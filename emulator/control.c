@@ -1,0 +1,135 @@
+/* The control API under /_emulator/: never authenticated, never logged, never faulted.
+ *   GET    /_emulator/requests[?all=1]   what was accepted (all=1: also what was rejected)
+ *   POST   /_emulator/reset              clear log, faults, tokens, idempotency; drop hangs
+ *   GET    /_emulator/faults             pending faults
+ *   POST   /_emulator/faults             add one fault (spec object) or several (array)
+ *   DELETE /_emulator/faults             clear faults
+ *   GET    /_emulator/config             credentials and settings in effect */
+#include "emulator.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#ifndef EMULATOR_VERSION
+#define EMULATOR_VERSION "0"
+#endif
+
+static void control_error(struct reply *rp, int status, const char *message) {
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "error", message);
+    reply_json(rp, status, doc);
+}
+
+static bool method_is(const struct request *rq, struct reply *rp, const char *allowed) {
+    size_t n = strlen(rq->method);
+    for (const char *a = allowed; *a; a += strspn(a, ", ")) {
+        size_t len = strcspn(a, ", ");
+        if (len == n && strncmp(a, rq->method, n) == 0)
+            return true;
+        a += len;
+    }
+    control_error(rp, 405, "method not allowed");
+    reply_header(rp, "Allow", allowed);
+    return false;
+}
+
+/* ?all=1 (also all, all=true, all=yes). */
+static bool query_all(const char *q) {
+    for (const char *p = q; p && *p; p = strchr(p, '&'), p = p ? p + 1 : NULL) {
+        if (strncmp(p, "all", 3) != 0 || (p[3] && p[3] != '=' && p[3] != '&'))
+            continue;
+        if (p[3] != '=')
+            return true;
+        const char *v = p + 4;
+        return strncmp(v, "1", 1) == 0 || strncmp(v, "true", 4) == 0 || strncmp(v, "yes", 3) == 0;
+    }
+    return false;
+}
+
+static void add_faults(const struct request *rq, struct reply *rp) {
+    cJSON *spec = cJSON_ParseWithLength(rq->body, rq->body_len);
+    if (!spec) {
+        control_error(rp, 400, "fault spec must be JSON");
+        return;
+    }
+    char err[200];
+    if (cJSON_IsArray(spec)) { /* stops at the first invalid spec; earlier ones stay added */
+        cJSON *out = cJSON_CreateObject();
+        cJSON *arr = cJSON_AddArrayToObject(out, "faults");
+        for (const cJSON *it = spec->child; it; it = it->next) {
+            cJSON *desc = store_fault_add(it, err, sizeof err);
+            if (!desc) {
+                cJSON_Delete(out);
+                control_error(rp, 400, err);
+                cJSON_Delete(spec);
+                return;
+            }
+            cJSON_AddItemToArray(arr, desc);
+        }
+        reply_json(rp, 200, out);
+    } else {
+        cJSON *desc = store_fault_add(spec, err, sizeof err);
+        if (desc)
+            reply_json(rp, 200, desc);
+        else
+            control_error(rp, 400, err);
+    }
+    cJSON_Delete(spec);
+}
+
+static cJSON *config_json(void) {
+    char buf[400];
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "version", EMULATOR_VERSION);
+    cJSON_AddStringToObject(doc, "url", cfg.url);
+    cJSON_AddNumberToObject(doc, "max_records", (double)cfg.max_records);
+    cJSON_AddNumberToObject(doc, "max_body_bytes", (double)cfg.max_body_bytes);
+    cJSON *s = cJSON_AddObjectToObject(doc, "sinch");
+    cJSON_AddStringToObject(s, "base_url", cfg.url);
+    snprintf(buf, sizeof buf, "%s/oauth2/token", cfg.url);
+    cJSON_AddStringToObject(s, "token_url", buf);
+    cJSON_AddStringToObject(s, "key_id", cfg.sinch_key_id);
+    cJSON_AddStringToObject(s, "key_secret", cfg.sinch_key_secret);
+    cJSON_AddNumberToObject(s, "token_lifetime", (double)cfg.sinch_token_lifetime);
+    cJSON *z = cJSON_AddObjectToObject(doc, "zapi");
+    cJSON_AddStringToObject(z, "base_url", cfg.url);
+    cJSON_AddStringToObject(z, "instance_id", cfg.zapi_instance_id);
+    cJSON_AddStringToObject(z, "token", cfg.zapi_token);
+    cJSON_AddStringToObject(z, "client_token", cfg.zapi_client_token);
+    cJSON *c = cJSON_AddObjectToObject(doc, "connect");
+    cJSON_AddStringToObject(c, "endpoint", cfg.url);
+    cJSON_AddStringToObject(c, "participant_token", cfg.connect_participant_token);
+    cJSON_AddStringToObject(c, "connection_token", cfg.connect_connection_token);
+    return doc;
+}
+
+bool control_handle(const struct request *rq, struct reply *rp) {
+    const char *p = rq->path;
+    if (strcmp(p, "/_emulator/requests") == 0) {
+        if (method_is(rq, rp, "GET"))
+            reply_json(rp, 200, store_requests_json(query_all(rq->query)));
+    } else if (strcmp(p, "/_emulator/reset") == 0) {
+        if (method_is(rq, rp, "POST")) {
+            http_release_hung();
+            store_reset();
+            reply_text(rp, 200, "{\"reset\":true}");
+        }
+    } else if (strcmp(p, "/_emulator/faults") == 0) {
+        if (!method_is(rq, rp, "GET, POST, DELETE"))
+            return true;
+        if (strcmp(rq->method, "GET") == 0) {
+            reply_json(rp, 200, store_faults_json());
+        } else if (strcmp(rq->method, "POST") == 0) {
+            add_faults(rq, rp);
+        } else {
+            store_faults_clear();
+            reply_json(rp, 200, store_faults_json());
+        }
+    } else if (strcmp(p, "/_emulator/config") == 0) {
+        if (method_is(rq, rp, "GET"))
+            reply_json(rp, 200, config_json());
+    } else {
+        control_error(rp, 404, "no such control endpoint; see docs/emulator.md");
+    }
+    return true;
+}

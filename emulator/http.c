@@ -1,0 +1,710 @@
+/* libmicrohttpd glue: the route table, request state, fault application and the suspension
+ * machinery that lets latency and hang faults wait without holding a worker thread.
+ *
+ * MHD runs an internal epoll loop per worker thread (a small pool). A handler never blocks:
+ * a delayed answer is prepared at once, the connection is suspended, and a timer thread resumes
+ * it when due; a hung connection stays suspended until reset or shutdown closes it. */
+#include "emulator.h"
+
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+/* ------------------------------------------------------------------ names */
+
+static const char *const PROVIDERS[] = {"sinch", "zapi", "connect"};
+static const char *const OPERATIONS[] = {"send_event",    "send_message",      "edit_event",
+                                         "respond_event", "create_connection", "disconnect",
+                                         "oauth_token"};
+
+const char *provider_name(enum provider p) {
+    return p >= 0 && p < PROV_COUNT ? PROVIDERS[p] : NULL;
+}
+
+const char *operation_name(enum operation op) {
+    return op >= 0 && op < OP_COUNT ? OPERATIONS[op] : NULL;
+}
+
+enum provider provider_from_name(const char *s) {
+    for (int i = 0; i < PROV_COUNT; i++)
+        if (strcmp(s, PROVIDERS[i]) == 0)
+            return (enum provider)i;
+    return PROV_NONE;
+}
+
+enum operation operation_from_name(const char *s) {
+    for (int i = 0; i < OP_COUNT; i++)
+        if (strcmp(s, OPERATIONS[i]) == 0)
+            return (enum operation)i;
+    return OP_NONE;
+}
+
+/* ------------------------------------------------------------------ the route table */
+
+struct route {
+    const char *pattern; /* '*' matches one non-empty path segment */
+    enum provider provider;
+    enum operation op;
+    handler_fn handle;
+    error_fn error; /* the format injected faults answer in */
+};
+
+static const struct route ROUTES[] = {
+    {"/v1/projects/*/events:send", PROV_SINCH, OP_SEND_EVENT, sinch_events_send, sinch_error},
+    {"/v1/projects/*/messages:send", PROV_SINCH, OP_SEND_MESSAGE, sinch_messages_send, sinch_error},
+    {"/oauth2/token", PROV_SINCH, OP_OAUTH_TOKEN, sinch_oauth_token, oauth_error},
+    {"/instances/*/token/*/send-event", PROV_ZAPI, OP_SEND_EVENT, zapi_send_event, zapi_error},
+    {"/instances/*/token/*/send-edit-event", PROV_ZAPI, OP_EDIT_EVENT, zapi_send_edit_event,
+     zapi_error},
+    {"/instances/*/token/*/send-event-response", PROV_ZAPI, OP_RESPOND_EVENT,
+     zapi_send_event_response, zapi_error},
+    {"/participant/event", PROV_CONNECT, OP_SEND_EVENT, connect_send_event, connect_error},
+    {"/participant/message", PROV_CONNECT, OP_SEND_MESSAGE, connect_send_message, connect_error},
+    {"/participant/connection", PROV_CONNECT, OP_CREATE_CONNECTION, connect_create_connection,
+     connect_error},
+    {"/participant/disconnect", PROV_CONNECT, OP_DISCONNECT, connect_disconnect, connect_error},
+};
+
+static bool route_match(const char *pat, const char *path, struct request *rq) {
+    int np = 0;
+    while (*pat) {
+        if (*pat == '*') {
+            size_t n = strcspn(path, "/");
+            if (n == 0 || n >= ROUTE_PARAM_MAX || np == ROUTE_MAX_PARAMS)
+                return false;
+            memcpy(rq->param[np], path, n);
+            rq->param[np++][n] = '\0';
+            path += n;
+            pat++;
+        } else if (*pat++ != *path++) {
+            return false;
+        }
+    }
+    return *path == '\0';
+}
+
+static const struct route *route_find(struct request *rq) {
+    for (size_t i = 0; i < sizeof ROUTES / sizeof ROUTES[0]; i++)
+        if (route_match(ROUTES[i].pattern, rq->path, rq))
+            return &ROUTES[i];
+    return NULL;
+}
+
+/* An unknown path still answers in the format of the provider its prefix belongs to. */
+static enum provider provider_by_prefix(const char *path) {
+    if (strncmp(path, "/v1/", 4) == 0 || strncmp(path, "/oauth2/", 8) == 0)
+        return PROV_SINCH;
+    if (strncmp(path, "/instances/", 11) == 0)
+        return PROV_ZAPI;
+    if (strncmp(path, "/participant/", 13) == 0)
+        return PROV_CONNECT;
+    return PROV_NONE;
+}
+
+static void plain_error(struct reply *rp, int status, const char *message) {
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "error", message);
+    reply_json(rp, status, doc);
+}
+
+static error_fn error_for(enum provider p) {
+    static const error_fn fns[] = {sinch_error, zapi_error, connect_error};
+    return p == PROV_NONE ? plain_error : fns[p];
+}
+
+/* ------------------------------------------------------------------ replies and requests */
+
+/* A header set twice keeps the last value: injected fault headers (added last)
+ * replace the emulator's own, as a real server sends one of each. */
+void reply_header(struct reply *rp, const char *name, const char *value) {
+    for (int i = 0; i < rp->nheaders; i++)
+        if (!strcasecmp(rp->headers[i].name, name)) {
+            free(rp->headers[i].value);
+            rp->headers[i].value = xstrdup(value);
+            return;
+        }
+    if (rp->nheaders == REPLY_MAX_HEADERS)
+        return;
+    rp->headers[rp->nheaders].name = xstrdup(name);
+    rp->headers[rp->nheaders].value = xstrdup(value);
+    rp->nheaders++;
+}
+
+void reply_set_body(struct reply *rp, int status, char *body) {
+    free(rp->body);
+    rp->status = status;
+    rp->body = body;
+    rp->body_len = body ? strlen(body) : 0;
+}
+
+void reply_text(struct reply *rp, int status, const char *text) {
+    reply_set_body(rp, status, xstrdup(text));
+}
+
+void reply_json(struct reply *rp, int status, cJSON *doc) {
+    reply_set_body(rp, status, cJSON_PrintUnformatted(doc));
+    cJSON_Delete(doc);
+}
+
+void reply_clear(struct reply *rp) {
+    free(rp->body);
+    for (int i = 0; i < rp->nheaders; i++) {
+        free(rp->headers[i].name);
+        free(rp->headers[i].value);
+    }
+    memset(rp, 0, sizeof *rp);
+}
+
+const char *request_header(const struct request *rq, const char *name) {
+    return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+bool content_type_is_json(const struct request *rq) {
+    const char *ct = request_header(rq, "Content-Type");
+    if (!ct || !str_prefix_ieq(ct, "application/json"))
+        return false;
+    char next = ct[16];
+    return next == '\0' || next == ';' || next == ' ';
+}
+
+bool require_post(const struct request *rq, struct reply *rp, error_fn err) {
+    if (strcmp(rq->method, "POST") == 0)
+        return true;
+    err(rp, 405, "method not allowed: use POST");
+    reply_header(rp, "Allow", "POST");
+    return false;
+}
+
+cJSON *parse_json_body(const struct request *rq, struct reply *rp, error_fn err) {
+    if (!content_type_is_json(rq)) {
+        err(rp, 415, "Content-Type must be application/json");
+        return NULL;
+    }
+    /* Length includes the terminating NUL so that trailing garbage is rejected. */
+    const char *end;
+    cJSON *doc = cJSON_ParseWithLengthOpts(rq->body, rq->body_len + 1, &end, true);
+    if (!doc) {
+        err(rp, 400, "request body is not valid JSON");
+        return NULL;
+    }
+    if (!cJSON_IsObject(doc)) {
+        cJSON_Delete(doc);
+        err(rp, 400, "request body must be a JSON object");
+        return NULL;
+    }
+    return doc;
+}
+
+/* ------------------------------------------------------------------ per-request state */
+
+struct req {
+    char *path;        /* raw path; the query follows its NUL */
+    const char *query; /* into the same allocation */
+    const char *method;
+    struct MHD_Connection *conn;
+    char *body;
+    size_t body_len, body_cap;
+    bool started, too_large, waiting;
+    /* the outcome, prepared before any wait */
+    struct MHD_Response *resp;
+    unsigned status;
+    bool close, hang;
+    long delay_ms;
+    /* suspension bookkeeping (guarded by wait_mu) */
+    int64_t due;
+    struct req *next;
+};
+
+/* The URI log callback sees the request target before MHD percent-decodes it: routes and the
+ * log use the raw path and query exactly as the client sent them. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
+    (void)cls;
+    struct req *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    size_t n = strlen(uri);
+    r->path = xstrndup(uri, n);
+    char *q = strchr(r->path, '?');
+    if (q)
+        *q++ = '\0';
+    r->query = q ? q : r->path + n; /* "" when absent */
+    r->conn = conn;
+    return r;
+}
+
+static void req_free(struct req *r) {
+    if (r->resp)
+        MHD_destroy_response(r->resp);
+    free(r->path);
+    free(r->body);
+    free(r);
+}
+
+static void on_complete(void *cls, struct MHD_Connection *conn, void **con_cls,
+                        enum MHD_RequestTerminationCode toe) {
+    (void)cls, (void)conn, (void)toe;
+    if (*con_cls)
+        req_free(*con_cls);
+    *con_cls = NULL;
+}
+
+/* ------------------------------------------------------------------ suspension */
+
+static pthread_mutex_t wait_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wait_cv;
+static struct req *timers; /* sorted by due */
+static struct req *hung;
+static bool stopping;
+static pthread_t timer_thread;
+
+static void *timer_main(void *arg) {
+    (void)arg;
+    pthread_mutex_lock(&wait_mu);
+    while (!stopping) {
+        if (!timers) {
+            pthread_cond_wait(&wait_cv, &wait_mu);
+            continue;
+        }
+        int64_t now = mono_ms();
+        if (timers->due > now) {
+            struct timespec ts;
+            clock_gettime(CLOCK_MONOTONIC, &ts);
+            int64_t wait = timers->due - now;
+            ts.tv_sec += wait / 1000;
+            ts.tv_nsec += (wait % 1000) * 1000000;
+            if (ts.tv_nsec >= 1000000000) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000;
+            }
+            pthread_cond_timedwait(&wait_cv, &wait_mu, &ts);
+            continue;
+        }
+        struct req *r = timers;
+        timers = r->next;
+        pthread_mutex_unlock(&wait_mu);
+        MHD_resume_connection(r->conn); /* r belongs to MHD again from here */
+        pthread_mutex_lock(&wait_mu);
+    }
+    pthread_mutex_unlock(&wait_mu);
+    return NULL;
+}
+
+/* Suspends the connection until its delay passes (or forever, for a hang). Suspension and the
+ * list insertion happen under one lock, so shutdown sees every suspended connection. */
+static enum MHD_Result park(struct req *r) {
+    pthread_mutex_lock(&wait_mu);
+    if (stopping) {
+        pthread_mutex_unlock(&wait_mu);
+        return MHD_NO;
+    }
+    MHD_suspend_connection(r->conn);
+    r->waiting = true;
+    if (r->hang) {
+        r->next = hung;
+        hung = r;
+    } else {
+        r->due = mono_ms() + r->delay_ms;
+        struct req **pp = &timers;
+        while (*pp && (*pp)->due <= r->due)
+            pp = &(*pp)->next;
+        r->next = *pp;
+        *pp = r;
+        pthread_cond_signal(&wait_cv);
+    }
+    pthread_mutex_unlock(&wait_mu);
+    return MHD_YES;
+}
+
+static void resume_all(struct req *list) {
+    while (list) {
+        struct req *next = list->next;
+        list->close = true;
+        MHD_resume_connection(list->conn);
+        list = next;
+    }
+}
+
+void http_release_hung(void) {
+    pthread_mutex_lock(&wait_mu);
+    struct req *list = hung;
+    hung = NULL;
+    pthread_mutex_unlock(&wait_mu);
+    resume_all(list); /* each resumes and is closed without an answer */
+}
+
+/* ------------------------------------------------------------------ faults */
+
+/* 200 with `size` bytes of valid-looking JSON ({"pad":"xxx...x"}), produced on the fly
+ * rather than allocated. */
+static ssize_t oversized_read(void *cls, uint64_t pos, char *buf, size_t max) {
+    static const char head[] = "{\"pad\":\"";
+    size_t size = *(size_t *)cls;
+    if (pos >= size)
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    size_t n = size - pos < max ? (size_t)(size - pos) : max;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t at = pos + i;
+        char c = 'x';
+        if (size >= sizeof head + 2) {
+            if (at < sizeof head - 1)
+                c = head[at];
+            else if (at == size - 2)
+                c = '"';
+            else if (at == size - 1)
+                c = '}';
+        }
+        buf[i] = c;
+    }
+    return (ssize_t)n;
+}
+
+/* A fault that replaces the answer (rather than only delaying or expiring tokens). */
+static bool fault_answers(const struct fault_hit *h) {
+    return h->status || h->body || (h->action != ACT_NONE && h->action != ACT_EXPIRE_TOKEN);
+}
+
+static const char *fault_answer(const struct route *rt, const struct fault_hit *h, struct req *r,
+                                struct reply *rp) {
+    switch (h->action) {
+    case ACT_CLOSE:
+        r->close = true;
+        return "close";
+    case ACT_HANG:
+        r->hang = true;
+        return "hang";
+    case ACT_OVERSIZED: {
+        size_t *size = xmalloc(sizeof *size);
+        *size = h->bytes;
+        r->resp =
+            MHD_create_response_from_callback(h->bytes, 64 * 1024, oversized_read, size, free);
+        rp->status = 200;
+        return "oversized";
+    }
+    case ACT_VALUE_FALSE:
+        reply_text(rp, 200, "{\"value\":false}");
+        return "value_false";
+    default:
+        break;
+    }
+    int status = h->status ? h->status : 200;
+    if (h->body) {
+        reply_text(rp, status, h->body);
+    } else {
+        char msg[80];
+        snprintf(msg, sizeof msg, "injected fault: HTTP %d", status);
+        rt->error(rp, status, msg);
+    }
+    return "status";
+}
+
+/* ------------------------------------------------------------------ handling */
+
+struct hdr_buf {
+    char *data;
+    size_t len, cap;
+};
+
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value) {
+    (void)kind;
+    struct hdr_buf *b = cls;
+    size_t kl = strlen(key), vl = value ? strlen(value) : 0;
+    if (b->len + kl + vl + 2 > b->cap) {
+        b->cap = (b->len + kl + vl + 2) * 2;
+        b->data = xrealloc(b->data, b->cap);
+    }
+    for (size_t i = 0; i < kl; i++) {
+        char c = key[i];
+        b->data[b->len++] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+    }
+    b->data[b->len++] = '\0';
+    if (vl)
+        memcpy(b->data + b->len, value, vl);
+    b->len += vl;
+    b->data[b->len++] = '\0';
+    return MHD_YES;
+}
+
+/* Headers every answer gets: the reply's own, a JSON Content-Type unless one was given, and
+ * for Connect a fresh x-amzn-RequestId. */
+static void decorate(struct MHD_Response *resp, const struct reply *rp, enum provider p) {
+    for (int i = 0; i < rp->nheaders; i++)
+        MHD_add_response_header(resp, rp->headers[i].name, rp->headers[i].value);
+    if (!MHD_get_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE))
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    if (p == PROV_CONNECT && !MHD_get_response_header(resp, "x-amzn-RequestId")) {
+        char id[37];
+        new_uuid(id);
+        MHD_add_response_header(resp, "x-amzn-RequestId", id);
+    }
+}
+
+static struct MHD_Response *make_response(struct reply *rp, enum provider p) {
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(rp->body_len, rp->body, MHD_RESPMEM_MUST_FREE);
+    rp->body = NULL; /* now owned by the response */
+    decorate(resp, rp, p);
+    return resp;
+}
+
+static void add_fault_headers(struct reply *rp, const struct fault_hit *h) {
+    if (h->retry_after)
+        reply_header(rp, "Retry-After", h->retry_after);
+    for (const cJSON *it = h->headers ? h->headers->child : NULL; it; it = it->next)
+        reply_header(rp, it->string, it->valuestring);
+}
+
+/* Decides the whole outcome of a request (answer, close or hang, and any delay) and logs it. */
+static void process(struct req *r) {
+    struct request rq = {.method = r->method,
+                         .path = r->path,
+                         .query = r->query,
+                         .body = r->body ? r->body : "",
+                         .body_len = r->body_len,
+                         .conn = r->conn};
+    struct reply rp = {0};
+
+    if (strcmp(r->path, "/_emulator") == 0 || strncmp(r->path, "/_emulator/", 11) == 0) {
+        control_handle(&rq, &rp); /* never logged, never faulted, never authenticated */
+        r->status = (unsigned)rp.status;
+        r->resp = make_response(&rp, PROV_NONE);
+        reply_clear(&rp);
+        return;
+    }
+
+    const struct route *rt = route_find(&rq);
+    enum provider prov = rt ? rt->provider : provider_by_prefix(r->path);
+    struct fault_hit hit = {0};
+    bool faulted = rt && store_fault_take(rt->provider, rt->op, &hit);
+    const char *fault = NULL;
+    bool accepted = false;
+
+    if (faulted && fault_answers(&hit)) {
+        fault = fault_answer(rt, &hit, r, &rp);
+    } else {
+        if (faulted)
+            fault = hit.action == ACT_EXPIRE_TOKEN ? "expire_token" : "latency";
+        if (!rt) {
+            char msg[120];
+            snprintf(msg, sizeof msg, "no such route: %s %.80s", r->method, r->path);
+            error_for(prov)(&rp, 404, msg);
+        } else if (r->too_large) {
+            char msg[80];
+            snprintf(msg, sizeof msg, "request body larger than %zu bytes", cfg.max_body_bytes);
+            rt->error(&rp, 413, msg);
+        } else {
+            rt->handle(&rq, &rp);
+        }
+        accepted = rt && rp.status >= 200 && rp.status < 300 && !rp.replayed;
+    }
+    if (faulted) {
+        add_fault_headers(&rp, &hit);
+        r->delay_ms = hit.latency_ms;
+    }
+
+    struct hdr_buf hb = {0};
+    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, collect_header, &hb);
+    struct record_in rec = {.provider = prov,
+                            .op = rt ? rt->op : OP_NONE,
+                            .method = r->method,
+                            .path = r->path,
+                            .query = r->query,
+                            .headers = hb.data ? hb.data : "",
+                            .headers_len = hb.len,
+                            .body = rq.body,
+                            .body_len = r->body_len,
+                            .status = r->close || r->hang ? 0 : rp.status,
+                            .accepted = accepted,
+                            .replayed = rp.replayed,
+                            .fault = fault};
+    store_record(&rec);
+    free(hb.data);
+    if (cfg.verbose)
+        fprintf(stderr, "%s %s -> %d%s%s\n", r->method, r->path, rec.status, fault ? " fault=" : "",
+                fault ? fault : "");
+
+    if (!r->close && !r->hang) {
+        r->status = (unsigned)rp.status;
+        if (r->resp) /* oversized: the body comes from a callback */
+            decorate(r->resp, &rp, prov);
+        else
+            r->resp = make_response(&rp, prov);
+    }
+    reply_clear(&rp);
+    fault_hit_clear(&hit);
+}
+
+static enum MHD_Result deliver(struct req *r) {
+    if (r->close || !r->resp)
+        return MHD_NO; /* MHD closes the connection without an answer */
+    enum MHD_Result ret = MHD_queue_response(r->conn, r->status, r->resp);
+    MHD_destroy_response(r->resp);
+    r->resp = NULL;
+    return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls) {
+    (void)cls, (void)url, (void)version;
+    struct req *r = *con_cls;
+    if (!r)
+        return MHD_NO;
+    if (r->waiting) /* resumed after a delay, a reset or at shutdown */
+        return deliver(r);
+    if (!r->started) { /* headers are in; the body (if any) follows */
+        r->started = true;
+        r->method = method;
+        r->conn = conn;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        size_t n = *upload_size;
+        *upload_size = 0;
+        if (r->too_large || r->body_len + n > cfg.max_body_bytes) {
+            r->too_large = true; /* keep reading, answer 413 at the end */
+            return MHD_YES;
+        }
+        if (r->body_len + n + 1 > r->body_cap) {
+            r->body_cap = (r->body_len + n + 1) * 2;
+            r->body = xrealloc(r->body, r->body_cap);
+        }
+        memcpy(r->body + r->body_len, upload_data, n);
+        r->body_len += n;
+        r->body[r->body_len] = '\0';
+        return MHD_YES;
+    }
+    process(r);
+    if (r->hang || r->delay_ms > 0)
+        return park(r);
+    return deliver(r);
+}
+
+/* ------------------------------------------------------------------ start and stop */
+
+static struct MHD_Daemon *daemon_;
+static char *tls_key_pem, *tls_cert_pem;
+
+static char *read_file(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    size_t len = 0, cap = 0, n;
+    char chunk[4096];
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (len + n + 1 > cap) {
+            cap = (len + n + 1) * 2;
+            buf = xrealloc(buf, cap);
+        }
+        memcpy(buf + len, chunk, n);
+        len += n;
+    }
+    fclose(f);
+    if (!buf)
+        buf = xstrdup("");
+    buf[len] = '\0';
+    return buf;
+}
+
+/* Starts the daemon and fills cfg.url. Returns false with a message on stderr. */
+bool http_start(void) {
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+    struct addrinfo *ai;
+    char port[16];
+    snprintf(port, sizeof port, "%u", cfg.port);
+    int rc = getaddrinfo(cfg.host, port, &hints, &ai);
+    if (rc != 0) {
+        fprintf(stderr, "sendevent-emulator: --host %s: %s\n", cfg.host, gai_strerror(rc));
+        return false;
+    }
+
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME;
+    if (ai->ai_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    if (cfg.verbose)
+        flags |= MHD_USE_ERROR_LOG;
+    struct MHD_OptionItem opts[12];
+    int n = 0;
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, ai->ai_addr};
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, NULL};
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_complete, NULL};
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL};
+    if (cfg.threads > 1)
+        opts[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, cfg.threads, NULL};
+    if (cfg.tls_cert || cfg.tls_key) {
+        if (!cfg.tls_cert || !cfg.tls_key) {
+            fprintf(stderr, "sendevent-emulator: --tls-cert and --tls-key go together\n");
+            goto fail;
+        }
+        if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+            fprintf(stderr, "sendevent-emulator: this libmicrohttpd has no TLS support\n");
+            goto fail;
+        }
+        tls_cert_pem = read_file(cfg.tls_cert);
+        tls_key_pem = read_file(cfg.tls_key);
+        if (!tls_cert_pem || !tls_key_pem) {
+            fprintf(stderr, "sendevent-emulator: cannot read %s\n",
+                    tls_cert_pem ? cfg.tls_key : cfg.tls_cert);
+            goto fail;
+        }
+        flags |= MHD_USE_TLS;
+        opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, tls_cert_pem};
+        opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, tls_key_pem};
+    }
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&wait_cv, &ca);
+    pthread_condattr_destroy(&ca);
+
+    daemon_ = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_ARRAY, opts,
+                               MHD_OPTION_END);
+    if (!daemon_) {
+        fprintf(stderr, "sendevent-emulator: cannot listen on %s port %u%s\n", cfg.host, cfg.port,
+                cfg.tls_cert ? " (or the TLS certificate/key is unusable)" : "");
+        goto fail;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
+    unsigned bound = info ? info->port : cfg.port;
+    bool v6 = ai->ai_family == AF_INET6;
+    snprintf(cfg.url, sizeof cfg.url, "%s://%s%s%s:%u", cfg.tls_cert ? "https" : "http",
+             v6 ? "[" : "", cfg.host, v6 ? "]" : "", bound);
+    freeaddrinfo(ai);
+    if (pthread_create(&timer_thread, NULL, timer_main, NULL) != 0) {
+        fprintf(stderr, "sendevent-emulator: cannot start the timer thread\n");
+        MHD_stop_daemon(daemon_);
+        return false;
+    }
+    return true;
+fail:
+    freeaddrinfo(ai);
+    return false;
+}
+
+/* Closes every waiting connection (MHD must not be stopped with suspended ones), then stops. */
+void http_stop(void) {
+    pthread_mutex_lock(&wait_mu);
+    stopping = true;
+    struct req *t = timers, *h = hung;
+    timers = hung = NULL;
+    pthread_cond_broadcast(&wait_cv);
+    pthread_mutex_unlock(&wait_mu);
+    resume_all(t);
+    resume_all(h);
+    pthread_join(timer_thread, NULL);
+    MHD_stop_daemon(daemon_);
+    pthread_cond_destroy(&wait_cv);
+    free(tls_cert_pem);
+    free(tls_key_pem);
+}

@@ -1,0 +1,227 @@
+/* sendevent-emulator: a local emulator of the Sinch Conversation API, Z-API and the Amazon
+ * Connect Participant Service, for tests, demos and benchmarks. See docs/emulator.md. */
+#include "emulator.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef EMULATOR_VERSION
+#define EMULATOR_VERSION "0"
+#endif
+
+struct config cfg = {
+    .host = "127.0.0.1",
+    .port = 0,
+    .threads = 2,
+    .max_records = 100000,
+    .max_body_bytes = 1 << 20,
+    .sinch_key_id = "emulator-key",
+    .sinch_key_secret = "emulator-secret",
+    .sinch_token_lifetime = 3600,
+    .zapi_instance_id = "emulator-instance",
+    .zapi_token = "emulator-token",
+    .zapi_client_token = "emulator-client-token",
+    .connect_participant_token = "emulator-participant-token",
+    .connect_connection_token = "emulator-connection-token",
+};
+
+static void usage(FILE *out) {
+    fprintf(out,
+            "usage: sendevent-emulator [options]\n"
+            "\n"
+            "Emulates the Sinch Conversation API, Z-API and the Amazon Connect Participant\n"
+            "Service on one port. Prints its URL as the first line of stdout, runs until\n"
+            "SIGINT or SIGTERM, then exits 0. Control API under /_emulator/.\n"
+            "\n"
+            "  --host ADDR                    listen address (default 127.0.0.1)\n"
+            "  --port N                       port; 0 picks a free one (default 0)\n"
+            "  --threads N                    worker threads (default 2)\n"
+            "  --max-records N                request log size, oldest dropped (default 100000)\n"
+            "  --max-body-bytes N             larger request bodies get 413 (default 1048576)\n"
+            "  --tls-cert FILE --tls-key FILE serve HTTPS with this PEM certificate and key\n"
+            "  --sinch-key-id ID              (default emulator-key)\n"
+            "  --sinch-key-secret SECRET      (default emulator-secret)\n"
+            "  --sinch-token-lifetime SECS    OAuth token lifetime (default 3600)\n"
+            "  --zapi-instance-id ID          (default emulator-instance)\n"
+            "  --zapi-token TOKEN             (default emulator-token)\n"
+            "  --zapi-client-token TOKEN      Client-Token header; \"\" = not required\n"
+            "                                 (default emulator-client-token)\n"
+            "  --connect-participant-token T  for /participant/connection\n"
+            "                                 (default emulator-participant-token)\n"
+            "  --connect-connection-token T   always-valid ConnectionToken\n"
+            "                                 (default emulator-connection-token)\n"
+            "  --verbose                      log every request to stderr\n"
+            "  --version                      print the version and exit\n"
+            "  --help                         this text\n");
+}
+
+static bool parse_ulong(const char *flag, const char *s, unsigned long lo, unsigned long hi,
+                        unsigned long *out) {
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || *end || !*s || s[0] == '-' || v < lo || v > hi) {
+        fprintf(stderr, "sendevent-emulator: --%s: expected an integer in %lu..%lu, got '%s'\n",
+                flag, lo, hi, s);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static bool parse_args(int argc, char **argv) {
+    enum {
+        O_HOST = 256,
+        O_PORT,
+        O_THREADS,
+        O_MAX_RECORDS,
+        O_MAX_BODY,
+        O_TLS_CERT,
+        O_TLS_KEY,
+        O_SINCH_ID,
+        O_SINCH_SECRET,
+        O_SINCH_LIFETIME,
+        O_ZAPI_INSTANCE,
+        O_ZAPI_TOKEN,
+        O_ZAPI_CLIENT,
+        O_CONNECT_PARTICIPANT,
+        O_CONNECT_CONNECTION,
+        O_VERBOSE,
+        O_VERSION,
+        O_HELP,
+    };
+    static const struct option longopts[] = {
+        {"host", required_argument, NULL, O_HOST},
+        {"port", required_argument, NULL, O_PORT},
+        {"threads", required_argument, NULL, O_THREADS},
+        {"max-records", required_argument, NULL, O_MAX_RECORDS},
+        {"max-body-bytes", required_argument, NULL, O_MAX_BODY},
+        {"tls-cert", required_argument, NULL, O_TLS_CERT},
+        {"tls-key", required_argument, NULL, O_TLS_KEY},
+        {"sinch-key-id", required_argument, NULL, O_SINCH_ID},
+        {"sinch-key-secret", required_argument, NULL, O_SINCH_SECRET},
+        {"sinch-token-lifetime", required_argument, NULL, O_SINCH_LIFETIME},
+        {"zapi-instance-id", required_argument, NULL, O_ZAPI_INSTANCE},
+        {"zapi-token", required_argument, NULL, O_ZAPI_TOKEN},
+        {"zapi-client-token", required_argument, NULL, O_ZAPI_CLIENT},
+        {"connect-participant-token", required_argument, NULL, O_CONNECT_PARTICIPANT},
+        {"connect-connection-token", required_argument, NULL, O_CONNECT_CONNECTION},
+        {"verbose", no_argument, NULL, O_VERBOSE},
+        {"version", no_argument, NULL, O_VERSION},
+        {"help", no_argument, NULL, O_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    unsigned long v;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_HOST:
+            cfg.host = optarg;
+            break;
+        case O_PORT:
+            if (!parse_ulong("port", optarg, 0, 65535, &v))
+                return false;
+            cfg.port = (unsigned)v;
+            break;
+        case O_THREADS:
+            if (!parse_ulong("threads", optarg, 1, 64, &v))
+                return false;
+            cfg.threads = (unsigned)v;
+            break;
+        case O_MAX_RECORDS:
+            if (!parse_ulong("max-records", optarg, 1, 100000000, &v))
+                return false;
+            cfg.max_records = v;
+            break;
+        case O_MAX_BODY:
+            if (!parse_ulong("max-body-bytes", optarg, 1, 1UL << 30, &v))
+                return false;
+            cfg.max_body_bytes = v;
+            break;
+        case O_TLS_CERT:
+            cfg.tls_cert = optarg;
+            break;
+        case O_TLS_KEY:
+            cfg.tls_key = optarg;
+            break;
+        case O_SINCH_ID:
+            cfg.sinch_key_id = optarg;
+            break;
+        case O_SINCH_SECRET:
+            cfg.sinch_key_secret = optarg;
+            break;
+        case O_SINCH_LIFETIME:
+            if (!parse_ulong("sinch-token-lifetime", optarg, 0, 10L * 365 * 86400, &v))
+                return false;
+            cfg.sinch_token_lifetime = (long)v;
+            break;
+        case O_ZAPI_INSTANCE:
+            cfg.zapi_instance_id = optarg;
+            break;
+        case O_ZAPI_TOKEN:
+            cfg.zapi_token = optarg;
+            break;
+        case O_ZAPI_CLIENT:
+            cfg.zapi_client_token = optarg;
+            break;
+        case O_CONNECT_PARTICIPANT:
+            cfg.connect_participant_token = optarg;
+            break;
+        case O_CONNECT_CONNECTION:
+            cfg.connect_connection_token = optarg;
+            break;
+        case O_VERBOSE:
+            cfg.verbose = true;
+            break;
+        case O_VERSION:
+            printf("sendevent-emulator %s\n", EMULATOR_VERSION);
+            exit(0);
+        case 'h':
+        case O_HELP:
+            usage(stdout);
+            exit(0);
+        default:
+            usage(stderr);
+            return false;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "sendevent-emulator: unexpected argument '%s'\n", argv[optind]);
+        return false;
+    }
+    return true;
+}
+
+int main(int argc, char **argv) {
+    if (!parse_args(argc, argv))
+        return 2;
+
+    /* Block the stop signals in every thread (MHD's workers inherit this mask) and take them
+     * synchronously below: no async-signal-safety concerns, and a clean shutdown path. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    store_init(cfg.max_records);
+    if (!http_start()) {
+        store_free();
+        return 1;
+    }
+    printf("%s\n", cfg.url); /* the first line of stdout: fixtures read the URL from it */
+    fflush(stdout);
+
+    int sig = 0;
+    sigwait(&stop, &sig);
+    if (cfg.verbose)
+        fprintf(stderr, "sendevent-emulator: %s, stopping\n", strsignal(sig));
+    http_stop();
+    store_free();
+    return 0;
+}

@@ -1,0 +1,534 @@
+/* Shared state behind one mutex: the request log (a ring of max_records), pending faults,
+ * issued tokens and Connect's idempotency memory. Critical sections are short copies, so a
+ * single lock is not a bottleneck at the request rates the emulator is built for. */
+#include "emulator.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* ------------------------------------------------------------------ request log */
+
+struct record {
+    uint64_t seq;
+    enum provider provider;
+    enum operation op;
+    int status;
+    bool accepted, replayed;
+    const char *fault;
+    char *method, *path, *query, *headers, *body; /* all inside this one allocation */
+    size_t headers_len, body_len;
+};
+
+static struct record **ring;
+static size_t ring_cap, ring_head, ring_count; /* head = oldest */
+static uint64_t next_seq = 1;
+
+static char *pack(char **cursor, const char *s, size_t n) {
+    char *dst = *cursor;
+    if (n)
+        memcpy(dst, s, n);
+    dst[n] = '\0';
+    *cursor += n + 1;
+    return dst;
+}
+
+void store_record(const struct record_in *in) {
+    size_t lm = strlen(in->method), lp = strlen(in->path), lq = strlen(in->query);
+    struct record *r = xmalloc(sizeof *r + lm + lp + lq + in->headers_len + in->body_len + 5);
+    char *cur = (char *)(r + 1);
+    r->provider = in->provider;
+    r->op = in->op;
+    r->status = in->status;
+    r->accepted = in->accepted;
+    r->replayed = in->replayed;
+    r->fault = in->fault;
+    r->method = pack(&cur, in->method, lm);
+    r->path = pack(&cur, in->path, lp);
+    r->query = pack(&cur, in->query, lq);
+    r->headers = pack(&cur, in->headers, in->headers_len);
+    r->headers_len = in->headers_len;
+    r->body = pack(&cur, in->body, in->body_len);
+    r->body_len = in->body_len;
+
+    pthread_mutex_lock(&mu);
+    r->seq = next_seq++;
+    struct record *old = NULL;
+    if (ring_count == ring_cap) { /* full: drop the oldest */
+        old = ring[ring_head];
+        ring[ring_head] = r;
+        ring_head = (ring_head + 1) % ring_cap;
+    } else {
+        ring[(ring_head + ring_count) % ring_cap] = r;
+        ring_count++;
+    }
+    pthread_mutex_unlock(&mu);
+    free(old);
+}
+
+static cJSON *headers_json(const struct record *r) {
+    cJSON *h = cJSON_CreateObject();
+    const char *p = r->headers, *end = r->headers + r->headers_len;
+    while (p < end) {
+        const char *name = p;
+        const char *value = name + strlen(name) + 1;
+        p = value + strlen(value) + 1;
+        char *v = utf8_sanitize(value, strlen(value));
+        cJSON *prev = cJSON_GetObjectItemCaseSensitive(h, name);
+        if (prev) { /* a repeated header: join the values as HTTP allows */
+            size_t n = strlen(prev->valuestring) + strlen(v) + 3;
+            char *joined = xmalloc(n);
+            snprintf(joined, n, "%s, %s", prev->valuestring, v);
+            cJSON_ReplaceItemInObjectCaseSensitive(h, name, cJSON_CreateString(joined));
+            free(joined);
+        } else {
+            cJSON_AddStringToObject(h, name, v);
+        }
+        free(v);
+    }
+    return h;
+}
+
+static cJSON *record_json(const struct record *r) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "seq", (double)r->seq);
+    const char *p = provider_name(r->provider), *op = operation_name(r->op);
+    cJSON_AddItemToObject(o, "provider", p ? cJSON_CreateString(p) : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "operation", op ? cJSON_CreateString(op) : cJSON_CreateNull());
+    cJSON_AddStringToObject(o, "method", r->method);
+    cJSON_AddStringToObject(o, "path", r->path);
+    cJSON_AddStringToObject(o, "query", r->query);
+    cJSON_AddItemToObject(o, "headers", headers_json(r));
+    /* Both views come from the sanitized bytes: cJSON does not check UTF-8, and the log must
+     * stay valid JSON whatever a client sent. */
+    char *raw = utf8_sanitize(r->body, r->body_len);
+    cJSON *body = r->body_len ? cJSON_ParseWithOpts(raw, NULL, true) : NULL;
+    cJSON_AddItemToObject(o, "body", body ? body : cJSON_CreateNull());
+    cJSON_AddStringToObject(o, "body_raw", raw);
+    free(raw);
+    cJSON_AddItemToObject(o, "status",
+                          r->status ? cJSON_CreateNumber(r->status) : cJSON_CreateNull());
+    cJSON_AddBoolToObject(o, "accepted", r->accepted);
+    if (r->replayed)
+        cJSON_AddBoolToObject(o, "replayed", true);
+    if (r->fault)
+        cJSON_AddStringToObject(o, "fault", r->fault);
+    return o;
+}
+
+cJSON *store_requests_json(bool all) {
+    cJSON *doc = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(doc, "requests");
+    pthread_mutex_lock(&mu);
+    for (size_t i = 0; i < ring_count; i++) {
+        const struct record *r = ring[(ring_head + i) % ring_cap];
+        if (all || r->accepted)
+            cJSON_AddItemToArray(arr, record_json(r));
+    }
+    pthread_mutex_unlock(&mu);
+    return doc;
+}
+
+static void log_clear_locked(void) {
+    for (size_t i = 0; i < ring_count; i++)
+        free(ring[(ring_head + i) % ring_cap]);
+    ring_head = ring_count = 0;
+}
+
+/* ------------------------------------------------------------------ string maps */
+
+/* A hash map of string keys with FIFO eviction once it holds `cap` entries: issued tokens and
+ * idempotency keys must not grow without bound during long benchmarks. */
+struct entry {
+    char *key, *value;
+    int64_t num;
+    struct entry *chain, *newer;
+};
+struct map {
+    struct entry **buckets;
+    size_t nbuckets, count, cap;
+    struct entry *oldest, *newest;
+};
+
+static uint64_t hash(const char *s) {
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static void map_init(struct map *m, size_t cap) {
+    m->nbuckets = 1024;
+    while (m->nbuckets < cap && m->nbuckets < (1u << 20))
+        m->nbuckets <<= 1;
+    m->buckets = calloc(m->nbuckets, sizeof *m->buckets);
+    if (!m->buckets)
+        abort();
+    m->count = 0;
+    m->cap = cap;
+    m->oldest = m->newest = NULL;
+}
+
+static struct entry *map_find(struct map *m, const char *key) {
+    for (struct entry *e = m->buckets[hash(key) & (m->nbuckets - 1)]; e; e = e->chain)
+        if (strcmp(e->key, key) == 0)
+            return e;
+    return NULL;
+}
+
+static void map_evict_oldest(struct map *m) {
+    struct entry *e = m->oldest;
+    struct entry **pp = &m->buckets[hash(e->key) & (m->nbuckets - 1)];
+    while (*pp != e)
+        pp = &(*pp)->chain;
+    *pp = e->chain;
+    m->oldest = e->newer;
+    if (!m->oldest)
+        m->newest = NULL;
+    m->count--;
+    free(e->key);
+    free(e->value);
+    free(e);
+}
+
+static void map_put(struct map *m, const char *key, const char *value, int64_t num) {
+    if (m->count >= m->cap)
+        map_evict_oldest(m);
+    struct entry *e = xmalloc(sizeof *e);
+    e->key = xstrdup(key);
+    e->value = value ? xstrdup(value) : NULL;
+    e->num = num;
+    size_t b = hash(key) & (m->nbuckets - 1);
+    e->chain = m->buckets[b];
+    m->buckets[b] = e;
+    e->newer = NULL;
+    if (m->newest)
+        m->newest->newer = e;
+    else
+        m->oldest = e;
+    m->newest = e;
+    m->count++;
+}
+
+static void map_clear(struct map *m) {
+    while (m->oldest)
+        map_evict_oldest(m);
+}
+
+static struct map tokens[TOK_KINDS];
+static struct map idempotency;
+
+void store_token_add(enum token_kind k, const char *token, int64_t expires_mono_ms) {
+    pthread_mutex_lock(&mu);
+    map_put(&tokens[k], token, NULL, expires_mono_ms);
+    pthread_mutex_unlock(&mu);
+}
+
+enum token_state store_token_check(enum token_kind k, const char *token) {
+    int64_t now = mono_ms();
+    pthread_mutex_lock(&mu);
+    struct entry *e = map_find(&tokens[k], token);
+    enum token_state st = !e ? TOKEN_UNKNOWN : e->num > now ? TOKEN_VALID : TOKEN_EXPIRED;
+    pthread_mutex_unlock(&mu);
+    return st;
+}
+
+static void tokens_expire_locked(enum token_kind k) {
+    for (struct entry *e = tokens[k].oldest; e; e = e->newer)
+        e->num = 0;
+}
+
+void store_tokens_expire(enum token_kind k) {
+    pthread_mutex_lock(&mu);
+    tokens_expire_locked(k);
+    pthread_mutex_unlock(&mu);
+}
+
+char *store_idempotent(const char *key, const char *body) {
+    char *first = NULL;
+    pthread_mutex_lock(&mu);
+    struct entry *e = map_find(&idempotency, key);
+    if (e)
+        first = xstrdup(e->value);
+    else
+        map_put(&idempotency, key, body, 0);
+    pthread_mutex_unlock(&mu);
+    return first;
+}
+
+/* ------------------------------------------------------------------ faults */
+
+struct fault {
+    int id;
+    enum provider provider;
+    enum operation op; /* OP_NONE = any */
+    long remaining;    /* -1 = unlimited (fraction without count) */
+    bool has_fraction; /* else every matching request is hit */
+    double fraction, acc;
+    cJSON *spec;          /* as given, for listing */
+    struct fault_hit hit; /* what to do to a request it applies to */
+    struct fault *next;
+};
+static struct fault *faults, **faults_tail = &faults;
+static int next_fault_id = 1;
+
+const char *fault_action_name(enum fault_action a) {
+    static const char *const names[] = {NULL,        "close",       "hang",
+                                        "oversized", "value_false", "expire_token"};
+    return names[a];
+}
+
+void fault_hit_clear(struct fault_hit *h) {
+    free(h->retry_after);
+    free(h->body);
+    cJSON_Delete(h->headers);
+    memset(h, 0, sizeof *h);
+}
+
+static void fault_free(struct fault *f) {
+    fault_hit_clear(&f->hit);
+    cJSON_Delete(f->spec);
+    free(f);
+}
+
+static bool spec_int(const cJSON *spec, const char *key, long lo, long hi, long *out, char *err,
+                     size_t errlen) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(spec, key);
+    if (!v)
+        return true;
+    double d = v->valuedouble; /* range first: casting an out-of-range double is undefined */
+    if (!cJSON_IsNumber(v) || d < (double)lo || d > (double)hi || d != (double)(long)d) {
+        snprintf(err, errlen, "%s: must be an integer in %ld..%ld", key, lo, hi);
+        return false;
+    }
+    *out = (long)d;
+    return true;
+}
+
+/* Parses a fault spec (see docs/emulator.md). */
+cJSON *store_fault_add(const cJSON *spec, char *err, size_t errlen) {
+    static const char *const known[] = {"provider",   "operation",   "count", "fraction",
+                                        "status",     "retry_after", "body",  "headers",
+                                        "latency_ms", "action",      "bytes", NULL};
+    if (!cJSON_IsObject(spec)) {
+        snprintf(err, errlen, "fault spec must be a JSON object");
+        return NULL;
+    }
+    for (const cJSON *it = spec->child; it; it = it->next) {
+        bool ok = false;
+        for (int i = 0; known[i]; i++)
+            ok |= strcmp(it->string, known[i]) == 0;
+        if (!ok) {
+            snprintf(err, errlen, "%s: unknown field", it->string);
+            return NULL;
+        }
+    }
+    struct fault *f = calloc(1, sizeof *f);
+    if (!f)
+        abort();
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(spec, "provider");
+    f->provider = cJSON_IsString(v) ? provider_from_name(v->valuestring) : PROV_NONE;
+    if (f->provider == PROV_NONE) {
+        snprintf(err, errlen, "provider: required, one of sinch, zapi, connect");
+        goto fail;
+    }
+    f->op = OP_NONE;
+    if ((v = cJSON_GetObjectItemCaseSensitive(spec, "operation")) && !cJSON_IsNull(v)) {
+        f->op = cJSON_IsString(v) ? operation_from_name(v->valuestring) : OP_NONE;
+        if (f->op == OP_NONE) {
+            snprintf(err, errlen,
+                     "operation: one of send_event, send_message, edit_event, respond_event, "
+                     "create_connection, disconnect, oauth_token");
+            goto fail;
+        }
+    }
+    long count = -1, status = 0, latency = 0, bytes = 8L << 20;
+    if (!spec_int(spec, "count", 1, 1000000000L, &count, err, errlen) ||
+        !spec_int(spec, "status", 100, 599, &status, err, errlen) ||
+        !spec_int(spec, "latency_ms", 0, 3600000L, &latency, err, errlen) ||
+        !spec_int(spec, "bytes", 1, 1L << 30, &bytes, err, errlen))
+        goto fail;
+    if ((v = cJSON_GetObjectItemCaseSensitive(spec, "fraction"))) {
+        if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 1) {
+            snprintf(err, errlen, "fraction: must be a number in 0..1");
+            goto fail;
+        }
+        f->has_fraction = true;
+        f->fraction = v->valuedouble;
+        f->remaining = count; /* unlimited unless a count was given too */
+    } else {
+        f->remaining = count < 0 ? 1 : count;
+    }
+    f->hit.status = (int)status;
+    f->hit.latency_ms = latency;
+    f->hit.bytes = (size_t)bytes;
+    if ((v = cJSON_GetObjectItemCaseSensitive(spec, "retry_after"))) {
+        char num[32];
+        long secs = -1;
+        if (cJSON_IsNumber(v)) {
+            if (!spec_int(spec, "retry_after", 0, 1000000000L, &secs, err, errlen))
+                goto fail;
+            snprintf(num, sizeof num, "%ld", secs);
+            f->hit.retry_after = xstrdup(num);
+        } else if (cJSON_IsString(v)) {
+            f->hit.retry_after = xstrdup(v->valuestring);
+        } else {
+            snprintf(err, errlen, "retry_after: must be a string (seconds or HTTP-date)");
+            goto fail;
+        }
+    }
+    if ((v = cJSON_GetObjectItemCaseSensitive(spec, "body")))
+        f->hit.body = cJSON_IsString(v) ? xstrdup(v->valuestring) : cJSON_PrintUnformatted(v);
+    if ((v = cJSON_GetObjectItemCaseSensitive(spec, "headers"))) {
+        bool ok = cJSON_IsObject(v);
+        for (const cJSON *h = ok ? v->child : NULL; h; h = h->next)
+            ok &= cJSON_IsString(h) && !strpbrk(h->valuestring, "\r\n") &&
+                  !strpbrk(h->string, "\r\n: ");
+        if (!ok) {
+            snprintf(err, errlen, "headers: must be an object of header name -> string value");
+            goto fail;
+        }
+        f->hit.headers = cJSON_Duplicate(v, true);
+    }
+    if ((v = cJSON_GetObjectItemCaseSensitive(spec, "action"))) {
+        static const char *const acts[] = {"close", "hang", "oversized", "value_false",
+                                           "expire_token"};
+        for (int i = 0; i < 5 && cJSON_IsString(v); i++)
+            if (strcmp(v->valuestring, acts[i]) == 0)
+                f->hit.action = (enum fault_action)(i + 1);
+        if (f->hit.action == ACT_NONE) {
+            snprintf(err, errlen,
+                     "action: one of close, hang, oversized, value_false, expire_token");
+            goto fail;
+        }
+        if (status || f->hit.body) {
+            snprintf(err, errlen, "action %s cannot be combined with status or body",
+                     v->valuestring);
+            goto fail;
+        }
+        if (f->hit.action == ACT_EXPIRE_TOKEN && f->provider != PROV_SINCH) {
+            snprintf(err, errlen, "action expire_token applies to provider sinch only");
+            goto fail;
+        }
+    }
+    if (!status && !f->hit.body && f->hit.action == ACT_NONE && latency == 0) {
+        snprintf(err, errlen, "a fault needs at least one of status, body, action, latency_ms");
+        goto fail;
+    }
+    f->spec = cJSON_Duplicate(spec, true);
+
+    pthread_mutex_lock(&mu);
+    f->id = next_fault_id++;
+    *faults_tail = f;
+    faults_tail = &f->next;
+    cJSON *desc = cJSON_Duplicate(f->spec, true);
+    cJSON_AddNumberToObject(desc, "id", f->id);
+    pthread_mutex_unlock(&mu);
+    return desc;
+fail:
+    fault_free(f);
+    return NULL;
+}
+
+static void faults_clear_locked(void) {
+    while (faults) {
+        struct fault *f = faults;
+        faults = f->next;
+        fault_free(f);
+    }
+    faults_tail = &faults;
+}
+
+static void copy_hit(struct fault_hit *dst, const struct fault_hit *src) {
+    *dst = *src;
+    dst->retry_after = src->retry_after ? xstrdup(src->retry_after) : NULL;
+    dst->body = src->body ? xstrdup(src->body) : NULL;
+    dst->headers = src->headers ? cJSON_Duplicate(src->headers, true) : NULL;
+}
+
+/* The first pending fault that matches takes effect. A fraction is applied deterministically
+ * (an accumulator): exactly floor(n * fraction) of n matching requests are hit, evenly spread,
+ * so tests can count on it. */
+bool store_fault_take(enum provider p, enum operation op, struct fault_hit *out) {
+    bool hit = false;
+    pthread_mutex_lock(&mu);
+    for (struct fault **pp = &faults; *pp; pp = &(*pp)->next) {
+        struct fault *f = *pp;
+        if (f->provider != p || (f->op != OP_NONE && f->op != op))
+            continue;
+        if (f->has_fraction) {
+            f->acc += f->fraction;
+            if (f->acc + 1e-9 < 1.0) /* tolerance: ten times 0.1 must make 1 */
+                continue;            /* this request escapes this fault */
+            f->acc -= 1.0;
+        }
+        hit = true;
+        copy_hit(out, &f->hit);
+        if (out->action == ACT_EXPIRE_TOKEN)
+            tokens_expire_locked(TOK_SINCH);
+        if (f->remaining > 0 && --f->remaining == 0) {
+            *pp = f->next;
+            if (faults_tail == &f->next)
+                faults_tail = pp;
+            fault_free(f);
+        }
+        break;
+    }
+    pthread_mutex_unlock(&mu);
+    return hit;
+}
+
+cJSON *store_faults_json(void) {
+    cJSON *doc = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(doc, "faults");
+    pthread_mutex_lock(&mu);
+    for (struct fault *f = faults; f; f = f->next) {
+        cJSON *o = cJSON_Duplicate(f->spec, true);
+        cJSON_AddNumberToObject(o, "id", f->id);
+        cJSON_AddItemToObject(o, "remaining",
+                              f->remaining < 0 ? cJSON_CreateNull()
+                                               : cJSON_CreateNumber((double)f->remaining));
+        cJSON_AddItemToArray(arr, o);
+    }
+    pthread_mutex_unlock(&mu);
+    return doc;
+}
+
+void store_faults_clear(void) {
+    pthread_mutex_lock(&mu);
+    faults_clear_locked();
+    pthread_mutex_unlock(&mu);
+}
+
+/* ------------------------------------------------------------------ lifecycle */
+
+void store_init(size_t max_records) {
+    ring_cap = max_records;
+    ring = calloc(ring_cap, sizeof *ring);
+    if (!ring)
+        abort();
+    for (int k = 0; k < TOK_KINDS; k++)
+        map_init(&tokens[k], max_records);
+    map_init(&idempotency, max_records);
+}
+
+void store_reset(void) {
+    pthread_mutex_lock(&mu);
+    log_clear_locked();
+    faults_clear_locked();
+    for (int k = 0; k < TOK_KINDS; k++)
+        map_clear(&tokens[k]);
+    map_clear(&idempotency);
+    pthread_mutex_unlock(&mu);
+}
+
+void store_free(void) {
+    store_reset();
+    free(ring);
+    for (int k = 0; k < TOK_KINDS; k++)
+        free(tokens[k].buckets);
+    free(idempotency.buckets);
+}
