@@ -145,6 +145,28 @@ static void test_sinch_oauth(void) {
     CHECK_INT(se_response_attempts(r), 2);
     CHECK_INT(count_op("oauth_token", false), 2);
     se_response_free(r);
+
+    /* a 401 without "expired": an ordinary auth failure, no refresh, no retry
+     * (no reset here: it would forget the token the client holds) */
+    int tokens_before = count_op("oauth_token", true);
+    emu_fault(&E, "{\"provider\":\"sinch\",\"operation\":\"send_event\",\"status\":401}");
+    r = NULL;
+    CHECK_INT(se_send(c, "send_event", EVENT, &r), SE_E_AUTH);
+    CHECK_INT(se_response_attempts(r), 1);
+    CHECK_INT(count_op("oauth_token", true), tokens_before);
+    se_response_free(r);
+    se_client_free(c);
+
+    /* the token endpoint throttles without Retry-After: backoff, then a token */
+    emu_reset(&E);
+    c = client("sinch", SINCH_OAUTH);
+    CHECK_INT(se_client_set(c, "auth_url", auth_url), SE_OK);
+    emu_fault(&E, "{\"provider\":\"sinch\",\"operation\":\"oauth_token\",\"status\":429}");
+    r = send_ok(c, "send_event", EVENT);
+    CHECK_INT(se_response_attempts(r), 2);
+    CHECK_INT(count_op("oauth_token", true), 2);
+    CHECK_INT(count_op("send_event", true), 1);
+    se_response_free(r);
     se_client_free(c);
 
     /* a token endpoint that refuses the credentials: AUTH, and no send goes out */
