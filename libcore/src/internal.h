@@ -206,8 +206,9 @@ void se_job_clear(se_job *job);
 se_status se_job_authorize(se_job *job);
 /* After an attempt: the delay before retrying (>= 0), or -1 for no retry. */
 double se_job_retry_delay(se_job *job, se_status st, const se_attempt *a);
-/* The response of a finished job (attempt may be NULL when nothing was sent). */
-se_response *se_job_response(se_job *job, se_status st, const se_attempt *a);
+/* The response of a finished job (attempt may be NULL when nothing was sent).
+ * It takes over the attempt's body and header buffers. */
+se_response *se_job_response(se_job *job, se_status st, se_attempt *a);
 
 /* ---- responses ---------------------------------------------------------------- */
 

@@ -70,14 +70,17 @@ static void fill_request_id(se_response *r, const se_attempt *a) {
         }
 }
 
-/* "name: value\n" lines -> "name: value\0" entries, ending with an empty one,
- * so se_response_header() can return values in place. */
-static char *store_headers(const se_attempt *a) {
-    char *h = calloc(a->headers.len + 2, 1);
+/* Takes over the attempt's header block, turning "name: value\n" lines into
+ * "name: value\0" entries; the buffer's own terminating NUL ends the list. */
+static char *take_headers(se_attempt *a) {
+    char *h = a->headers.data;
     if (!h)
-        return NULL;
+        return calloc(2, 1);
     for (size_t i = 0; i < a->headers.len; i++)
-        h[i] = a->headers.data[i] == '\n' ? '\0' : a->headers.data[i];
+        if (h[i] == '\n')
+            h[i] = '\0';
+    a->headers.data = NULL;
+    a->headers.len = a->headers.cap = 0;
     return h;
 }
 
@@ -90,7 +93,7 @@ static void transport_message(se_response *r, se_status st, const se_attempt *a)
                                a->curl_error[0] ? a->curl_error : curl_easy_strerror(a->curl_code));
 }
 
-se_response *se_job_response(se_job *job, se_status st, const se_attempt *a) {
+se_response *se_job_response(se_job *job, se_status st, se_attempt *a) {
     se_response *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
@@ -103,11 +106,13 @@ se_response *se_job_response(se_job *job, se_status st, const se_attempt *a) {
         r->warnings = se_strdup(job->diag.warnings);
     if (a) {
         r->http_status = (int)a->http_status;
-        r->body = se_strndup(a->body.data ? a->body.data : "", a->body.len);
+        /* the attempt ends here: its buffers become the response's, uncopied */
+        r->body = a->body.data ? a->body.data : se_strdup("");
         r->body_len = a->body.len;
-        r->headers = store_headers(a);
-        if (a->body.len > 0)
-            r->json = cJSON_ParseWithLength(a->body.data, a->body.len);
+        a->body.data = NULL;
+        a->body.len = a->body.cap = 0;
+        if (r->body_len > 0)
+            r->json = cJSON_ParseWithLength(r->body, r->body_len);
         fill_request_id(r, a);
         if (st == SE_OK && !cJSON_IsObject(r->json)) {
             st = SE_E_PROTOCOL;
@@ -126,6 +131,7 @@ se_response *se_job_response(se_job *job, se_status st, const se_attempt *a) {
         } else if (!r->message) {
             se_parse_error(r, p, a);
         }
+        r->headers = take_headers(a); /* last: the lookups above read the attempt's lines */
     } else {
         r->body = se_strdup("");
         r->headers = calloc(2, 1);
