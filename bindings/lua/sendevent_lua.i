@@ -1,0 +1,1100 @@
+/*
+ * bindings/lua/sendevent_lua.i - the Lua 5.4 module `sendevent` (sendevent.so).
+ *
+ *   local sendevent = require "sendevent"
+ *   local zapi = sendevent.client("zapi", { instance_id = "I", token = "T", client_token = "CT" })
+ *   local r = zapi:send_event{ phone = "120363019502650977-group",
+ *                              event = { name = "Standup", dateTime = "2024-04-29T09:30:53.309Z" } }
+ *
+ * Requests are Lua tables converted to JSON here, in C, before the library is called; responses
+ * come back as Lua tables built after the call returned. No Lua error can therefore unwind
+ * through libcurl (nothing calls back into Lua while a request is in flight), and no C memory
+ * is held by a Lua value across a call except the client and batch handles, which have __gc.
+ *
+ * Table -> JSON:
+ *   - a table whose keys are exactly 1..n (n >= 1) is an array; a table with string keys is an
+ *     object; an empty table is an object ({}). sendevent.array(t) / sendevent.object(t) force
+ *     the kind (sendevent.array{} is []). Integer keys of an object are written as strings.
+ *   - holes in an array (sparse tables), keys mixing strings and integers, keys of other types,
+ *     functions, userdata, threads, cycles, NaN/inf, and strings that are not valid UTF-8 raise
+ *     an error naming the path; nothing is sent.
+ *   - integers stay integers (math.type "integer", 64-bit); floats use the shortest text that
+ *     reads back as the same double; sendevent.null is JSON null.
+ * JSON -> table: objects and arrays become tables (arrays carry the sendevent.array metatable so
+ * they re-encode as arrays), null is sendevent.null, integer literals that fit 64 bits are Lua
+ * integers, other numbers floats, strings are byte-exact.
+ *
+ * Errors are raised as tables (metatable sendevent.Error, readable with tostring()):
+ *   { status = "invalid", code = -1, message = "...", http_status = 0, provider_code = nil,
+ *     request_id = nil, attempts = 0, response = <response table or nil> }
+ */
+%module sendevent
+
+%{
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sendevent/sendevent.h"
+
+#define SE_LUA_ERROR_MT "sendevent.Error"
+#define SE_LUA_ARRAY_MT "sendevent.array"
+#define SE_LUA_OBJECT_MT "sendevent.object"
+#define SE_LUA_BUFFER_MT "sendevent.buffer"
+#define SE_LUA_MAX_DEPTH 128
+
+/* sendevent.null: a light userdata with a unique address */
+static const char se_lua_null_addr = 0;
+#define SE_LUA_NULL ((void *)&se_lua_null_addr)
+
+static void se_lua_push_error(lua_State *L, se_status status, const char *message,
+                              se_response *resp);
+static void se_lua_push_result(lua_State *L, se_response *resp);
+static const char *se_lua_request_arg(lua_State *L, int idx);
+
+#define SE_BIND_RAISE(status, message, response) se_lua_push_error(L, (status), (message), (response))
+#define SE_BIND_VOID() ((void)0)
+#define SE_BIND_OUT_OWNED(ptr, descriptor) (SWIG_NewPointerObj(L, (ptr), (descriptor), 1), SWIG_arg++)
+#define SE_BIND_OUT_RESPONSE(response) (se_lua_push_result(L, (response)), SWIG_arg++)
+#define SE_BIND_OUT_STRING(str, len)                                                               \
+    do {                                                                                           \
+        if (str)                                                                                   \
+            lua_pushlstring(L, (str), (len));                                                      \
+        else                                                                                       \
+            lua_pushnil(L);                                                                        \
+        SWIG_arg++;                                                                                \
+    } while (0)
+#define SE_BIND_OUT_BYTES(str, len) SE_BIND_OUT_STRING((str), (len))
+%}
+
+/* integers stay integers (SWIG's defaults push every number as a float) */
+%typemap(out) int, size_t, long long "lua_pushinteger(L, (lua_Integer)$1); SWIG_arg++;";
+%typemap(in, checkfn = "lua_isnumber") int, size_t {
+    int is_int = 0;
+    lua_Integer v = lua_tointegerx(L, $input, &is_int);
+    if (!is_int)
+        luaL_error(L, "argument %d of %s: an integer is required", $argnum, "$symname");
+    if (v < 0 && ($1_type)-1 > ($1_type)0) /* an unsigned parameter */
+        luaL_error(L, "argument %d of %s: must not be negative", $argnum, "$symname");
+    $1 = ($1_type)v;
+}
+
+/* a request is a table (encoded here) or a JSON string (sent as is) */
+%typemap(in) const char *request_json "$1 = (char *)se_lua_request_arg(L, $input);";
+
+/* Lua users get responses as tables: the per-field accessors are not exported */
+%ignore se_response_free;
+%ignore se_response_status;
+%ignore se_response_provider;
+%ignore se_response_operation;
+%ignore se_response_http_status;
+%ignore se_response_id;
+%ignore se_response_accepted_time;
+%ignore se_response_provider_code;
+%ignore se_response_error_message;
+%ignore se_response_request_id;
+%ignore se_response_warnings;
+%ignore se_response_attempts;
+%ignore se_response_elapsed;
+%ignore se_response_body;
+%ignore se_response_body_len;
+%ignore se_response_header;
+%ignore se_response_get_string;
+%ignore se_free;
+
+%include "../sendevent.i"
+
+%{
+/* ======================================================================================
+ * errors
+ * ====================================================================================== */
+
+static void se_lua_setstr(lua_State *L, const char *key, const char *value) {
+    if (value) {
+        lua_pushstring(L, value);
+        lua_setfield(L, -2, key);
+    }
+}
+
+static void se_lua_setint(lua_State *L, const char *key, lua_Integer value) {
+    lua_pushinteger(L, value);
+    lua_setfield(L, -2, key);
+}
+
+/* Pushes a JSON value decoded from text, or nil when it is not valid JSON. */
+static void se_lua_decode(lua_State *L, const char *text, size_t len);
+
+/* Pushes the table of a response (success or failure); frees resp. */
+static void se_lua_push_response_table(lua_State *L, se_response *resp) {
+    se_status st = se_response_status(resp);
+    const char *w;
+    lua_createtable(L, 0, 18);
+    se_lua_setstr(L, "status", se_status_name(st));
+    se_lua_setint(L, "code", st);
+    se_lua_setstr(L, "provider", se_response_provider(resp));
+    se_lua_setstr(L, "operation", se_response_operation(resp));
+    se_lua_setint(L, "http_status", se_response_http_status(resp));
+    se_lua_setstr(L, "id", se_response_id(resp));
+    se_lua_setstr(L, "accepted_time", se_response_accepted_time(resp));
+    se_lua_setstr(L, "provider_code", se_response_provider_code(resp));
+    se_lua_setstr(L, "error_message", se_response_error_message(resp));
+    se_lua_setstr(L, "request_id", se_response_request_id(resp));
+    se_lua_setint(L, "attempts", se_response_attempts(resp));
+    lua_pushnumber(L, se_response_elapsed(resp));
+    lua_setfield(L, -2, "elapsed");
+    lua_newtable(L); /* warnings: one string per line */
+    w = se_response_warnings(resp);
+    for (lua_Integer n = 1; w && *w; n++) {
+        size_t len = strcspn(w, "\n");
+        lua_pushlstring(L, w, len);
+        lua_rawseti(L, -2, n);
+        w += len + (w[len] == '\n');
+    }
+    lua_setfield(L, -2, "warnings");
+    lua_pushlstring(L, se_response_body(resp), se_response_body_len(resp));
+    lua_setfield(L, -2, "text");
+    if (se_response_body_len(resp) > 0) {
+        se_lua_decode(L, se_response_body(resp), se_response_body_len(resp));
+        lua_setfield(L, -2, "body");
+    }
+    se_response_free(resp);
+}
+
+/* Pushes an error table for `status`; takes ownership of resp (may be NULL). */
+static void se_lua_push_error(lua_State *L, se_status status, const char *message,
+                              se_response *resp) {
+    int has_resp = resp != NULL;
+    /* the message may live in resp: copy it before resp is freed */
+    lua_pushstring(L, message ? message : se_strerror(status));
+    if (resp)
+        se_lua_push_response_table(L, resp); /* frees resp */
+    lua_createtable(L, 0, 10);
+    se_lua_setstr(L, "status", se_status_name(status));
+    se_lua_setint(L, "code", status);
+    lua_pushvalue(L, has_resp ? -3 : -2);
+    lua_setfield(L, -2, "message");
+    if (has_resp) {
+        static const char *const copied[] = {"http_status", "provider_code", "request_id",
+                                             "attempts", "elapsed", "provider", "operation"};
+        for (size_t i = 0; i < sizeof copied / sizeof copied[0]; i++) {
+            lua_getfield(L, -2, copied[i]);
+            lua_setfield(L, -2, copied[i]);
+        }
+        lua_pushvalue(L, -2);
+        lua_setfield(L, -2, "response");
+        lua_remove(L, -2);
+    } else {
+        se_lua_setint(L, "http_status", 0);
+        se_lua_setint(L, "attempts", 0);
+    }
+    lua_remove(L, -2); /* the message */
+    luaL_setmetatable(L, SE_LUA_ERROR_MT);
+}
+
+/* A response of a batch: its table on success, else an error table. Frees resp. */
+static void se_lua_push_result(lua_State *L, se_response *resp) {
+    se_status st = se_response_status(resp);
+    if (st == SE_OK) {
+        se_lua_push_response_table(L, resp);
+        return;
+    }
+    se_lua_push_error(L, st, se_response_error_message(resp), resp);
+}
+
+/* Raises an "invalid" error (a request that cannot become JSON: nothing is sent). */
+static int se_lua_invalid(lua_State *L, const char *fmt, ...) {
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    se_lua_push_error(L, SE_E_INVALID, msg, NULL);
+    return lua_error(L);
+}
+
+/* ======================================================================================
+ * Lua value -> JSON text
+ * ====================================================================================== */
+
+typedef struct se_lua_buf {
+    char *data;
+    size_t len, cap;
+} se_lua_buf;
+
+static int se_lua_buf_gc(lua_State *L) {
+    se_lua_buf *b = (se_lua_buf *)luaL_checkudata(L, 1, SE_LUA_BUFFER_MT);
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return 0;
+}
+
+typedef struct se_enc {
+    lua_State *L;
+    se_lua_buf *buf;
+    int seen; /* stack index of a table: tables on the current path */
+    int depth;
+    char path[256];
+    size_t path_len;
+} se_enc;
+
+static void se_enc_add(se_enc *e, const char *s, size_t n) {
+    se_lua_buf *b = e->buf;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        char *p;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        p = (char *)realloc(b->data, cap);
+        if (!p)
+            luaL_error(e->L, "sendevent: out of memory");
+        b->data = p;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+#define SE_ENC_LIT(e, lit) se_enc_add((e), (lit), sizeof(lit) - 1)
+
+static const char *se_enc_where(se_enc *e) {
+    return e->path_len ? e->path : "request";
+}
+
+/* Appends ".key" or "[index]" to the path; returns the previous length to restore. */
+static size_t se_enc_push_path(se_enc *e, const char *key, lua_Integer index) {
+    size_t old = e->path_len;
+    int n;
+    if (key)
+        n = snprintf(e->path + old, sizeof e->path - old, "%s%s", old ? "." : "", key);
+    else
+        n = snprintf(e->path + old, sizeof e->path - old, "[%lld]", (long long)index);
+    if (n < 0 || (size_t)n >= sizeof e->path - old)
+        e->path_len = sizeof e->path - 1; /* truncated: still names the start of the path */
+    else
+        e->path_len = old + (size_t)n;
+    return old;
+}
+
+static void se_enc_pop_path(se_enc *e, size_t old) {
+    e->path_len = old;
+    e->path[old] = '\0';
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 if invalid. */
+static size_t se_utf8_len(const unsigned char *s, size_t n) {
+    unsigned c = s[0];
+    size_t len;
+    unsigned cp;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF)
+        len = 3, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4)
+        len = 4, cp = c & 0x07;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return len;
+}
+
+static void se_enc_string(se_enc *e, const char *s, size_t n, int is_key) {
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, start = 0;
+    SE_ENC_LIT(e, "\"");
+    while (i < n) {
+        unsigned c = p[i];
+        if (c >= 0x80) {
+            size_t len = se_utf8_len(p + i, n - i);
+            if (!len)
+                se_lua_invalid(e->L, "%s: %s is not valid UTF-8 (byte %u at offset %lu)",
+                               se_enc_where(e), is_key ? "a key" : "string", c,
+                               (unsigned long)i);
+            i += len;
+            continue;
+        }
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            i++;
+            continue;
+        }
+        se_enc_add(e, s + start, i - start);
+        switch (c) {
+        case '"': SE_ENC_LIT(e, "\\\""); break;
+        case '\\': SE_ENC_LIT(e, "\\\\"); break;
+        case '\n': SE_ENC_LIT(e, "\\n"); break;
+        case '\r': SE_ENC_LIT(e, "\\r"); break;
+        case '\t': SE_ENC_LIT(e, "\\t"); break;
+        case '\b': SE_ENC_LIT(e, "\\b"); break;
+        case '\f': SE_ENC_LIT(e, "\\f"); break;
+        default: {
+            char esc[8];
+            snprintf(esc, sizeof esc, "\\u%04x", c);
+            se_enc_add(e, esc, 6);
+        }
+        }
+        start = ++i;
+    }
+    se_enc_add(e, s + start, n - start);
+    SE_ENC_LIT(e, "\"");
+}
+
+static void se_enc_number(se_enc *e, int idx) {
+    lua_State *L = e->L;
+    char num[64];
+    int n;
+    if (lua_isinteger(L, idx)) {
+        n = snprintf(num, sizeof num, "%lld", (long long)lua_tointeger(L, idx));
+    } else {
+        double d = lua_tonumber(L, idx);
+        if (!isfinite(d))
+            se_lua_invalid(L, "%s: %s is not a JSON number", se_enc_where(e),
+                           isnan(d) ? "NaN" : "an infinity");
+        n = 0;
+        for (int prec = 15; prec <= 17; prec++) { /* shortest text that reads back exactly */
+            n = snprintf(num, sizeof num, "%.*g", prec, d);
+            for (char *c = num; *c; c++)
+                if (*c == ',')
+                    *c = '.'; /* a locale's decimal comma */
+            if (strtod(num, NULL) == d || prec == 17)
+                break;
+        }
+    }
+    se_enc_add(e, num, (size_t)n);
+}
+
+static void se_enc_value(se_enc *e, int idx);
+
+/* The forced kind of a table from its metatable: 'a' array, 'o' object, 0 none. */
+static int se_enc_forced_kind(lua_State *L, int idx) {
+    int kind = 0;
+    if (!lua_getmetatable(L, idx))
+        return 0;
+    if (lua_getfield(L, -1, "__jsontype") == LUA_TSTRING) {
+        const char *k = lua_tostring(L, -1);
+        kind = !strcmp(k, "array") ? 'a' : !strcmp(k, "object") ? 'o' : 0;
+    }
+    lua_pop(L, 2);
+    return kind;
+}
+
+static void se_enc_table(se_enc *e, int idx) {
+    lua_State *L = e->L;
+    int kind = se_enc_forced_kind(L, idx);
+    lua_Integer count = 0, max = 0, min = LUA_MAXINTEGER;
+    int has_str = 0, has_int = 0;
+    if (e->depth >= SE_LUA_MAX_DEPTH)
+        se_lua_invalid(L, "%s: nested more than %d levels deep", se_enc_where(e),
+                       SE_LUA_MAX_DEPTH);
+    luaL_checkstack(L, 6, "sendevent: request nested too deeply");
+    lua_pushvalue(L, idx);
+    if (lua_rawget(L, e->seen) != LUA_TNIL)
+        se_lua_invalid(L, "%s: a table that contains itself (cycle) cannot become JSON",
+                       se_enc_where(e));
+    lua_pop(L, 1);
+    lua_pushvalue(L, idx);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, e->seen);
+    e->depth++;
+
+    /* what keys are there? */
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        int kt = lua_type(L, -2);
+        lua_pop(L, 1);
+        count++;
+        if (kt == LUA_TSTRING) {
+            has_str = 1;
+        } else if (kt == LUA_TNUMBER && lua_isinteger(L, -1)) {
+            lua_Integer k = lua_tointeger(L, -1);
+            has_int = 1;
+            if (k > max)
+                max = k;
+            if (k < min)
+                min = k;
+        } else {
+            const char *tn = luaL_typename(L, -1);
+            char shown[64] = "";
+            if (kt == LUA_TNUMBER || kt == LUA_TBOOLEAN) {
+                if (kt == LUA_TNUMBER)
+                    snprintf(shown, sizeof shown, " %.14g", lua_tonumber(L, -1));
+                else
+                    snprintf(shown, sizeof shown, " %s", lua_toboolean(L, -1) ? "true" : "false");
+            }
+            se_lua_invalid(L, "%s: table keys must be strings (object) or 1..n (array), got %s%s",
+                           se_enc_where(e), tn, shown);
+        }
+    }
+    if (kind == 0) {
+        if (has_str && has_int)
+            se_lua_invalid(L, "%s: a table mixes string keys and integer keys; use one kind",
+                           se_enc_where(e));
+        kind = has_int ? 'a' : 'o';
+    }
+    if (kind == 'a') {
+        if (has_str)
+            se_lua_invalid(L, "%s: an array (sendevent.array) has string keys", se_enc_where(e));
+        if (has_int && min < 1)
+            se_lua_invalid(L, "%s: array keys must be 1..n, got %lld", se_enc_where(e),
+                           (long long)min);
+        if (max != count)
+            se_lua_invalid(L, "%s: sparse array: %lld elements with keys up to %lld (fill the "
+                           "holes with sendevent.null)", se_enc_where(e), (long long)count,
+                           (long long)max);
+        SE_ENC_LIT(e, "[");
+        for (lua_Integer i = 1; i <= count; i++) {
+            size_t old = se_enc_push_path(e, NULL, i - 1);
+            if (i > 1)
+                SE_ENC_LIT(e, ",");
+            lua_rawgeti(L, idx, i);
+            se_enc_value(e, lua_gettop(L));
+            lua_pop(L, 1);
+            se_enc_pop_path(e, old);
+        }
+        SE_ENC_LIT(e, "]");
+    } else {
+        int first = 1;
+        SE_ENC_LIT(e, "{");
+        lua_pushnil(L);
+        while (lua_next(L, idx)) {
+            char keybuf[32];
+            const char *key;
+            size_t klen, old;
+            if (lua_type(L, -2) == LUA_TSTRING) {
+                key = lua_tolstring(L, -2, &klen); /* a string key: no conversion happens */
+            } else {
+                klen = (size_t)snprintf(keybuf, sizeof keybuf, "%lld",
+                                        (long long)lua_tointeger(L, -2));
+                key = keybuf;
+            }
+            if (!first)
+                SE_ENC_LIT(e, ",");
+            first = 0;
+            se_enc_string(e, key, klen, 1); /* checked before it becomes part of the path */
+            SE_ENC_LIT(e, ":");
+            old = se_enc_push_path(e, key, 0);
+            se_enc_value(e, lua_gettop(L));
+            lua_pop(L, 1);
+            se_enc_pop_path(e, old);
+        }
+        SE_ENC_LIT(e, "}");
+    }
+    e->depth--;
+    lua_pushvalue(L, idx);
+    lua_pushnil(L);
+    lua_rawset(L, e->seen);
+}
+
+static void se_enc_value(se_enc *e, int idx) {
+    lua_State *L = e->L;
+    switch (lua_type(L, idx)) {
+    case LUA_TNIL:
+        SE_ENC_LIT(e, "null");
+        break;
+    case LUA_TBOOLEAN:
+        if (lua_toboolean(L, idx))
+            SE_ENC_LIT(e, "true");
+        else
+            SE_ENC_LIT(e, "false");
+        break;
+    case LUA_TNUMBER:
+        se_enc_number(e, idx);
+        break;
+    case LUA_TSTRING: {
+        size_t n;
+        const char *s = lua_tolstring(L, idx, &n);
+        se_enc_string(e, s, n, 0);
+        break;
+    }
+    case LUA_TTABLE:
+        se_enc_table(e, idx);
+        break;
+    case LUA_TLIGHTUSERDATA:
+        if (lua_touserdata(L, idx) == SE_LUA_NULL) {
+            SE_ENC_LIT(e, "null");
+            break;
+        }
+        /* fall through */
+    default:
+        se_lua_invalid(L, "%s: a %s cannot become JSON", se_enc_where(e), luaL_typename(L, idx));
+    }
+}
+
+/* Encodes the value at idx; pushes the JSON text (a Lua string) and returns it. `where` names
+ * the value in error messages (NULL: "request"). Errors are raised as "invalid" tables. */
+static const char *se_lua_encode(lua_State *L, int idx, const char *where, size_t *len) {
+    se_enc e;
+    se_lua_buf *b;
+    const char *out;
+    idx = lua_absindex(L, idx);
+    memset(&e, 0, sizeof e);
+    e.L = L;
+    if (where && *where) {
+        snprintf(e.path, sizeof e.path, "%s", where);
+        e.path_len = strlen(e.path);
+    }
+    b = (se_lua_buf *)lua_newuserdatauv(L, sizeof *b, 0);
+    memset(b, 0, sizeof *b);
+    luaL_setmetatable(L, SE_LUA_BUFFER_MT); /* frees the C buffer if an error unwinds */
+    e.buf = b;
+    lua_newtable(L);
+    e.seen = lua_gettop(L);
+    se_enc_value(&e, idx);
+    out = lua_pushlstring(L, b->data ? b->data : "", b->len);
+    if (len)
+        *len = b->len;
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+    lua_replace(L, -3); /* keep the string where the buffer was, drop the seen table */
+    lua_pop(L, 1);
+    return out;
+}
+
+/* The request argument at idx: a JSON string as is, or a table encoded (the text is left on
+ * the stack, which keeps it alive during the call). */
+static const char *se_lua_request_arg(lua_State *L, int idx) {
+    int t = lua_type(L, idx);
+    if (t == LUA_TSTRING)
+        return lua_tostring(L, idx);
+    if (t != LUA_TTABLE)
+        se_lua_invalid(L, "request: must be a table (or a JSON string), got %s",
+                       luaL_typename(L, idx));
+    return se_lua_encode(L, idx, NULL, NULL);
+}
+
+/* ======================================================================================
+ * JSON text -> Lua value
+ * ====================================================================================== */
+
+typedef struct se_dec {
+    lua_State *L;
+    const char *p, *end;
+} se_dec;
+
+static void se_dec_ws(se_dec *d) {
+    while (d->p < d->end && (*d->p == ' ' || *d->p == '\t' || *d->p == '\n' || *d->p == '\r'))
+        d->p++;
+}
+
+static int se_dec_hex4(const char *p, unsigned *out) {
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v |= (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            v |= (unsigned)(c - 'A' + 10);
+        else
+            return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+static void se_dec_utf8(luaL_Buffer *b, unsigned cp) {
+    char s[4];
+    size_t n;
+    if (cp < 0x80)
+        s[0] = (char)cp, n = 1;
+    else if (cp < 0x800)
+        s[0] = (char)(0xC0 | (cp >> 6)), s[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
+    else if (cp < 0x10000)
+        s[0] = (char)(0xE0 | (cp >> 12)), s[1] = (char)(0x80 | ((cp >> 6) & 0x3F)),
+        s[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
+    else
+        s[0] = (char)(0xF0 | (cp >> 18)), s[1] = (char)(0x80 | ((cp >> 12) & 0x3F)),
+        s[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), s[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
+    luaL_addlstring(b, s, n);
+}
+
+/* Pushes the string at d->p (after the opening quote). Returns 0 on malformed input. */
+static int se_dec_string(se_dec *d) {
+    luaL_Buffer b;
+    const char *p = d->p, *start;
+    luaL_buffinit(d->L, &b);
+    start = p;
+    while (p < d->end && *p != '"') {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20)
+            goto bad;
+        if (c != '\\') {
+            p++;
+            continue;
+        }
+        luaL_addlstring(&b, start, (size_t)(p - start));
+        if (p + 1 >= d->end)
+            goto bad;
+        switch (p[1]) {
+        case '"': luaL_addchar(&b, '"'); break;
+        case '\\': luaL_addchar(&b, '\\'); break;
+        case '/': luaL_addchar(&b, '/'); break;
+        case 'b': luaL_addchar(&b, '\b'); break;
+        case 'f': luaL_addchar(&b, '\f'); break;
+        case 'n': luaL_addchar(&b, '\n'); break;
+        case 'r': luaL_addchar(&b, '\r'); break;
+        case 't': luaL_addchar(&b, '\t'); break;
+        case 'u': {
+            unsigned cp, lo;
+            if (d->end - p < 6 || !se_dec_hex4(p + 2, &cp))
+                goto bad;
+            p += 6;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                if (d->end - p < 6 || p[0] != '\\' || p[1] != 'u' || !se_dec_hex4(p + 2, &lo) ||
+                    lo < 0xDC00 || lo > 0xDFFF)
+                    goto bad;
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                p += 6;
+            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                goto bad;
+            }
+            se_dec_utf8(&b, cp);
+            start = p;
+            continue;
+        }
+        default:
+            goto bad;
+        }
+        p += 2;
+        start = p;
+    }
+    if (p >= d->end)
+        goto bad;
+    luaL_addlstring(&b, start, (size_t)(p - start));
+    luaL_pushresult(&b);
+    d->p = p + 1;
+    return 1;
+bad:
+    luaL_pushresult(&b);
+    lua_pop(d->L, 1);
+    return 0;
+}
+
+static int se_dec_number(se_dec *d) {
+    const char *p = d->p;
+    char num[512];
+    size_t n;
+    if (p < d->end && *p == '-')
+        p++;
+    if (p >= d->end || *p < '0' || *p > '9')
+        return 0;
+    if (*p == '0')
+        p++;
+    else
+        while (p < d->end && *p >= '0' && *p <= '9')
+            p++;
+    if (p < d->end && *p == '.') {
+        p++;
+        if (p >= d->end || *p < '0' || *p > '9')
+            return 0;
+        while (p < d->end && *p >= '0' && *p <= '9')
+            p++;
+    }
+    if (p < d->end && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < d->end && (*p == '+' || *p == '-'))
+            p++;
+        if (p >= d->end || *p < '0' || *p > '9')
+            return 0;
+        while (p < d->end && *p >= '0' && *p <= '9')
+            p++;
+    }
+    n = (size_t)(p - d->p);
+    if (n >= sizeof num)
+        return 0;
+    memcpy(num, d->p, n);
+    num[n] = '\0';
+    /* Lua's own conversion: integers that fit 64 bits stay integers, others become floats */
+    if (lua_stringtonumber(d->L, num) == 0)
+        return 0;
+    d->p = p;
+    return 1;
+}
+
+static int se_dec_value(se_dec *d, int depth);
+
+static int se_dec_literal(se_dec *d, const char *lit, size_t n) {
+    if ((size_t)(d->end - d->p) < n || memcmp(d->p, lit, n) != 0)
+        return 0;
+    d->p += n;
+    return 1;
+}
+
+static int se_dec_value(se_dec *d, int depth) {
+    lua_State *L = d->L;
+    if (depth > SE_LUA_MAX_DEPTH)
+        return 0;
+    luaL_checkstack(L, 4, "sendevent: response nested too deeply");
+    se_dec_ws(d);
+    if (d->p >= d->end)
+        return 0;
+    switch (*d->p) {
+    case '{': {
+        d->p++;
+        lua_newtable(L);
+        se_dec_ws(d);
+        if (d->p < d->end && *d->p == '}') {
+            d->p++;
+            return 1;
+        }
+        for (;;) {
+            se_dec_ws(d);
+            if (d->p >= d->end || *d->p != '"')
+                return 0;
+            d->p++;
+            if (!se_dec_string(d))
+                return 0;
+            se_dec_ws(d);
+            if (d->p >= d->end || *d->p != ':')
+                return 0;
+            d->p++;
+            if (!se_dec_value(d, depth + 1))
+                return 0;
+            lua_rawset(L, -3);
+            se_dec_ws(d);
+            if (d->p < d->end && *d->p == ',') {
+                d->p++;
+                continue;
+            }
+            if (d->p < d->end && *d->p == '}') {
+                d->p++;
+                return 1;
+            }
+            return 0;
+        }
+    }
+    case '[': {
+        lua_Integer i = 0;
+        d->p++;
+        lua_newtable(L);
+        luaL_setmetatable(L, SE_LUA_ARRAY_MT);
+        se_dec_ws(d);
+        if (d->p < d->end && *d->p == ']') {
+            d->p++;
+            return 1;
+        }
+        for (;;) {
+            if (!se_dec_value(d, depth + 1))
+                return 0;
+            lua_rawseti(L, -2, ++i);
+            se_dec_ws(d);
+            if (d->p < d->end && *d->p == ',') {
+                d->p++;
+                continue;
+            }
+            if (d->p < d->end && *d->p == ']') {
+                d->p++;
+                return 1;
+            }
+            return 0;
+        }
+    }
+    case '"':
+        d->p++;
+        return se_dec_string(d);
+    case 't':
+        if (!se_dec_literal(d, "true", 4))
+            return 0;
+        lua_pushboolean(L, 1);
+        return 1;
+    case 'f':
+        if (!se_dec_literal(d, "false", 5))
+            return 0;
+        lua_pushboolean(L, 0);
+        return 1;
+    case 'n':
+        if (!se_dec_literal(d, "null", 4))
+            return 0;
+        lua_pushlightuserdata(L, SE_LUA_NULL);
+        return 1;
+    default:
+        return se_dec_number(d);
+    }
+}
+
+static void se_lua_decode(lua_State *L, const char *text, size_t len) {
+    se_dec d;
+    int top = lua_gettop(L);
+    d.L = L;
+    d.p = text;
+    d.end = text + len;
+    if (se_dec_value(&d, 0)) {
+        se_dec_ws(&d);
+        if (d.p == d.end)
+            return;
+    }
+    lua_settop(L, top);
+    lua_pushnil(L);
+}
+
+/* ======================================================================================
+ * module functions and the Lua layer
+ * ====================================================================================== */
+
+/* sendevent.encode(value [, where]) -> JSON text */
+static int se_lua_encode_fn(lua_State *L) {
+    const char *where = luaL_optstring(L, 2, NULL);
+    luaL_checkany(L, 1);
+    se_lua_encode(L, 1, where, NULL);
+    return 1;
+}
+
+/* sendevent.decode(text) -> value, or nil, message */
+static int se_lua_decode_fn(lua_State *L) {
+    size_t len;
+    const char *text = luaL_checklstring(L, 1, &len);
+    se_lua_decode(L, text, len);
+    if (lua_isnil(L, -1)) {
+        lua_pushliteral(L, "not valid JSON");
+        return 2;
+    }
+    return 1;
+}
+
+/* sendevent.error(status, message) -> an error table (not raised) */
+static int se_lua_error_fn(lua_State *L) {
+    static const char *const names[] = {"ok", "invalid", "auth", "forbidden", "not_found",
+                                        "conflict", "throttled", "rejected", "server", "network",
+                                        "timeout", "tls", "protocol", "nomem", "misuse", NULL};
+    int i = luaL_checkoption(L, 1, NULL, names);
+    se_lua_push_error(L, (se_status)-i, luaL_checkstring(L, 2), NULL);
+    return 1;
+}
+
+static const char se_lua_layer[] =
+    "local M, C, ERROR_MT, ARRAY_MT, OBJECT_MT = ...\n"
+    "local type, pairs, setmetatable, getmetatable, error, pcall, tostring, format ="
+    "  type, pairs, setmetatable, getmetatable, error, pcall, tostring, string.format\n"
+    "local mtype = math.type\n"
+    "local send, validate, prepare = C.se_send, C.se_validate, C.se_prepare\n"
+    "local new_error, encode = C.error, C.encode\n"
+    "\n"
+    "ERROR_MT.__name = 'sendevent.Error'\n"
+    "ERROR_MT.__tostring = function(e)\n"
+    "  local extra = {}\n"
+    "  if e.http_status and e.http_status ~= 0 then extra[#extra + 1] = 'HTTP ' .. e.http_status end\n"
+    "  if e.provider_code and e.provider_code ~= tostring(e.http_status) then\n"
+    "    extra[#extra + 1] = e.provider_code end\n"
+    "  if e.request_id then extra[#extra + 1] = 'request id ' .. e.request_id end\n"
+    "  local s = 'sendevent: ' .. tostring(e.status) .. ': ' .. tostring(e.message)\n"
+    "  if #extra > 0 then s = s .. ' (' .. table.concat(extra, ', ') .. ')' end\n"
+    "  return s\n"
+    "end\n"
+    "ARRAY_MT.__jsontype = 'array'\n"
+    "OBJECT_MT.__jsontype = 'object'\n"
+    "\n"
+    "-- sendevent.null is JSON null; sendevent.array(t) / object(t) force a table's JSON kind\n"
+    "M.null = C.null\n"
+    "function M.array(t) return setmetatable(t or {}, ARRAY_MT) end\n"
+    "function M.object(t) return setmetatable(t or {}, OBJECT_MT) end\n"
+    "function M.is_error(v) return type(v) == 'table' and getmetatable(v) == ERROR_MT end\n"
+    "M.encode, M.decode = C.encode, C.decode\n"
+    "M.Error = ERROR_MT\n"
+    "M.version = C.se_version()\n"
+    "M._VERSION = M.version\n"
+    "M.status_name = C.se_status_name\n"
+    "M.OPERATIONS = {\n"
+    "  sinch = { 'send_event', 'send_message' },\n"
+    "  zapi = { 'send_event', 'edit_event', 'respond_event' },\n"
+    "  connect = { 'send_event', 'send_message', 'create_connection', 'disconnect' },\n"
+    "}\n"
+    "\n"
+    "local function invalid(msg) error(new_error('invalid', msg), 3) end\n"
+    "\n"
+    "local function option_text(key, v)\n"
+    "  local t = type(v)\n"
+    "  if t == 'string' then return v end\n"
+    "  if t == 'boolean' then return v and 'true' or 'false' end\n"
+    "  if t == 'number' then\n"
+    "    if mtype(v) == 'integer' then return format('%d', v) end\n"
+    "    if v == math.floor(v) and v > -1e15 and v < 1e15 then return format('%d', v) end\n"
+    "    return format('%.17g', v)\n"
+    "  end\n"
+    "  invalid(format('option %s: expected a string, boolean or number, got %s', key, t))\n"
+    "end\n"
+    "\n"
+    "local Client = {}\n"
+    "Client.__index = Client\n"
+    "Client.__name = 'sendevent.Client'\n"
+    "\n"
+    "-- sendevent.client(provider, options) -> client\n"
+    "function M.client(provider, options)\n"
+    "  if type(provider) ~= 'string' then\n"
+    "    invalid('provider: must be one of sinch, zapi, connect, got a ' .. type(provider)) end\n"
+    "  if options ~= nil and type(options) ~= 'table' then\n"
+    "    invalid('options: must be a table, got a ' .. type(options)) end\n"
+    "  local c = C.se_client_new(provider)\n"
+    "  for k, v in pairs(options or {}) do\n"
+    "    if type(k) ~= 'string' then invalid('options: keys must be strings') end\n"
+    "    C.se_client_set(c, k, option_text(k, v))\n"
+    "  end\n"
+    "  local region = provider ~= 'zapi' and C.se_client_get(c, 'region') or nil\n"
+    "  return setmetatable({ _c = c, provider = provider, region = region }, Client)\n"
+    "end\n"
+    "\n"
+    "local function handle(self)\n"
+    "  local c = self._c\n"
+    "  if c == nil then error(new_error('misuse', 'the sendevent client is closed'), 3) end\n"
+    "  return c\n"
+    "end\n"
+    "\n"
+    "local function check_op(op)\n"
+    "  if type(op) ~= 'string' then invalid('operation: must be a string, got a ' .. type(op)) end\n"
+    "end\n"
+    "\n"
+    "-- client:send(operation, request) -> response table; raises an error table on failure\n"
+    "function Client:send(op, request)\n"
+    "  local c = handle(self)\n"
+    "  check_op(op)\n"
+    "  return send(c, op, request)\n"
+    "end\n"
+    "for _, op in ipairs({ 'send_event', 'send_message', 'edit_event', 'respond_event',\n"
+    "                      'create_connection', 'disconnect' }) do\n"
+    "  Client[op] = function(self, request) return send(handle(self), op, request) end\n"
+    "end\n"
+    "\n"
+    "-- client:validate(operation, request) -> true; raises an 'invalid' error table\n"
+    "function Client:validate(op, request)\n"
+    "  local c = handle(self)\n"
+    "  check_op(op)\n"
+    "  validate(c, op, request)\n"
+    "  return true\n"
+    "end\n"
+    "\n"
+    "-- client:prepare(operation, request) -> the HTTP request as text, secrets redacted\n"
+    "function Client:prepare(op, request)\n"
+    "  local c = handle(self)\n"
+    "  check_op(op)\n"
+    "  return prepare(c, op, request)\n"
+    "end\n"
+    "\n"
+    "-- client:option(key) -> the value in use (secrets read '[REDACTED]')\n"
+    "function Client:option(key)\n"
+    "  return C.se_client_get(handle(self), key)\n"
+    "end\n"
+    "\n"
+    "-- client:send_many(operation, list, concurrency) -> list in input order of response\n"
+    "-- tables (status 'ok') and error tables; nothing is raised for a failed request\n"
+    "function Client:send_many(op, list, concurrency)\n"
+    "  local c = handle(self)\n"
+    "  check_op(op)\n"
+    "  if type(list) ~= 'table' then invalid('requests: must be a list, got a ' .. type(list)) end\n"
+    "  concurrency = concurrency or 64\n"
+    "  if mtype(concurrency) ~= 'integer' or concurrency < 1 or concurrency > 1024 then\n"
+    "    invalid('concurrency: must be an integer in 1..1024, got ' .. tostring(concurrency)) end\n"
+    "  local n = #list\n"
+    "  local bodies = {}\n"
+    "  for i = 1, n do\n"
+    "    local r = list[i]\n"
+    "    if type(r) == 'string' then bodies[i] = r\n"
+    "    elseif type(r) == 'table' then bodies[i] = encode(r, format('requests[%d]', i))\n"
+    "    else invalid(format('requests[%d]: must be a table or a JSON string, got a %s', i, type(r))) end\n"
+    "  end\n"
+    "  if n == 0 then return {} end\n"
+    "  local batch = C.se_batch_new(c)\n"
+    "  local ok, results = pcall(function()\n"
+    "    for i = 1, n do C.se_batch_add(batch, op, bodies[i]) end\n"
+    "    C.se_batch_run(batch, concurrency)\n"
+    "    local out = {}\n"
+    "    for i = 1, n do out[i] = C.se_batch_take(batch, i - 1) end\n"
+    "    return out\n"
+    "  end)\n"
+    "  C.se_batch_free(batch)\n"
+    "  if not ok then error(results, 2) end\n"
+    "  return results\n"
+    "end\n"
+    "\n"
+    "-- client:close(): frees the client now (it is also freed when collected)\n"
+    "function Client:close()\n"
+    "  local c = self._c\n"
+    "  self._c = nil\n"
+    "  if c ~= nil then C.se_client_free(c) end\n"
+    "end\n"
+    "Client.__close = Client.close\n"
+    "\n"
+    "function Client:__tostring()\n"
+    "  local s = 'sendevent.client(' .. self.provider\n"
+    "  if self.region then s = s .. ', region=' .. self.region end\n"
+    "  if self._c == nil then s = s .. ', closed' end\n"
+    "  return s .. ')'\n"
+    "end\n"
+    "\n"
+    "-- module-level forms of the same calls\n"
+    "function M.validate(client, op, request) return client:validate(op, request) end\n"
+    "function M.prepare(client, op, request) return client:prepare(op, request) end\n"
+    "function M.send(client, op, request) return client:send(op, request) end\n"
+    "M.Client = Client\n";
+
+static void se_lua_init(lua_State *L) {
+    int M = lua_gettop(L), C;
+    static const luaL_Reg buffer_meta[] = {{"__gc", se_lua_buf_gc}, {NULL, NULL}};
+    luaL_newmetatable(L, SE_LUA_BUFFER_MT);
+    luaL_setfuncs(L, buffer_meta, 0);
+    lua_pop(L, 1);
+
+    /* move SWIG's se_* / SE_* entries out of the module into a private table */
+    lua_newtable(L);
+    C = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, M)) {
+        if (lua_type(L, -2) == LUA_TSTRING &&
+            (!strncmp(lua_tostring(L, -2), "se_", 3) || !strncmp(lua_tostring(L, -2), "SE_", 3))) {
+            lua_pushvalue(L, -2);
+            lua_insert(L, -2);
+            lua_rawset(L, C); /* C[key] = value; the key stays for lua_next */
+            lua_pushvalue(L, -1);
+            lua_pushnil(L);
+            lua_rawset(L, M); /* clearing an existing field while traversing is allowed */
+        } else {
+            lua_pop(L, 1);
+        }
+    }
+    /* SWIG defines two global helpers; a module should not touch the globals */
+    lua_pushglobaltable(L);
+    lua_pushnil(L);
+    lua_setfield(L, -2, "swig_type");
+    lua_pushnil(L);
+    lua_setfield(L, -2, "swig_equals");
+    lua_pop(L, 1);
+
+    lua_pushcfunction(L, se_lua_encode_fn);
+    lua_setfield(L, C, "encode");
+    lua_pushcfunction(L, se_lua_decode_fn);
+    lua_setfield(L, C, "decode");
+    lua_pushcfunction(L, se_lua_error_fn);
+    lua_setfield(L, C, "error");
+    lua_pushlightuserdata(L, SE_LUA_NULL);
+    lua_setfield(L, C, "null");
+
+    if (luaL_loadbuffer(L, se_lua_layer, sizeof se_lua_layer - 1, "=sendevent") != LUA_OK)
+        lua_error(L);
+    lua_pushvalue(L, M);
+    lua_pushvalue(L, C);
+    luaL_newmetatable(L, SE_LUA_ERROR_MT);
+    luaL_newmetatable(L, SE_LUA_ARRAY_MT);
+    luaL_newmetatable(L, SE_LUA_OBJECT_MT);
+    lua_call(L, 5, 0);
+    lua_settop(L, M); /* the module table stays on top: require returns it */
+}
+%}
+
+%init %{
+    se_lua_init(L);
+%}

@@ -1,0 +1,635 @@
+"""Send conversational events and messages through the Sinch Conversation API, Z-API (WhatsApp)
+and the Amazon Connect Participant Service.
+
+A thin Pythonic layer over libsendevent (C, wrapped with SWIG). Validation, HTTP, retries and
+redaction all happen in C; this package converts arguments and raises exceptions.
+
+    import sendevent
+    sinch = sendevent.Client("sinch", project_id="P", key_id="K", key_secret="S", region="eu")
+    r = sinch.send_event(app_id="A", recipient={"contact_id": "C"},
+                         event={"composing_event": {}})
+    print(r.id, r.accepted_time, r.attempts)
+
+Requests use the provider's own field names (snake_case for Sinch, camelCase for Z-API,
+PascalCase for Connect). Every failure raises a subclass of sendevent.Error.
+A Client may be shared by any number of threads; the GIL is released while a call waits on the
+network. Log records go to logging.getLogger("sendevent") and never contain a secret.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as _datetime
+import json as _json
+import logging as _logging
+import os as _os
+from collections.abc import Mapping as _Mapping
+
+from . import _swig  # noqa: F401  (registers the SWIG object types)
+from . import _sendevent as _ext
+
+__all__ = [
+    "Client", "Response", "Error", "ValidationError", "AuthError", "ForbiddenError",
+    "NotFoundError", "ConflictError", "ThrottledError", "RejectedError", "ServerError",
+    "NetworkError", "TimeoutError", "TLSError", "ProtocolError", "OPERATIONS",
+    "__version__", "version",
+]
+
+__version__ = _ext.se_version()
+
+#: Operations of every provider (each Client method of the same name sends one).
+OPERATIONS = {
+    "sinch": ("send_event", "send_message"),
+    "zapi": ("send_event", "edit_event", "respond_event"),
+    "connect": ("send_event", "send_message", "create_connection", "disconnect"),
+}
+
+_log = _logging.getLogger("sendevent")
+_DEBUG, _INFO, _WARNING = _logging.DEBUG, _logging.INFO, _logging.WARNING
+
+
+def version():
+    """Version of the loaded C library, e.g. "0.1.0"."""
+    return _ext.se_version()
+
+
+# --------------------------------------------------------------------------------------------
+# responses
+# --------------------------------------------------------------------------------------------
+
+_UNSET = object()
+
+
+class Response:
+    """The outcome of one send. Fields are read from the C response on first access.
+
+    Attributes: id, accepted_time, http_status, request_id, attempts, elapsed (seconds),
+    body (the parsed JSON body, or None when the body is empty or not JSON), text (the raw body),
+    warnings (list of str), status ("ok" or the failure's status name), ok, provider, operation,
+    provider_code, error_message; header(name) reads a response header.
+    """
+
+    __slots__ = ("_r", "_body")
+
+    def __init__(self, handle):
+        self._r = handle
+        self._body = _UNSET
+
+    @property
+    def id(self):
+        """The provider's id: Sinch event_id/message_id, Z-API messageId, Connect Id."""
+        return _ext.se_response_id(self._r)
+
+    @property
+    def accepted_time(self):
+        """Sinch accepted_time or Connect AbsoluteTime (ISO-8601 text); None otherwise."""
+        return _ext.se_response_accepted_time(self._r)
+
+    @property
+    def http_status(self):
+        """HTTP status of the last attempt; 0 when no HTTP answer was received."""
+        return _ext.se_response_http_status(self._r)
+
+    @property
+    def request_id(self):
+        """The provider's request id (Connect x-amzn-RequestId, ...), or None."""
+        return _ext.se_response_request_id(self._r)
+
+    @property
+    def attempts(self):
+        """Number of HTTP attempts made (0 when nothing was sent)."""
+        return _ext.se_response_attempts(self._r)
+
+    @property
+    def elapsed(self):
+        """Wall time of the whole send including retries, in seconds."""
+        return _ext.se_response_elapsed(self._r)
+
+    @property
+    def body(self):
+        """The response body parsed from JSON (usually a dict); None if empty or not JSON."""
+        body = self._body
+        if body is _UNSET:
+            raw = _ext.se_response_body(self._r)
+            try:
+                body = _json.loads(raw) if raw else None
+            except ValueError:
+                body = None
+            self._body = body
+        return body
+
+    @property
+    def text(self):
+        """The raw response body as text (invalid UTF-8 replaced)."""
+        return _ext.se_response_body(self._r).decode("utf-8", "replace")
+
+    @property
+    def content(self):
+        """The raw response body as bytes."""
+        return _ext.se_response_body(self._r)
+
+    @property
+    def warnings(self):
+        """Warnings from local validation (unknown channel, deprecated ContentType)."""
+        w = _ext.se_response_warnings(self._r)
+        return w.splitlines() if w else []
+
+    @property
+    def status(self):
+        """"ok", or the failure's status name ("invalid", "auth", "throttled", ...)."""
+        return _ext.se_status_name(_ext.se_response_status(self._r))
+
+    @property
+    def ok(self):
+        return _ext.se_response_status(self._r) == 0
+
+    @property
+    def provider(self):
+        return _ext.se_response_provider(self._r)
+
+    @property
+    def operation(self):
+        return _ext.se_response_operation(self._r)
+
+    @property
+    def provider_code(self):
+        """The provider's error code ("INVALID_ARGUMENT", "ValidationException", ...)."""
+        return _ext.se_response_provider_code(self._r)
+
+    @property
+    def error_message(self):
+        """Failure detail (the provider's message or the local error); None on success."""
+        return _ext.se_response_error_message(self._r)
+
+    def header(self, name):
+        """Value of a header of the last answer (name case-insensitive), or None."""
+        return _ext.se_response_header(self._r, name)
+
+    def __repr__(self):
+        parts = ["provider=%r" % self.provider, "operation=%r" % self.operation,
+                 "status=%r" % self.status, "http_status=%d" % self.http_status]
+        if self.id is not None:
+            parts.append("id=%r" % self.id)
+        return "<sendevent.Response %s>" % " ".join(parts)
+
+
+# --------------------------------------------------------------------------------------------
+# exceptions
+# --------------------------------------------------------------------------------------------
+
+class Error(Exception):
+    """Base class of every sendevent failure.
+
+    Attributes: status (the status name: "invalid", "auth", ...), code (the C se_status number),
+    http_status (0 when no HTTP answer), provider_code, message, request_id, and response (the
+    Response of the failed send, or None when the call has none, e.g. a bad option).
+    """
+
+    status = "error"
+
+    def __init__(self, message, *, code=None, response=None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.response = response
+        if code is not None:
+            self.status = _ext.se_status_name(code)
+        if response is not None:
+            self.http_status = response.http_status
+            self.provider_code = response.provider_code
+            self.request_id = response.request_id
+        else:
+            self.http_status = 0
+            self.provider_code = None
+            self.request_id = None
+
+    def __str__(self):
+        extra = []
+        if self.http_status:
+            extra.append("HTTP %d" % self.http_status)
+        if self.provider_code and self.provider_code != str(self.http_status):
+            extra.append(self.provider_code)
+        if self.request_id:
+            extra.append("request id %s" % self.request_id)
+        text = "%s: %s" % (self.status, self.message)
+        return text + (" (%s)" % ", ".join(extra) if extra else "")
+
+    def __repr__(self):
+        return "%s(%r, status=%r, http_status=%r, provider_code=%r)" % (
+            type(self).__name__, self.message, self.status, self.http_status, self.provider_code)
+
+    def __reduce__(self):
+        # the response wraps a C object and does not pickle; everything else does
+        state = {k: v for k, v in self.__dict__.items() if k != "response"}
+        state["response"] = None
+        return (_rebuild_error, (type(self), self.message), state)
+
+
+def _rebuild_error(cls, message):
+    err = cls.__new__(cls, message)
+    Exception.__init__(err, message)
+    return err
+
+
+class ValidationError(Error, ValueError):
+    """The request or an option was rejected locally; nothing was sent."""
+    status = "invalid"
+
+
+class AuthError(Error):
+    """HTTP 401: the credentials were refused."""
+    status = "auth"
+
+
+class ForbiddenError(Error):
+    """HTTP 403."""
+    status = "forbidden"
+
+
+class NotFoundError(Error):
+    """HTTP 404 (for Sinch also a wrong region)."""
+    status = "not_found"
+
+
+class ConflictError(Error):
+    """HTTP 409."""
+    status = "conflict"
+
+
+class ThrottledError(Error):
+    """HTTP 429 after the allowed retries."""
+    status = "throttled"
+
+
+class RejectedError(Error):
+    """Another 4xx, or Z-API's HTTP 200 {"value": false}."""
+    status = "rejected"
+
+
+class ServerError(Error):
+    """HTTP 5xx."""
+    status = "server"
+
+
+class NetworkError(Error):
+    """Could not connect, or the connection was reset or closed."""
+    status = "network"
+
+
+class TimeoutError(Error, builtins.TimeoutError):  # noqa: A001  (shadows the builtin on purpose)
+    """The connect or total timeout expired. Also a builtin TimeoutError."""
+    status = "timeout"
+
+
+class TLSError(Error):
+    """Certificate or TLS handshake failure."""
+    status = "tls"
+
+
+class ProtocolError(Error):
+    """Unparseable, unexpected or oversized response."""
+    status = "protocol"
+
+
+_ERRORS = {
+    -1: ValidationError, -2: AuthError, -3: ForbiddenError, -4: NotFoundError,
+    -5: ConflictError, -6: ThrottledError, -7: RejectedError, -8: ServerError,
+    -9: NetworkError, -10: TimeoutError, -11: TLSError, -12: ProtocolError,
+}
+
+
+def _make_error(code, message, handle):
+    """Called by the extension for every failing status: builds the exception to raise."""
+    response = Response(handle) if handle is not None else None
+    return _ERRORS.get(code, Error)(message, code=code, response=response)
+
+
+_ext.set_error_factory(_make_error)
+
+
+# --------------------------------------------------------------------------------------------
+# request encoding
+# --------------------------------------------------------------------------------------------
+
+_INF = float("inf")
+_dumps = _json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+
+
+def _find_unencodable(value, path, seen):
+    """Path and problem of the first value json cannot encode, or None."""
+    if isinstance(value, float) and (value != value or value in (_INF, -_INF)):
+        return path, ValueError("%r is not a JSON number (NaN and infinities are not allowed)"
+                                % value)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        try:
+            _dumps(value)
+        except (TypeError, ValueError) as exc:
+            return path, exc
+        return None
+    if isinstance(value, (dict, list, tuple)):
+        if id(value) in seen:
+            return path, ValueError("circular reference")
+        seen.add(id(value))
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            if isinstance(value, dict):
+                if not isinstance(key, (str, int, float, bool)) and key is not None:
+                    return path, TypeError("keys must be str, not %s" % type(key).__name__)
+                sub = "%s.%s" % (path, key) if path else str(key)
+            else:
+                sub = "%s[%d]" % (path, key)
+            found = _find_unencodable(item, sub, seen)
+            if found:
+                return found
+        seen.discard(id(value))
+        return None
+    return path, TypeError("Object of type %s is not JSON serializable" % type(value).__name__)
+
+
+def _encode_error(where, obj, exc):
+    found = _find_unencodable(obj, "", set())
+    path, problem = found if found else ("", exc)
+    cls = TypeError if isinstance(problem, TypeError) else ValueError
+    if path:
+        return cls("%s: argument %r: %s" % (where, path, problem))
+    return cls("%s: %s" % (where, problem))
+
+
+def _encode(where, request, fields):
+    """The request as compact JSON text. request: a dict (or Mapping), JSON text (str/bytes,
+    passed through as is), or None; fields: keyword arguments merged over it."""
+    if request is None:
+        obj = fields
+    elif type(request) is dict:
+        obj = {**request, **fields} if fields else request
+    elif isinstance(request, (str, bytes)):
+        if fields:
+            raise TypeError("%s: keyword arguments cannot be combined with a JSON text request"
+                            % where)
+        return request
+    elif isinstance(request, _Mapping):
+        obj = dict(request)
+        obj.update(fields)
+    else:
+        raise TypeError("%s: the request must be a dict or JSON text, not %s"
+                        % (where, type(request).__name__))
+    try:
+        return _dumps(obj)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise _encode_error(where, obj, exc) from None
+
+
+def _option_text(key, value):
+    if not isinstance(key, str):
+        raise TypeError("option names must be str, not %s" % type(key).__name__)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, float):
+        text = repr(value)
+    elif isinstance(value, _datetime.timedelta):
+        text = repr(value.total_seconds())
+    elif isinstance(value, _os.PathLike):
+        text = _os.fsdecode(_os.fspath(value))
+    else:
+        raise TypeError("option %r: expected str, bool, int, float or a path, not %s"
+                        % (key, type(value).__name__))
+    if "\0" in text:
+        raise ValueError("option %r: contains a NUL character" % key)
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# the client
+# --------------------------------------------------------------------------------------------
+
+def _closed():
+    return ValueError("the sendevent client is closed")
+
+
+class Client:
+    """A configured connection to one provider: "sinch", "zapi" or "connect".
+
+    Options are keyword arguments, converted to the C library's option strings (bools give
+    "true"/"false", numbers their decimal text; None leaves an option at its default):
+
+    * common: base_url (Connect also endpoint_url), timeout, connect_timeout (seconds),
+      max_attempts, retry_server_errors, retry_base_delay, retry_max_delay, ca_file,
+      allow_insecure_http, max_response_bytes, user_agent
+    * sinch: project_id, key_id, key_secret, region ("us", "eu", "br"), auth ("oauth2" or
+      "basic"), auth_url, access_token
+    * zapi: instance_id, token, client_token
+    * connect: region (e.g. "us-east-1"), fips
+
+    A bad option raises ValidationError naming it. Close the client with close() or use it
+    as a context manager; one client may be shared by many threads.
+    """
+
+    __slots__ = ("_c", "_provider", "_region", "_lines", "__weakref__")
+
+    def __init__(self, provider, **options):
+        if not isinstance(provider, str):
+            raise TypeError("provider must be a str (\"sinch\", \"zapi\" or \"connect\"), not %s"
+                            % type(provider).__name__)
+        c = _ext.se_client_new(provider)
+        for key, value in options.items():
+            if value is not None:
+                _ext.se_client_set(c, key, _option_text(key, value))
+        self._c = c
+        self._provider = provider
+        self._region = _ext.se_client_get(c, "region") if provider != "zapi" else None
+        self._lines = {}
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def close(self):
+        """Closes the client's connections. Calls already running finish first; any later
+        call raises ValueError. Closing twice is harmless."""
+        self._c = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @property
+    def closed(self):
+        return self._c is None
+
+    @property
+    def provider(self):
+        """"sinch", "zapi" or "connect"."""
+        return self._provider
+
+    @property
+    def region(self):
+        return self._region
+
+    def option(self, key):
+        """The value an option has (its default when unset); secrets read "[REDACTED]"."""
+        c = self._c
+        if c is None:
+            raise _closed()
+        return _ext.se_client_get(c, key)
+
+    def __repr__(self):
+        text = "<sendevent.Client provider=%r" % self._provider
+        if self._region:
+            text += " region=%r" % self._region
+        if self._c is None:
+            text += " closed"
+        return text + ">"
+
+    # -- calls -------------------------------------------------------------------------------
+
+    def send(self, operation, request=None, /, **fields):
+        """Validates and sends one request for `operation`; returns a Response or raises a
+        subclass of Error (ValidationError: nothing was sent). The request is a dict and/or
+        keyword arguments with the provider's field names (or JSON text, sent as is)."""
+        if type(operation) is not str:
+            raise TypeError("operation must be a str, not %s" % type(operation).__name__)
+        return self._send(operation, request, fields)
+
+    def _send(self, operation, request, fields):
+        c = self._c
+        if c is None:
+            raise _closed()
+        body = _encode(operation, request, fields)
+        try:
+            handle = _ext.se_send(c, operation, body)
+        except Error as exc:
+            if _log.isEnabledFor(_INFO):
+                self._log_failure(operation, body, exc)
+            raise
+        response = Response(handle)
+        if _log.isEnabledFor(_INFO):
+            self._log_success(operation, body, response)
+        return response
+
+    def send_event(self, request=None, /, **fields):
+        """Sends an event: Sinch events:send, Z-API send-event, Connect SendEvent."""
+        return self._send("send_event", request, fields)
+
+    def send_message(self, request=None, /, **fields):
+        """Sends a message: Sinch messages:send, Connect SendMessage."""
+        return self._send("send_message", request, fields)
+
+    def edit_event(self, request=None, /, **fields):
+        """Z-API send-edit-event (phone, eventMessageId, event with every field re-sent)."""
+        return self._send("edit_event", request, fields)
+
+    def respond_event(self, request=None, /, **fields):
+        """Z-API send-event-response (phone, eventMessageId, eventResponse GOING|NOT_GOING)."""
+        return self._send("respond_event", request, fields)
+
+    def create_connection(self, request=None, /, **fields):
+        """Connect CreateParticipantConnection (ParticipantToken, Type, ConnectParticipant)."""
+        return self._send("create_connection", request, fields)
+
+    def disconnect(self, request=None, /, **fields):
+        """Connect DisconnectParticipant (ConnectionToken, ClientToken)."""
+        return self._send("disconnect", request, fields)
+
+    def validate(self, operation, request=None, /, **fields):
+        """Checks a request without any network traffic: returns None or raises
+        ValidationError naming the field and the rule."""
+        c = self._c
+        if c is None:
+            raise _closed()
+        _ext.se_validate(c, operation, _encode(operation, request, fields))
+
+    def prepare(self, operation, request=None, /, **fields):
+        """The exact HTTP request send() would make, as text (request line, headers, blank
+        line, body), with every secret replaced by "[REDACTED]". Nothing is sent."""
+        c = self._c
+        if c is None:
+            raise _closed()
+        return _ext.se_prepare(c, operation, _encode(operation, request, fields))
+
+    def send_many(self, operation, requests, concurrency=64):
+        """Sends many requests of one operation at once, at most `concurrency` (1..1024) in
+        flight. Returns a list in input order holding, for each request, its Response or the
+        Error it failed with (nothing is raised for a failed request; an invalid one is not
+        sent). Requests are dicts or JSON texts."""
+        c = self._c
+        if c is None:
+            raise _closed()
+        if type(operation) is not str:
+            raise TypeError("operation must be a str, not %s" % type(operation).__name__)
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int):
+            raise TypeError("concurrency must be an int, not %s" % type(concurrency).__name__)
+        if not 1 <= concurrency <= 1024:
+            raise ValueError("concurrency must be between 1 and 1024, got %d" % concurrency)
+        if isinstance(requests, (str, bytes, _Mapping)):
+            raise TypeError("requests must be a list of requests, not %s"
+                            % type(requests).__name__)
+        bodies = [_encode("%s: requests[%d]" % (operation, i), r, None)
+                  for i, r in enumerate(requests)]
+        if not bodies:
+            return []
+        batch = _ext.se_batch_new(c)
+        try:
+            add = _ext.se_batch_add
+            for body in bodies:
+                add(batch, operation, body)
+            _ext.se_batch_run(batch, concurrency)  # the GIL is released while it runs
+            takes = [_ext.se_batch_take(batch, i) for i in range(len(bodies))]
+        finally:
+            del batch  # freed before the client reference goes
+        results = []
+        status_of = _ext.se_response_status
+        log = _log.isEnabledFor(_INFO)
+        for body, handle in zip(bodies, takes):
+            code = status_of(handle)
+            if code == 0:
+                result = Response(handle)
+                if log:
+                    self._log_success(operation, body, result)
+            else:
+                message = _ext.se_response_error_message(handle) or _ext.se_strerror(code)
+                result = _make_error(code, message, handle)
+                if log:
+                    self._log_failure(operation, body, result)
+            results.append(result)
+        return results
+
+    # -- logging (built from the outcome after each call; never a secret) --------------------
+
+    def _request_line(self, operation, body):
+        line = self._lines.get(operation)
+        if line is None:
+            c = self._c
+            try:
+                text = _ext.se_prepare(c, operation, body) if c is not None else ""
+            except Error:
+                return "%s %s" % (self._provider, operation)
+            first, _, rest = text.partition("\r\n")
+            method, _, rest_line = first.partition(" ")
+            path = rest_line.rsplit(" ", 1)[0]
+            host = rest.partition("\r\n")[0].partition(": ")[2]
+            base = _ext.se_client_get(c, "base_url") or ""
+            scheme = "http" if base.lower().startswith("http://") else "https"
+            line = "%s %s://%s%s" % (method, scheme, host, path)
+            self._lines[operation] = line
+        return line
+
+    def _log_success(self, operation, body, r):
+        if _log.isEnabledFor(_DEBUG):
+            _log.debug("%s -> %d %s in %.1f ms (attempts %d, id %s)",
+                       self._request_line(operation, body), r.http_status, r.status,
+                       r.elapsed * 1000, r.attempts, r.id)
+        for warning in r.warnings:
+            _log.info("%s %s: warning: %s", self._provider, operation, warning)
+
+    def _log_failure(self, operation, body, exc):
+        r = exc.response
+        if r is None or exc.status == "invalid":
+            _log.info("%s %s -> %s: %s", self._provider, operation, exc.status, exc.message)
+            return
+        _log.info("%s -> %d %s in %.1f ms (attempts %d): %s",
+                  self._request_line(operation, body), r.http_status, exc.status,
+                  r.elapsed * 1000, r.attempts, exc.message)
