@@ -188,6 +188,8 @@ se_status se_batch_run(se_batch *b, int max_in_flight) {
         }
         if (b->n_done == b->n || st != SE_OK)
             break;
+        if (running < max_in_flight && next < b->n)
+            continue; /* free slots and requests not yet started: start them now */
         int wait_ms = 100;
         if (b->n_waiting > 0 && running < max_in_flight) { /* when full, curl's poll wakes us */
             double until = next_due < 0 ? 0 : (next_due - se_now()) * 1000;

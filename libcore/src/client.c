@@ -71,6 +71,20 @@ static _Thread_local struct {
     char msg[1024];
 } last_error;
 
+static _Thread_local struct {
+    const se_client *client;
+    char text[SE_DIAG_WARN_MAX];
+} last_warnings;
+
+static void set_warnings(const se_client *c, const se_diag *d) {
+    last_warnings.client = c;
+    memcpy(last_warnings.text, d->warnings, strlen(d->warnings) + 1);
+}
+
+const char *se_client_warnings(const se_client *c) {
+    return last_warnings.client == c ? last_warnings.text : "";
+}
+
 se_status se_set_error(const se_client *c, se_status status, const char *msg) {
     last_error.client = c;
     if (!msg)
@@ -407,6 +421,7 @@ se_status se_validate(se_client *c, const char *operation, const char *request_j
         return se_set_error(NULL, SE_E_MISUSE, "se_validate: client must not be NULL");
     se_job job;
     se_status st = se_job_prepare(&job, c, operation, request_json);
+    set_warnings(c, &job.diag);
     if (st != SE_OK)
         se_set_error(c, st, job.diag.msg);
     se_job_clear(&job);
@@ -430,6 +445,7 @@ se_status se_prepare(se_client *c, const char *operation, const char *request_js
     *http_out = NULL;
     se_job job;
     se_status st = se_job_prepare(&job, c, operation, request_json);
+    set_warnings(c, &job.diag);
     if (st != SE_OK) {
         se_set_error(c, st, job.diag.msg);
         se_job_clear(&job);
@@ -497,6 +513,7 @@ se_status se_send(se_client *c, const char *operation, const char *request_json,
         return se_set_error(NULL, SE_E_MISUSE, "se_send: client must not be NULL");
     se_job job;
     se_status st = se_job_prepare(&job, c, operation, request_json);
+    set_warnings(c, &job.diag);
     se_attempt a;
     memset(&a, 0, sizeof a);
     bool sent = false;

@@ -7,6 +7,8 @@
 void se_diag_init(se_diag *d) {
     d->msg[0] = '\0';
     d->warnings[0] = '\0';
+    d->http_status = 0;
+    d->code[0] = '\0';
 }
 
 se_status se_diag_fail(se_diag *d, const char *fmt, ...) {

@@ -10,6 +10,8 @@
 typedef struct se_diag {
     char msg[SE_DIAG_MSG_MAX];       /* "field.path: rule" of the first failure */
     char warnings[SE_DIAG_WARN_MAX]; /* one warning per line, "" when none */
+    int http_status;                 /* an HTTP answer behind the failure (token endpoint) */
+    char code[64];                   /* its error code, "" when none */
 } se_diag;
 
 /* Empties both buffers. */

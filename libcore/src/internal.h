@@ -222,7 +222,9 @@ struct se_response {
     double elapsed;
     char *body;
     size_t body_len;
-    char *headers;
+    char *headers; /* "name\0value\0" pairs, n_headers of them */
+    size_t n_headers;
+    char *request_line;
     cJSON *json; /* parsed body, NULL when not JSON */
 };
 
@@ -246,6 +248,11 @@ bool se_is_loopback_url(const char *url, bool *is_http);
 const char *se_json_type_name(const cJSON *item);
 /* JSON value at a dotted path with [n] indexes; NULL when absent or malformed. */
 cJSON *se_json_path(const cJSON *root, const char *path, bool *malformed);
+/* Attaches the literal text to numbers with more digits than a double holds
+ * (json_numbers.c); *marked tells whether any was found. */
+se_status se_json_mark_long_numbers(cJSON *root, const char *text, size_t len, bool *marked);
+/* Turns the marked numbers into raw items, printed as the caller wrote them. */
+void se_json_raw_long_numbers(cJSON *root);
 /* Retry-After as seconds from now: delay seconds or an HTTP-date; -1 if unparseable. */
 double se_parse_retry_after(const char *value);
 

@@ -71,14 +71,33 @@ static void fill_request_id(se_response *r, const se_attempt *a) {
 }
 
 /* Takes over the attempt's header block, turning "name: value\n" lines into
- * "name: value\0" entries; the buffer's own terminating NUL ends the list. */
-static char *take_headers(se_attempt *a) {
+ * "name\0value\0" pairs in place (the text only shrinks). */
+static char *take_headers(se_attempt *a, size_t *count) {
     char *h = a->headers.data;
+    *count = 0;
     if (!h)
-        return calloc(2, 1);
-    for (size_t i = 0; i < a->headers.len; i++)
-        if (h[i] == '\n')
-            h[i] = '\0';
+        return calloc(1, 1);
+    char *w = h;
+    for (char *line = h; *line;) {
+        char *eol = strchr(line, '\n');
+        char *next = eol ? eol + 1 : line + strlen(line);
+        char *colon = memchr(line, ':', (size_t)(next - line));
+        if (colon) {
+            size_t nlen = (size_t)(colon - line);
+            char *v = colon + 1;
+            while (*v == ' ' || *v == '\t')
+                v++;
+            size_t vlen = (size_t)((eol ? eol : next) - v);
+            memmove(w, line, nlen);
+            w[nlen] = '\0';
+            w += nlen + 1;
+            memmove(w, v, vlen);
+            w[vlen] = '\0';
+            w += vlen + 1;
+            (*count)++;
+        }
+        line = next;
+    }
     a->headers.data = NULL;
     a->headers.len = a->headers.cap = 0;
     return h;
@@ -131,11 +150,19 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a) {
         } else if (!r->message) {
             se_parse_error(r, p, a);
         }
-        r->headers = take_headers(a); /* last: the lookups above read the attempt's lines */
+        r->headers = take_headers(a, &r->n_headers); /* last: the lookups above read its lines */
     } else {
+        /* nothing reached the API; a failed credential request may have answered */
+        r->http_status = job->diag.http_status;
+        if (job->diag.code[0])
+            r->provider_code = se_strdup(job->diag.code);
+        else if (job->diag.http_status)
+            r->provider_code = se_printf("%d", job->diag.http_status);
         r->body = se_strdup("");
-        r->headers = calloc(2, 1);
+        r->headers = calloc(1, 1);
     }
+    if (job->http.redacted_url)
+        r->request_line = se_join("POST ", job->http.redacted_url, NULL);
     if (st != SE_OK && !r->message)
         r->message = se_strdup(job->diag.msg[0] ? job->diag.msg : se_strerror(st));
     r->status = st;
@@ -166,6 +193,7 @@ void se_response_free(se_response *r) {
     free(r->warnings);
     free(r->body);
     free(r->headers);
+    free(r->request_line);
     cJSON_Delete(r->json);
     free(r);
 }
@@ -214,19 +242,42 @@ size_t se_response_body_len(const se_response *r) {
 }
 
 const char *se_response_header(const se_response *r, const char *name) {
-    if (!r || !name || !r->headers)
+    if (!r || !name)
         return NULL;
-    /* r->headers holds "name: value\0" entries and ends with an empty one */
-    size_t nlen = strlen(name);
-    for (const char *line = r->headers; *line; line += strlen(line) + 1) {
-        if (strlen(line) > nlen && line[nlen] == ':' && !strncasecmp(line, name, nlen)) {
-            const char *v = line + nlen + 1;
-            while (*v == ' ' || *v == '\t')
-                v++;
-            return v;
-        }
+    const char *h = r->headers;
+    for (size_t i = 0; i < r->n_headers; i++) {
+        const char *value = h + strlen(h) + 1;
+        if (!strcasecmp(h, name))
+            return value;
+        h = value + strlen(value) + 1;
     }
     return NULL;
+}
+
+size_t se_response_header_count(const se_response *r) {
+    return r ? r->n_headers : 0;
+}
+
+se_status se_response_header_at(const se_response *r, size_t index, const char **name,
+                                 const char **value) {
+    if (name)
+        *name = NULL;
+    if (value)
+        *value = NULL;
+    if (!r || !name || !value || index >= r->n_headers)
+        return SE_E_MISUSE;
+    const char *h = r->headers;
+    for (size_t i = 0; i < index; i++) {
+        h += strlen(h) + 1;
+        h += strlen(h) + 1;
+    }
+    *name = h;
+    *value = h + strlen(h) + 1;
+    return SE_OK;
+}
+
+const char *se_response_request_line(const se_response *r) {
+    return r ? r->request_line : NULL;
 }
 
 se_status se_response_get(const se_response *r, const char *path, char **out) {
@@ -238,7 +289,7 @@ se_status se_response_get(const se_response *r, const char *path, char **out) {
     if (malformed)
         return SE_E_INVALID;
     if (!v)
-        return SE_E_NOT_FOUND;
+        return SE_OK; /* no such field: *out stays NULL */
     char *text = cJSON_PrintUnformatted(v);
     if (!text)
         return SE_E_NOMEM;

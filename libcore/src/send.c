@@ -90,17 +90,27 @@ se_status se_job_prepare(se_job *job, se_client *c, const char *operation, const
     }
     if (!json)
         return se_diag_fail(&job->diag, "request: must be a JSON object, got NULL");
-    cJSON *req = cJSON_ParseWithLength(json, strlen(json));
-    if (!req) {
-        const char *at = cJSON_GetErrorPtr();
-        size_t off = at && at >= json && at <= json + strlen(json) ? (size_t)(at - json) : 0;
+    size_t json_len = strlen(json);
+    const char *end = NULL;
+    cJSON *req = cJSON_ParseWithLengthOpts(json, json_len, &end, false);
+    if (!req) { /* `end` is the error position (cJSON's global error pointer is not thread-safe) */
+        size_t off = end && end >= json && end <= json + json_len ? (size_t)(end - json) : 0;
         return se_diag_fail(&job->diag, "request: not valid JSON (near byte %zu)", off);
     }
-    se_status st = SE_OK;
-    if (!cJSON_IsObject(req))
+    end += strspn(end, " \t\r\n");
+    if (end < json + json_len) {
+        cJSON_Delete(req);
+        return se_diag_fail(&job->diag, "request: not valid JSON (unexpected text after the value at byte %zu)",
+                            (size_t)(end - json));
+    }
+    bool long_numbers = false;
+    se_status st = se_json_mark_long_numbers(req, json, json_len, &long_numbers);
+    if (st == SE_OK && !cJSON_IsObject(req))
         st = se_diag_fail(&job->diag, "request: must be a JSON object, got %s", se_json_type_name(req));
     if (st == SE_OK)
         st = job->op->check(req, &job->diag);
+    if (st == SE_OK && long_numbers)
+        se_json_raw_long_numbers(req);
     if (st == SE_OK)
         st = p->check_config(c, &job->diag);
     if (st == SE_OK)

@@ -322,14 +322,20 @@ static void test_bad_requests(void) {
     CHECK_STR(se_response_operation(r), "send_event");
     CHECK_STR(se_response_provider(r), "sinch");
     se_response_free(r);
-    /* warnings travel on the response */
+    /* warnings: on the response of a send, per thread for validate and prepare */
+    const char *unknown_channel =
+        "{\"app_id\":\"A\",\"recipient\":{\"identified_by\":{\"channel_identities\":"
+        "[{\"channel\":\"NEWCHANNEL\",\"identity\":\"1\"}]}},\"event\":{\"composing_event\":{}}}";
+    CHECK_INT(se_validate(c, "send_event", unknown_channel), SE_OK);
+    CHECK_HAS(se_client_warnings(c), "unknown channel \"NEWCHANNEL\"");
     char *http = NULL;
-    CHECK_INT(se_prepare(c, "send_event",
-                         "{\"app_id\":\"A\",\"recipient\":{\"identified_by\":{\"channel_identities\":"
-                         "[{\"channel\":\"NEWCHANNEL\",\"identity\":\"1\"}]}},\"event\":{\"composing_event\":{}}}",
-                         &http),
-              SE_OK);
+    CHECK_INT(se_prepare(c, "send_event", unknown_channel, &http), SE_OK);
+    CHECK_HAS(se_client_warnings(c), "NEWCHANNEL");
     se_free(http);
+    CHECK_INT(se_validate(c, "send_event", "{\"app_id\":\"A\",\"recipient\":{\"contact_id\":\"C\"},"
+                                           "\"event\":{\"composing_event\":{}}}"),
+              SE_OK);
+    CHECK_STR(se_client_warnings(c), "");
     se_client_free(c);
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "internal.h"
 #include "emu.h"
 #include "sendevent/sendevent.h"
 
@@ -115,6 +116,23 @@ int main(void) {
         attempts += se_response_attempts(se_batch_response(b, (size_t)i));
     CHECK_INT(attempts, 12);
     CHECK_INT(emu_count(&E, false), 10);
+    se_batch_free(b);
+    se_client_free(c);
+
+    /* one in flight, 30 requests: each starts as soon as the previous one is done
+     * (a batch that idled between them would take 100 ms per request) */
+    emu_reset(&E);
+    CHECK_INT(se_client_new(&c, "connect"), SE_OK);
+    se_client_set(c, "base_url", E.url);
+    CHECK_INT(se_batch_new(&b, c), SE_OK);
+    for (int i = 0; i < 30; i++)
+        se_batch_add(b, "send_event",
+                     "{\"ConnectionToken\":\"" EMU_CONNECT_TOKEN "\",\"ContentType\":"
+                     "\"application/vnd.amazonaws.connect.event.typing\"}");
+    double t0 = se_now();
+    CHECK_INT(se_batch_run(b, 1), SE_OK);
+    double took = se_now() - t0;
+    CHECK(took < 1.5); /* 30 sends on loopback; the stall alone would be 3 s */
     se_batch_free(b);
     se_client_free(c);
 

@@ -3,6 +3,7 @@
  * recorded it) and what the response reports. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "check.h"
 #include "emu.h"
@@ -95,8 +96,26 @@ static void test_sinch_basic(void) {
     CHECK_INT(se_response_get(r, "event_id", &field), SE_OK);
     CHECK(field && field[0] == '"');
     se_free(field);
-    CHECK_INT(se_response_get(r, "nope", &field), SE_E_NOT_FOUND);
+    CHECK_INT(se_response_get(r, "nope", &field), SE_OK); /* missing is not an error */
+    CHECK(field == NULL);
     CHECK_INT(se_response_get(r, "a..b", &field), SE_E_INVALID);
+    CHECK(!strncmp(se_response_request_line(r), "POST http://127.0.0.1:", 22));
+    CHECK_HAS(se_response_request_line(r), "/v1/projects/proj-1/events:send");
+    /* headers: enumerated in order, looked up case-insensitively */
+    size_t nh = se_response_header_count(r);
+    CHECK(nh >= 2);
+    const char *hn = NULL, *hv = NULL;
+    bool saw_type = false;
+    for (size_t i = 0; i < nh; i++) {
+        CHECK_INT(se_response_header_at(r, i, &hn, &hv), SE_OK);
+        if (!strcasecmp(hn, "content-type")) {
+            saw_type = true;
+            CHECK_STR(se_response_header(r, "CONTENT-TYPE"), hv);
+        }
+    }
+    CHECK(saw_type);
+    CHECK_INT(se_response_header_at(r, nh, &hn, &hv), SE_E_MISUSE);
+    CHECK(hn == NULL && hv == NULL);
     cJSON_Delete(list);
     se_response_free(r);
 
@@ -177,6 +196,8 @@ static void test_sinch_oauth(void) {
     r = NULL;
     CHECK_INT(se_send(c, "send_event", EVENT, &r), SE_E_AUTH);
     CHECK_HAS(se_response_error_message(r), "auth_url: token request failed with HTTP 401");
+    CHECK_INT(se_response_http_status(r), 401); /* the token endpoint's answer */
+    CHECK(se_response_provider_code(r) != NULL);
     CHECK_LACKS(se_response_error_message(r), "wrong-secret-value");
     CHECK_INT(count_op("send_event", true), 0);
     se_response_free(r);
@@ -296,6 +317,28 @@ static void test_connect(void) {
     se_client_free(c);
 }
 
+/* Numbers a double cannot hold reach the wire with the caller's digits. */
+static void test_exact_numbers(void) {
+    emu_reset(&E);
+    se_client *c = client("sinch", SINCH_BASIC);
+    const char *msg = "{\"app_id\":\"APP\",\"recipient\":{\"contact_id\":\"C1\"},\"message\":{"
+                      "\"text_message\":{\"text\":\"hi\"}},\"conversation_metadata\":{\"big\":"
+                      "12345678901234567890,\"edge\":9007199254740993,\"small\":1.5,\"neg\":"
+                      "-98765432109876543210e-5}}";
+    se_response_free(send_ok(c, "send_message", msg));
+    cJSON *list = emu_requests(&E, false);
+    const char *raw = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "body_raw"));
+    CHECK_HAS(raw, "\"big\":12345678901234567890");
+    CHECK_HAS(raw, "\"edge\":9007199254740993");
+    CHECK_HAS(raw, "\"small\":1.5");
+    CHECK_HAS(raw, "\"neg\":-98765432109876543210e-5");
+    cJSON_Delete(list);
+    /* trailing text after the object is not JSON */
+    CHECK_INT(se_validate(c, "send_message", "{\"app_id\":\"A\"} x"), SE_E_INVALID);
+    CHECK_HAS(se_client_errmsg(c), "unexpected text after the value");
+    se_client_free(c);
+}
+
 /* Bad input of every provider: an error naming the field, and nothing on the wire. */
 static void test_invalid_sends_nothing(void) {
     emu_reset(&E);
@@ -363,6 +406,7 @@ int main(void) {
     test_connect();
     test_invalid_sends_nothing();
     test_keep_alive_and_log();
+    test_exact_numbers();
     emu_stop(&E);
     return se_test_summary("wire");
 }

@@ -103,6 +103,14 @@ SE_API const char *se_client_errmsg(const se_client *client);
 SE_API const char *se_last_error(void);
 
 /**
+ * Warnings of this thread's most recent se_validate(), se_prepare() or
+ * se_send() on this client (unknown channel, deprecated ContentType), one per
+ * line; "" when there were none. Warnings never fail a request.
+ * Ownership: owned by the calling thread until its next such call.
+ */
+SE_API const char *se_client_warnings(const se_client *client);
+
+/**
  * Validates `request_json` for `operation` without any network traffic.
  * Returns SE_OK or SE_E_INVALID (message via se_client_errmsg(), naming the
  * field and the rule), SE_E_NOMEM, SE_E_MISUSE.

@@ -27,7 +27,10 @@ SE_API se_status se_response_status(const se_response *response);
 SE_API const char *se_response_provider(const se_response *response);
 SE_API const char *se_response_operation(const se_response *response);
 
-/** HTTP status of the last attempt; 0 when no HTTP answer was received. */
+/**
+ * HTTP status of the last answer; 0 when none was received. When obtaining
+ * credentials failed (Sinch's token endpoint), the token endpoint's status.
+ */
 SE_API int se_response_http_status(const se_response *response);
 
 /**
@@ -76,11 +79,31 @@ SE_API size_t se_response_body_len(const se_response *response);
  */
 SE_API const char *se_response_header(const se_response *response, const char *name);
 
+/** Number of headers of the last answer (0 when none was received). */
+SE_API size_t se_response_header_count(const se_response *response);
+
+/**
+ * Header `index` (0-based, in the order received) of the last answer:
+ * *name and *value point into the response (owned by it until
+ * se_response_free). Returns SE_OK, or SE_E_MISUSE when index is out of range
+ * or an argument is NULL (*name and *value are then NULL where given).
+ */
+SE_API se_status se_response_header_at(const se_response *response, size_t index,
+                                       const char **name, const char **value);
+
+/**
+ * The request line that was (or would have been) sent, with secrets
+ * redacted: "POST https://api.z-api.io/instances/[REDACTED]/token/[REDACTED]/send-event".
+ * NULL when the request failed validation before a URL was built.
+ */
+SE_API const char *se_response_request_line(const se_response *response);
+
 /**
  * Any field of the JSON body by dotted path ("error.code", "items[0].id").
- * On success *out is the value as JSON text (strings quoted), to be released
- * with se_free(). Returns SE_OK, SE_E_INVALID (malformed path; *out NULL),
- * SE_E_NOT_FOUND (no such field or body is not JSON), SE_E_NOMEM, SE_E_MISUSE.
+ * *out is the value as JSON text (strings quoted), to be released with
+ * se_free(), or NULL when there is no such field (or the body is not JSON):
+ * a missing field is not an error. Returns SE_OK, SE_E_INVALID (malformed
+ * path; *out NULL), SE_E_NOMEM, SE_E_MISUSE.
  */
 SE_API se_status se_response_get(const se_response *response, const char *path, char **out);
 

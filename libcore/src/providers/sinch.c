@@ -116,6 +116,8 @@ static se_status fetch_token(se_client *c, se_diag *d) {
     } else {
         const cJSON *err = cJSON_GetObjectItemCaseSensitive(json, "error");
         const cJSON *desc = cJSON_GetObjectItemCaseSensitive(json, "error_description");
+        d->http_status = (int)a.http_status;
+        snprintf(d->code, sizeof d->code, "%s", cJSON_IsString(err) ? err->valuestring : "");
         se_diag_fail(d, "auth_url: token request failed with HTTP %ld%s%s", a.http_status,
                      cJSON_IsString(desc) || cJSON_IsString(err) ? ": " : "",
                      cJSON_IsString(desc)  ? desc->valuestring
