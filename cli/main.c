@@ -1,0 +1,400 @@
+/*
+ * main.c - `sendevent PROVIDER OPERATION [REQUEST]`: arguments, help and the single-request
+ * modes (send, --validate, --dry-run). See sendevent(1) and docs/cli.md.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- what the help lists ------------------------------------------------------------------ */
+
+static const struct op_info sinch_ops[] = {
+    {"send_event", "events:send - typing indicators, agent joined/left, comment replies, ...",
+     "{\"app_id\":\"APP\",\"recipient\":{\"contact_id\":\"CONTACT\"},"
+     "\"event\":{\"composing_event\":{}}}"},
+    {"send_message", "messages:send - text, media, choices, cards, templates, ...",
+     "{\"app_id\":\"APP\",\"recipient\":{\"contact_id\":\"CONTACT\"},"
+     "\"message\":{\"text_message\":{\"text\":\"Hello\"}}}"},
+    {NULL, NULL, NULL}};
+static const struct opt_info sinch_opts[] = {
+    {"project_id", "Sinch project id (required)", false},
+    {"key_id", "access key id (required unless access_token)", false},
+    {"key_secret", "access key secret", true},
+    {"region", "us, eu or br (required unless base_url)", false},
+    {"auth", "oauth2 (default) or basic", false},
+    {"auth_url", "OAuth2 token endpoint (default https://auth.sinch.com/oauth2/token)", false},
+    {"access_token", "a bearer token to use instead of fetching one", true},
+    {NULL, NULL, false}};
+
+static const struct op_info zapi_ops[] = {
+    {"send_event", "send-event - a WhatsApp group event",
+     "{\"phone\":\"120363019502650977-group\",\"event\":{\"name\":\"Standup\","
+     "\"dateTime\":\"2024-04-29T09:30:00Z\"}}"},
+    {"edit_event", "send-edit-event - edit an event (re-send every field)",
+     "{\"phone\":\"120363019502650977-group\",\"eventMessageId\":\"MESSAGE_ID\","
+     "\"event\":{\"name\":\"Standup\",\"dateTime\":\"2024-04-29T10:00:00Z\"}}"},
+    {"respond_event", "send-event-response - GOING or NOT_GOING",
+     "{\"phone\":\"120363019502650977-group\",\"eventMessageId\":\"MESSAGE_ID\","
+     "\"eventResponse\":\"GOING\"}"},
+    {NULL, NULL, NULL}};
+static const struct opt_info zapi_opts[] = {
+    {"instance_id", "Z-API instance id (required)", true},
+    {"token", "instance token (required)", true},
+    {"client_token", "account security token (Client-Token header)", true},
+    {NULL, NULL, false}};
+
+static const struct op_info connect_ops[] = {
+    {"send_event", "SendEvent - typing, delivered and read receipts",
+     "{\"ConnectionToken\":\"TOKEN\","
+     "\"ContentType\":\"application/vnd.amazonaws.connect.event.typing\"}"},
+    {"send_message", "SendMessage - a chat message",
+     "{\"ConnectionToken\":\"TOKEN\",\"ContentType\":\"text/plain\",\"Content\":\"Hello\"}"},
+    {"create_connection", "CreateParticipantConnection (ParticipantToken)",
+     "{\"ParticipantToken\":\"TOKEN\",\"Type\":[\"CONNECTION_CREDENTIALS\"],"
+     "\"ConnectParticipant\":true}"},
+    {"disconnect", "DisconnectParticipant", "{\"ConnectionToken\":\"TOKEN\"}"},
+    {NULL, NULL, NULL}};
+static const struct opt_info connect_opts[] = {
+    {"region", "AWS region, e.g. us-east-1 (also from AWS_REGION)", false},
+    {"fips", "true: use the FIPS endpoint", false},
+    {"endpoint_url", "alias of base_url", false},
+    {"connection_token", "ConnectionToken for requests that give none (sendevent only)", true},
+    {"participant_token", "ParticipantToken for create_connection (sendevent only)", true},
+    {NULL, NULL, false}};
+
+const struct provider_info providers[] = {
+    {"sinch", "Sinch Conversation API", sinch_ops, sinch_opts},
+    {"zapi", "Z-API (WhatsApp)", zapi_ops, zapi_opts},
+    {"connect", "Amazon Connect Participant Service", connect_ops, connect_opts},
+    {NULL, NULL, NULL, NULL}};
+
+const struct opt_info common_options[] = {
+    {"base_url", "API base URL (overrides region), e.g. a sendevent-emulator URL", false},
+    {"timeout", "seconds per attempt (default 30)", false},
+    {"connect_timeout", "seconds (default 10)", false},
+    {"max_attempts", "attempts per send including retries, 1..10 (default 3)", false},
+    {"retry_server_errors", "true: also retry 5xx/timeouts (Sinch, Z-API; may deliver twice)",
+     false},
+    {"retry_base_delay", "backoff base, seconds (default 0.5)", false},
+    {"retry_max_delay", "backoff cap and longest Retry-After honoured (default 20)", false},
+    {"ca_file", "PEM bundle to verify servers with", false},
+    {"allow_insecure_http", "true: allow http:// to non-loopback hosts", false},
+    {"max_response_bytes", "response body cap (default 1048576)", false},
+    {"user_agent", "User-Agent header", false},
+    {NULL, NULL, false}};
+
+const struct provider_info *find_provider(const char *name) {
+    for (const struct provider_info *p = providers; name && p->name; p++)
+        if (strcmp(p->name, name) == 0)
+            return p;
+    return NULL;
+}
+
+bool provider_has_op(const struct provider_info *p, const char *op) {
+    for (const struct op_info *o = p->ops; op && o->name; o++)
+        if (strcmp(o->name, op) == 0)
+            return true;
+    return false;
+}
+
+static void env_name(char *out, size_t n, const char *provider, const char *key) {
+    snprintf(out, n, "SENDEVENT_%s_%s", provider, key);
+    for (char *c = out; *c; c++)
+        if (*c >= 'a' && *c <= 'z')
+            *c = (char)(*c - 'a' + 'A');
+}
+
+static const char usage_line[] =
+    "usage: sendevent PROVIDER OPERATION [REQUEST] [--set key=value]... [--config FILE]\n"
+    "                 [--dry-run | --validate] [--output json|text] [--verbose]\n"
+    "       sendevent PROVIDER OPERATION --batch FILE|- [--concurrency N] [--no-progress] ...\n"
+    "       sendevent [PROVIDER] --help | --version\n";
+
+static void print_help(void) {
+    printf("%s", usage_line);
+    printf("\nSend an event or message through the Sinch Conversation API, Z-API (WhatsApp) or\n"
+           "the Amazon Connect Participant Service with libsendevent %s.\n",
+           se_version());
+    printf("\nProviders and operations:\n");
+    for (const struct provider_info *p = providers; p->name; p++) {
+        printf("  %-8s", p->name);
+        for (const struct op_info *o = p->ops; o->name; o++)
+            printf(" %s", o->name);
+        printf("   (%s)\n", p->title);
+    }
+    printf(
+        "\nREQUEST is the provider's own JSON body: inline JSON, @FILE, or - for standard input.\n"
+        "\nOptions:\n"
+        "  --set KEY=VALUE     client option (repeatable); KEY= resets it to its default\n"
+        "  --config FILE       options from a file: KEY=VALUE per line, # comments,\n"
+        "                      PROVIDER.KEY=VALUE applies to that provider only\n"
+        "  --dry-run           print the HTTP request that would be sent (secrets redacted);\n"
+        "                      send nothing\n"
+        "  --validate          validate the request only; send nothing\n"
+        "  --batch FILE|-      one JSON request per line; one result per line, in input order\n"
+        "  --concurrency N     requests in flight for --batch, 1..1024 (default 16)\n"
+        "  --no-progress       no progress line for --batch, even on a terminal\n"
+        "  --output json|text  result format (default: text on a terminal, json otherwise)\n"
+        "  -v, --verbose       log each HTTP attempt and retry on standard error\n"
+        "  -h, --help          this help; `sendevent PROVIDER --help` for a provider's options\n"
+        "  -V, --version       print the version\n"
+        "\nOptions common to every provider (--set, --config, environment):\n");
+    for (const struct opt_info *o = common_options; o->key; o++)
+        printf("  %-20s %s\n", o->key, o->summary);
+    printf("\nEnvironment: SENDEVENT_<PROVIDER>_<OPTION>, e.g. SENDEVENT_SINCH_KEY_SECRET,\n"
+           "SENDEVENT_ZAPI_TOKEN, SENDEVENT_CONNECT_REGION (and AWS_REGION for Connect).\n"
+           "Precedence: --set over --config over the environment.\n"
+           "\nExit status: 0 sent (or valid), 1 a send failed, 2 usage or validation error\n"
+           "(nothing sent).\n"
+           "\nExample (against a local sendevent-emulator):\n"
+           "  sendevent zapi send_event @event.json --set base_url=http://127.0.0.1:PORT \\\n"
+           "      --set instance_id=emulator-instance --set token=emulator-token\n"
+           "\nSee sendevent(1) for the result fields.\n");
+}
+
+static void print_provider_help(const struct provider_info *p) {
+    char env[96];
+    printf("usage: sendevent %s OPERATION [REQUEST] [options]\n\n%s\n\nOperations:\n", p->name,
+           p->title);
+    for (const struct op_info *o = p->ops; o->name; o++)
+        printf("  %-18s %s\n", o->name, o->summary);
+    printf("\nExamples:\n");
+    for (const struct op_info *o = p->ops; o->name; o++)
+        printf("  sendevent %s %s '%s'\n", p->name, o->name, o->example);
+    printf("\nOptions (--set KEY=VALUE, --config FILE, or the environment variable):\n");
+    for (const struct opt_info *o = p->opts; o->key; o++) {
+        env_name(env, sizeof env, p->name, o->key);
+        printf("  %-20s %-36s %s%s\n", o->key, env, o->summary, o->secret ? " [secret]" : "");
+    }
+    for (const struct opt_info *o = common_options; o->key; o++) {
+        env_name(env, sizeof env, p->name, o->key);
+        printf("  %-20s %-36s %s\n", o->key, env, o->summary);
+    }
+    if (strcmp(p->name, "connect") == 0)
+        printf("  (region also from AWS_REGION, which SENDEVENT_CONNECT_REGION overrides)\n");
+    printf("\nSecret values are never printed. See `sendevent --help` for the flags.\n");
+}
+
+/* ---- arguments ------------------------------------------------------------------------------ */
+
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "sendevent: ");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n%sTry 'sendevent --help'.\n", usage_line);
+    return EXIT_USAGE;
+}
+
+/* Matches "--name" or "--name=value". Sets *value for the second form. */
+static bool flag_is(const char *arg, const char *name, const char **value) {
+    size_t n = strlen(name);
+    if (strncmp(arg, name, n) != 0)
+        return false;
+    if (arg[n] == '\0') {
+        *value = NULL;
+        return true;
+    }
+    if (arg[n] == '=') {
+        *value = arg + n + 1;
+        return true;
+    }
+    return false;
+}
+
+/* Returns -1 when parsed, else the exit status (help, version and usage errors). */
+static int parse_args(struct cli *cli, int argc, char **argv) {
+    bool help = false, version = false, options_done = false;
+    const char *positional[3];
+    int n_pos = 0;
+    cli->sets = calloc((size_t)argc, sizeof *cli->sets);
+    if (!cli->sets)
+        return EXIT_FAILED;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = NULL;
+        if (options_done || a[0] != '-' || strcmp(a, "-") == 0) {
+            if (n_pos == 3)
+                return usage_error("%s",
+                                   "too many arguments: PROVIDER OPERATION [REQUEST], then flags "
+                                   "(a --set KEY=VALUE missing its --set?)");
+            positional[n_pos++] = a;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            options_done = true;
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            help = true;
+        } else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
+            version = true;
+        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+            cli->verbose = true;
+        } else if (strcmp(a, "--dry-run") == 0) {
+            cli->dry_run = true;
+        } else if (strcmp(a, "--validate") == 0) {
+            cli->validate = true;
+        } else if (strcmp(a, "--no-progress") == 0) {
+            cli->no_progress = true;
+        } else if (flag_is(a, "--set", &v) || flag_is(a, "--config", &v) ||
+                   flag_is(a, "--batch", &v) || flag_is(a, "--concurrency", &v) ||
+                   flag_is(a, "--output", &v)) {
+            char name[16];
+            snprintf(name, sizeof name, "%.*s", (int)strcspn(a, "="), a);
+            if (!v) {
+                if (i + 1 == argc)
+                    return usage_error("%s needs a value", name);
+                v = argv[++i];
+            }
+            if (strcmp(name, "--set") == 0) {
+                const char *eq = strchr(v, '=');
+                if (!eq || eq == v)
+                    return usage_error("%s", "--set wants KEY=VALUE (the value is not shown)");
+                char *key = strndup(v, (size_t)(eq - v));
+                if (!key)
+                    return EXIT_FAILED;
+                cli->sets[cli->n_sets].key = key;
+                cli->sets[cli->n_sets++].value = eq + 1;
+            } else if (strcmp(name, "--config") == 0) {
+                cli->config_file = v;
+            } else if (strcmp(name, "--batch") == 0) {
+                cli->batch = v;
+            } else if (strcmp(name, "--concurrency") == 0) {
+                char *end;
+                long n = strtol(v, &end, 10);
+                if (!*v || *end || n < 1 || n > 1024)
+                    return usage_error("--concurrency wants an integer in 1..1024, got '%s'", v);
+                cli->concurrency = (int)n;
+            } else if (strcmp(v, "json") == 0) {
+                cli->output = OUTPUT_JSON;
+            } else if (strcmp(v, "text") == 0) {
+                cli->output = OUTPUT_TEXT;
+            } else {
+                return usage_error("--output wants json or text, got '%s'", v);
+            }
+        } else {
+            return usage_error("unknown option '%.*s'", (int)strcspn(a, "="), a);
+        }
+    }
+    if (version) {
+        printf("sendevent %s (libsendevent %s)\n", SE_VERSION, se_version());
+        return EXIT_SENT;
+    }
+    const struct provider_info *p = n_pos ? find_provider(positional[0]) : NULL;
+    if (help) {
+        if (p)
+            print_provider_help(p);
+        else if (n_pos)
+            return usage_error("unknown provider '%s' (sinch, zapi or connect)", positional[0]);
+        else
+            print_help();
+        return EXIT_SENT;
+    }
+    if (n_pos == 0)
+        return usage_error("%s", "missing PROVIDER and OPERATION");
+    if (!p)
+        return usage_error("unknown provider '%s' (sinch, zapi or connect)", positional[0]);
+    if (n_pos == 1)
+        return usage_error("missing OPERATION; `sendevent %s --help` lists them", p->name);
+    cli->provider = positional[0];
+    cli->operation = positional[1];
+    cli->request_arg = n_pos == 3 ? positional[2] : NULL;
+    if (cli->batch && cli->request_arg)
+        return usage_error("%s", "give REQUEST or --batch, not both");
+    if (!cli->batch && !cli->request_arg)
+        return usage_error("missing REQUEST (inline JSON, @FILE or -); `sendevent %s --help` "
+                           "shows examples",
+                           p->name);
+    const char *input = cli->batch ? cli->batch : cli->request_arg;
+    if (cli->config_file && strcmp(cli->config_file, "-") == 0 && strcmp(input, "-") == 0)
+        return usage_error("%s", "standard input can hold the options or the requests, not both");
+    if (cli->output == OUTPUT_AUTO)
+        cli->output = isatty(STDOUT_FILENO) ? OUTPUT_TEXT : OUTPUT_JSON;
+    return -1;
+}
+
+/* ---- single request ------------------------------------------------------------------------- */
+
+static int run_single(struct cli *cli, se_client *client) {
+    char *request = read_request(cli->request_arg);
+    if (!request)
+        return EXIT_USAGE;
+    char *with_tokens = add_connect_tokens(cli, cli->operation, request);
+    const char *json = with_tokens ? with_tokens : request;
+    int rc;
+    if (cli->dry_run) {
+        char *http = NULL;
+        se_status st = se_prepare(client, cli->operation, json, &http);
+        if (st == SE_OK) {
+            print_prepared(cli, http, -1, -1);
+            rc = EXIT_SENT;
+        } else {
+            print_validation(cli, st, se_client_errmsg(client), -1, -1);
+            rc = st == SE_E_INVALID ? EXIT_USAGE : EXIT_FAILED;
+        }
+        se_free(http);
+    } else if (cli->validate) {
+        se_status st = se_validate(client, cli->operation, json);
+        print_validation(cli, st, se_client_errmsg(client), -1, -1);
+        rc = st == SE_OK ? EXIT_SENT : st == SE_E_INVALID ? EXIT_USAGE : EXIT_FAILED;
+    } else {
+        se_response *r = NULL;
+        se_status st = se_send(client, cli->operation, json, &r);
+        const char *msg = se_client_errmsg(client);
+        print_result(cli, r, st, -1, -1, msg);
+        if (st != SE_OK)
+            print_failure(cli, r, st, msg);
+        se_response_free(r);
+        rc = st == SE_OK ? EXIT_SENT : st == SE_E_INVALID ? EXIT_USAGE : EXIT_FAILED;
+    }
+    free(with_tokens);
+    free(request);
+    return rc;
+}
+
+int main(int argc, char **argv) {
+    struct cli cli = {.concurrency = 16};
+    int rc = parse_args(&cli, argc, argv);
+    if (rc >= 0)
+        goto out;
+    if (cli.dry_run && cli.validate)
+        cli.validate = false; /* a dry run validates too */
+
+    se_client *client = NULL;
+    if (se_client_new(&client, cli.provider) != SE_OK) {
+        errorf("%s", se_last_error());
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (!apply_options(&cli, client)) {
+        rc = EXIT_USAGE;
+    } else {
+        if (cli.verbose)
+            se_client_set_logger(client, log_to_stderr, NULL);
+        if (!provider_has_op(find_provider(cli.provider), cli.operation)) {
+            const struct provider_info *p = find_provider(cli.provider);
+            char list[200] = "";
+            for (const struct op_info *o = p->ops; o->name; o++)
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                         o == p->ops ? "" : ", ", o->name);
+            errorf("unknown operation '%s' for %s (%s)", cli.operation, cli.provider, list);
+            rc = EXIT_USAGE;
+        } else {
+            rc = cli.batch ? run_batch(&cli, client) : run_single(&cli, client);
+        }
+    }
+    se_client_free(client);
+out:
+    for (int i = 0; i < cli.n_sets; i++)
+        free((char *)cli.sets[i].key);
+    free(cli.sets);
+    free(cli.connection_token);
+    free(cli.participant_token);
+    if (fflush(stdout) != 0 && rc == EXIT_SENT)
+        rc = EXIT_FAILED;
+    return rc;
+}

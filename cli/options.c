@@ -1,0 +1,189 @@
+/*
+ * options.c - client options from three sources, applied in increasing precedence:
+ *   1. the environment: SENDEVENT_<PROVIDER>_<OPTION> (and AWS_REGION for Connect, below
+ *      SENDEVENT_CONNECT_REGION)
+ *   2. the --config file: KEY=VALUE per line, # comments, PROVIDER.KEY=VALUE for one provider
+ *   3. --set KEY=VALUE flags, in command-line order
+ * Every key goes to se_client_set(), which rejects unknown keys and bad values with a message
+ * naming the key; we add where it came from. Values are never printed (they may be secrets).
+ *
+ * Connect's only credential travels in the request (ConnectionToken / ParticipantToken). So
+ * that it too can come from the environment or a file instead of the command line, the CLI
+ * knows two Connect options of its own, connection_token and participant_token, and adds the
+ * token to requests that lack it.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "cli.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern char **environ;
+
+static bool set_cli_token(struct cli *cli, const char *key, const char *value) {
+    char **slot = NULL;
+    if (strcmp(cli->provider, "connect") != 0)
+        return false;
+    if (strcmp(key, "connection_token") == 0)
+        slot = &cli->connection_token;
+    else if (strcmp(key, "participant_token") == 0)
+        slot = &cli->participant_token;
+    if (!slot)
+        return false;
+    free(*slot);
+    *slot = value ? strdup(value) : NULL;
+    return true;
+}
+
+/* One option from `source` ("--set", "environment variable X", "FILE:LINE"). NULL resets. */
+static bool set_option(struct cli *cli, se_client *client, const char *key, const char *value,
+                       const char *source) {
+    if (set_cli_token(cli, key, value))
+        return true;
+    if (se_client_set(client, key, value) == SE_OK)
+        return true;
+    errorf("%s: %s", source, se_client_errmsg(client));
+    return false;
+}
+
+static bool apply_environment(struct cli *cli, se_client *client) {
+    char prefix[32], source[160], key[128];
+    const char *aws = getenv("AWS_REGION");
+    if (strcmp(cli->provider, "connect") == 0 && aws && *aws &&
+        !set_option(cli, client, "region", aws, "environment variable AWS_REGION"))
+        return false;
+    snprintf(prefix, sizeof prefix, "SENDEVENT_%s_", cli->provider);
+    for (char *c = prefix; *c; c++)
+        *c = (char)toupper((unsigned char)*c);
+    size_t plen = strlen(prefix);
+    for (char **e = environ; e && *e; e++) {
+        if (strncmp(*e, prefix, plen) != 0)
+            continue;
+        const char *name = *e + plen, *eq = strchr(name, '=');
+        size_t n = eq ? (size_t)(eq - name) : 0;
+        if (!eq || !eq[1] || n == 0 || n >= sizeof key) /* empty means unset */
+            continue;
+        for (size_t i = 0; i < n; i++)
+            key[i] = (char)tolower((unsigned char)name[i]);
+        key[n] = '\0';
+        snprintf(source, sizeof source, "environment variable %.*s", (int)(plen + n), *e);
+        if (!set_option(cli, client, key, eq + 1, source))
+            return false;
+    }
+    return true;
+}
+
+static char *trim(char *s) {
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+static bool apply_config_file(struct cli *cli, se_client *client) {
+    size_t len;
+    char *text = read_file(cli->config_file, &len);
+    if (!text)
+        return false;
+    if (strlen(text) != len) {
+        errorf("%s: not a text file", cli->config_file);
+        free(text);
+        return false;
+    }
+    bool ok = true;
+    char source[600];
+    long lineno = 0;
+    for (char *line = text, *next; ok && line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        lineno++;
+        snprintf(source, sizeof source, "%s:%ld", cli->config_file, lineno);
+        char *s = trim(line);
+        if (!*s || *s == '#')
+            continue;
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            errorf("%s: expected KEY=VALUE", source);
+            ok = false;
+            break;
+        }
+        *eq = '\0';
+        char *key = trim(s), *value = trim(eq + 1);
+        size_t vn = strlen(value);
+        if (vn >= 2 && (value[0] == '"' || value[0] == '\'') && value[vn - 1] == value[0]) {
+            value[vn - 1] = '\0'; /* one pair of matching quotes is removed */
+            value++;
+        }
+        char *dot = strchr(key, '.');
+        if (dot) { /* PROVIDER.KEY: only for that provider */
+            *dot = '\0';
+            if (!find_provider(key)) {
+                errorf("%s: unknown provider '%s' in '%s.%s' (sinch, zapi or connect)", source, key,
+                       key, dot + 1);
+                ok = false;
+                break;
+            }
+            if (strcmp(key, cli->provider) != 0)
+                continue;
+            key = dot + 1;
+        }
+        if (!*key) {
+            errorf("%s: empty key", source);
+            ok = false;
+            break;
+        }
+        ok = set_option(cli, client, key, *value ? value : NULL, source);
+    }
+    free(text);
+    return ok;
+}
+
+bool apply_options(struct cli *cli, se_client *client) {
+    if (!apply_environment(cli, client))
+        return false;
+    if (cli->config_file && !apply_config_file(cli, client))
+        return false;
+    for (int i = 0; i < cli->n_sets; i++) {
+        const char *v = cli->sets[i].value;
+        if (!set_option(cli, client, cli->sets[i].key, *v ? v : NULL, "--set"))
+            return false;
+    }
+    return true;
+}
+
+char *add_connect_tokens(const struct cli *cli, const char *operation, const char *request_json) {
+    if (strcmp(cli->provider, "connect") != 0)
+        return NULL;
+    bool participant = strcmp(operation, "create_connection") == 0;
+    const char *field = participant ? "ParticipantToken" : "ConnectionToken";
+    const char *token = participant ? cli->participant_token : cli->connection_token;
+    if (!token)
+        return NULL;
+    cJSON *doc = cJSON_Parse(request_json);
+    bool wanted = cJSON_IsObject(doc) && !cJSON_GetObjectItemCaseSensitive(doc, field);
+    bool empty = doc && !doc->child;
+    cJSON_Delete(doc);
+    if (!wanted)
+        return NULL; /* present, or not an object: the library judges the request as given */
+    /* insert textually after the opening brace, so the rest stays byte for byte */
+    cJSON *s = cJSON_CreateString(token);
+    char *quoted = s ? cJSON_PrintUnformatted(s) : NULL;
+    cJSON_Delete(s);
+    if (!quoted)
+        return NULL;
+    const char *brace = strchr(request_json, '{');
+    size_t head = (size_t)(brace - request_json) + 1;
+    size_t n = strlen(request_json) + strlen(field) + strlen(quoted) + 8;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%.*s\"%s\":%s%s%s", (int)head, request_json, field, quoted,
+                 empty ? "" : ",", brace + 1);
+    cJSON_free(quoted);
+    return out;
+}

@@ -1,0 +1,362 @@
+/*
+ * output.c - what the command prints: result lines (JSON or text), validation and dry-run
+ * output, error messages, request input, and the lock that keeps the --batch progress line
+ * (stderr) from tearing through other output.
+ *
+ * A result, as one JSON object per line (fields always present, null when not applicable):
+ *   index          0-based position among the --batch requests (batch only)
+ *   line           1-based line number in the --batch input (batch only)
+ *   provider, operation
+ *   ok             true when the provider accepted the request
+ *   status         "ok" or the failure: invalid, auth, forbidden, not_found, conflict,
+ *                  throttled, rejected, server, network, timeout, tls, protocol, nomem, misuse
+ *   id             the provider's id (Sinch event_id/message_id, Z-API messageId, Connect Id)
+ *   accepted_time  Sinch accepted_time or Connect AbsoluteTime
+ *   http_status    HTTP status of the last attempt (0: no HTTP answer)
+ *   attempts       HTTP attempts made (0: nothing was sent)
+ *   elapsed        seconds, the whole send including retries
+ *   provider_code  provider error code (INVALID_ARGUMENT, ValidationException, ...)
+ *   message        failure detail (provider message, validation or transport error)
+ *   request_id     provider request id (Connect x-amzn-RequestId, ...)
+ *   warnings       list of validation warnings (unknown channel, deprecated ContentType)
+ *   body           the provider's JSON answer on success (null on failure)
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "cli.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the output lock and the progress line -------------------------------------------------- */
+
+static pthread_mutex_t out_mu = PTHREAD_MUTEX_INITIALIZER;
+static size_t progress_len; /* characters of the progress line now on screen, 0 = none */
+
+void output_lock(void) {
+    pthread_mutex_lock(&out_mu);
+}
+
+void output_unlock(void) {
+    pthread_mutex_unlock(&out_mu);
+}
+
+/* Plain carriage return and spaces: works on any terminal, TERM=dumb included. */
+void progress_clear(void) {
+    if (!progress_len)
+        return;
+    fprintf(stderr, "\r%*s\r", (int)progress_len, "");
+    fflush(stderr);
+    progress_len = 0;
+}
+
+void progress_set_line(const char *text) {
+    fflush(stdout);
+    if (!text) {
+        progress_clear();
+        return;
+    }
+    size_t n = strlen(text);
+    fprintf(stderr, "\r%s%*s", text, progress_len > n ? (int)(progress_len - n) : 0, "");
+    if (progress_len > n) /* move back over the padding */
+        fprintf(stderr, "\r%s", text);
+    fflush(stderr);
+    progress_len = n;
+}
+
+void progress_keep(void) {
+    if (progress_len)
+        fputc('\n', stderr);
+    progress_len = 0;
+}
+
+void errorf(const char *fmt, ...) {
+    output_lock();
+    progress_clear();
+    fflush(stdout);
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("sendevent: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    output_unlock();
+}
+
+void log_to_stderr(int level, const char *message, void *userdata) {
+    static const char *const names[] = {"debug", "info", "warning"};
+    (void)userdata;
+    output_lock();
+    progress_clear(); /* the batch redraws it on its next tick */
+    fprintf(stderr, "sendevent: [%s] %s\n", names[level < 0 ? 0 : level > 2 ? 2 : level], message);
+    output_unlock();
+}
+
+/* ---- input ---------------------------------------------------------------------------------- */
+
+char *read_file(const char *path, size_t *len_out) {
+    bool is_stdin = strcmp(path, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    if (!f) {
+        errorf("cannot read %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t len = 0, cap = 4096;
+    char *buf = malloc(cap);
+    while (buf) {
+        if (cap - len < 4096) {
+            char *p = realloc(buf, cap *= 2);
+            if (!p) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = p;
+        }
+        size_t n = fread(buf + len, 1, cap - len - 1, f);
+        len += n;
+        if (n == 0)
+            break;
+    }
+    bool failed = !buf || ferror(f);
+    int err = errno;
+    if (!is_stdin)
+        fclose(f);
+    if (failed) {
+        errorf("cannot read %s: %s", is_stdin ? "standard input" : path,
+               buf ? strerror(err) : "out of memory");
+        free(buf);
+        return NULL;
+    }
+    buf[len] = '\0';
+    if (len_out)
+        *len_out = len;
+    return buf;
+}
+
+char *read_request(const char *arg) {
+    if (strcmp(arg, "-") == 0)
+        return read_file("-", NULL);
+    if (arg[0] == '@')
+        return read_file(arg + 1, NULL);
+    char *copy = strdup(arg);
+    if (!copy)
+        errorf("out of memory");
+    return copy;
+}
+
+/* ---- results -------------------------------------------------------------------------------- */
+
+static void add_str(cJSON *o, const char *name, const char *value) {
+    cJSON_AddItemToObject(o, name, value ? cJSON_CreateString(value) : cJSON_CreateNull());
+}
+
+static void print_json(cJSON *o) {
+    char *s = cJSON_PrintUnformatted(o);
+    if (s) {
+        fputs(s, stdout);
+        fputc('\n', stdout);
+        cJSON_free(s);
+    }
+    cJSON_Delete(o);
+}
+
+static cJSON *head(const struct cli *cli, long index, long line) {
+    cJSON *o = cJSON_CreateObject();
+    if (index >= 0) {
+        cJSON_AddNumberToObject(o, "index", (double)index);
+        cJSON_AddNumberToObject(o, "line", (double)line);
+    }
+    add_str(o, "provider", cli->provider);
+    add_str(o, "operation", cli->operation);
+    return o;
+}
+
+static const char *or_dash(const char *s) {
+    return s && *s ? s : "-";
+}
+
+/* Failure message: the response's, else what the client said. */
+static const char *failure_message(const se_response *r, const char *fallback) {
+    const char *m = r ? se_response_error_message(r) : NULL;
+    return m && *m ? m : fallback && *fallback ? fallback : NULL;
+}
+
+void print_result(const struct cli *cli, const se_response *r, se_status st, long index, long line,
+                  const char *fallback_message) {
+    const char *warnings = r ? se_response_warnings(r) : NULL;
+    if (cli->output == OUTPUT_JSON) {
+        cJSON *o = head(cli, index, line);
+        cJSON_AddBoolToObject(o, "ok", st == SE_OK);
+        add_str(o, "status", se_status_name(st));
+        add_str(o, "id", r ? se_response_id(r) : NULL);
+        add_str(o, "accepted_time", r ? se_response_accepted_time(r) : NULL);
+        cJSON_AddNumberToObject(o, "http_status", r ? se_response_http_status(r) : 0);
+        cJSON_AddNumberToObject(o, "attempts", r ? se_response_attempts(r) : 0);
+        cJSON_AddNumberToObject(o, "elapsed", r ? round(se_response_elapsed(r) * 1e6) / 1e6 : 0.0);
+        add_str(o, "provider_code", r && st != SE_OK ? se_response_provider_code(r) : NULL);
+        add_str(o, "message", st != SE_OK ? failure_message(r, fallback_message) : NULL);
+        add_str(o, "request_id", r ? se_response_request_id(r) : NULL);
+        cJSON *w = cJSON_CreateArray();
+        for (const char *p = warnings; p && *p;) {
+            size_t n = strcspn(p, "\n");
+            char *one = strndup(p, n);
+            if (one)
+                cJSON_AddItemToArray(w, cJSON_CreateString(one));
+            free(one);
+            p += n + (p[n] == '\n');
+        }
+        cJSON_AddItemToObject(o, "warnings", w);
+        /* the provider's whole answer on success (create_connection's credentials live there);
+         * never on failure, where only the library's scrubbed message is shown */
+        cJSON *body = r && st == SE_OK ? cJSON_Parse(se_response_body(r)) : NULL;
+        cJSON_AddItemToObject(o, "body", body ? body : cJSON_CreateNull());
+        print_json(o);
+    } else if (index >= 0) { /* a --batch line in text */
+        if (st == SE_OK)
+            printf("[%ld] accepted: id=%s accepted_time=%s attempts=%d", index,
+                   or_dash(se_response_id(r)), or_dash(se_response_accepted_time(r)),
+                   se_response_attempts(r));
+        else
+            printf("[%ld] failed: %s (HTTP %d, code %s, attempts %d): %s", index,
+                   se_status_name(st), r ? se_response_http_status(r) : 0,
+                   or_dash(r ? se_response_provider_code(r) : NULL),
+                   r ? se_response_attempts(r) : 0, or_dash(failure_message(r, fallback_message)));
+        if (r && se_response_request_id(r))
+            printf(" request_id=%s", se_response_request_id(r));
+        printf(" (line %ld)\n", line);
+    } else if (st == SE_OK) {
+        printf("%s %s accepted: id=%s accepted_time=%s attempts=%d http=%d elapsed=%.3fs",
+               cli->provider, cli->operation, or_dash(se_response_id(r)),
+               or_dash(se_response_accepted_time(r)), se_response_attempts(r),
+               se_response_http_status(r), se_response_elapsed(r));
+        if (se_response_request_id(r))
+            printf(" request_id=%s", se_response_request_id(r));
+        printf("\n");
+        const char *body = se_response_body(r);
+        if (!se_response_id(r) && *body && strcmp(body, "{}") != 0) /* create_connection */
+            printf("%s\n", body);
+    }
+    /* a single request's warnings also go to stderr, in both modes; batch ones stay in the
+     * results (text: indented lines) */
+    for (const char *p = warnings; p && *p;) {
+        size_t n = strcspn(p, "\n");
+        if (index < 0) {
+            fflush(stdout);
+            fprintf(stderr, "sendevent: warning: %.*s\n", (int)n, p);
+        } else if (cli->output == OUTPUT_TEXT) {
+            printf("    warning: %.*s\n", (int)n, p);
+        }
+        p += n + (p[n] == '\n');
+    }
+}
+
+void print_failure(const struct cli *cli, const se_response *r, se_status st,
+                   const char *fallback_message) {
+    const char *msg = or_dash(failure_message(r, fallback_message));
+    fflush(stdout);
+    if (st == SE_E_INVALID) {
+        errorf("%s %s: invalid request: %s (nothing sent)", cli->provider, cli->operation, msg);
+        return;
+    }
+    const char *rid = r ? se_response_request_id(r) : NULL;
+    errorf("%s %s failed: %s (HTTP %d, code %s, attempts %d): %s%s%s%s", cli->provider,
+           cli->operation, se_status_name(st), r ? se_response_http_status(r) : 0,
+           or_dash(r ? se_response_provider_code(r) : NULL), r ? se_response_attempts(r) : 0, msg,
+           rid ? " [request_id " : "", rid ? rid : "", rid ? "]" : "");
+}
+
+void print_validation(const struct cli *cli, se_status st, const char *message, long index,
+                      long line) {
+    if (st == SE_OK)
+        message = NULL;
+    if (cli->output == OUTPUT_JSON) {
+        cJSON *o = head(cli, index, line);
+        cJSON_AddBoolToObject(o, "ok", st == SE_OK);
+        add_str(o, "status", se_status_name(st));
+        add_str(o, "message", message);
+        print_json(o);
+    } else if (index >= 0) {
+        if (st == SE_OK)
+            printf("[%ld] valid (line %ld)\n", index, line);
+        else
+            printf("[%ld] invalid: %s (line %ld)\n", index, or_dash(message), line);
+    } else if (st == SE_OK) {
+        printf("%s %s: valid\n", cli->provider, cli->operation);
+    }
+    if (index < 0 && st != SE_OK) {
+        fflush(stdout);
+        errorf("%s %s: invalid request: %s (nothing sent)", cli->provider, cli->operation,
+               or_dash(message));
+    }
+}
+
+/* Splits se_prepare's text ("POST /path HTTP/1.1\r\nName: value\r\n...\r\n\r\nbody"). */
+static cJSON *parse_http(const char *http) {
+    cJSON *o = cJSON_CreateObject();
+    const char *end = strstr(http, "\r\n");
+    const char *p = http;
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    char *first = strndup(p, n);
+    if (first) {
+        char *sp1 = strchr(first, ' '), *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+        if (sp2)
+            *sp2 = '\0';
+        if (sp1)
+            *sp1 = '\0';
+        add_str(o, "method", first);
+        add_str(o, "path", sp1 ? sp1 + 1 : NULL);
+        free(first);
+    }
+    cJSON *headers = cJSON_AddObjectToObject(o, "headers");
+    p = end ? end + 2 : p + n;
+    while (*p && strncmp(p, "\r\n", 2) != 0) {
+        end = strstr(p, "\r\n");
+        n = end ? (size_t)(end - p) : strlen(p);
+        char *h = strndup(p, n);
+        char *colon = h ? strchr(h, ':') : NULL;
+        if (colon) {
+            *colon = '\0';
+            const char *v = colon + 1;
+            while (*v == ' ')
+                v++;
+            add_str(headers, h, v);
+        }
+        free(h);
+        p = end ? end + 2 : p + n;
+    }
+    if (strncmp(p, "\r\n", 2) == 0)
+        p += 2;
+    cJSON *body = cJSON_Parse(p);
+    cJSON_AddItemToObject(o, "body", body ? body : cJSON_CreateString(p));
+    return o;
+}
+
+void print_prepared(const struct cli *cli, const char *http, long index, long line) {
+    if (cli->output == OUTPUT_JSON) {
+        cJSON *o = head(cli, index, line);
+        cJSON_AddBoolToObject(o, "ok", true);
+        cJSON *req = parse_http(http);
+        for (cJSON *it = req->child; it;) { /* hoist method/path/headers/body into o */
+            cJSON *next = it->next;
+            cJSON_AddItemToObject(o, it->string, cJSON_DetachItemViaPointer(req, it));
+            it = next;
+        }
+        cJSON_Delete(req);
+        print_json(o);
+        return;
+    }
+    if (index >= 0)
+        printf("### [%ld] line %ld\n", index, line);
+    size_t n = strlen(http);
+    fputs(http, stdout);
+    if (!n || http[n - 1] != '\n')
+        fputc('\n', stdout);
+    if (index >= 0)
+        fputc('\n', stdout);
+}
