@@ -30,10 +30,13 @@ test-abi:
 
 # The same C tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-asan:
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSE_SANITIZE=ON -DSE_BUILD_LUA=OFF -DSE_BUILD_CLI=OFF
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSE_SANITIZE=ON -DSE_BUILD_LUA=OFF
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  SE_EMULATOR=$(abspath $(ASAN_BUILD))/emulator/sendevent-emulator SE_CLI=$(abspath $(ASAN_BUILD))/cli/sendevent \
+	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/cli --ignore=tests/cli/test_demo.py
 
 test-valgrind:
 	scripts/valgrind-tests.sh $(BUILD)
@@ -61,9 +64,10 @@ lua:
 	cmake --build $(BUILD) -j$(JOBS) --target sendevent_lua
 
 test-py: python
-	SE_EMULATOR=$(EMULATOR) SE_LUA_MODULE_DIR=$(LUA_MODULE_DIR) $(VENV)/bin/python -m pytest -q tests
+	SE_EMULATOR=$(EMULATOR) SE_CLI=$(abspath $(BUILD))/cli/sendevent SE_LUA_MODULE_DIR=$(LUA_MODULE_DIR) \
+	  $(VENV)/bin/python -m pytest -q tests
 
-demo: build
+demo: build python
 	scripts/demo.sh $(BUILD)
 
 clean:
