@@ -164,6 +164,12 @@ typedef struct se_response {} se_response;
 }
 %typemap(freearg) char **http_out "se_free(*$1);";
 
+/* se_response_header_at: name and value are borrowed from the response, copied */
+%typemap(in, numinputs = 0) const char **name (const char *tmp = NULL), const char **value (const char *tmp = NULL) "$1 = ($1_ltype)&tmp;";
+%typemap(argout) const char **name, const char **value {
+    SE_BIND_OUT_STRING(*$1, *$1 ? strlen(*$1) : 0);
+}
+
 /* the body may hold NUL bytes: use its length */
 %typemap(out) const char *se_response_body {
     SE_BIND_OUT_BYTES($1, se_response_body_len(arg1));

@@ -165,6 +165,19 @@ class Response:
         """Value of a header of the last answer (name case-insensitive), or None."""
         return _ext.se_response_header(self._r, name)
 
+    @property
+    def headers(self):
+        """All headers of the last answer, as (name, value) pairs in the order received."""
+        r = self._r
+        return [tuple(_ext.se_response_header_at(r, i))
+                for i in range(_ext.se_response_header_count(r))]
+
+    @property
+    def request_line(self):
+        """The request line sent, secrets redacted ("POST https://.../send-event"); None when
+        the request failed validation."""
+        return _ext.se_response_request_line(self._r)
+
     def __repr__(self):
         parts = ["provider=%r" % self.provider, "operation=%r" % self.operation,
                  "status=%r" % self.status, "http_status=%d" % self.http_status]
@@ -428,7 +441,7 @@ class Client:
     as a context manager; one client may be shared by many threads.
     """
 
-    __slots__ = ("_c", "_provider", "_region", "_lines", "__weakref__")
+    __slots__ = ("_c", "_provider", "_region", "__weakref__")
 
     def __init__(self, provider, **options):
         if not isinstance(provider, str):
@@ -441,7 +454,6 @@ class Client:
         self._c = c
         self._provider = provider
         self._region = _ext.se_client_get(c, "region") if provider != "zapi" else None
-        self._lines = {}
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -599,28 +611,10 @@ class Client:
 
     # -- logging (built from the outcome after each call; never a secret) --------------------
 
-    def _request_line(self, operation, body):
-        line = self._lines.get(operation)
-        if line is None:
-            c = self._c
-            try:
-                text = _ext.se_prepare(c, operation, body) if c is not None else ""
-            except Error:
-                return "%s %s" % (self._provider, operation)
-            first, _, rest = text.partition("\r\n")
-            method, _, rest_line = first.partition(" ")
-            path = rest_line.rsplit(" ", 1)[0]
-            host = rest.partition("\r\n")[0].partition(": ")[2]
-            base = _ext.se_client_get(c, "base_url") or ""
-            scheme = "http" if base.lower().startswith("http://") else "https"
-            line = "%s %s://%s%s" % (method, scheme, host, path)
-            self._lines[operation] = line
-        return line
-
     def _log_success(self, operation, body, r):
         if _log.isEnabledFor(_DEBUG):
             _log.debug("%s -> %d %s in %.1f ms (attempts %d, id %s)",
-                       self._request_line(operation, body), r.http_status, r.status,
+                       r.request_line, r.http_status, r.status,
                        r.elapsed * 1000, r.attempts, r.id)
         for warning in r.warnings:
             _log.info("%s %s: warning: %s", self._provider, operation, warning)
@@ -631,5 +625,5 @@ class Client:
             _log.info("%s %s -> %s: %s", self._provider, operation, exc.status, exc.message)
             return
         _log.info("%s -> %d %s in %.1f ms (attempts %d): %s",
-                  self._request_line(operation, body), r.http_status, exc.status,
+                  r.request_line, r.http_status, exc.status,
                   r.elapsed * 1000, r.attempts, exc.message)

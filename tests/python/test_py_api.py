@@ -341,3 +341,17 @@ def test_module_runs_from_another_directory(tmp_path):
                          cwd=tmp_path, capture_output=True, text=True, check=True)
     location = pathlib.Path(out.stdout.strip()).resolve().parent
     assert location != REPO / "python" / "sendevent"
+
+
+def test_headers_and_request_line(emu, zapi, connect):
+    r = zapi.send_event(phone="120363019502650977-group",
+                        event={"name": "Standup", "dateTime": "2024-04-29T09:30:53.309Z"})
+    names = [name.lower() for name, _ in r.headers]
+    assert "content-type" in names
+    for name, value in r.headers:
+        assert r.header(name.upper()) == value
+    # secrets of the path never show, the route does
+    assert r.request_line == (emu.url + "/instances/[REDACTED]/token/[REDACTED]/send-event").join(["POST ", ""])
+    r = connect.send_event(ConnectionToken=emu.connect_connection_token,
+                           ContentType="application/vnd.amazonaws.connect.event.typing")
+    assert dict((n.lower(), v) for n, v in r.headers)["x-amzn-requestid"] == r.request_id

@@ -232,8 +232,6 @@ def test_integers_floats_and_unicode_survive_encoding(emu, sinch):
     assert json.loads(raw)["event"]["generic_event"]["payload"] == payload
 
 
-@pytest.mark.xfail(strict=True, reason="libcore re-serializes request bodies with cJSON, which "
-                   "keeps only 15 significant digits of a number (reported to the C core)")
 def test_integers_beyond_15_digits_survive(emu, sinch):
     payload = {"big": 2 ** 53 + 1, "id": 1234567890123456789}
     assert sinch.send_event(app_id="A", recipient={"contact_id": "C"},
