@@ -106,6 +106,18 @@ int emu_count(const emu *e, bool all) {
     return n;
 }
 
+int emu_count_op(const emu *e, const char *operation, bool all) {
+    cJSON *list = emu_requests(e, all);
+    int n = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, list) {
+        const char *op = cJSON_GetStringValue(cJSON_GetObjectItem(it, "operation"));
+        n += op && !strcmp(op, operation);
+    }
+    cJSON_Delete(list);
+    return n;
+}
+
 void emu_reset(const emu *e) {
     free(call(e, "POST", "/_emulator/reset", NULL));
 }

@@ -31,6 +31,8 @@ void emu_reset(const emu *e);
 void emu_fault(const emu *e, const char *spec_json);
 /* Number of requests recorded (all=true: including rejected ones). */
 int emu_count(const emu *e, bool all);
+/* Number of recorded requests of one operation ("send_event", "oauth_token", ...). */
+int emu_count_op(const emu *e, const char *operation, bool all);
 /* Header of recorded request i (lower-case name), or NULL. */
 const char *emu_req_header(const cJSON *req, const char *name);
 

@@ -33,17 +33,6 @@ static void *worker(void *arg) {
     return NULL;
 }
 
-static int count_op(const char *operation) {
-    cJSON *list = emu_requests(&E, true);
-    int n = 0;
-    const cJSON *it;
-    cJSON_ArrayForEach(it, list) {
-        n += !strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(it, "operation")), operation);
-    }
-    cJSON_Delete(list);
-    return n;
-}
-
 static void run_threads(se_client *c) {
     pthread_t t[THREADS];
     void *args[THREADS][2];
@@ -73,13 +62,13 @@ int main(void) {
     se_client_set(c, "key_secret", EMU_SINCH_KEY_SECRET);
 
     run_threads(c);
-    CHECK_INT(count_op("send_event"), THREADS * SENDS);
-    CHECK_INT(count_op("oauth_token"), 1);
+    CHECK_INT(emu_count_op(&E, "send_event", true), THREADS * SENDS);
+    CHECK_INT(emu_count_op(&E, "oauth_token", true), 1);
 
     /* every issued token expires: the threads that hit the 401 share one refresh */
     emu_fault(&E, "{\"provider\":\"sinch\",\"action\":\"expire_token\"}");
     run_threads(c);
-    CHECK_INT(count_op("oauth_token"), 2);
+    CHECK_INT(emu_count_op(&E, "oauth_token", true), 2);
 
     se_client_free(c);
     emu_stop(&E);

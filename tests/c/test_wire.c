@@ -129,17 +129,6 @@ static void test_sinch_basic(void) {
     se_client_free(c);
 }
 
-static int count_op(const char *operation, bool all) {
-    cJSON *list = emu_requests(&E, all);
-    int n = 0;
-    const cJSON *it;
-    cJSON_ArrayForEach(it, list) {
-        n += !strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(it, "operation")), operation);
-    }
-    cJSON_Delete(list);
-    return n;
-}
-
 static void test_sinch_oauth(void) {
     emu_reset(&E);
     char auth_url[300];
@@ -148,7 +137,7 @@ static void test_sinch_oauth(void) {
     CHECK_INT(se_client_set(c, "auth_url", auth_url), SE_OK);
     for (int i = 0; i < 3; i++)
         se_response_free(send_ok(c, i % 2 ? "send_message" : "send_event", i % 2 ? MESSAGE : EVENT));
-    CHECK_INT(count_op("oauth_token", false), 1); /* cached between sends */
+    CHECK_INT(emu_count_op(&E, "oauth_token", false), 1); /* cached between sends */
     cJSON *list = emu_requests(&E, false);
     const cJSON *tok = cJSON_GetArrayItem(list, 0), *send = cJSON_GetArrayItem(list, 1);
     CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(tok, "path")), "/oauth2/token");
@@ -162,17 +151,17 @@ static void test_sinch_oauth(void) {
     emu_fault(&E, "{\"provider\":\"sinch\",\"action\":\"expire_token\"}");
     se_response *r = send_ok(c, "send_event", EVENT);
     CHECK_INT(se_response_attempts(r), 2);
-    CHECK_INT(count_op("oauth_token", false), 2);
+    CHECK_INT(emu_count_op(&E, "oauth_token", false), 2);
     se_response_free(r);
 
     /* a 401 without "expired": an ordinary auth failure, no refresh, no retry
      * (no reset here: it would forget the token the client holds) */
-    int tokens_before = count_op("oauth_token", true);
+    int tokens_before = emu_count_op(&E, "oauth_token", true);
     emu_fault(&E, "{\"provider\":\"sinch\",\"operation\":\"send_event\",\"status\":401}");
     r = NULL;
     CHECK_INT(se_send(c, "send_event", EVENT, &r), SE_E_AUTH);
     CHECK_INT(se_response_attempts(r), 1);
-    CHECK_INT(count_op("oauth_token", true), tokens_before);
+    CHECK_INT(emu_count_op(&E, "oauth_token", true), tokens_before);
     se_response_free(r);
     se_client_free(c);
 
@@ -183,8 +172,8 @@ static void test_sinch_oauth(void) {
     emu_fault(&E, "{\"provider\":\"sinch\",\"operation\":\"oauth_token\",\"status\":429}");
     r = send_ok(c, "send_event", EVENT);
     CHECK_INT(se_response_attempts(r), 2);
-    CHECK_INT(count_op("oauth_token", true), 2);
-    CHECK_INT(count_op("send_event", true), 1);
+    CHECK_INT(emu_count_op(&E, "oauth_token", true), 2);
+    CHECK_INT(emu_count_op(&E, "send_event", true), 1);
     se_response_free(r);
     se_client_free(c);
 
@@ -199,7 +188,7 @@ static void test_sinch_oauth(void) {
     CHECK_INT(se_response_http_status(r), 401); /* the token endpoint's answer */
     CHECK(se_response_provider_code(r) != NULL);
     CHECK_LACKS(se_response_error_message(r), "wrong-secret-value");
-    CHECK_INT(count_op("send_event", true), 0);
+    CHECK_INT(emu_count_op(&E, "send_event", true), 0);
     se_response_free(r);
     se_client_free(c);
 }

@@ -55,7 +55,7 @@ static se_status check_event_content(cJSON *req, const char *path, const void *a
         rc = se_diag_fail(d, "Content: messageId (in the encoded object) required");
     else if (!cJSON_IsString(id))
         rc = se_diag_fail(d, "Content: messageId (in the encoded object) must be a string, got %s",
-                          se_v_type_name(id));
+                          se_json_type_name(id));
     else if (id->valuestring[0] == '\0')
         rc = se_diag_fail(d, "Content: messageId (in the encoded object) must not be empty");
     cJSON_Delete(body);

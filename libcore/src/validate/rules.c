@@ -14,28 +14,6 @@ static const char *at(const char *path) {
     return *path ? path : "request";
 }
 
-const char *se_v_type_name(const cJSON *v) {
-    if (!v)
-        return "nothing";
-    switch (v->type & 0xff) {
-    case cJSON_False:
-    case cJSON_True:
-        return "boolean";
-    case cJSON_NULL:
-        return "null";
-    case cJSON_Number:
-        return "number";
-    case cJSON_String:
-        return "string";
-    case cJSON_Array:
-        return "array";
-    case cJSON_Object:
-        return "object";
-    default:
-        return "raw JSON";
-    }
-}
-
 size_t se_v_utf8_len(const char *s) {
     size_t n = 0;
     for (; *s; s++)
@@ -226,7 +204,7 @@ se_status se_v_value(cJSON *v, const char *path, const se_rule *r, se_diag *d) {
     se_status rc = SE_OK;
     if (!has_type(v, r->type))
         return se_diag_fail(d, "%s: must be %s, got %s", at(path), WANT[r->type],
-                            se_v_type_name(v));
+                            se_json_type_name(v));
     if (r->type == SE_V_STRING) {
         rc = check_count(se_v_utf8_len(v->valuestring), r, "characters", at(path), d);
         if (rc == SE_OK && r->en)
@@ -243,7 +221,7 @@ se_status se_v_object(cJSON *obj, const char *path, const se_spec *spec, se_diag
     char sub[SE_V_PATH_MAX];
     se_status rc;
     if (!cJSON_IsObject(obj))
-        return se_diag_fail(d, "%s: must be an object, got %s", at(path), se_v_type_name(obj));
+        return se_diag_fail(d, "%s: must be an object, got %s", at(path), se_json_type_name(obj));
     if ((rc = check_keys(obj, path, spec, d)) != SE_OK)
         return rc;
     if (spec->one_of && (rc = se_v_one_of(obj, path, spec->one_of, d)) != SE_OK)

@@ -118,7 +118,7 @@ se_status se_v_enum(const char *s, const char *path, const se_enum *en, se_diag 
 extern const se_enum se_v_channels;
 
 /* Helpers. */
-const char *se_v_type_name(const cJSON *v);
+const char *se_json_type_name(const cJSON *item); /* util.c: "string", "object", ... */
 size_t se_v_utf8_len(const char *s);
 void se_v_path_field(char *buf, const char *parent, const char *name);
 void se_v_path_index(char *buf, const char *parent, int index);

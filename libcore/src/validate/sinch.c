@@ -323,7 +323,7 @@ static se_status check_ttl(cJSON *v, const char *path, const void *arg, se_diag 
     }
     if (!cJSON_IsString(v))
         return se_diag_fail(d, "%s: must be a string or an integer, got %s", path,
-                            se_v_type_name(v));
+                            se_json_type_name(v));
     const char *s = v->valuestring;
     size_t digits = se_v_span_digits(s);
     if (digits == 0 || strcmp(s + digits, "s") != 0)
