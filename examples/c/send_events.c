@@ -23,7 +23,8 @@ static int send_one(se_client *c, const char *operation, const char *json) {
     se_status st = se_send(c, operation, json, &r);
     if (st == SE_OK)
         printf("%-8s %-11s accepted: id=%s accepted_time=%s attempts=%d\n", se_client_provider(c),
-               operation, se_response_id(r), se_response_accepted_time(r) ? se_response_accepted_time(r) : "-",
+               operation, se_response_id(r),
+               se_response_accepted_time(r) ? se_response_accepted_time(r) : "-",
                se_response_attempts(r));
     else
         fprintf(stderr, "%-8s %-11s failed: %s (%s, HTTP %d, code %s)\n", se_client_provider(c),
@@ -51,7 +52,8 @@ static se_client *make_client(const char *provider, const char *const *options) 
 
 int main(int argc, char **argv) {
     if (argc != 2) {
-        fprintf(stderr, "usage: %s BASE_URL   (e.g. the URL sendevent-emulator printed)\n", argv[0]);
+        fprintf(stderr, "usage: %s BASE_URL   (e.g. the URL sendevent-emulator printed)\n",
+                argv[0]);
         return 2;
     }
     const char *base = argv[1];
@@ -59,13 +61,21 @@ int main(int argc, char **argv) {
     snprintf(auth_url, sizeof auth_url, "%s/oauth2/token", base);
     printf("libsendevent %s\n", se_version());
 
-    const char *const sinch_opts[] = {"base_url", base, "auth_url", auth_url, "project_id", "demo-project",
-                                      "key_id", env("SINCH_KEY_ID", "emulator-key"),
-                                      "key_secret", env("SINCH_KEY_SECRET", "emulator-secret"), NULL};
-    const char *const zapi_opts[] = {"base_url", base,
-                                     "instance_id", env("ZAPI_INSTANCE_ID", "emulator-instance"),
-                                     "token", env("ZAPI_TOKEN", "emulator-token"),
-                                     "client_token", env("ZAPI_CLIENT_TOKEN", "emulator-client-token"), NULL};
+    const char *const sinch_opts[] = {"base_url",   base,
+                                      "auth_url",   auth_url,
+                                      "project_id", "demo-project",
+                                      "key_id",     env("SINCH_KEY_ID", "emulator-key"),
+                                      "key_secret", env("SINCH_KEY_SECRET", "emulator-secret"),
+                                      NULL};
+    const char *const zapi_opts[] = {"base_url",
+                                     base,
+                                     "instance_id",
+                                     env("ZAPI_INSTANCE_ID", "emulator-instance"),
+                                     "token",
+                                     env("ZAPI_TOKEN", "emulator-token"),
+                                     "client_token",
+                                     env("ZAPI_CLIENT_TOKEN", "emulator-client-token"),
+                                     NULL};
     const char *const connect_opts[] = {"base_url", base, NULL};
 
     int failed = 0;
@@ -77,22 +87,25 @@ int main(int argc, char **argv) {
 
     /* Sinch: a typing indicator to a contact */
     if (sinch)
-        failed |= send_one(sinch, "send_event",
-                           "{\"app_id\":\"demo-app\",\"recipient\":{\"contact_id\":\"demo-contact\"},"
-                           "\"event\":{\"composing_event\":{}}}");
+        failed |=
+            send_one(sinch, "send_event",
+                     "{\"app_id\":\"demo-app\",\"recipient\":{\"contact_id\":\"demo-contact\"},"
+                     "\"event\":{\"composing_event\":{}}}");
 
     /* Z-API: a WhatsApp group event */
     if (zapi)
-        failed |= send_one(zapi, "send_event",
-                           "{\"phone\":\"120363019502650977-group\",\"event\":{\"name\":\"Standup\","
-                           "\"dateTime\":\"2024-04-29T09:30:53.309Z\",\"callLinkType\":\"video\","
-                           "\"canceled\":false}}");
+        failed |=
+            send_one(zapi, "send_event",
+                     "{\"phone\":\"120363019502650977-group\",\"event\":{\"name\":\"Standup\","
+                     "\"dateTime\":\"2024-04-29T09:30:53.309Z\",\"callLinkType\":\"video\","
+                     "\"canceled\":false}}");
 
     /* Amazon Connect: a typing event, built with the request builder */
     if (connect) {
         se_request *req = NULL;
         se_request_new(&req);
-        se_request_set_string(req, "ConnectionToken", env("CONNECT_CONNECTION_TOKEN", "emulator-connection-token"));
+        se_request_set_string(req, "ConnectionToken",
+                              env("CONNECT_CONNECTION_TOKEN", "emulator-connection-token"));
         se_request_set_string(req, "ContentType", "application/vnd.amazonaws.connect.event.typing");
         failed |= send_one(connect, "send_event", se_request_json(req));
         se_request_free(req);

@@ -221,7 +221,8 @@ se_status se_batch_run(se_batch *b, int max_in_flight) {
             b->failed++;
             if (first == SE_OK) {
                 first = s;
-                se_set_error(b->client, s, b->items[i].response ? b->items[i].response->message : NULL);
+                se_set_error(b->client, s,
+                             b->items[i].response ? b->items[i].response->message : NULL);
             }
         }
     }

@@ -18,8 +18,8 @@ static const struct opt_def {
     const char *key;
     int providers;
     opt_kind kind;
-    const char *def; /* default, NULL = unset */
-    double min, max; /* numbers; K_ENUM: unused */
+    const char *def;    /* default, NULL = unset */
+    double min, max;    /* numbers; K_ENUM: unused */
     const char *values; /* K_ENUM: allowed values, space separated */
 } opt_defs[O_COUNT] = {
     [O_BASE_URL] = {"base_url", P_ALL, K_URL, NULL, 0, 0, NULL},
@@ -115,7 +115,8 @@ bool se_opt_bool(const se_client *c, se_opt o) {
 }
 
 static bool parse_bool(const char *v, double *out) {
-    static const char *const yes[] = {"true", "1", "yes", "on"}, *const no[] = {"false", "0", "no", "off"};
+    static const char *const yes[] = {"true", "1", "yes", "on"}, *const no[] = {"false", "0", "no",
+                                                                                "off"};
     for (int i = 0; i < 4; i++) {
         if (!strcasecmp(v, yes[i]))
             return *out = 1, true;
@@ -439,7 +440,8 @@ static se_status append_header_line(se_buf *b, const char *name, const char *val
     return st;
 }
 
-se_status se_prepare(se_client *c, const char *operation, const char *request_json, char **http_out) {
+se_status se_prepare(se_client *c, const char *operation, const char *request_json,
+                     char **http_out) {
     if (!c || !http_out)
         return se_set_error(c, SE_E_MISUSE, "se_prepare: client and http_out must not be NULL");
     *http_out = NULL;
@@ -502,11 +504,13 @@ static void log_attempt(se_client *c, const se_job *job, se_status st, const se_
                a->new_connections ? "new" : "reused");
     else
         se_log(c, 1, "POST %s -> %s: %s in %.1f ms (attempt %d)", job->http.redacted_url,
-               se_status_name(st), a->curl_error[0] ? a->curl_error : curl_easy_strerror(a->curl_code),
-               ms, job->attempts);
+               se_status_name(st),
+               a->curl_error[0] ? a->curl_error : curl_easy_strerror(a->curl_code), ms,
+               job->attempts);
 }
 
-se_status se_send(se_client *c, const char *operation, const char *request_json, se_response **out) {
+se_status se_send(se_client *c, const char *operation, const char *request_json,
+                  se_response **out) {
     if (out)
         *out = NULL;
     if (!c)

@@ -81,9 +81,9 @@ typedef struct se_client se_client;
 typedef struct se_operation se_operation;
 
 struct se_operation {
-    const char *name;                            /* "send_event" */
-    const char *route;                           /* provider path suffix */
-    se_status (*check)(cJSON *req, se_diag *d);  /* validate.h */
+    const char *name;                           /* "send_event" */
+    const char *route;                          /* provider path suffix */
+    se_status (*check)(cJSON *req, se_diag *d); /* validate.h */
 };
 
 typedef struct se_provider {
@@ -93,8 +93,8 @@ typedef struct se_provider {
     /* Checks the client's options for a send (e.g. region or base_url set). */
     se_status (*check_config)(const se_client *c, se_diag *d);
     /* Turns a checked request into URL, headers and body. Never blocks. */
-    se_status (*build)(const se_client *c, const se_operation *op, cJSON *req,
-                       se_http_request *out, se_diag *d);
+    se_status (*build)(const se_client *c, const se_operation *op, cJSON *req, se_http_request *out,
+                       se_diag *d);
     /* Adds credentials that need the network (Sinch OAuth). NULL if none.
      * `stale` names a token the server called expired: fetch a new one. */
     se_status (*authorize)(se_client *c, se_http_request *req, const char *stale, se_diag *d);
@@ -113,25 +113,25 @@ extern const se_provider se_provider_connect;
 
 struct se_client {
     const se_provider *provider;
-    char *opt[O_COUNT];       /* raw values as set; NULL = default */
-    double num[O_COUNT];      /* parsed numeric/boolean values (defaults applied) */
+    char *opt[O_COUNT];  /* raw values as set; NULL = default */
+    double num[O_COUNT]; /* parsed numeric/boolean values (defaults applied) */
     se_log_fn log_fn;
     void *log_userdata;
 
-    CURLSH *share;            /* DNS and TLS session caches */
+    CURLSH *share; /* DNS and TLS session caches */
     pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
 
     pthread_mutex_t pool_lock; /* idle easy handles, each keeping its connections */
     struct se_pooled {
         CURL *easy;
         unsigned config_gen; /* the client options it was configured with */
-    } *pool;
+    } * pool;
     size_t pool_len, pool_cap;
     unsigned config_gen; /* bumped by se_client_set: pooled handles reconfigure */
 
     pthread_mutex_t token_lock; /* Sinch OAuth token: one refresh at a time */
     char *token;
-    double token_expiry;        /* se_now() seconds */
+    double token_expiry; /* se_now() seconds */
 };
 
 const char *se_opt_str(const se_client *c, se_opt o); /* value or default, may be NULL */
@@ -142,7 +142,8 @@ bool se_opt_bool(const se_client *c, se_opt o);
  * allocation failure. */
 char *se_scrubbed(const se_client *c, const se_http_request *req, const char *msg);
 
-void se_log(const se_client *c, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void se_log(const se_client *c, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Records the calling thread's last error (scrubbed) and returns status. */
 se_status se_set_error(const se_client *c, se_status status, const char *msg);
@@ -233,9 +234,9 @@ void se_parse_error(se_response *r, const se_provider *p, const se_attempt *a);
 
 /* ---- small utilities (util.c) ----------------------------------------------------- */
 
-double se_now(void);                 /* monotonic seconds */
+double se_now(void); /* monotonic seconds */
 void se_sleep(double seconds);
-double se_random_unit(void);         /* [0, 1) */
+double se_random_unit(void); /* [0, 1) */
 se_status se_uuid4(char out[37]);
 char *se_strdup(const char *s);
 char *se_strndup(const char *s, size_t n);

@@ -135,7 +135,8 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a) {
         fill_request_id(r, a);
         if (st == SE_OK && !cJSON_IsObject(r->json)) {
             st = SE_E_PROTOCOL;
-            r->message = se_strdup("the provider answered success with a body that is not a JSON object");
+            r->message =
+                se_strdup("the provider answered success with a body that is not a JSON object");
         } else if (st == SE_OK && p == &se_provider_zapi &&
                    cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(r->json, "value"))) {
             st = SE_E_REJECTED; /* Z-API reports some failures as 200 {"value": false} */
@@ -259,7 +260,7 @@ size_t se_response_header_count(const se_response *r) {
 }
 
 se_status se_response_header_at(const se_response *r, size_t index, const char **name,
-                                 const char **value) {
+                                const char **value) {
     if (name)
         *name = NULL;
     if (value)

@@ -100,13 +100,15 @@ se_status se_job_prepare(se_job *job, se_client *c, const char *operation, const
     end += strspn(end, " \t\r\n");
     if (end < json + json_len) {
         cJSON_Delete(req);
-        return se_diag_fail(&job->diag, "request: not valid JSON (unexpected text after the value at byte %zu)",
+        return se_diag_fail(&job->diag,
+                            "request: not valid JSON (unexpected text after the value at byte %zu)",
                             (size_t)(end - json));
     }
     bool long_numbers = false;
     se_status st = se_json_mark_long_numbers(req, json, json_len, &long_numbers);
     if (st == SE_OK && !cJSON_IsObject(req))
-        st = se_diag_fail(&job->diag, "request: must be a JSON object, got %s", se_json_type_name(req));
+        st = se_diag_fail(&job->diag, "request: must be a JSON object, got %s",
+                          se_json_type_name(req));
     if (st == SE_OK)
         st = job->op->check(req, &job->diag);
     if (st == SE_OK && long_numbers)
@@ -191,7 +193,8 @@ double se_job_retry_delay(se_job *job, se_status st, const se_attempt *a) {
         bool server_retryable = st != SE_E_SERVER || !a ||
                                 (a->http_status == 500 || a->http_status == 502 ||
                                  a->http_status == 503 || a->http_status == 504);
-        retry = server_retryable && (c->provider->idempotent || se_opt_bool(c, O_RETRY_SERVER_ERRORS));
+        retry =
+            server_retryable && (c->provider->idempotent || se_opt_bool(c, O_RETRY_SERVER_ERRORS));
     } else if (c->provider->idempotent && a && a->http_status == 400) {
         char type[128]; /* AWS also throttles with 400 ThrottlingException */
         retry = se_attempt_header(a, "x-amzn-ErrorType", type, sizeof type) &&

@@ -61,7 +61,7 @@ static void global_init_once(void) {
 
 se_status se_global_init(void) {
     pthread_once(&global_once, global_init_once);
-    return global_result == CURLE_OK ? SE_OK
+    return global_result == CURLE_OK              ? SE_OK
            : global_result == CURLE_OUT_OF_MEMORY ? SE_E_NOMEM
                                                   : SE_E_NETWORK;
 }

@@ -115,7 +115,8 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata) {
         return size * nmemb;
     if (a->headers.len + n > 65536)
         return size * nmemb; /* header block cap; extra lines are dropped */
-    if (se_buf_append(&a->headers, data, n) != SE_OK || se_buf_append(&a->headers, "\n", 1) != SE_OK)
+    if (se_buf_append(&a->headers, data, n) != SE_OK ||
+        se_buf_append(&a->headers, "\n", 1) != SE_OK)
         return 0;
     return size * nmemb;
 }

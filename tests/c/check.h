@@ -58,7 +58,7 @@ extern int se_test_checks;
         se_test_checks++;                                                                          \
         if (g_ && strstr(g_, b_)) {                                                                \
             se_test_failures++;                                                                    \
-            fprintf(stderr, "%s:%d: %s contains \"%s\": \"%s\"\n", __FILE__, __LINE__, #got, b_,  \
+            fprintf(stderr, "%s:%d: %s contains \"%s\": \"%s\"\n", __FILE__, __LINE__, #got, b_,   \
                     g_);                                                                           \
         }                                                                                          \
     } while (0)

@@ -127,6 +127,7 @@ void emu_fault(const emu *e, const char *spec_json) {
 }
 
 const char *emu_req_header(const cJSON *req, const char *name) {
-    const cJSON *h = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(req, "headers"), name);
+    const cJSON *h =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(req, "headers"), name);
     return cJSON_IsString(h) ? h->valuestring : NULL;
 }

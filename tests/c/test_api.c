@@ -104,9 +104,9 @@ static void test_client_options(void) {
     se_client_free(c);
 }
 
-static const char *const SINCH_BASIC[] = {"project_id", "proj-1", "key_id", "KEYID",
+static const char *const SINCH_BASIC[] = {"project_id", "proj-1",          "key_id", "KEYID",
                                           "key_secret", "TOPSECRET-sinch", "region", "eu",
-                                          "auth", "basic", NULL};
+                                          "auth",       "basic",           NULL};
 
 static void test_prepare_sinch(void) {
     se_client *c = client("sinch", SINCH_BASIC);
@@ -121,7 +121,8 @@ static void test_prepare_sinch(void) {
     CHECK_LACKS(http, "S0VZSUQ6"); /* base64 of "KEYID:" */
     cJSON *body = dry_body(http);
     /* the app_event wrapper is unwrapped: the API expects the kind directly */
-    CHECK(cJSON_IsObject(cJSON_GetObjectItem(cJSON_GetObjectItem(body, "event"), "composing_event")));
+    CHECK(
+        cJSON_IsObject(cJSON_GetObjectItem(cJSON_GetObjectItem(body, "event"), "composing_event")));
     CHECK(!cJSON_GetObjectItem(cJSON_GetObjectItem(body, "event"), "app_event"));
     cJSON_Delete(body);
     se_free(http);
@@ -135,7 +136,8 @@ static void test_prepare_sinch(void) {
 
     CHECK_INT(se_client_set(c, "auth", "oauth2"), SE_OK);
     http = prepare(c, "send_event",
-                   "{\"app_id\":\"A\",\"recipient\":{\"contact_id\":\"C\"},\"event\":{\"composing_event\":{}}}");
+                   "{\"app_id\":\"A\",\"recipient\":{\"contact_id\":\"C\"},\"event\":{\"composing_"
+                   "event\":{}}}");
     CHECK_HAS(http, "Authorization: Bearer [REDACTED]\r\n");
     se_free(http);
 
@@ -143,20 +145,23 @@ static void test_prepare_sinch(void) {
     CHECK_INT(se_client_set(c, "project_id", ".."), SE_OK);
     char *out = NULL;
     CHECK_INT(se_prepare(c, "send_event",
-                         "{\"app_id\":\"A\",\"recipient\":{\"contact_id\":\"C\"},\"event\":{\"composing_event\":{}}}",
+                         "{\"app_id\":\"A\",\"recipient\":{\"contact_id\":\"C\"},\"event\":{"
+                         "\"composing_event\":{}}}",
                          &out),
               SE_E_INVALID);
     CHECK_HAS(se_client_errmsg(c), "project_id: must not be");
     CHECK_INT(se_client_set(c, "project_id", "a b"), SE_OK);
     CHECK_INT(se_validate(c, "send_event",
-                          "{\"app_id\":\"A\",\"recipient\":{\"contact_id\":\"C\"},\"event\":{\"composing_event\":{}}}"),
+                          "{\"app_id\":\"A\",\"recipient\":{\"contact_id\":\"C\"},\"event\":{"
+                          "\"composing_event\":{}}}"),
               SE_E_INVALID);
     CHECK_HAS(se_client_errmsg(c), "project_id: must not contain whitespace");
     se_client_free(c);
 
     /* required client options are named */
     c = client("sinch", NULL);
-    const char *ev = "{\"app_id\":\"A\",\"recipient\":{\"contact_id\":\"C\"},\"event\":{\"composing_event\":{}}}";
+    const char *ev = "{\"app_id\":\"A\",\"recipient\":{\"contact_id\":\"C\"},\"event\":{"
+                     "\"composing_event\":{}}}";
     CHECK_INT(se_validate(c, "send_event", ev), SE_E_INVALID);
     CHECK_HAS(se_client_errmsg(c), "project_id: required client option");
     se_client_set(c, "project_id", "P");
@@ -184,8 +189,8 @@ static void test_prepare_sinch(void) {
     se_client_free(c);
 }
 
-static const char *const ZAPI[] = {"instance_id", "INST-SECRET-1", "token", "TOK-SECRET-2",
-                                   "client_token", "CT-SECRET-3", NULL};
+static const char *const ZAPI[] = {"instance_id",  "INST-SECRET-1", "token", "TOK-SECRET-2",
+                                   "client_token", "CT-SECRET-3",   NULL};
 
 static void test_prepare_zapi(void) {
     se_client *c = client("zapi", ZAPI);
@@ -225,7 +230,8 @@ static void test_prepare_zapi(void) {
     char *dry = prepare(shortc, "send_event",
                         "{\"phone\":\"120363019502650977-group\",\"event\":{\"name\":"
                         "\"T0KT0KT0KT0KT0KT0KT0KT0K\",\"dateTime\":\"2024-04-29T09:30:53Z\"}}");
-    CHECK_HAS(dry, "[REDACTED][REDACTED][REDACTED][REDACTED][REDACTED][REDACTED][REDACTED][REDACTED]");
+    CHECK_HAS(dry,
+              "[REDACTED][REDACTED][REDACTED][REDACTED][REDACTED][REDACTED][REDACTED][REDACTED]");
     CHECK_LACKS(dry, "T0K");
     se_free(dry);
     se_client_free(shortc);
@@ -332,8 +338,9 @@ static void test_bad_requests(void) {
     CHECK_INT(se_prepare(c, "send_event", unknown_channel, &http), SE_OK);
     CHECK_HAS(se_client_warnings(c), "NEWCHANNEL");
     se_free(http);
-    CHECK_INT(se_validate(c, "send_event", "{\"app_id\":\"A\",\"recipient\":{\"contact_id\":\"C\"},"
-                                           "\"event\":{\"composing_event\":{}}}"),
+    CHECK_INT(se_validate(c, "send_event",
+                          "{\"app_id\":\"A\",\"recipient\":{\"contact_id\":\"C\"},"
+                          "\"event\":{\"composing_event\":{}}}"),
               SE_OK);
     CHECK_STR(se_client_warnings(c), "");
     se_client_free(c);
@@ -344,18 +351,23 @@ static void test_builder(void) {
     CHECK_INT(se_request_new(&r), SE_OK);
     CHECK_STR(se_request_json(r), "{}");
     CHECK_INT(se_request_set_string(r, "app_id", "A"), SE_OK);
-    CHECK_INT(se_request_set_string(r, "recipient.identified_by.channel_identities[0].channel", "WHATSAPP"), SE_OK);
-    CHECK_INT(se_request_set_string(r, "recipient.identified_by.channel_identities[0].identity", "46700000001"), SE_OK);
+    CHECK_INT(se_request_set_string(r, "recipient.identified_by.channel_identities[0].channel",
+                                    "WHATSAPP"),
+              SE_OK);
+    CHECK_INT(se_request_set_string(r, "recipient.identified_by.channel_identities[0].identity",
+                                    "46700000001"),
+              SE_OK);
     CHECK_INT(se_request_set_string(r, "message.agent.display_name", "Ann"), SE_OK);
     CHECK_INT(se_request_set_int(r, "ttl", 86400), SE_OK);
     CHECK_INT(se_request_set_bool(r, "flag", 1), SE_OK);
     CHECK_INT(se_request_set_number(r, "coords.lat", 1.5), SE_OK);
     CHECK_INT(se_request_set_json(r, "message.text_message", "{\"text\":\"hi\"}"), SE_OK);
-    CHECK_STR(se_request_json(r),
-              "{\"app_id\":\"A\",\"recipient\":{\"identified_by\":{\"channel_identities\":[{"
-              "\"channel\":\"WHATSAPP\",\"identity\":\"46700000001\"}]}},\"message\":{\"agent\":{"
-              "\"display_name\":\"Ann\"},\"text_message\":{\"text\":\"hi\"}},\"ttl\":86400,\"flag\":"
-              "true,\"coords\":{\"lat\":1.5}}");
+    CHECK_STR(
+        se_request_json(r),
+        "{\"app_id\":\"A\",\"recipient\":{\"identified_by\":{\"channel_identities\":[{"
+        "\"channel\":\"WHATSAPP\",\"identity\":\"46700000001\"}]}},\"message\":{\"agent\":{"
+        "\"display_name\":\"Ann\"},\"text_message\":{\"text\":\"hi\"}},\"ttl\":86400,\"flag\":"
+        "true,\"coords\":{\"lat\":1.5}}");
     CHECK_INT(se_request_set_string(r, "app_id", "B"), SE_OK); /* replaces in place */
     CHECK_HAS(se_request_json(r), "{\"app_id\":\"B\",");
     CHECK_INT(se_request_set_string(r, "list[1]", "x"), SE_E_INVALID); /* past the end */
@@ -366,7 +378,8 @@ static void test_builder(void) {
     CHECK_INT(se_request_set_json(r, "x", "{nope"), SE_E_INVALID);
     CHECK_INT(se_request_remove(r, "flag"), SE_OK);
     CHECK_INT(se_request_remove(r, "coords.lat"), SE_OK);
-    CHECK_INT(se_request_remove(r, "recipient.identified_by.channel_identities[0].identity"), SE_OK);
+    CHECK_INT(se_request_remove(r, "recipient.identified_by.channel_identities[0].identity"),
+              SE_OK);
     CHECK_INT(se_request_remove(r, "not.there"), SE_OK);
     CHECK_STR(se_request_json(r),
               "{\"app_id\":\"B\",\"recipient\":{\"identified_by\":{\"channel_identities\":[{"

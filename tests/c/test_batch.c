@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "internal.h"
 #include "emu.h"
+#include "internal.h"
 #include "sendevent/sendevent.h"
 
 static emu E;
@@ -21,14 +21,16 @@ int main(void) {
     se_client_set(c, "client_token", EMU_ZAPI_CLIENT_TOKEN);
 
     /* 40 requests: every 7th invalid; the emulator rejects the next 3 it gets */
-    emu_fault(&E, "{\"provider\":\"zapi\",\"status\":400,\"count\":3,\"body\":{\"error\":\"nope\"}}");
+    emu_fault(&E,
+              "{\"provider\":\"zapi\",\"status\":400,\"count\":3,\"body\":{\"error\":\"nope\"}}");
     se_batch *b = NULL;
     CHECK_INT(se_batch_new(&b, c), SE_OK);
     int invalid = 0;
     for (int i = 0; i < 40; i++) {
         char req[300];
         if (i % 7 == 3) {
-            snprintf(req, sizeof req, "{\"phone\":\"not a phone\",\"event\":{\"name\":\"n%d\"}}", i);
+            snprintf(req, sizeof req, "{\"phone\":\"not a phone\",\"event\":{\"name\":\"n%d\"}}",
+                     i);
             CHECK_INT(se_batch_add(b, "send_event", req), SE_E_INVALID);
             CHECK_HAS(se_client_errmsg(c), "phone");
             invalid++;

@@ -38,7 +38,9 @@ static se_client *client(const char *provider, const char *base_url) {
 }
 
 static const char *event_of(const char *provider) {
-    return !strcmp(provider, "sinch") ? SINCH_EVENT : !strcmp(provider, "zapi") ? ZAPI_EVENT : CONNECT_EVENT;
+    return !strcmp(provider, "sinch")  ? SINCH_EVENT
+           : !strcmp(provider, "zapi") ? ZAPI_EVENT
+                                       : CONNECT_EVENT;
 }
 
 /* Injects `fault` and sends once; returns the response (caller frees). */
@@ -56,7 +58,7 @@ static void test_status_mapping(void) {
     static const struct {
         int http;
         se_status want;
-    } map[] = {{400, SE_E_REJECTED}, {401, SE_E_AUTH},     {403, SE_E_FORBIDDEN},
+    } map[] = {{400, SE_E_REJECTED},  {401, SE_E_AUTH},     {403, SE_E_FORBIDDEN},
                {404, SE_E_NOT_FOUND}, {409, SE_E_CONFLICT}, {422, SE_E_REJECTED},
                {429, SE_E_THROTTLED}, {500, SE_E_SERVER},   {503, SE_E_SERVER}};
     const char *providers[] = {"sinch", "zapi", "connect"};
@@ -65,7 +67,8 @@ static void test_status_mapping(void) {
         se_client_set(c, "max_attempts", "1"); /* one answer each: no retries */
         for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
             char fault[200];
-            snprintf(fault, sizeof fault, "{\"provider\":\"%s\",\"status\":%d}", providers[p], map[i].http);
+            snprintf(fault, sizeof fault, "{\"provider\":\"%s\",\"status\":%d}", providers[p],
+                     map[i].http);
             se_response *r = faulted(c, fault);
             if (se_response_status(r) != map[i].want)
                 fprintf(stderr, "%s HTTP %d -> %s\n", providers[p], map[i].http,
@@ -85,16 +88,18 @@ static void test_status_mapping(void) {
 static void test_provider_error_details(void) {
     /* Sinch: {"error":{code,message,status}} */
     se_client *c = client("sinch", E.url);
-    se_response *r = faulted(c, "{\"provider\":\"sinch\",\"status\":400,\"body\":{\"error\":{\"code\":400,"
-                                "\"message\":\"bad app\",\"status\":\"INVALID_ARGUMENT\",\"details\":[]}}}");
+    se_response *r =
+        faulted(c, "{\"provider\":\"sinch\",\"status\":400,\"body\":{\"error\":{\"code\":400,"
+                   "\"message\":\"bad app\",\"status\":\"INVALID_ARGUMENT\",\"details\":[]}}}");
     CHECK_INT(se_response_status(r), SE_E_REJECTED);
     CHECK_STR(se_response_provider_code(r), "INVALID_ARGUMENT");
     CHECK_STR(se_response_error_message(r), "bad app");
     CHECK_STR(se_client_errmsg(c), "bad app");
     se_response_free(r);
     /* the bare inner object also occurs */
-    r = faulted(c, "{\"provider\":\"sinch\",\"status\":403,\"body\":{\"code\":403,\"message\":\"no\","
-                   "\"status\":\"PERMISSION_DENIED\"}}");
+    r = faulted(c,
+                "{\"provider\":\"sinch\",\"status\":403,\"body\":{\"code\":403,\"message\":\"no\","
+                "\"status\":\"PERMISSION_DENIED\"}}");
     CHECK_STR(se_response_provider_code(r), "PERMISSION_DENIED");
     CHECK_STR(se_response_error_message(r), "no");
     se_response_free(r);
@@ -108,9 +113,10 @@ static void test_provider_error_details(void) {
 
     /* Connect: x-amzn-ErrorType normalized, message, request id */
     c = client("connect", E.url);
-    r = faulted(c, "{\"provider\":\"connect\",\"status\":409,\"headers\":{\"x-amzn-ErrorType\":"
-                   "\"ConflictException:http://internal.amazon.com/coral/x/\"},\"body\":{\"message\":"
-                   "\"supervisor barged in\"}}");
+    r = faulted(c,
+                "{\"provider\":\"connect\",\"status\":409,\"headers\":{\"x-amzn-ErrorType\":"
+                "\"ConflictException:http://internal.amazon.com/coral/x/\"},\"body\":{\"message\":"
+                "\"supervisor barged in\"}}");
     CHECK_INT(se_response_status(r), SE_E_CONFLICT);
     CHECK_STR(se_response_provider_code(r), "ConflictException");
     CHECK_STR(se_response_error_message(r), "supervisor barged in");
@@ -119,13 +125,15 @@ static void test_provider_error_details(void) {
     r = faulted(c, "{\"provider\":\"connect\",\"status\":400,\"body\":{\"__type\":"
                    "\"com.amazonaws.connect#ValidationException\",\"Message\":\"bad\"}}");
     /* the emulator's own header wins when present; the body form is the fallback */
-    CHECK(se_response_provider_code(r) && strstr(se_response_provider_code(r), "ValidationException"));
+    CHECK(se_response_provider_code(r) &&
+          strstr(se_response_provider_code(r), "ValidationException"));
     se_response_free(r);
     se_client_free(c);
 
     /* Z-API: {"error": "..."} and 200 {"value": false} */
     c = client("zapi", E.url);
-    r = faulted(c, "{\"provider\":\"zapi\",\"status\":400,\"body\":{\"error\":\"smartphone is not responding\"}}");
+    r = faulted(c, "{\"provider\":\"zapi\",\"status\":400,\"body\":{\"error\":\"smartphone is not "
+                   "responding\"}}");
     CHECK_INT(se_response_status(r), SE_E_REJECTED);
     CHECK_STR(se_response_error_message(r), "smartphone is not responding");
     se_response_free(r);
@@ -236,8 +244,9 @@ static void test_transport_failures(void) {
 static void test_secrets_never_in_messages(void) {
     /* the server echoes credentials back in its error message */
     se_client *c = client("zapi", E.url);
-    se_response *r = faulted(c, "{\"provider\":\"zapi\",\"status\":400,\"body\":{\"error\":\"instance "
-                                EMU_ZAPI_INSTANCE " token " EMU_ZAPI_TOKEN " client " EMU_ZAPI_CLIENT_TOKEN "\"}}");
+    se_response *r = faulted(
+        c, "{\"provider\":\"zapi\",\"status\":400,\"body\":{\"error\":\"instance " EMU_ZAPI_INSTANCE
+           " token " EMU_ZAPI_TOKEN " client " EMU_ZAPI_CLIENT_TOKEN "\"}}");
     CHECK_LACKS(se_response_error_message(r), EMU_ZAPI_INSTANCE);
     CHECK_LACKS(se_response_error_message(r), EMU_ZAPI_TOKEN);
     CHECK_LACKS(se_response_error_message(r), EMU_ZAPI_CLIENT_TOKEN);
@@ -247,15 +256,18 @@ static void test_secrets_never_in_messages(void) {
     se_client_free(c);
 
     c = client("connect", E.url);
-    r = faulted(c, "{\"provider\":\"connect\",\"status\":403,\"body\":{\"message\":\"token "
-                   EMU_CONNECT_TOKEN " is not valid\"}}");
+    r = faulted(
+        c,
+        "{\"provider\":\"connect\",\"status\":403,\"body\":{\"message\":\"token " EMU_CONNECT_TOKEN
+        " is not valid\"}}");
     CHECK_LACKS(se_response_error_message(r), EMU_CONNECT_TOKEN);
     se_response_free(r);
     se_client_free(c);
 
     c = client("sinch", E.url);
-    r = faulted(c, "{\"provider\":\"sinch\",\"status\":401,\"body\":{\"error\":{\"code\":401,\"message\":"
-                   "\"bad secret " EMU_SINCH_KEY_SECRET "\",\"status\":\"UNAUTHENTICATED\"}}}");
+    r = faulted(
+        c, "{\"provider\":\"sinch\",\"status\":401,\"body\":{\"error\":{\"code\":401,\"message\":"
+           "\"bad secret " EMU_SINCH_KEY_SECRET "\",\"status\":\"UNAUTHENTICATED\"}}}");
     CHECK_LACKS(se_response_error_message(r), EMU_SINCH_KEY_SECRET);
     se_response_free(r);
     se_client_free(c);

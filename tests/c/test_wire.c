@@ -59,10 +59,11 @@ static void check_body(const cJSON *req, const char *want_json) {
     cJSON_Delete(want);
 }
 
-static const char *const SINCH_BASIC[] = {"project_id", "proj-1", "key_id", EMU_SINCH_KEY_ID,
-                                          "key_secret", EMU_SINCH_KEY_SECRET, "auth", "basic", NULL};
-static const char *const SINCH_OAUTH[] = {"project_id", "proj-1", "key_id", EMU_SINCH_KEY_ID,
-                                          "key_secret", EMU_SINCH_KEY_SECRET, NULL};
+static const char *const SINCH_BASIC[] = {"project_id",     "proj-1",     "key_id",
+                                          EMU_SINCH_KEY_ID, "key_secret", EMU_SINCH_KEY_SECRET,
+                                          "auth",           "basic",      NULL};
+static const char *const SINCH_OAUTH[] = {
+    "project_id", "proj-1", "key_id", EMU_SINCH_KEY_ID, "key_secret", EMU_SINCH_KEY_SECRET, NULL};
 
 static const char *EVENT = "{\"app_id\":\"APP\",\"recipient\":{\"contact_id\":\"C1\"},"
                            "\"event\":{\"agent_joined_event\":{\"agent\":{\"display_name\":\"Ann\","
@@ -121,7 +122,8 @@ static void test_sinch_basic(void) {
 
     r = send_ok(c, "send_message", MESSAGE);
     req = last_request(&list, "send_message", "/v1/projects/proj-1/messages:send");
-    const char *ttl = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(req, "body"), "ttl"));
+    const char *ttl =
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(req, "body"), "ttl"));
     CHECK_STR(ttl, "10s");
     CHECK_STR(se_response_get_string(r, "message_id"), se_response_id(r));
     cJSON_Delete(list);
@@ -136,12 +138,14 @@ static void test_sinch_oauth(void) {
     se_client *c = client("sinch", SINCH_OAUTH);
     CHECK_INT(se_client_set(c, "auth_url", auth_url), SE_OK);
     for (int i = 0; i < 3; i++)
-        se_response_free(send_ok(c, i % 2 ? "send_message" : "send_event", i % 2 ? MESSAGE : EVENT));
+        se_response_free(
+            send_ok(c, i % 2 ? "send_message" : "send_event", i % 2 ? MESSAGE : EVENT));
     CHECK_INT(emu_count_op(&E, "oauth_token", false), 1); /* cached between sends */
     cJSON *list = emu_requests(&E, false);
     const cJSON *tok = cJSON_GetArrayItem(list, 0), *send = cJSON_GetArrayItem(list, 1);
     CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(tok, "path")), "/oauth2/token");
-    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(tok, "body_raw")), "grant_type=client_credentials");
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(tok, "body_raw")),
+              "grant_type=client_credentials");
     CHECK_HAS(emu_req_header(tok, "content-type"), "application/x-www-form-urlencoded");
     CHECK_HAS(emu_req_header(tok, "authorization"), "Basic ");
     CHECK_HAS(emu_req_header(send, "authorization"), "Bearer ");
@@ -193,30 +197,33 @@ static void test_sinch_oauth(void) {
     se_client_free(c);
 }
 
-static const char *const ZAPI[] = {"instance_id", EMU_ZAPI_INSTANCE, "token", EMU_ZAPI_TOKEN,
+static const char *const ZAPI[] = {"instance_id",  EMU_ZAPI_INSTANCE,     "token", EMU_ZAPI_TOKEN,
                                    "client_token", EMU_ZAPI_CLIENT_TOKEN, NULL};
-static const char *ZEVENT = "{\"phone\":\"120363019502650977-group\",\"event\":{\"name\":\"Event "
-                            "Name\",\"description\":\"Event Description\",\"dateTime\":"
-                            "\"2024-04-29T09:30:53.309Z\",\"location\":{\"name\":\"Location Name\"},"
-                            "\"callLinkType\":\"voice\",\"canceled\":false}}";
+static const char *ZEVENT =
+    "{\"phone\":\"120363019502650977-group\",\"event\":{\"name\":\"Event "
+    "Name\",\"description\":\"Event Description\",\"dateTime\":"
+    "\"2024-04-29T09:30:53.309Z\",\"location\":{\"name\":\"Location Name\"},"
+    "\"callLinkType\":\"voice\",\"canceled\":false}}";
 
 static void test_zapi(void) {
     emu_reset(&E);
     se_client *c = client("zapi", ZAPI);
     se_response *r = send_ok(c, "send_event", ZEVENT);
     cJSON *list;
-    const cJSON *req = last_request(&list, "send_event",
-                                    "/instances/" EMU_ZAPI_INSTANCE "/token/" EMU_ZAPI_TOKEN "/send-event");
+    const cJSON *req =
+        last_request(&list, "send_event",
+                     "/instances/" EMU_ZAPI_INSTANCE "/token/" EMU_ZAPI_TOKEN "/send-event");
     CHECK_STR(emu_req_header(req, "client-token"), EMU_ZAPI_CLIENT_TOKEN);
     check_body(req, ZEVENT);
     CHECK_STR(se_response_id(r), se_response_get_string(r, "messageId"));
     CHECK(se_response_get_string(r, "zaapId") != NULL);
     CHECK(se_response_accepted_time(r) == NULL);
     char edit[600], respond[300];
-    snprintf(edit, sizeof edit,
-             "{\"phone\":\"120363019502650977-group\",\"eventMessageId\":\"%s\",\"event\":{\"name\":"
-             "\"Moved\",\"dateTime\":\"2024-05-01T10:00:00Z\",\"canceled\":false}}",
-             se_response_id(r));
+    snprintf(
+        edit, sizeof edit,
+        "{\"phone\":\"120363019502650977-group\",\"eventMessageId\":\"%s\",\"event\":{\"name\":"
+        "\"Moved\",\"dateTime\":\"2024-05-01T10:00:00Z\",\"canceled\":false}}",
+        se_response_id(r));
     snprintf(respond, sizeof respond,
              "{\"phone\":\"120363019502650977-group\",\"eventMessageId\":\"%s\",\"eventResponse\":"
              "\"NOT_GOING\"}",
@@ -231,7 +238,8 @@ static void test_zapi(void) {
     cJSON_Delete(list);
     se_response_free(send_ok(c, "respond_event", respond));
     req = last_request(&list, "respond_event",
-                       "/instances/" EMU_ZAPI_INSTANCE "/token/" EMU_ZAPI_TOKEN "/send-event-response");
+                       "/instances/" EMU_ZAPI_INSTANCE "/token/" EMU_ZAPI_TOKEN
+                       "/send-event-response");
     check_body(req, respond);
     cJSON_Delete(list);
     se_client_free(c);
@@ -251,11 +259,12 @@ static void test_connect(void) {
     const char *issued = se_response_get_string(r, "ConnectionCredentials.ConnectionToken");
     CHECK(issued != NULL);
     char ev[600];
-    snprintf(ev, sizeof ev,
-             "{\"ConnectionToken\":\"%s\",\"ContentType\":\"application/vnd.amazonaws.connect.event."
-             "message.read\",\"Content\":\"{\\\"messageId\\\":\\\"11111111-aaaa-bbbb-cccc-"
-             "EXAMPLE01234\\\"}\"}",
-             issued ? issued : "");
+    snprintf(
+        ev, sizeof ev,
+        "{\"ConnectionToken\":\"%s\",\"ContentType\":\"application/vnd.amazonaws.connect.event."
+        "message.read\",\"Content\":\"{\\\"messageId\\\":\\\"11111111-aaaa-bbbb-cccc-"
+        "EXAMPLE01234\\\"}\"}",
+        issued ? issued : "");
     cJSON_Delete(list);
     char token[256];
     snprintf(token, sizeof token, "%s", issued ? issued : "");
@@ -279,12 +288,14 @@ static void test_connect(void) {
                              "{\"ConnectionToken\":\"" EMU_CONNECT_TOKEN "\",\"ContentType\":"
                              "\"text/plain\",\"Content\":\"Hello\",\"ClientToken\":\"ct-1\"}"));
     req = last_request(&list, "send_message", "/participant/message");
-    check_body(req, "{\"ContentType\":\"text/plain\",\"Content\":\"Hello\",\"ClientToken\":\"ct-1\"}");
+    check_body(req,
+               "{\"ContentType\":\"text/plain\",\"Content\":\"Hello\",\"ClientToken\":\"ct-1\"}");
     cJSON_Delete(list);
 
     r = send_ok(c, "disconnect", "{\"ConnectionToken\":\"" EMU_CONNECT_TOKEN "\"}");
     req = last_request(&list, "disconnect", "/participant/disconnect");
-    CHECK(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(req, "body"), "ClientToken")));
+    CHECK(
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(req, "body"), "ClientToken")));
     CHECK(se_response_id(r) == NULL); /* DisconnectParticipant answers {} */
     cJSON_Delete(list);
     se_response_free(r);
@@ -298,8 +309,10 @@ static void test_connect(void) {
     CHECK_INT(se_response_attempts(r), 2);
     list = emu_requests(&E, true);
     CHECK_INT(cJSON_GetArraySize(list), 2);
-    const char *t1 = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "body"), "ClientToken"));
-    const char *t2 = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 1), "body"), "ClientToken"));
+    const char *t1 = cJSON_GetStringValue(cJSON_GetObjectItem(
+        cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "body"), "ClientToken"));
+    const char *t2 = cJSON_GetStringValue(cJSON_GetObjectItem(
+        cJSON_GetObjectItem(cJSON_GetArrayItem(list, 1), "body"), "ClientToken"));
     CHECK(t1 && t2 && !strcmp(t1, t2));
     cJSON_Delete(list);
     se_response_free(r);
@@ -316,7 +329,8 @@ static void test_exact_numbers(void) {
                       "-98765432109876543210e-5}}";
     se_response_free(send_ok(c, "send_message", msg));
     cJSON *list = emu_requests(&E, false);
-    const char *raw = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "body_raw"));
+    const char *raw =
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "body_raw"));
     CHECK_HAS(raw, "\"big\":12345678901234567890");
     CHECK_HAS(raw, "\"edge\":9007199254740993");
     CHECK_HAS(raw, "\"small\":1.5");
@@ -334,15 +348,25 @@ static void test_invalid_sends_nothing(void) {
     static const struct {
         const char *provider, *op, *json, *field;
     } cases[] = {
-        {"sinch", "send_event", "{\"app_id\":\"A\",\"recipient\":{\"contact_id\":\"C\"},\"event\":{}}", "event"},
-        {"sinch", "send_message", "{\"app_id\":\"A\",\"recipient\":{\"contact_id\":\"C\"},\"message\":{\"text_message\":{\"text\":\"x\"}},\"ttl\":1}", "ttl"},
-        {"zapi", "send_event", "{\"phone\":\"bad/phone\",\"event\":{\"name\":\"n\",\"dateTime\":\"2024-04-29T09:30:53Z\"}}", "phone"},
-        {"zapi", "respond_event", "{\"phone\":\"1203-group\",\"eventMessageId\":\"X\",\"eventResponse\":\"MAYBE\"}", "eventResponse"},
+        {"sinch", "send_event",
+         "{\"app_id\":\"A\",\"recipient\":{\"contact_id\":\"C\"},\"event\":{}}", "event"},
+        {"sinch", "send_message",
+         "{\"app_id\":\"A\",\"recipient\":{\"contact_id\":\"C\"},\"message\":{\"text_message\":{"
+         "\"text\":\"x\"}},\"ttl\":1}",
+         "ttl"},
+        {"zapi", "send_event",
+         "{\"phone\":\"bad/"
+         "phone\",\"event\":{\"name\":\"n\",\"dateTime\":\"2024-04-29T09:30:53Z\"}}",
+         "phone"},
+        {"zapi", "respond_event",
+         "{\"phone\":\"1203-group\",\"eventMessageId\":\"X\",\"eventResponse\":\"MAYBE\"}",
+         "eventResponse"},
         {"connect", "send_event", "{\"ConnectionToken\":\"t\"}", "ContentType"},
-        {"connect", "create_connection", "{\"ParticipantToken\":\"\",\"ConnectParticipant\":true}", "ParticipantToken"},
+        {"connect", "create_connection", "{\"ParticipantToken\":\"\",\"ConnectParticipant\":true}",
+         "ParticipantToken"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const char *const *opts = !strcmp(cases[i].provider, "sinch") ? SINCH_BASIC
+        const char *const *opts = !strcmp(cases[i].provider, "sinch")  ? SINCH_BASIC
                                   : !strcmp(cases[i].provider, "zapi") ? ZAPI
                                                                        : NULL;
         se_client *c = client(cases[i].provider, opts);

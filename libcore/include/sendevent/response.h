@@ -88,8 +88,8 @@ SE_API size_t se_response_header_count(const se_response *response);
  * se_response_free). Returns SE_OK, or SE_E_MISUSE when index is out of range
  * or an argument is NULL (*name and *value are then NULL where given).
  */
-SE_API se_status se_response_header_at(const se_response *response, size_t index,
-                                       const char **name, const char **value);
+SE_API se_status se_response_header_at(const se_response *response, size_t index, const char **name,
+                                       const char **value);
 
 /**
  * The request line that was (or would have been) sent, with secrets

@@ -6,11 +6,11 @@
 #ifndef SENDEVENT_H
 #define SENDEVENT_H
 
-#include "common.h"   /* IWYU pragma: export */
-#include "version.h"  /* IWYU pragma: export */
-#include "response.h" /* IWYU pragma: export */
-#include "client.h"   /* IWYU pragma: export */
 #include "batch.h"    /* IWYU pragma: export */
+#include "client.h"   /* IWYU pragma: export */
+#include "common.h"   /* IWYU pragma: export */
 #include "request.h"  /* IWYU pragma: export */
+#include "response.h" /* IWYU pragma: export */
+#include "version.h"  /* IWYU pragma: export */
 
 #endif

@@ -6,8 +6,7 @@
 se_status se_require_option(const se_client *c, se_opt o, const char *key, se_diag *d) {
     if (se_opt_str(c, o))
         return SE_OK;
-    return se_diag_fail(d, "%s: required client option for %s is not set", key,
-                        c->provider->name);
+    return se_diag_fail(d, "%s: required client option for %s is not set", key, c->provider->name);
 }
 
 se_status se_check_path_id(const char *value, const char *key, se_diag *d) {
@@ -15,8 +14,8 @@ se_status se_check_path_id(const char *value, const char *key, se_diag *d) {
         return se_diag_fail(d, "%s: must not be \".\" or \"..\"", key);
     for (const unsigned char *p = (const unsigned char *)value; *p; p++)
         if (*p <= ' ' || *p == 0x7f || *p == '/' || *p == '?' || *p == '#')
-            return se_diag_fail(d, "%s: must not contain whitespace, control characters, '/', '?' or '#'",
-                                key);
+            return se_diag_fail(
+                d, "%s: must not contain whitespace, control characters, '/', '?' or '#'", key);
     return SE_OK;
 }
 

@@ -28,8 +28,9 @@ static se_status connect_check_config(const se_client *c, se_diag *d) {
                                "base_url is set");
     if (se_opt_bool(c, O_FIPS) && strcmp(region, "us-east-1") && strcmp(region, "us-west-2") &&
         strcmp(region, "us-gov-west-1"))
-        return se_diag_fail(d, "fips: no FIPS endpoint in region %s (us-east-1, us-west-2, "
-                               "us-gov-west-1 have one)",
+        return se_diag_fail(d,
+                            "fips: no FIPS endpoint in region %s (us-east-1, us-west-2, "
+                            "us-gov-west-1 have one)",
                             region);
     return SE_OK;
 }

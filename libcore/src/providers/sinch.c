@@ -86,7 +86,8 @@ static se_status fetch_token(se_client *c, se_diag *d) {
         tr.body_len = strlen(tr.body);
         st = se_http_add_header(&tr, "Authorization", auth, true);
         if (st == SE_OK)
-            st = se_http_add_header(&tr, "Content-Type", "application/x-www-form-urlencoded", false);
+            st =
+                se_http_add_header(&tr, "Content-Type", "application/x-www-form-urlencoded", false);
     }
     free(auth);
     if (st != SE_OK) {
@@ -130,7 +131,8 @@ static se_status fetch_token(se_client *c, se_diag *d) {
     return st;
 }
 
-static se_status sinch_authorize(se_client *c, se_http_request *req, const char *stale, se_diag *d) {
+static se_status sinch_authorize(se_client *c, se_http_request *req, const char *stale,
+                                 se_diag *d) {
     if (!uses_oauth(c))
         return SE_OK;
     se_header *h = NULL;

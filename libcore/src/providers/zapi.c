@@ -31,8 +31,8 @@ static se_status zapi_build(const se_client *c, const se_operation *op, cJSON *r
     char *token = se_percent_encode(se_opt_str(c, O_TOKEN));
     if (base && instance && token) {
         out->url = se_join(base, "/instances/", instance, "/token/", token, "/", op->route, NULL);
-        out->redacted_url = se_join(base, "/instances/" SE_REDACTED "/token/" SE_REDACTED "/",
-                                    op->route, NULL);
+        out->redacted_url =
+            se_join(base, "/instances/" SE_REDACTED "/token/" SE_REDACTED "/", op->route, NULL);
     }
     free(base);
     free(instance);
