@@ -1,0 +1,62 @@
+"""The Python binding under valgrind: every wrapper path (sends of every operation, each error
+kind, validate, prepare, send_many, responses and their fields) in a bounded loop. Any memory
+error fails; so does a definite leak whose stack passes through the extension module or
+libsendevent (the interpreter's own exit-time allocations are not ours to judge)."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from py_support import options
+
+SCRIPT = r"""
+import sendevent, sys, json
+opts = json.loads(sys.argv[1])
+clients = {p: sendevent.Client(p, **o) for p, o in opts.items()}
+s, z, c = clients["sinch"], clients["zapi"], clients["connect"]
+ev = dict(app_id="A", recipient={"contact_id": "C"}, event={"composing_event": {}})
+zev = dict(phone="120363019502650977-group", event={"name": "n", "dateTime": "2024-04-29T09:30:53Z"})
+cev = dict(ConnectionToken="emulator-connection-token",
+           ContentType="application/vnd.amazonaws.connect.event.typing")
+for i in range(60):
+    r = s.send_event(**ev); r.id, r.body, r.headers, r.request_line, r.warnings
+    r = z.send_event(**zev); r.id, r.body, r.header("content-type")
+    r = c.send_event(**cev); r.id, r.accepted_time, r.request_id
+    for bad in ({"app_id": "A"}, {"app_id": 5}):
+        try:
+            s.send_event(bad)
+        except sendevent.ValidationError as e:
+            e.message, e.response
+    s.validate("send_event", ev)
+    z.prepare("send_event", zev)
+    rs = z.send_many("send_event", [zev, {"phone": "bad/phone"}, zev], concurrency=2)
+    [getattr(x, "id", None) for x in rs]
+for cl in clients.values():
+    cl.close()
+print("done")
+"""
+
+
+def test_binding_is_clean_under_valgrind(emu, tmp_path):
+    valgrind = shutil.which("valgrind")
+    if not valgrind:
+        pytest.skip("valgrind is not installed")
+    import json
+    opts = {p: options(emu, p) for p in ("sinch", "zapi", "connect")}
+    log = tmp_path / "valgrind.log"
+    env = dict(os.environ, PYTHONMALLOC="malloc")
+    proc = subprocess.run(
+        [valgrind, "--quiet", "--error-exitcode=99", "--leak-check=full",
+         "--show-leak-kinds=definite", "--errors-for-leak-kinds=none", "--num-callers=40",
+         "--log-file=%s" % log, sys.executable, "-c", SCRIPT, json.dumps(opts)],
+        capture_output=True, text=True, env=env, timeout=600)
+    text = log.read_text()
+    assert proc.returncode == 0 and proc.stdout.strip() == "done", text[-4000:] + proc.stderr[-2000:]
+    # definite leaks: one record per blank-line separated block
+    ours = [block for block in re.split(r"\n==\d+== \n", text)
+            if "definitely lost" in block and re.search(r"_sendevent|libsendevent|\bse_[a-z_]+", block)]
+    assert not ours, "\n\n".join(ours)[:6000]
