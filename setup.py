@@ -61,7 +61,10 @@ def dependency_flags():
             libdirs.append(flag[2:])
         elif flag.startswith("-l"):
             libs.append(flag[2:])
-    for name in ("curl", "cjson", "pthread", "m"):
+    # libcurl is not linked: bindings/python/curl_lazy.c loads it on first use, so that
+    # `import sendevent` does not pay for loading it and its dependencies
+    libs = [name for name in libs if name != "curl"]
+    for name in ("cjson", "pthread", "m", "dl"):
         if name not in libs:
             libs.append(name)
     return includes, libdirs, libs
@@ -111,7 +114,7 @@ includes, libdirs, libs = dependency_flags()
 
 extension = Extension(
     "sendevent._sendevent",
-    sources=core_sources() + [SWIG_INTERFACE],
+    sources=core_sources() + ["bindings/python/curl_lazy.c", SWIG_INTERFACE],
     include_dirs=["libcore/include", "libcore/src"] + includes,
     library_dirs=libdirs,
     libraries=libs,

@@ -18,12 +18,12 @@ network. Log records go to logging.getLogger("sendevent") and never contain a se
 
 from __future__ import annotations
 
+# Only what a bare interpreter has loaded already: json, logging and datetime are reached
+# lazily (below), so `import sendevent` stays cheap (docs/performance.md).
 import builtins
-import datetime as _datetime
-import json as _json
-import logging as _logging
 import os as _os
-from collections.abc import Mapping as _Mapping
+import sys as _sys
+from _collections_abc import Mapping as _Mapping  # collections.abc.Mapping, loaded at startup
 
 from . import _swig  # noqa: F401  (registers the SWIG object types)
 from . import _sendevent as _ext
@@ -44,8 +44,21 @@ OPERATIONS = {
     "connect": ("send_event", "send_message", "create_connection", "disconnect"),
 }
 
-_log = _logging.getLogger("sendevent")
-_DEBUG, _INFO, _WARNING = _logging.DEBUG, _logging.INFO, _logging.WARNING
+_DEBUG, _INFO = 10, 20  # logging.DEBUG, logging.INFO
+_log = None  # the "sendevent" logger, once the application uses logging
+
+
+def _logger(level):
+    """The "sendevent" logger if it emits at `level`, else None. Until the application imports
+    logging nothing could have configured a handler (and the last-resort handler ignores
+    INFO and DEBUG), so logging is not imported for nothing."""
+    global _log
+    if _log is None:
+        logging = _sys.modules.get("logging")
+        if logging is None:
+            return None
+        _log = logging.getLogger("sendevent")
+    return _log if _log.isEnabledFor(level) else None
 
 
 def version():
@@ -111,8 +124,9 @@ class Response:
         body = self._body
         if body is _UNSET:
             raw = _ext.se_response_body(self._r)
+            import json  # first use of a body; see the module's imports
             try:
-                body = _json.loads(raw) if raw else None
+                body = json.loads(raw) if raw else None
             except ValueError:
                 body = None
             self._body = body
@@ -325,7 +339,12 @@ _ext.set_error_factory(_make_error)
 # --------------------------------------------------------------------------------------------
 
 _INF = float("inf")
-_dumps = _json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+def _dumps(obj):
+    """Compact JSON text of a request. Replaces itself with the encoder on first use."""
+    global _dumps
+    import json
+    _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+    return _dumps(obj)
 
 
 def _find_unencodable(value, path, seen):
@@ -403,8 +422,8 @@ def _option_text(key, value):
         text = str(value)
     elif isinstance(value, float):
         text = repr(value)
-    elif isinstance(value, _datetime.timedelta):
-        text = repr(value.total_seconds())
+    elif "datetime" in _sys.modules and isinstance(value, _sys.modules["datetime"].timedelta):
+        text = repr(value.total_seconds())  # a timedelta exists only once datetime is loaded
     elif isinstance(value, _os.PathLike):
         text = _os.fsdecode(_os.fspath(value))
     else:
@@ -514,12 +533,14 @@ class Client:
         try:
             handle = _ext.se_send(c, operation, body)
         except Error as exc:
-            if _log.isEnabledFor(_INFO):
-                self._log_failure(operation, body, exc)
+            log = _logger(_INFO)
+            if log:
+                self._log_failure(log, operation, exc)
             raise
         response = Response(handle)
-        if _log.isEnabledFor(_INFO):
-            self._log_success(operation, body, response)
+        log = _logger(_INFO)
+        if log:
+            self._log_success(log, operation, response)
         return response
 
     def send_event(self, request=None, /, **fields):
@@ -594,36 +615,36 @@ class Client:
             del batch  # freed before the client reference goes
         results = []
         status_of = _ext.se_response_status
-        log = _log.isEnabledFor(_INFO)
-        for body, handle in zip(bodies, takes):
+        log = _logger(_INFO)
+        for handle in takes:
             code = status_of(handle)
             if code == 0:
                 result = Response(handle)
                 if log:
-                    self._log_success(operation, body, result)
+                    self._log_success(log, operation, result)
             else:
                 message = _ext.se_response_error_message(handle) or _ext.se_strerror(code)
                 result = _make_error(code, message, handle)
                 if log:
-                    self._log_failure(operation, body, result)
+                    self._log_failure(log, operation, result)
             results.append(result)
         return results
 
     # -- logging (built from the outcome after each call; never a secret) --------------------
 
-    def _log_success(self, operation, body, r):
-        if _log.isEnabledFor(_DEBUG):
-            _log.debug("%s -> %d %s in %.1f ms (attempts %d, id %s)",
+    def _log_success(self, log, operation, r):
+        if log.isEnabledFor(_DEBUG):
+            log.debug("%s -> %d %s in %.1f ms (attempts %d, id %s)",
                        r.request_line, r.http_status, r.status,
                        r.elapsed * 1000, r.attempts, r.id)
         for warning in r.warnings:
-            _log.info("%s %s: warning: %s", self._provider, operation, warning)
+            log.info("%s %s: warning: %s", self._provider, operation, warning)
 
-    def _log_failure(self, operation, body, exc):
+    def _log_failure(self, log, operation, exc):
         r = exc.response
         if r is None or exc.status == "invalid":
-            _log.info("%s %s -> %s: %s", self._provider, operation, exc.status, exc.message)
+            log.info("%s %s -> %s: %s", self._provider, operation, exc.status, exc.message)
             return
-        _log.info("%s -> %d %s in %.1f ms (attempts %d): %s",
+        log.info("%s -> %d %s in %.1f ms (attempts %d): %s",
                   r.request_line, r.http_status, exc.status,
                   r.elapsed * 1000, r.attempts, exc.message)

@@ -355,3 +355,28 @@ def test_headers_and_request_line(emu, zapi, connect):
     r = connect.send_event(ConnectionToken=emu.connect_connection_token,
                            ContentType="application/vnd.amazonaws.connect.event.typing")
     assert dict((n.lower(), v) for n, v in r.headers)["x-amzn-requestid"] == r.request_id
+
+
+def test_import_loads_neither_libcurl_nor_heavy_modules():
+    """`import sendevent` stays cheap: libcurl is loaded by the first client, and json,
+    logging and re only when used (docs/performance.md has the timing)."""
+    import subprocess
+    import sys
+    code = (
+        "import sys, sendevent\n"
+        "maps = open('/proc/self/maps').read()\n"
+        "print('libcurl' in maps, [m for m in ('json', 'logging', 're', 'datetime') if m in sys.modules])\n"
+        "sendevent.Client('zapi', instance_id='i', token='t')\n"
+        "print('libcurl' in open('/proc/self/maps').read())\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out == ["False []", "True"]
+
+
+def test_logging_imported_after_sendevent_still_logs(emu, zapi, caplog):
+    import logging
+    with caplog.at_level(logging.DEBUG, logger="sendevent"):
+        zapi.send_event(phone="120363019502650977-group",
+                        event={"name": "n", "dateTime": "2024-04-29T09:30:53.309Z"})
+    assert any("/instances/[REDACTED]/token/[REDACTED]/send-event -> 200" in r.getMessage()
+               for r in caplog.records)
