@@ -51,8 +51,7 @@ static void load(void) {
     if (!lib)
         return;
     int ok = 1;
-#define RESOLVE(ret, name, args)                                                                   \
-    ok &= (*(void **)&real_##name = dlsym(lib, "curl_" #name)) != NULL;
+#define RESOLVE(ret, name, args) ok &= (*(void **)&real_##name = dlsym(lib, "curl_" #name)) != NULL;
     CURL_FUNCTIONS(RESOLVE)
     loaded = ok;
 }

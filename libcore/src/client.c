@@ -305,12 +305,13 @@ char *se_scrubbed(const se_client *c, const se_http_request *req, const char *ms
     for (int o = 0; st == SE_OK && o < O_COUNT; o++)
         if (opt_defs[o].kind == K_SECRET)
             st = replace_all(&text, c->opt[o]);
-    for (int i = 0; st == SE_OK && req && i < req->n_secrets; i++)
-        st = replace_all(&text, req->secrets[i]);
     for (int i = 0; st == SE_OK && req && i < req->n_headers; i++) {
-        const char *v = req->headers[i].value;
-        if (req->headers[i].secret) /* "Bearer <token>": the credential itself */
-            st = replace_all(&text, strchr(v, ' ') ? strchr(v, ' ') + 1 : v);
+        const se_header *h = &req->headers[i];
+        const char *v = h->value, *space = strchr(v, ' ');
+        if (!h->secret)
+            continue;
+        /* Authorization is "<scheme> <credential>": the credential is the secret */
+        st = replace_all(&text, !strcasecmp(h->name, "Authorization") && space ? space + 1 : v);
     }
     if (st != SE_OK) {
         free(text);
@@ -454,7 +455,7 @@ se_status se_prepare(se_client *c, const char *operation, const char *request_js
         return st;
     }
     /* request line in origin form, then Host, as a server would see them */
-    const char *url = job.http.redacted_url;
+    const char *url = SE_REDACTED_URL(&job.http);
     const char *host = strstr(url, "://") + 3;
     size_t host_len = strcspn(host, "/");
     const char *path = host[host_len] ? host + host_len : "/";
@@ -499,11 +500,11 @@ static void log_attempt(se_client *c, const se_job *job, se_status st, const se_
         return;
     double ms = (se_now() - t0) * 1000;
     if (a->http_status)
-        se_log(c, st == SE_OK ? 0 : 1, "POST %s -> %ld in %.1f ms (attempt %d, %s connection)",
-               job->http.redacted_url, a->http_status, ms, job->attempts,
+        se_log(c, st == SE_OK ? 0 : 1, "%s -> %ld in %.1f ms (attempt %d, %s connection)",
+               job->http.request_line, a->http_status, ms, job->attempts,
                a->new_connections ? "new" : "reused");
     else
-        se_log(c, 1, "POST %s -> %s: %s in %.1f ms (attempt %d)", job->http.redacted_url,
+        se_log(c, 1, "%s -> %s: %s in %.1f ms (attempt %d)", job->http.request_line,
                se_status_name(st),
                a->curl_error[0] ? a->curl_error : curl_easy_strerror(a->curl_code), ms,
                job->attempts);

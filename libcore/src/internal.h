@@ -48,32 +48,34 @@ typedef enum se_opt {
 /* ---- a built request ------------------------------------------------------ */
 
 #define SE_MAX_HEADERS 8
-#define SE_MAX_SECRETS 8
 
 typedef struct se_header {
-    char *name;
-    char *value;
-    bool secret; /* value shown as [REDACTED] in dry runs */
+    const char *name;  /* a string literal */
+    const char *value; /* a string literal, or `owned` */
+    char *owned;       /* the value when the request owns it, else NULL */
+    bool secret;       /* value shown as [REDACTED] in dry runs and scrubbed from messages */
 } se_header;
 
 typedef struct se_http_request {
     char *url;          /* the real URL, secrets included */
-    char *redacted_url; /* the URL as logs and dry runs show it */
+    char *request_line; /* "POST <url as logs and dry runs show it>" */
     se_header headers[SE_MAX_HEADERS];
     int n_headers;
     char *body;
     size_t body_len;
     struct curl_slist *header_list; /* built on the first attempt, kept for retries */
-    /* per-request secret values (Connect tokens) scrubbed from messages */
-    char *secrets[SE_MAX_SECRETS];
-    int n_secrets;
 } se_http_request;
 
+/* The URL with secrets redacted: the request line without its method. */
+#define SE_REDACTED_URL(r) ((r)->request_line + sizeof "POST " - 1)
+
 void se_http_request_clear(se_http_request *r);
+/* Adds a header whose value is a string literal. */
 se_status se_http_add_header(se_http_request *r, const char *name, const char *value, bool secret);
+/* Adds a header owning `value` (freed with the request; NULL means out of memory). */
+se_status se_http_add_header_owned(se_http_request *r, const char *name, char *value, bool secret);
 /* Replaces the value of an existing header (taking ownership of value). */
 void se_http_replace_header(se_http_request *r, se_header *h, char *value);
-se_status se_http_add_secret(se_http_request *r, const char *value);
 
 /* ---- providers -------------------------------------------------------------- */
 
@@ -218,7 +220,8 @@ struct se_response {
     const char *provider;
     const char *operation;
     int http_status;
-    char *id, *accepted_time, *provider_code, *message, *request_id, *warnings;
+    const char *id, *accepted_time; /* point into json */
+    char *provider_code, *message, *request_id, *warnings;
     int attempts;
     double elapsed;
     char *body;
@@ -241,7 +244,6 @@ se_status se_uuid4(char out[37]);
 char *se_strdup(const char *s);
 char *se_strndup(const char *s, size_t n);
 char *se_base64(const unsigned char *data, size_t len);
-char *se_percent_encode(const char *s);
 char *se_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Concatenates strings up to a NULL: the cheap form of se_printf("%s%s..."). */
 char *se_join(const char *first, ...) __attribute__((sentinel));

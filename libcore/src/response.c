@@ -143,9 +143,10 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a) {
         }
         if (st == SE_OK) {
             for (const char *const *f = p->id_fields; *f && !r->id; f++)
-                r->id = dup_json_string(r->json, *f);
+                r->id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r->json, *f));
             if (p->time_field)
-                r->accepted_time = dup_json_string(r->json, p->time_field);
+                r->accepted_time =
+                    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r->json, p->time_field));
         } else if (a->curl_code != CURLE_OK) {
             transport_message(r, st, a);
         } else if (!r->message) {
@@ -162,8 +163,8 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a) {
         r->body = se_strdup("");
         r->headers = calloc(1, 1);
     }
-    if (job->http.redacted_url)
-        r->request_line = se_join("POST ", job->http.redacted_url, NULL);
+    r->request_line = job->http.request_line; /* the job ends here: taken, not copied */
+    job->http.request_line = NULL;
     if (st != SE_OK && !r->message)
         r->message = se_strdup(job->diag.msg[0] ? job->diag.msg : se_strerror(st));
     r->status = st;
@@ -186,8 +187,6 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a) {
 void se_response_free(se_response *r) {
     if (!r)
         return;
-    free(r->id);
-    free(r->accepted_time);
     free(r->provider_code);
     free(r->message);
     free(r->request_id);

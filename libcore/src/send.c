@@ -10,13 +10,9 @@
 
 void se_http_request_clear(se_http_request *r) {
     free(r->url);
-    free(r->redacted_url);
-    for (int i = 0; i < r->n_headers; i++) {
-        free(r->headers[i].name);
-        free(r->headers[i].value);
-    }
-    for (int i = 0; i < r->n_secrets; i++)
-        free(r->secrets[i]);
+    free(r->request_line);
+    for (int i = 0; i < r->n_headers; i++)
+        free(r->headers[i].owned);
     free(r->body); /* cJSON's default hooks: malloc/free */
     curl_slist_free_all(r->header_list);
     memset(r, 0, sizeof *r);
@@ -25,33 +21,24 @@ void se_http_request_clear(se_http_request *r) {
 se_status se_http_add_header(se_http_request *r, const char *name, const char *value, bool secret) {
     if (r->n_headers == SE_MAX_HEADERS)
         return SE_E_NOMEM;
-    se_header *h = &r->headers[r->n_headers];
-    h->name = se_strdup(name);
-    h->value = se_strdup(value);
-    h->secret = secret;
-    if (!h->name || !h->value) {
-        free(h->name);
-        free(h->value);
+    r->headers[r->n_headers++] = (se_header){name, value, NULL, secret};
+    return SE_OK;
+}
+
+se_status se_http_add_header_owned(se_http_request *r, const char *name, char *value, bool secret) {
+    if (!value || r->n_headers == SE_MAX_HEADERS) {
+        free(value);
         return SE_E_NOMEM;
     }
-    r->n_headers++;
+    r->headers[r->n_headers++] = (se_header){name, value, value, secret};
     return SE_OK;
 }
 
 void se_http_replace_header(se_http_request *r, se_header *h, char *value) {
-    free(h->value);
-    h->value = value;
+    free(h->owned);
+    h->value = h->owned = value;
     curl_slist_free_all(r->header_list); /* rebuilt with the new value */
     r->header_list = NULL;
-}
-
-se_status se_http_add_secret(se_http_request *r, const char *value) {
-    if (r->n_secrets == SE_MAX_SECRETS)
-        return SE_E_NOMEM;
-    if (!(r->secrets[r->n_secrets] = se_strdup(value)))
-        return SE_E_NOMEM;
-    r->n_secrets++;
-    return SE_OK;
 }
 
 const se_operation *se_find_operation(const se_provider *p, const char *name) {

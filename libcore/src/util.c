@@ -129,25 +129,6 @@ char *se_base64(const unsigned char *data, size_t len) {
     return out;
 }
 
-/* RFC 3986 unreserved characters pass; everything else (including '/') is encoded,
- * so a path segment can never climb out of its place. */
-char *se_percent_encode(const char *s) {
-    size_t n = strlen(s);
-    char *out = malloc(3 * n + 1), *o = out;
-    if (!out)
-        return NULL;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~') {
-            *o++ = (char)*p;
-        } else {
-            sprintf(o, "%%%02X", *p);
-            o += 3;
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
 /* Loopback: 127.0.0.0/8, ::1 and localhost. Userinfo and port are skipped. */
 bool se_is_loopback_url(const char *url, bool *is_http) {
     *is_http = strncasecmp(url, "http://", 7) == 0;

@@ -13,7 +13,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     se_parse_retry_after(s);
     bool http;
     se_is_loopback_url(s, &http);
-    free(se_percent_encode(s));
     cJSON *j = cJSON_Parse("{\"a\":{\"b\":[1,{\"c\":\"x\"}]}}");
     bool bad;
     se_json_path(j, s, &bad);

@@ -19,14 +19,58 @@ se_status se_check_path_id(const char *value, const char *key, se_diag *d) {
     return SE_OK;
 }
 
-char *se_base_url(const se_client *c, const char *fallback) {
+/* RFC 3986 unreserved characters pass; everything else (including '/') is
+ * encoded, so a path segment can never climb out of its place. */
+static se_status append_encoded(se_buf *b, const char *s) {
+    static const char hex[] = "0123456789ABCDEF";
+    se_status st = SE_OK;
+    for (const unsigned char *p = (const unsigned char *)s; *p && st == SE_OK; p++) {
+        size_t run = strspn((const char *)p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                             "0123456789-_.~");
+        st = se_buf_append(b, (const char *)p, run);
+        p += run;
+        if (!*p || st != SE_OK)
+            break;
+        char esc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+        st = se_buf_append(b, esc, 3);
+    }
+    return st;
+}
+
+se_status se_set_url(se_http_request *out, const se_client *c, const char *fallback,
+                     const se_url_part *parts) {
     const char *base = se_opt_str(c, O_BASE_URL);
     if (!base)
         base = fallback;
     size_t n = strlen(base);
     while (n > 0 && base[n - 1] == '/')
         n--;
-    return se_strndup(base, n);
+    se_buf url = {0}, line = {0};
+    se_status st = se_buf_append(&url, base, n);
+    if (st == SE_OK)
+        st = se_buf_append(&line, "POST ", 5);
+    if (st == SE_OK)
+        st = se_buf_append(&line, base, n);
+    for (const se_url_part *p = parts; p->text && st == SE_OK; p++) {
+        if (p->kind == URL_TEXT) {
+            st = se_buf_append(&url, p->text, strlen(p->text));
+            if (st == SE_OK)
+                st = se_buf_append(&line, p->text, strlen(p->text));
+        } else {
+            st = append_encoded(&url, p->text);
+            if (st == SE_OK)
+                st = p->kind == URL_SECRET ? se_buf_append(&line, SE_REDACTED, strlen(SE_REDACTED))
+                                           : append_encoded(&line, p->text);
+        }
+    }
+    if (st != SE_OK) {
+        se_buf_free(&url);
+        se_buf_free(&line);
+        return st;
+    }
+    out->url = url.data;
+    out->request_line = line.data;
+    return SE_OK;
 }
 
 se_status se_set_json_body(se_http_request *out, const cJSON *req) {

@@ -12,8 +12,18 @@ se_status se_require_option(const se_client *c, se_opt o, const char *key, se_di
  * option, never its value (Z-API ids are secrets). */
 se_status se_check_path_id(const char *value, const char *key, se_diag *d);
 
-/* base_url when set, else `fallback`; trailing slashes trimmed. Free with free(). */
-char *se_base_url(const se_client *c, const char *fallback);
+/* One piece of a URL path: literal text, an id (percent-encoded), or a secret
+ * id (percent-encoded in the URL, [REDACTED] in the request line). */
+typedef enum { URL_TEXT, URL_ID, URL_SECRET } se_url_kind;
+typedef struct se_url_part {
+    const char *text;
+    se_url_kind kind;
+} se_url_part;
+
+/* Sets out->url and out->request_line: base_url (else `fallback`, trailing
+ * slashes trimmed) followed by `parts` (ended by a NULL text). */
+se_status se_set_url(se_http_request *out, const se_client *c, const char *fallback,
+                     const se_url_part *parts);
 
 /* Serializes req compactly into out->body. */
 se_status se_set_json_body(se_http_request *out, const cJSON *req);

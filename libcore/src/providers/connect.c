@@ -35,34 +35,26 @@ static se_status connect_check_config(const se_client *c, se_diag *d) {
     return SE_OK;
 }
 
-static char *endpoint(const se_client *c) {
+static se_status connect_build(const se_client *c, const se_operation *op, cJSON *req,
+                               se_http_request *out, se_diag *d) {
+    (void)d;
     const char *region = se_opt_str(c, O_REGION);
     char fallback[128];
     /* us-gov-west-1's plain endpoint is already the FIPS one */
     bool fips = se_opt_bool(c, O_FIPS) && region && strcmp(region, "us-gov-west-1");
     snprintf(fallback, sizeof fallback, "https://participant.connect%s.%s.amazonaws.com",
              fips ? "-fips" : "", region ? region : "us-east-1");
-    return se_base_url(c, fallback);
-}
-
-static se_status connect_build(const se_client *c, const se_operation *op, cJSON *req,
-                               se_http_request *out, se_diag *d) {
-    (void)d;
-    char *base = endpoint(c);
-    if (base)
-        out->url = se_join(base, "/", op->route, NULL);
-    free(base);
-    if (!out->url || !(out->redacted_url = se_strdup(out->url)))
-        return SE_E_NOMEM;
+    const se_url_part path[] = {{"/", URL_TEXT}, {op->route, URL_TEXT}, {NULL, URL_TEXT}};
+    se_status st = se_set_url(out, c, fallback, path);
+    if (st != SE_OK)
+        return st;
 
     /* the bearer token is a header parameter, not part of the JSON body */
     const char *token_key = is_create_connection(op) ? "ParticipantToken" : "ConnectionToken";
     cJSON *token = cJSON_DetachItemFromObjectCaseSensitive(req, token_key);
-    se_status st = cJSON_IsString(token) ? SE_OK : SE_E_INVALID;
-    if (st == SE_OK)
-        st = se_http_add_header(out, "X-Amz-Bearer", token->valuestring, true);
-    if (st == SE_OK)
-        st = se_http_add_secret(out, token->valuestring);
+    st = cJSON_IsString(token) ? SE_OK : SE_E_INVALID;
+    if (st == SE_OK) /* a secret header: scrubbed from every message, redacted in dry runs */
+        st = se_http_add_header_owned(out, "X-Amz-Bearer", se_strdup(token->valuestring), true);
     cJSON_Delete(token);
     if (st == SE_OK)
         st = se_http_add_header(out, "Content-Type", "application/json", false);

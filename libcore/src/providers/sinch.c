@@ -47,14 +47,14 @@ static se_status sinch_build(const se_client *c, const se_operation *op, cJSON *
     char fallback[64];
     snprintf(fallback, sizeof fallback, "https://%s.conversation.api.sinch.com",
              se_opt_str(c, O_REGION) ? se_opt_str(c, O_REGION) : "us");
-    char *base = se_base_url(c, fallback);
-    char *project = se_percent_encode(se_opt_str(c, O_PROJECT_ID));
-    if (base && project)
-        out->url = se_join(base, "/v1/projects/", project, "/", op->route, NULL);
-    free(base);
-    free(project);
-    if (!out->url || !(out->redacted_url = se_strdup(out->url)))
-        return SE_E_NOMEM;
+    const se_url_part path[] = {{"/v1/projects/", URL_TEXT},
+                                {se_opt_str(c, O_PROJECT_ID), URL_ID},
+                                {"/", URL_TEXT},
+                                {op->route, URL_TEXT},
+                                {NULL, URL_TEXT}};
+    se_status st = se_set_url(out, c, fallback, path);
+    if (st != SE_OK)
+        return st;
 
     char *auth;
     if (se_opt_str(c, O_ACCESS_TOKEN))
@@ -63,8 +63,7 @@ static se_status sinch_build(const se_client *c, const se_operation *op, cJSON *
         auth = se_strdup("Bearer "); /* the token is added by sinch_authorize before each attempt */
     else
         auth = basic_credentials(c);
-    se_status st = auth ? se_http_add_header(out, "Authorization", auth, true) : SE_E_NOMEM;
-    free(auth);
+    st = se_http_add_header_owned(out, "Authorization", auth, true);
     if (st == SE_OK)
         st = se_http_add_header(out, "Content-Type", "application/json", false);
     if (st == SE_OK)
@@ -78,22 +77,18 @@ static se_status sinch_build(const se_client *c, const se_operation *op, cJSON *
 static se_status fetch_token(se_client *c, se_diag *d) {
     se_http_request tr;
     memset(&tr, 0, sizeof tr);
-    se_status st = SE_E_NOMEM;
-    char *auth = basic_credentials(c);
     tr.url = se_strdup(se_opt_str(c, O_AUTH_URL));
     tr.body = se_strdup("grant_type=client_credentials");
-    if (auth && tr.url && tr.body) {
-        tr.body_len = strlen(tr.body);
-        st = se_http_add_header(&tr, "Authorization", auth, true);
-        if (st == SE_OK)
-            st =
-                se_http_add_header(&tr, "Content-Type", "application/x-www-form-urlencoded", false);
-    }
-    free(auth);
+    se_status st = se_http_add_header_owned(&tr, "Authorization", basic_credentials(c), true);
+    if (st == SE_OK)
+        st = se_http_add_header(&tr, "Content-Type", "application/x-www-form-urlencoded", false);
+    if (st == SE_OK && (!tr.url || !tr.body))
+        st = SE_E_NOMEM;
     if (st != SE_OK) {
         se_http_request_clear(&tr);
         return st;
     }
+    tr.body_len = strlen(tr.body);
     se_attempt a;
     memset(&a, 0, sizeof a);
     double now = se_now();

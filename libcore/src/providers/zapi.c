@@ -26,22 +26,17 @@ static se_status zapi_check_config(const se_client *c, se_diag *d) {
 static se_status zapi_build(const se_client *c, const se_operation *op, cJSON *req,
                             se_http_request *out, se_diag *d) {
     (void)d;
-    char *base = se_base_url(c, "https://api.z-api.io");
-    char *instance = se_percent_encode(se_opt_str(c, O_INSTANCE_ID));
-    char *token = se_percent_encode(se_opt_str(c, O_TOKEN));
-    if (base && instance && token) {
-        out->url = se_join(base, "/instances/", instance, "/token/", token, "/", op->route, NULL);
-        out->redacted_url =
-            se_join(base, "/instances/" SE_REDACTED "/token/" SE_REDACTED "/", op->route, NULL);
-    }
-    free(base);
-    free(instance);
-    free(token);
-    if (!out->url || !out->redacted_url)
-        return SE_E_NOMEM;
-    se_status st = se_http_add_header(out, "Content-Type", "application/json", false);
+    const se_url_part path[] = {
+        {"/instances/", URL_TEXT}, {se_opt_str(c, O_INSTANCE_ID), URL_SECRET},
+        {"/token/", URL_TEXT},     {se_opt_str(c, O_TOKEN), URL_SECRET},
+        {"/", URL_TEXT},           {op->route, URL_TEXT},
+        {NULL, URL_TEXT}};
+    se_status st = se_set_url(out, c, "https://api.z-api.io", path);
+    if (st == SE_OK)
+        st = se_http_add_header(out, "Content-Type", "application/json", false);
     if (st == SE_OK && se_opt_str(c, O_CLIENT_TOKEN))
-        st = se_http_add_header(out, "Client-Token", se_opt_str(c, O_CLIENT_TOKEN), true);
+        st = se_http_add_header_owned(out, "Client-Token", se_strdup(se_opt_str(c, O_CLIENT_TOKEN)),
+                                      true);
     if (st == SE_OK)
         st = se_set_json_body(out, req);
     return st;
