@@ -156,13 +156,17 @@ se_status se_transport_setup(se_client *c, CURL *easy, se_http_request *req, se_
             }
             list = l;
         }
-        /* curl may add "Expect: 100-continue" to larger POSTs and wait for it */
-        struct curl_slist *l = curl_slist_append(list, "Expect:");
-        if (!l) {
-            curl_slist_free_all(list);
-            return SE_E_NOMEM;
+        /* curl may add "Expect: 100-continue" to a POST over 1 KiB (older versions; 1 MiB
+         * since 7.88) and wait for the server's go-ahead: none of the providers needs it */
+        if (req->body_len > 1024) {
+            struct curl_slist *l = curl_slist_append(list, "Expect:");
+            if (!l) {
+                curl_slist_free_all(list);
+                return SE_E_NOMEM;
+            }
+            list = l;
         }
-        req->header_list = l;
+        req->header_list = list;
     }
     curl_easy_setopt(easy, CURLOPT_URL, req->url);
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req->body);

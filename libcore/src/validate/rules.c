@@ -122,12 +122,7 @@ se_status se_v_enum(const char *s, const char *path, const se_enum *en, se_diag 
 se_status se_v_one_of(cJSON *obj, const char *path, const char *const *names, se_diag *d) {
     const char *got[2] = {NULL, NULL};
     int count = 0, total = 0;
-    char list[400];
-    size_t used = 0;
-    list[0] = '\0';
     for (const char *const *n = names; *n; n++, total++) {
-        if (used < sizeof list)
-            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", *n);
         if (cJSON_GetObjectItemCaseSensitive(obj, *n)) {
             if (count < 2)
                 got[count] = *n;
@@ -136,6 +131,11 @@ se_status se_v_one_of(cJSON *obj, const char *path, const char *const *names, se
     }
     if (count == 1)
         return SE_OK;
+    char list[400]; /* the names, for the message only */
+    size_t used = 0;
+    list[0] = '\0';
+    for (const char *const *n = names; *n && used < sizeof list; n++)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", *n);
     if (count == 0)
         return se_diag_fail(d, "%s: exactly one of %s is required, got none", at(path), list);
     if (count == 2 && total == 2)
@@ -228,10 +228,12 @@ se_status se_v_object(cJSON *obj, const char *path, const se_spec *spec, se_diag
         return rc;
     for (const se_rule *r = spec->fields; r && r->name; r++) {
         cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, r->name);
+        if (!v && !r->required)
+            continue; /* absent and optional: no path to build */
         se_v_path_field(sub, path, r->name);
-        if (!v && r->required)
+        if (!v)
             return se_diag_fail(d, "%s: required", sub);
-        if (v && (rc = se_v_value(v, sub, r, d)) != SE_OK)
+        if ((rc = se_v_value(v, sub, r, d)) != SE_OK)
             return rc;
     }
     return spec->extra ? spec->extra(obj, path, NULL, d) : SE_OK;
