@@ -7,7 +7,7 @@ ASAN_BUILD ?= build-asan
 JOBS ?= 2
 EMULATOR = $(abspath $(BUILD))/emulator/sendevent-emulator
 
-.PHONY: all deps build test test-c test-abi test-asan test-valgrind test-fuzz test-install test-py python lua demo clean
+.PHONY: all deps build test test-c test-abi test-asan test-valgrind test-fuzz test-install test-py python lua demo clean bench bench-soak bench-smoke
 
 all: build
 
@@ -19,7 +19,7 @@ build: deps
 	cmake --build $(BUILD) -j$(JOBS)
 
 test: build
-	$(MAKE) --no-print-directory test-c test-abi test-asan test-valgrind test-fuzz test-install test-py
+	$(MAKE) --no-print-directory test-c test-abi test-asan test-valgrind test-fuzz test-install test-py bench-smoke
 
 test-c:
 	ctest --test-dir $(BUILD) --output-on-failure
@@ -69,6 +69,25 @@ test-py: python
 
 demo: build python
 	scripts/demo.sh $(BUILD)
+
+# Benchmarks (bench/run.py, docs/performance.md): baselines and our paths side by side on a loopback
+# nginx; every figure, ratio and target printed and written to bench/results/latest.json.
+BENCH_PACKAGES = nginx-light valgrind python3-requests python3-boto3
+
+bench: build python
+	@SE_EXTRA_PACKAGES="$(BENCH_PACKAGES)" scripts/install-deps.sh
+	$(PYTHON) bench/run.py bench --build $(BUILD) --venv $(VENV)
+
+# 1,000,000 sends through the Python API with RSS sampled (bench/results/soak.json).
+bench-soak: build python
+	@SE_EXTRA_PACKAGES="$(BENCH_PACKAGES)" scripts/install-deps.sh
+	$(PYTHON) bench/run.py soak --build $(BUILD) --venv $(VENV)
+
+# Seconds: a few hundred sends per path, so the harness cannot rot; fails only if a path errors.
+bench-smoke: build
+	@SE_EXTRA_PACKAGES="$(BENCH_PACKAGES)" scripts/install-deps.sh
+	@$(VENV)/bin/python -c 'import sendevent' 2>/dev/null || $(MAKE) --no-print-directory python
+	$(PYTHON) bench/run.py smoke --build $(BUILD) --venv $(VENV)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz dist

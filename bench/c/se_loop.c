@@ -1,32 +1,34 @@
-/* se_loop.c - the same work through libsendevent: se_send sequentially on one
- * client (keep-alive), reading the id from each response.
- *   se_loop BASE_URL N */
-#include <sendevent/sendevent.h>
-#include <stdio.h>
-#include <stdlib.h>
+/* se_loop.c - the same work as bare_loop.c through libsendevent: one client
+ * (keep-alive), se_send sequentially, reading the id (and the accepted time
+ * where the provider gives one) from each response.
+ *   se_loop PROVIDER BASE_URL N [WARMUP]        (see common.h) */
+#include "se_common.h"
 
 int main(int argc, char **argv) {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s BASE_URL N\n", argv[0]);
-        return 2;
-    }
-    long n = atol(argv[2]), ok = 0;
-    se_client *c = NULL;
-    se_client_new(&c, "zapi");
-    se_client_set(c, "base_url", argv[1]);
-    se_client_set(c, "instance_id", "emulator-instance");
-    se_client_set(c, "token", "emulator-token");
-    se_client_set(c, "client_token", "emulator-client-token");
-    for (long i = 0; i < n; i++) {
+    bench_args a;
+    bench_parse_args(argc, argv, &a);
+    se_client *c = bench_client(a.provider, a.base_url);
+    if (!c)
+        return 1;
+    const char *request = bench_request(a.provider);
+    long ok = 0, ok_warm = 0, failures = 0;
+    bench_mark t0, t1;
+    for (long i = 0; i < a.warmup + a.n; i++) {
+        if (i == a.warmup) {
+            ok_warm = ok;
+            ok = 0;
+            bench_now(&t0);
+        }
         se_response *r = NULL;
-        if (se_send(c, "send_event",
-                    "{\"phone\":\"120363019502650977-group\",\"event\":{\"name\":\"Standup\","
-                    "\"dateTime\":\"2024-04-29T09:30:53.309Z\"}}",
-                    &r) == SE_OK)
-            ok += se_response_id(r) != NULL;
+        se_status st = se_send(c, "send_event", request, &r);
+        if (st == SE_OK)
+            ok += read_response(a.provider, r);
+        else if (++failures <= 3)
+            fprintf(stderr, "se_send: %s: %s\n", se_status_name(st), se_client_errmsg(c));
         se_response_free(r);
     }
+    bench_now(&t1);
+    bench_report(&t0, &t1, a.n, ok);
     se_client_free(c);
-    printf("%ld/%ld ok\n", ok, n);
-    return ok == n ? 0 : 1;
+    return ok == a.n && ok_warm == a.warmup ? 0 : 1;
 }

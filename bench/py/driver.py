@@ -1,0 +1,195 @@
+"""One Python client path of the benchmark, measured in this process.
+
+    python driver.py PATH PROVIDER BASE_URL N [WARMUP]
+
+PATH is one of
+    http_client  baseline: http.client.HTTPConnection (keep-alive) + json
+    requests     baseline: requests.Session().post (keep-alive)
+    boto3        baseline: boto3 connectparticipant send_event (Connect only)
+    se_seq       ours: sendevent.Client(...).send_event(...), sequentially
+    se_many      ours: sendevent.Client(...).send_many("send_event", [...], concurrency=64)
+
+Every path does the same work per event as the C programs (bench/c/common.h): the provider's
+JSON body (Connect: with a fresh UUID v4 ClientToken, which boto3 and libsendevent add
+themselves), the same headers including auth, the status checked, the JSON answer parsed and the
+id (and accepted time where given) read. WARMUP events are sent first and not measured
+(se_many: as a call of its own). Prints one JSON line like the C programs:
+    {"n":..,"ok":..,"wall_s":..,"user_s":..,"sys_s":..,"maxrss_kb":..,"minflt":..,"nvcsw":..}
+or {"skipped": "<reason>"} (exit 3) when the path's package cannot be imported.
+Exit 0 only when every event succeeded.
+"""
+
+import json
+import os
+import resource
+import sys
+import time
+import uuid
+
+# The bench credentials: the same as bench/c/common.h.
+SINCH_PROJECT = "bench-project"
+SINCH_TOKEN = "bench-access-token-0123456789abcdef"
+ZAPI_INSTANCE = "3C5A0B1D2E3F4A5B6C7D8E9F0A1B2C3D"
+ZAPI_TOKEN = "F0E1D2C3B4A5968778695A4B3C2D1E0F"
+ZAPI_CLIENT_TOKEN = "Fa1b2c3d4e5f60718293a4b5c6d7e8f9S"
+CONNECT_TOKEN = "QVFJREFIaGJlbmNoLWNvbm5lY3Rpb24tdG9rZW4tMDEyMzQ1Njc4OWFiY2RlZg"
+TYPING = "application/vnd.amazonaws.connect.event.typing"
+
+# path on the server, headers, id field, accepted-time field (None: the provider gives none)
+ROUTES = {
+    "sinch": ("/v1/projects/%s/events:send" % SINCH_PROJECT,
+              {"Authorization": "Bearer " + SINCH_TOKEN, "Content-Type": "application/json",
+               "Accept": "application/json"},
+              "event_id", "accepted_time"),
+    "zapi": ("/instances/%s/token/%s/send-event" % (ZAPI_INSTANCE, ZAPI_TOKEN),
+             {"Content-Type": "application/json", "Client-Token": ZAPI_CLIENT_TOKEN},
+             "messageId", None),
+    "connect": ("/participant/event",
+                {"X-Amz-Bearer": CONNECT_TOKEN, "Content-Type": "application/json"},
+                "Id", "AbsoluteTime"),
+}
+
+
+def wire_body(provider):
+    """The JSON object a hand-written client sends (what goes on the wire)."""
+    if provider == "sinch":
+        return {"app_id": "01HBENCHAPP0000000000000000",
+                "recipient": {"contact_id": "01HBENCHCONTACT00000000000"},
+                "event": {"composing_event": {}}}
+    if provider == "zapi":
+        return {"phone": "120363019502650977-group",
+                "event": {"name": "Standup", "dateTime": "2024-04-29T09:30:53.309Z"}}
+    return {"ContentType": TYPING, "ClientToken": str(uuid.uuid4())}
+
+
+def se_request(provider):
+    """The request as a sendevent user writes it (Connect: the token in the object, the
+    library adds the ClientToken)."""
+    if provider == "connect":
+        return {"ContentType": TYPING, "ConnectionToken": CONNECT_TOKEN}
+    return wire_body(provider)
+
+
+def se_client(provider, base_url):
+    import sendevent
+    if provider == "sinch":
+        return sendevent.Client("sinch", project_id=SINCH_PROJECT, access_token=SINCH_TOKEN,
+                                base_url=base_url)
+    if provider == "zapi":
+        return sendevent.Client("zapi", instance_id=ZAPI_INSTANCE, token=ZAPI_TOKEN,
+                                client_token=ZAPI_CLIENT_TOKEN, base_url=base_url)
+    return sendevent.Client("connect", base_url=base_url)
+
+
+def make_path(path, provider, base_url):
+    """Returns run(n) -> number of events that succeeded."""
+    route, headers, id_key, time_key = ROUTES[provider]
+
+    if path == "http_client":
+        import http.client
+        import urllib.parse
+        u = urllib.parse.urlsplit(base_url)
+        conn = http.client.HTTPConnection(u.hostname, u.port)
+
+        def run(n):
+            ok = 0
+            for _ in range(n):
+                conn.request("POST", route, json.dumps(wire_body(provider)).encode(), headers)
+                r = conn.getresponse()
+                data = r.read()
+                if r.status == 200:
+                    answer = json.loads(data)
+                    ok += answer.get(id_key) is not None and (
+                        time_key is None or answer.get(time_key) is not None)
+            return ok
+        return run
+
+    if path == "requests":
+        import requests
+        session = requests.Session()
+        url = base_url + route
+
+        def run(n):
+            ok = 0
+            for _ in range(n):
+                r = session.post(url, data=json.dumps(wire_body(provider)), headers=headers)
+                if r.status_code == 200:
+                    answer = r.json()
+                    ok += answer.get(id_key) is not None and (
+                        time_key is None or answer.get(time_key) is not None)
+            return ok
+        return run
+
+    if path == "boto3":
+        if provider != "connect":
+            raise SystemExit("boto3 is a Connect baseline only")
+        os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+        import boto3
+        import botocore.config
+        # SendEvent is unsigned (X-Amz-Bearer only); boto3 still wants a region.
+        client = boto3.client("connectparticipant", region_name="us-east-1", endpoint_url=base_url,
+                              aws_access_key_id="unused", aws_secret_access_key="unused",
+                              config=botocore.config.Config(retries={"mode": "standard"}))
+
+        def run(n):
+            ok = 0
+            for _ in range(n):
+                r = client.send_event(ContentType=TYPING, ConnectionToken=CONNECT_TOKEN)
+                ok += r.get("Id") is not None and r.get("AbsoluteTime") is not None
+            return ok
+        return run
+
+    if path == "se_seq":
+        client = se_client(provider, base_url)
+        request = se_request(provider)
+        need_time = time_key is not None
+
+        def run(n):
+            ok = 0
+            send = client.send_event
+            for _ in range(n):
+                r = send(request)
+                ok += r.id is not None and (not need_time or r.accepted_time is not None)
+            return ok
+        return run
+
+    if path == "se_many":
+        client = se_client(provider, base_url)
+        need_time = time_key is not None
+
+        def run(n):
+            requests_ = [se_request(provider) for _ in range(n)]
+            ok = 0
+            for r in client.send_many("send_event", requests_, concurrency=64):
+                if isinstance(r, Exception):
+                    continue
+                ok += r.id is not None and (not need_time or r.accepted_time is not None)
+            return ok
+        return run
+
+    raise SystemExit("unknown path %r" % path)
+
+
+def main(argv):
+    if len(argv) not in (5, 6):
+        raise SystemExit(__doc__)
+    path, provider, base_url, n = argv[1], argv[2], argv[3], int(argv[4])
+    warmup = int(argv[5]) if len(argv) == 6 else 0
+    try:
+        run = make_path(path, provider, base_url)
+    except ImportError as exc:
+        print(json.dumps({"skipped": "%s not importable: %s" % (path, exc)}))
+        return 3
+    ok_warm = run(warmup) if warmup else 0
+    ru0, t0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+    ok = run(n)
+    t1, ru1 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"n": n, "ok": ok, "wall_s": t1 - t0,
+                      "user_s": ru1.ru_utime - ru0.ru_utime, "sys_s": ru1.ru_stime - ru0.ru_stime,
+                      "maxrss_kb": ru1.ru_maxrss, "minflt": ru1.ru_minflt - ru0.ru_minflt,
+                      "nvcsw": ru1.ru_nvcsw - ru0.ru_nvcsw}), flush=True)
+    return 0 if ok == n and ok_warm == warmup else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
