@@ -78,7 +78,8 @@ static _Thread_local struct {
 
 static void set_warnings(const se_client *c, const se_diag *d) {
     last_warnings.client = c;
-    memcpy(last_warnings.text, d->warnings, strlen(d->warnings) + 1);
+    const char *w = se_diag_warnings(d);
+    memcpy(last_warnings.text, w, strlen(w) + 1);
 }
 
 const char *se_client_warnings(const se_client *c) {

@@ -5,23 +5,30 @@
 #include "sendevent/common.h"
 
 #define SE_DIAG_MSG_MAX 512
-#define SE_DIAG_WARN_MAX 1024
+#define SE_DIAG_WARN_MAX 1024 /* warnings past this are dropped */
 
 typedef struct se_diag {
-    char msg[SE_DIAG_MSG_MAX];       /* "field.path: rule" of the first failure */
-    char warnings[SE_DIAG_WARN_MAX]; /* one warning per line, "" when none */
-    int http_status;                 /* an HTTP answer behind the failure (token endpoint) */
-    char code[64];                   /* its error code, "" when none */
+    char msg[SE_DIAG_MSG_MAX]; /* "field.path: rule" of the first failure */
+    char *warnings;            /* one warning per line; NULL until the first (they are rare,
+                                  and a batch keeps a diag per request) */
+    int http_status;           /* an HTTP answer behind the failure (token endpoint) */
+    char code[64];             /* its error code, "" when none */
 } se_diag;
 
-/* Empties both buffers. */
+/* Empties the diag. */
 void se_diag_init(se_diag *d);
+
+/* Releases the warnings; the diag is empty again. */
+void se_diag_free(se_diag *d);
+
+/* The warnings, "" when there are none. Owned by the diag. */
+const char *se_diag_warnings(const se_diag *d);
 
 /* Records the first failure (later ones are ignored) and returns SE_E_INVALID,
  * so checks can `return se_diag_fail(d, "%s: ...", path)`. */
 se_status se_diag_fail(se_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Appends one warning line (silently truncated when the buffer is full). */
+/* Appends one warning line (dropped when SE_DIAG_WARN_MAX is reached or memory is short). */
 void se_diag_warn(se_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

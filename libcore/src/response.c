@@ -121,8 +121,8 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a) {
     r->operation = job->op ? job->op->name : "";
     r->attempts = job->attempts;
     r->elapsed = se_now() - job->started;
-    if (job->diag.warnings[0])
-        r->warnings = se_strdup(job->diag.warnings);
+    r->warnings = job->diag.warnings; /* the job ends here: taken, not copied */
+    job->diag.warnings = NULL;
     if (a) {
         r->http_status = (int)a->http_status;
         /* the attempt ends here: its buffers become the response's, uncopied */

@@ -117,6 +117,7 @@ se_status se_job_prepare(se_job *job, se_client *c, const char *operation, const
 
 void se_job_clear(se_job *job) {
     se_http_request_clear(&job->http);
+    se_diag_free(&job->diag);
     free(job->auth_token_used);
     job->auth_token_used = NULL;
 }

@@ -880,13 +880,14 @@ static void run(const char *rule, check_fn fn, const char *json, const char *err
         CHECK_INT(rc, SE_OK);
         CHECK_STR(d.msg, "");
         if (warn)
-            CHECK_HAS(d.warnings, warn);
+            CHECK_HAS(se_diag_warnings(&d), warn);
         else
-            CHECK_STR(d.warnings, "");
+            CHECK_STR(se_diag_warnings(&d), "");
     }
     if (rc != (err ? SE_E_INVALID : SE_OK) || getenv("SE_VAL_SHOW"))
         fprintf(stderr, "  [%s] %s\n  -> %s%s%s\n", rule, json, d.msg,
-                *d.warnings ? " | warn: " : "", d.warnings);
+                *se_diag_warnings(&d) ? " | warn: " : "", se_diag_warnings(&d));
+    se_diag_free(&d);
     cJSON_Delete(req);
 }
 
@@ -905,6 +906,7 @@ static void test_root(void) {
         se_diag d;
         se_diag_init(&d);
         CHECK_INT(ALL[i](NULL, &d), SE_E_INVALID);
+        se_diag_free(&d);
     }
 }
 
@@ -976,6 +978,7 @@ static void run_length(const len_case *c, size_t n, const char *err) {
     CHECK_HAS(d.msg, err ? err : "");
     if (rc != (err ? SE_E_INVALID : SE_OK))
         fprintf(stderr, "  [%s] %zu x %s -> %s\n", c->rule, n, c->unit, d.msg);
+    se_diag_free(&d);
     cJSON_Delete(req);
     free(json);
 }
@@ -1012,6 +1015,7 @@ static void check_normalized(const char *rule, check_fn fn, const char *json, co
     CHECK_STR(got, wanted);
     cJSON_free(got);
     cJSON_free(wanted);
+    se_diag_free(&d);
     cJSON_Delete(req);
     cJSON_Delete(want_json);
 }
@@ -1041,6 +1045,7 @@ static void test_normalize(void) {
     CHECK_STR(text, "{\"app_id\":\"A\",\"ttl\":\"60s\",\"recipient\":{\"contact_id\":\"C1\"},"
                     "\"message\":{\"text_message\":{\"text\":\"x\"}}}");
     cJSON_free(text);
+    se_diag_free(&d);
     cJSON_Delete(req);
 
     /* a failing request is not normalized */
@@ -1050,6 +1055,7 @@ static void test_normalize(void) {
     CHECK_INT(S_EV(req, &d), SE_E_INVALID);
     CHECK(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(req, "event"),
                                            "app_event") != NULL);
+    se_diag_free(&d);
     cJSON_Delete(req);
 }
 
@@ -1073,6 +1079,7 @@ static void test_nomem(void) {
         cJSON_InitHooks(NULL);
         CHECK_INT(rc, SE_E_NOMEM);
         CHECK_HAS(d.msg, "out of memory");
+        se_diag_free(&d);
         cJSON_Delete(req);
     }
 }
@@ -1111,7 +1118,8 @@ static void test_no_secret_in_messages(void) {
         se_status rc = (last ? C_EV : cases[i].fn)(req, &d);
         CHECK_INT(rc, SE_E_INVALID);
         CHECK_LACKS(d.msg, SECRET);
-        CHECK_LACKS(d.warnings, SECRET);
+        CHECK_LACKS(se_diag_warnings(&d), SECRET);
+        se_diag_free(&d);
         cJSON_Delete(req);
     }
     free(json);

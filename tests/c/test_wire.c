@@ -336,6 +336,15 @@ static void test_exact_numbers(void) {
     CHECK_HAS(raw, "\"small\":1.5");
     CHECK_HAS(raw, "\"neg\":-98765432109876543210e-5");
     cJSON_Delete(list);
+    /* warnings travel on the response of a send */
+    se_response *w =
+        send_ok(c, "send_event",
+                "{\"app_id\":\"A\",\"recipient\":{\"identified_by\":{\"channel_identities\":"
+                "[{\"channel\":\"NEWCHAT\",\"identity\":\"1\"}]}},\"event\":{"
+                "\"composing_event\":{}}}");
+    CHECK_HAS(se_response_warnings(w), "unknown channel \"NEWCHAT\"");
+    CHECK_HAS(se_client_warnings(c), "NEWCHAT");
+    se_response_free(w);
     /* trailing text after the object is not JSON */
     CHECK_INT(se_validate(c, "send_message", "{\"app_id\":\"A\"} x"), SE_E_INVALID);
     CHECK_HAS(se_client_errmsg(c), "unexpected text after the value");
