@@ -51,7 +51,8 @@ static char *build_body(int provider) {
             cJSON_Delete(req);
             return NULL;
         }
-        cJSON_AddStringToObject(req, "ContentType", "application/vnd.amazonaws.connect.event.typing");
+        cJSON_AddStringToObject(req, "ContentType",
+                                "application/vnd.amazonaws.connect.event.typing");
         cJSON_AddStringToObject(req, "ClientToken", uuid);
     }
     char *body = cJSON_PrintUnformatted(req);
@@ -62,9 +63,12 @@ static char *build_body(int provider) {
 static int read_answer(int provider, const char *data) {
     cJSON *resp = data ? cJSON_Parse(data) : NULL;
     const char *id_key = provider == P_SINCH ? "event_id" : provider == P_ZAPI ? "messageId" : "Id";
-    const char *time_key = provider == P_SINCH ? "accepted_time" : provider == P_CONNECT ? "AbsoluteTime" : NULL;
+    const char *time_key = provider == P_SINCH     ? "accepted_time"
+                           : provider == P_CONNECT ? "AbsoluteTime"
+                                                   : NULL;
     const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(resp, id_key));
-    const char *when = time_key ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(resp, time_key)) : "";
+    const char *when =
+        time_key ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(resp, time_key)) : "";
     int ok = id != NULL && when != NULL;
     cJSON_Delete(resp);
     return ok;
@@ -141,8 +145,8 @@ int main(int argc, char **argv) {
         hdr = curl_slist_append(hdr, "Accept: application/json");
         break;
     case P_ZAPI:
-        snprintf(url, sizeof url, "%s/instances/%s/token/%s/send-event", a.base_url, BENCH_ZAPI_INSTANCE,
-                 BENCH_ZAPI_TOKEN);
+        snprintf(url, sizeof url, "%s/instances/%s/token/%s/send-event", a.base_url,
+                 BENCH_ZAPI_INSTANCE, BENCH_ZAPI_TOKEN);
         hdr = curl_slist_append(hdr, "Content-Type: application/json");
         hdr = curl_slist_append(hdr, "Client-Token: " BENCH_ZAPI_CLIENT_TOKEN);
         break;

@@ -40,8 +40,8 @@
     "{\"phone\":\"120363019502650977-group\",\"event\":{\"name\":\"Standup\","                     \
     "\"dateTime\":\"2024-04-29T09:30:53.309Z\"}}"
 #define BENCH_CONNECT_REQUEST                                                                      \
-    "{\"ContentType\":\"application/vnd.amazonaws.connect.event.typing\",\"ConnectionToken\":\""  \
-    BENCH_CONNECT_TOKEN "\"}"
+    "{\"ContentType\":\"application/"                                                              \
+    "vnd.amazonaws.connect.event.typing\",\"ConnectionToken\":\"" BENCH_CONNECT_TOKEN "\"}"
 
 enum bench_provider { P_SINCH, P_ZAPI, P_CONNECT };
 
@@ -56,7 +56,9 @@ static inline int bench_provider(const char *name) {
 }
 
 static inline const char *bench_request(int p) {
-    return p == P_SINCH ? BENCH_SINCH_REQUEST : p == P_ZAPI ? BENCH_ZAPI_REQUEST : BENCH_CONNECT_REQUEST;
+    return p == P_SINCH  ? BENCH_SINCH_REQUEST
+           : p == P_ZAPI ? BENCH_ZAPI_REQUEST
+                         : BENCH_CONNECT_REQUEST;
 }
 
 typedef struct {
@@ -114,8 +116,8 @@ static inline void bench_report(const bench_mark *a, const bench_mark *b, long n
     printf("{\"n\":%ld,\"ok\":%ld,\"wall_s\":%.6f,\"user_s\":%.6f,\"sys_s\":%.6f,\"maxrss_kb\":%ld,"
            "\"minflt\":%ld,\"nvcsw\":%ld}\n",
            n, ok, wall, tv_s(b->ru.ru_utime) - tv_s(a->ru.ru_utime),
-           tv_s(b->ru.ru_stime) - tv_s(a->ru.ru_stime), b->ru.ru_maxrss, b->ru.ru_minflt - a->ru.ru_minflt,
-           b->ru.ru_nvcsw - a->ru.ru_nvcsw);
+           tv_s(b->ru.ru_stime) - tv_s(a->ru.ru_stime), b->ru.ru_maxrss,
+           b->ru.ru_minflt - a->ru.ru_minflt, b->ru.ru_nvcsw - a->ru.ru_nvcsw);
     fflush(stdout);
 }
 

@@ -20,8 +20,8 @@ static long run(se_client *c, int provider, long n) {
         }
     se_status st = se_batch_run(b, IN_FLIGHT);
     if (st != SE_OK)
-        fprintf(stderr, "se_batch_run: %s: %s (%zu failed)\n", se_status_name(st), se_client_errmsg(c),
-                se_batch_failed(b));
+        fprintf(stderr, "se_batch_run: %s: %s (%zu failed)\n", se_status_name(st),
+                se_client_errmsg(c), se_batch_failed(b));
     long ok = 0;
     for (long i = 0; i < n; i++) {
         const se_response *r = se_batch_response(b, (size_t)i);

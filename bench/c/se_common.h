@@ -32,7 +32,8 @@ static inline se_client *bench_client(int provider, const char *base_url) {
 }
 
 static inline int read_response(int provider, const se_response *r) {
-    return se_response_id(r) != NULL && (provider == P_ZAPI || se_response_accepted_time(r) != NULL);
+    return se_response_id(r) != NULL &&
+           (provider == P_ZAPI || se_response_accepted_time(r) != NULL);
 }
 
 #endif
