@@ -181,7 +181,7 @@ def build_c(build_dir):
     cflags = ["-O2", "-g", "-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Werror"]
     deps = pkg_config("--cflags", "--libs", "libcurl", "libcjson")
     srcdir = os.path.join(HERE, "c")
-    headers = [os.path.join(srcdir, h) for h in ("common.h", "se_common.h")]
+    headers = [os.path.join(srcdir, h) for h in ("common.h", "se_common.h", "baseline.h")]
     for prog, ours in (("bare_loop", False), ("bare_multi", False), ("se_loop", True),
                        ("se_batch", True)):
         src = os.path.join(srcdir, prog + ".c")
