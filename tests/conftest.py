@@ -19,6 +19,7 @@ import json
 import os
 import pathlib
 import select
+import shutil
 import signal
 import ssl
 import subprocess
@@ -273,3 +274,17 @@ def emulator_factory():
     yield factory
     for emu in started:
         emu.stop()
+
+
+@pytest.fixture
+def cert(tmp_path):
+    """A self-signed certificate for 127.0.0.1 and its key, for the TLS tests:
+    (cert_path, key_path)."""
+    if not shutil.which("openssl"):
+        pytest.skip("openssl CLI not available")
+    key, crt = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(crt)],
+                   check=True, capture_output=True, timeout=60)
+    return crt, key

@@ -3,7 +3,6 @@ waiting connections), TLS."""
 
 import http.client
 import json
-import shutil
 import signal
 import socket
 import ssl
@@ -144,18 +143,6 @@ def test_sigterm_under_load(emulator_factory):
 
 
 # ---------------------------------------------------------------- TLS
-
-@pytest.fixture
-def cert(tmp_path):
-    if not shutil.which("openssl"):
-        pytest.skip("openssl CLI not available")
-    key, crt = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                    "-keyout", str(key), "-out", str(crt)],
-                   check=True, capture_output=True, timeout=60)
-    return crt, key
-
 
 def test_tls(emulator_factory, cert):
     crt, key = cert

@@ -2,8 +2,6 @@
 
 import builtins
 import pickle
-import shutil
-import subprocess
 
 import pytest
 import sendevent
@@ -186,18 +184,6 @@ def test_protocol_error(emu):
         connect_send(emu, max_response_bytes=4096)
     err = check(info, sendevent.ProtocolError, "protocol", None)
     assert err.http_status in (0, 200) and "max_response_bytes" in err.message
-
-
-@pytest.fixture
-def cert(tmp_path):
-    if not shutil.which("openssl"):
-        pytest.skip("openssl CLI not available")
-    key, crt = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                    "-keyout", str(key), "-out", str(crt)],
-                   check=True, capture_output=True, timeout=60)
-    return crt, key
 
 
 def test_tls_error_and_ca_file(emulator_factory, cert):
