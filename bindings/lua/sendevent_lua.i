@@ -102,6 +102,9 @@ static const char *se_lua_request_arg(lua_State *L, int idx);
 %ignore se_response_body;
 %ignore se_response_body_len;
 %ignore se_response_header;
+%ignore se_response_header_count;
+%ignore se_response_header_at;
+%ignore se_response_request_line;
 %ignore se_response_get_string;
 %ignore se_free;
 
@@ -131,7 +134,7 @@ static void se_lua_decode(lua_State *L, const char *text, size_t len);
 static void se_lua_push_response_table(lua_State *L, se_response *resp) {
     se_status st = se_response_status(resp);
     const char *w;
-    lua_createtable(L, 0, 18);
+    lua_createtable(L, 0, 20);
     se_lua_setstr(L, "status", se_status_name(st));
     se_lua_setint(L, "code", st);
     se_lua_setstr(L, "provider", se_response_provider(resp));
@@ -142,7 +145,21 @@ static void se_lua_push_response_table(lua_State *L, se_response *resp) {
     se_lua_setstr(L, "provider_code", se_response_provider_code(resp));
     se_lua_setstr(L, "error_message", se_response_error_message(resp));
     se_lua_setstr(L, "request_id", se_response_request_id(resp));
+    se_lua_setstr(L, "request_line", se_response_request_line(resp));
     se_lua_setint(L, "attempts", se_response_attempts(resp));
+    size_t n_headers = se_response_header_count(resp);
+    lua_createtable(L, (int)n_headers, 0); /* headers: { {name, value}, ... } in order */
+    for (size_t i = 0; i < n_headers; i++) {
+        const char *name, *value;
+        se_response_header_at(resp, i, &name, &value);
+        lua_createtable(L, 2, 0);
+        lua_pushstring(L, name);
+        lua_rawseti(L, -2, 1);
+        lua_pushstring(L, value);
+        lua_rawseti(L, -2, 2);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "headers");
     lua_pushnumber(L, se_response_elapsed(resp));
     lua_setfield(L, -2, "elapsed");
     lua_newtable(L); /* warnings: one string per line */

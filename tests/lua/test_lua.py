@@ -482,6 +482,25 @@ def test_large_integers_on_the_wire(emu):
     assert '"max":9223372036854775807' in raw and '"big":9007199254740993' in raw
 
 
+def test_headers_and_request_line(emu):
+    out = lua("""
+        local r = client("zapi"):send_event(valid("zapi", "send_event"))
+        print(r.request_line)
+        local seen = {}
+        for i, h in ipairs(r.headers) do seen[h[1]:lower()] = h[2] end
+        print(seen["content-type"])
+        local c = client("connect"):send_event(valid("connect", "send_event"))
+        local id
+        for _, h in ipairs(c.headers) do
+          if h[1]:lower() == "x-amzn-requestid" then id = h[2] end
+        end
+        print(id == c.request_id)
+    """, emu).stdout.splitlines()
+    assert out[0] == "POST " + emu.url + "/instances/[REDACTED]/token/[REDACTED]/send-event"
+    assert out[1].startswith("application/json")
+    assert out[2] == "true"
+
+
 def test_bad_inputs_send_nothing(emu):
     out = lua("""
         local s, z, c = client("sinch"), client("zapi"), client("connect")
