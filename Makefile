@@ -1,13 +1,13 @@
 # sendevent: the two commands of the README, and the pieces they are made of.
 #   make demo   send one event per provider from every face of the project, on the local emulator
-#   make test   every test suite: C (plain, ASan+UBSan, valgrind), fuzz smoke, install check, pytest
+#   make test   every test suite: C (plain, ASan+UBSan, TSan, valgrind), fuzz smoke, install check, pytest
 PYTHON ?= /usr/bin/python3
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= 2
 EMULATOR = $(abspath $(BUILD))/emulator/sendevent-emulator
 
-.PHONY: all deps build test test-c test-abi test-asan test-valgrind test-fuzz test-install test-py python lua demo clean bench bench-soak bench-smoke
+.PHONY: all deps build test test-c test-abi test-asan test-tsan test-valgrind test-fuzz test-install test-py python lua demo clean bench bench-soak bench-smoke
 
 all: build
 
@@ -19,7 +19,7 @@ build: deps
 	cmake --build $(BUILD) -j$(JOBS)
 
 test: build
-	$(MAKE) --no-print-directory test-c test-abi test-asan test-valgrind test-fuzz test-install test-py bench-smoke
+	$(MAKE) --no-print-directory test-c test-abi test-asan test-tsan test-valgrind test-fuzz test-install test-py bench-smoke
 
 test-c:
 	ctest --test-dir $(BUILD) --output-on-failure
@@ -37,6 +37,10 @@ test-asan:
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  SE_EMULATOR=$(abspath $(ASAN_BUILD))/emulator/sendevent-emulator SE_CLI=$(abspath $(ASAN_BUILD))/cli/sendevent \
 	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/cli --ignore=tests/cli/test_demo.py
+
+# One client shared by eight threads, under ThreadSanitizer.
+test-tsan:
+	scripts/tsan.sh $(BUILD)
 
 test-valgrind:
 	scripts/valgrind-tests.sh $(BUILD)
@@ -90,4 +94,4 @@ bench-smoke: build
 	$(PYTHON) bench/run.py smoke --build $(BUILD) --venv $(VENV)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz dist
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz build-tsan dist

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,6 +25,8 @@ bool emu_start(emu *e, const char *const *extra_args) {
         argv[n++] = extra_args[i];
     pid_t pid = fork();
     if (pid == 0) {
+        /* a test that aborts (a sanitizer, a crash) must not leave its emulator running */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
         dup2(fds[1], 1);
         close(fds[0]);
         close(fds[1]);
