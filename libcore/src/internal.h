@@ -63,7 +63,8 @@ typedef struct se_http_request {
     int n_headers;
     char *body;
     size_t body_len;
-    struct curl_slist *header_list; /* built on the first attempt, kept for retries */
+    /* built on the first attempt, kept for retries; one block: free(), not curl_slist_free_all */
+    struct curl_slist *header_list;
 } se_http_request;
 
 /* The URL with secrets redacted: the request line without its method. */
@@ -150,6 +151,8 @@ void se_log(const se_client *c, int level, const char *fmt, ...)
 /* Records the calling thread's last error (scrubbed) and returns status. */
 se_status se_set_error(const se_client *c, se_status status, const char *msg);
 
+#define SE_MAX_HEADER_BYTES 65536 /* response header block kept per answer */
+
 /* ---- transport -------------------------------------------------------------- */
 
 typedef struct se_buf {
@@ -167,7 +170,8 @@ typedef struct se_attempt {
     long http_status;
     long new_connections; /* connections opened for this attempt: 0 = reused */
     se_buf body;
-    se_buf headers; /* "name: value\n" lines of the final answer */
+    se_buf headers; /* the final answer's headers: n_headers "name\0value\0" pairs */
+    size_t n_headers;
     size_t max_body;
     bool oversized;
 } se_attempt;
@@ -181,8 +185,9 @@ se_status se_transport_setup(se_client *c, CURL *easy, se_http_request *req, se_
 /* Performs one blocking attempt. */
 void se_transport_perform(se_client *c, se_http_request *req, se_attempt *a);
 void se_attempt_free(se_attempt *a);
-/* Value of a header of the answer (case-insensitive), copied into out. */
-bool se_attempt_header(const se_attempt *a, const char *name, char *out, size_t cap);
+/* Value of the answer's first header called `name` (case-insensitive), or
+ * NULL; owned by the attempt. */
+const char *se_attempt_header(const se_attempt *a, const char *name);
 
 /* Status of an attempt: the design's mapping table. */
 se_status se_attempt_status(const se_attempt *a);

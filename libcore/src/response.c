@@ -24,9 +24,9 @@ static char *normalize_aws_code(const char *code) {
 
 void se_parse_error(se_response *r, const se_provider *p, const se_attempt *a) {
     const cJSON *json = r->json;
-    char header[256];
+    const char *header;
     if (p == &se_provider_connect) {
-        if (se_attempt_header(a, "x-amzn-ErrorType", header, sizeof header)) {
+        if ((header = se_attempt_header(a, "x-amzn-ErrorType"))) {
             r->provider_code = normalize_aws_code(header);
         } else {
             const char *keys[] = {"code", "Code", "__type"};
@@ -60,46 +60,36 @@ void se_parse_error(se_response *r, const se_provider *p, const se_attempt *a) {
         r->provider_code = se_printf("%d", r->http_status);
 }
 
+/* The first of the request-id headers the providers use, in one pass. */
 static void fill_request_id(se_response *r, const se_attempt *a) {
-    static const char *const names[] = {"x-amzn-RequestId", "x-request-id", "x-correlation-id"};
-    char v[256];
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (se_attempt_header(a, names[i], v, sizeof v)) {
-            r->request_id = se_strdup(v);
-            return;
-        }
+    static const struct {
+        const char *name;
+        size_t len;
+    } names[] = {{"x-amzn-RequestId", 16}, {"x-request-id", 12}, {"x-correlation-id", 16}};
+    const char *best = NULL;
+    size_t best_rank = sizeof names / sizeof names[0];
+    const char *h = a->headers.data;
+    for (size_t i = 0; i < a->n_headers && best_rank > 0; i++) {
+        size_t name_len = strlen(h);
+        const char *value = h + name_len + 1;
+        for (size_t k = 0; k < best_rank; k++)
+            if (name_len == names[k].len && !strcasecmp(h, names[k].name)) {
+                best = value;
+                best_rank = k;
+            }
+        h = value + strlen(value) + 1;
+    }
+    if (best)
+        r->request_id = se_strndup(best, strnlen(best, 255));
 }
 
-/* Takes over the attempt's header block, turning "name: value\n" lines into
- * "name\0value\0" pairs in place (the text only shrinks). */
+/* Takes over the attempt's header block (already "name\0value\0" pairs). */
 static char *take_headers(se_attempt *a, size_t *count) {
-    char *h = a->headers.data;
-    *count = 0;
-    if (!h)
-        return calloc(1, 1);
-    char *w = h;
-    for (char *line = h; *line;) {
-        char *eol = strchr(line, '\n');
-        char *next = eol ? eol + 1 : line + strlen(line);
-        char *colon = memchr(line, ':', (size_t)(next - line));
-        if (colon) {
-            size_t nlen = (size_t)(colon - line);
-            char *v = colon + 1;
-            while (*v == ' ' || *v == '\t')
-                v++;
-            size_t vlen = (size_t)((eol ? eol : next) - v);
-            memmove(w, line, nlen);
-            w[nlen] = '\0';
-            w += nlen + 1;
-            memmove(w, v, vlen);
-            w[vlen] = '\0';
-            w += vlen + 1;
-            (*count)++;
-        }
-        line = next;
-    }
+    char *h = a->headers.data ? a->headers.data : calloc(1, 1);
+    *count = a->headers.data ? a->n_headers : 0;
     a->headers.data = NULL;
     a->headers.len = a->headers.cap = 0;
+    a->n_headers = 0;
     return h;
 }
 

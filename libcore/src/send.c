@@ -14,7 +14,7 @@ void se_http_request_clear(se_http_request *r) {
     for (int i = 0; i < r->n_headers; i++)
         free(r->headers[i].owned);
     free(r->body); /* cJSON's default hooks: malloc/free */
-    curl_slist_free_all(r->header_list);
+    free(r->header_list);
     memset(r, 0, sizeof *r);
 }
 
@@ -37,7 +37,7 @@ se_status se_http_add_header_owned(se_http_request *r, const char *name, char *v
 void se_http_replace_header(se_http_request *r, se_header *h, char *value) {
     free(h->owned);
     h->value = h->owned = value;
-    curl_slist_free_all(r->header_list); /* rebuilt with the new value */
+    free(r->header_list); /* rebuilt with the new value */
     r->header_list = NULL;
 }
 
@@ -150,11 +150,9 @@ static bool failed_before_sending(const se_attempt *a) {
 }
 
 static bool expired_token_401(const se_job *job, const se_attempt *a) {
-    char www[512];
-    return a && a->http_status == 401 && job->auth_token_used &&
-           !strncasecmp(job->auth_token_used, "Bearer ", 7) &&
-           !se_opt_str(job->client, O_ACCESS_TOKEN) &&
-           se_attempt_header(a, "WWW-Authenticate", www, sizeof www) && strcasestr(www, "expired");
+    const char *www = a && a->http_status == 401 ? se_attempt_header(a, "WWW-Authenticate") : NULL;
+    return www && job->auth_token_used && !strncasecmp(job->auth_token_used, "Bearer ", 7) &&
+           !se_opt_str(job->client, O_ACCESS_TOKEN) && strcasestr(www, "expired");
 }
 
 double se_job_retry_delay(se_job *job, se_status st, const se_attempt *a) {
@@ -184,15 +182,14 @@ double se_job_retry_delay(se_job *job, se_status st, const se_attempt *a) {
         retry =
             server_retryable && (c->provider->idempotent || se_opt_bool(c, O_RETRY_SERVER_ERRORS));
     } else if (c->provider->idempotent && a && a->http_status == 400) {
-        char type[128]; /* AWS also throttles with 400 ThrottlingException */
-        retry = se_attempt_header(a, "x-amzn-ErrorType", type, sizeof type) &&
-                strstr(type, "Throttling") != NULL;
+        const char *type = se_attempt_header(a, "x-amzn-ErrorType");
+        retry = type && strstr(type, "Throttling"); /* AWS also throttles with a 400 */
     }
     if (!retry)
         return -1;
     double max_delay = c->num[O_RETRY_MAX_DELAY];
-    char ra[128];
-    if (a && se_attempt_header(a, "Retry-After", ra, sizeof ra)) {
+    const char *ra = a ? se_attempt_header(a, "Retry-After") : NULL;
+    if (ra) {
         double wait = se_parse_retry_after(ra);
         if (wait >= 0)
             return wait <= max_delay ? wait : -1; /* longer than we may wait: give up now */

@@ -102,71 +102,105 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {
     return se_buf_append(&a->body, data, n) == SE_OK ? n : 0;
 }
 
+/* Each header line of the final answer is stored as "name\0value\0" (the
+ * value without surrounding blanks), the form responses hand out, so that
+ * nothing is re-parsed or copied after the transfer. */
 static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata) {
     se_attempt *a = userdata;
     size_t n = size * nmemb;
-    if (n >= 5 && !strncmp(data, "HTTP/", 5)) {
+    if (n >= 5 && !memcmp(data, "HTTP/", 5)) {
         a->headers.len = 0; /* a new answer (after 100 Continue): keep only the final one */
+        a->n_headers = 0;
         return n;
     }
-    while (n > 0 && (data[n - 1] == '\n' || data[n - 1] == '\r'))
-        n--;
-    if (n == 0)
-        return size * nmemb;
-    if (a->headers.len + n > 65536)
-        return size * nmemb; /* header block cap; extra lines are dropped */
-    if (se_buf_append(&a->headers, data, n) != SE_OK ||
-        se_buf_append(&a->headers, "\n", 1) != SE_OK)
-        return 0;
-    return size * nmemb;
+    const char *colon = memchr(data, ':', n);
+    if (!colon)
+        return n; /* the blank line that ends the block, or an obsolete folded line */
+    size_t name_len = (size_t)(colon - data);
+    const char *v = colon + 1, *end = data + n;
+    while (v < end && (*v == ' ' || *v == '\t'))
+        v++;
+    while (end > v && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    size_t value_len = (size_t)(end - v), need = a->headers.len + name_len + value_len + 2;
+    if (need > SE_MAX_HEADER_BYTES)
+        return n; /* header block cap; extra lines are dropped */
+    if (need > a->headers.cap) {
+        size_t cap = a->headers.cap ? a->headers.cap * 2 : 512;
+        while (cap < need)
+            cap *= 2;
+        char *p = realloc(a->headers.data, cap);
+        if (!p)
+            return 0;
+        a->headers.data = p;
+        a->headers.cap = cap;
+    }
+    char *w = a->headers.data + a->headers.len;
+    memcpy(w, data, name_len);
+    w[name_len] = '\0';
+    memcpy(w + name_len + 1, v, value_len);
+    w[name_len + 1 + value_len] = '\0';
+    a->headers.len = need;
+    a->n_headers++;
+    return n;
 }
 
-bool se_attempt_header(const se_attempt *a, const char *name, char *out, size_t cap) {
-    size_t nlen = strlen(name);
-    for (const char *line = a->headers.data; line && *line;) {
-        const char *eol = strchr(line, '\n');
-        size_t llen = eol ? (size_t)(eol - line) : strlen(line);
-        if (llen > nlen && line[nlen] == ':' && !strncasecmp(line, name, nlen)) {
-            const char *v = line + nlen + 1;
-            while (*v == ' ' || *v == '\t')
-                v++;
-            size_t vlen = llen - (size_t)(v - line);
-            if (vlen >= cap)
-                vlen = cap - 1;
-            memcpy(out, v, vlen);
-            out[vlen] = '\0';
-            return true;
-        }
-        line = eol ? eol + 1 : line + llen;
+const char *se_attempt_header(const se_attempt *a, const char *name) {
+    const char *h = a->headers.data;
+    for (size_t i = 0; i < a->n_headers; i++) {
+        size_t name_len = strlen(h);
+        const char *value = h + name_len + 1;
+        if (!strcasecmp(h, name))
+            return value;
+        h = value + strlen(value) + 1;
     }
-    return false;
+    return NULL;
+}
+
+/* The request's header lines as one allocation: curl reads the list and never
+ * frees it, so the nodes and their text can share a block (freed with free()). */
+static struct curl_slist *header_list(const se_http_request *req) {
+    /* curl may add "Expect: 100-continue" to a POST over 1 KiB (older versions; 1 MiB
+     * since 7.88) and wait for the server's go-ahead: none of the providers needs it */
+    bool no_expect = req->body_len > 1024;
+    size_t n = (size_t)req->n_headers + no_expect, text = sizeof "Expect:";
+    size_t name_len[SE_MAX_HEADERS], value_len[SE_MAX_HEADERS];
+    for (int i = 0; i < req->n_headers; i++) {
+        name_len[i] = strlen(req->headers[i].name);
+        value_len[i] = strlen(req->headers[i].value);
+        text += name_len[i] + value_len[i] + 3;
+    }
+    if (n == 0)
+        return NULL;
+    struct curl_slist *nodes = malloc(n * sizeof *nodes + text);
+    if (!nodes)
+        return NULL;
+    char *w = (char *)(nodes + n);
+    for (int i = 0; i < req->n_headers; i++) {
+        nodes[i].data = w;
+        memcpy(w, req->headers[i].name, name_len[i]);
+        w += name_len[i];
+        *w++ = ':';
+        *w++ = ' ';
+        memcpy(w, req->headers[i].value, value_len[i]);
+        w += value_len[i];
+        *w++ = '\0';
+    }
+    if (no_expect) {
+        nodes[n - 1].data = w;
+        memcpy(w, "Expect:", sizeof "Expect:");
+    }
+    for (size_t i = 0; i < n; i++)
+        nodes[i].next = i + 1 < n ? &nodes[i + 1] : NULL;
+    return nodes;
 }
 
 se_status se_transport_setup(se_client *c, CURL *easy, se_http_request *req, se_attempt *a) {
     a->max_body = (size_t)c->num[O_MAX_RESPONSE_BYTES];
-    if (!req->header_list) { /* once per request; retries reuse it */
-        struct curl_slist *list = NULL;
-        for (int i = 0; i < req->n_headers; i++) {
-            char *line = se_join(req->headers[i].name, ": ", req->headers[i].value, NULL);
-            struct curl_slist *l = line ? curl_slist_append(list, line) : NULL;
-            free(line);
-            if (!l) {
-                curl_slist_free_all(list);
-                return SE_E_NOMEM;
-            }
-            list = l;
-        }
-        /* curl may add "Expect: 100-continue" to a POST over 1 KiB (older versions; 1 MiB
-         * since 7.88) and wait for the server's go-ahead: none of the providers needs it */
-        if (req->body_len > 1024) {
-            struct curl_slist *l = curl_slist_append(list, "Expect:");
-            if (!l) {
-                curl_slist_free_all(list);
-                return SE_E_NOMEM;
-            }
-            list = l;
-        }
-        req->header_list = list;
+    if (!req->header_list && (req->n_headers > 0 || req->body_len > 1024)) {
+        /* once per request; retries reuse it */
+        if (!(req->header_list = header_list(req)))
+            return SE_E_NOMEM;
     }
     curl_easy_setopt(easy, CURLOPT_URL, req->url);
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req->body);
@@ -202,6 +236,7 @@ void se_transport_perform(se_client *c, se_http_request *req, se_attempt *a) {
 void se_attempt_free(se_attempt *a) {
     se_buf_free(&a->body);
     se_buf_free(&a->headers);
+    a->n_headers = 0;
 }
 
 /* ---- status mapping (design.md §2) ------------------------------------------ */
