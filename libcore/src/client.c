@@ -384,6 +384,7 @@ se_status se_client_new(se_client **out, const char *provider) {
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
         pthread_mutex_init(&c->share_locks[i], NULL);
     pthread_mutex_init(&c->pool_lock, NULL);
+    pthread_mutex_init(&c->url_lock, NULL);
     pthread_mutex_init(&c->token_lock, NULL);
     c->share = curl_share_init();
     if (!c->share) {
@@ -410,7 +411,12 @@ void se_client_free(se_client *c) {
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
         pthread_mutex_destroy(&c->share_locks[i]);
     pthread_mutex_destroy(&c->pool_lock);
+    pthread_mutex_destroy(&c->url_lock);
     pthread_mutex_destroy(&c->token_lock);
+    for (int i = 0; i < SE_MAX_OPERATIONS; i++) {
+        free(c->urls[i].url);
+        free(c->urls[i].request_line);
+    }
     for (int o = 0; o < O_COUNT; o++)
         free(c->opt[o]);
     free(c->token);

@@ -83,6 +83,8 @@ void se_http_replace_header(se_http_request *r, se_header *h, char *value);
 typedef struct se_client se_client;
 typedef struct se_operation se_operation;
 
+#define SE_MAX_OPERATIONS 8 /* per provider */
+
 struct se_operation {
     const char *name;                           /* "send_event" */
     const char *route;                          /* provider path suffix */
@@ -95,7 +97,10 @@ typedef struct se_provider {
     size_t n_ops;
     /* Checks the client's options for a send (e.g. region or base_url set). */
     se_status (*check_config)(const se_client *c, se_diag *d);
-    /* Turns a checked request into URL, headers and body. Never blocks. */
+    /* Sets the operation's URL and request line (se_set_url). They depend on
+     * the client's options only: se_job_prepare keeps them per configuration. */
+    se_status (*url)(const se_client *c, const se_operation *op, se_http_request *out);
+    /* Turns a checked request into headers and body. Never blocks. */
     se_status (*build)(const se_client *c, const se_operation *op, cJSON *req, se_http_request *out,
                        se_diag *d);
     /* Adds credentials that need the network (Sinch OAuth). NULL if none.
@@ -131,6 +136,15 @@ struct se_client {
     } * pool;
     size_t pool_len, pool_cap;
     unsigned config_gen; /* bumped by se_client_set: pooled handles reconfigure */
+
+    /* Each operation's checked URL and request line, built once per configuration
+     * (config_gen) and copied into every request. */
+    pthread_mutex_t url_lock;
+    struct se_url_entry {
+        char *url, *request_line; /* NULL until built */
+        size_t url_len, line_len;
+        unsigned config_gen;
+    } urls[SE_MAX_OPERATIONS];
 
     pthread_mutex_t token_lock; /* Sinch OAuth token: one refresh at a time */
     char *token;

@@ -60,6 +60,57 @@ static se_status check_base_url(const se_client *c, const char *url, const char 
     return SE_OK;
 }
 
+static char *copy_of(const char *s, size_t len) {
+    char *p = malloc(len + 1);
+    return p ? memcpy(p, s, len + 1) : NULL;
+}
+
+/* Builds the operation's URL and checks the client's options for a send. */
+static se_status build_url(se_job *job) {
+    se_client *c = job->client;
+    const se_provider *p = c->provider;
+    se_status st = p->check_config(c, &job->diag);
+    if (st == SE_OK)
+        st = p->url(c, job->op, &job->http);
+    if (st == SE_OK)
+        st = check_base_url(c, job->http.url, "base_url", &job->diag);
+    if (st == SE_OK && p->authorize && !se_opt_str(c, O_ACCESS_TOKEN) &&
+        !strcmp(se_opt_str(c, O_AUTH), "oauth2"))
+        st = check_base_url(c, se_opt_str(c, O_AUTH_URL), "auth_url", &job->diag);
+    return st;
+}
+
+/* The URL and request line of the job: the client's copy when its options are
+ * unchanged since they were built and checked, else built, checked and kept. */
+static se_status job_url(se_job *job) {
+    se_client *c = job->client;
+    struct se_url_entry *e = &c->urls[job->op - c->provider->ops];
+    se_http_request *h = &job->http;
+    se_status st = SE_OK;
+    pthread_mutex_lock(&c->url_lock);
+    if (e->url && e->config_gen == c->config_gen) {
+        h->url = copy_of(e->url, e->url_len);
+        h->request_line = copy_of(e->request_line, e->line_len);
+        if (!h->url || !h->request_line)
+            st = SE_E_NOMEM;
+    } else if ((st = build_url(job)) == SE_OK) {
+        free(e->url);
+        free(e->request_line);
+        e->url_len = strlen(h->url);
+        e->line_len = strlen(h->request_line);
+        e->url = copy_of(h->url, e->url_len);
+        e->request_line = copy_of(h->request_line, e->line_len);
+        e->config_gen = c->config_gen;
+        if (!e->url || !e->request_line) {
+            free(e->url);
+            free(e->request_line);
+            e->url = e->request_line = NULL; /* not kept: built again next time */
+        }
+    }
+    pthread_mutex_unlock(&c->url_lock);
+    return st;
+}
+
 se_status se_job_prepare(se_job *job, se_client *c, const char *operation, const char *json) {
     memset(job, 0, sizeof *job);
     se_diag_init(&job->diag);
@@ -101,14 +152,9 @@ se_status se_job_prepare(se_job *job, se_client *c, const char *operation, const
     if (st == SE_OK && long_numbers)
         se_json_raw_long_numbers(req);
     if (st == SE_OK)
-        st = p->check_config(c, &job->diag);
+        st = job_url(job);
     if (st == SE_OK)
         st = p->build(c, job->op, req, &job->http, &job->diag);
-    if (st == SE_OK)
-        st = check_base_url(c, job->http.url, "base_url", &job->diag);
-    if (st == SE_OK && p->authorize && !se_opt_str(c, O_ACCESS_TOKEN) &&
-        !strcmp(se_opt_str(c, O_AUTH), "oauth2"))
-        st = check_base_url(c, se_opt_str(c, O_AUTH_URL), "auth_url", &job->diag);
     cJSON_Delete(req);
     if (st == SE_E_NOMEM && !job->diag.msg[0])
         se_diag_fail(&job->diag, "out of memory");

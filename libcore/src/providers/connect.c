@@ -14,6 +14,7 @@ static const se_operation connect_ops[] = {
     {"create_connection", "participant/connection", se_check_connect_create_connection},
     {"disconnect", "participant/disconnect", se_check_connect_disconnect},
 };
+_Static_assert(sizeof connect_ops / sizeof connect_ops[0] <= SE_MAX_OPERATIONS, "client URL cache size");
 
 static bool is_create_connection(const se_operation *op) {
     return op == &connect_ops[2];
@@ -35,9 +36,7 @@ static se_status connect_check_config(const se_client *c, se_diag *d) {
     return SE_OK;
 }
 
-static se_status connect_build(const se_client *c, const se_operation *op, cJSON *req,
-                               se_http_request *out, se_diag *d) {
-    (void)d;
+static se_status connect_url(const se_client *c, const se_operation *op, se_http_request *out) {
     const char *region = se_opt_str(c, O_REGION);
     char fallback[128];
     /* us-gov-west-1's plain endpoint is already the FIPS one */
@@ -45,14 +44,17 @@ static se_status connect_build(const se_client *c, const se_operation *op, cJSON
     snprintf(fallback, sizeof fallback, "https://participant.connect%s.%s.amazonaws.com",
              fips ? "-fips" : "", region ? region : "us-east-1");
     const se_url_part path[] = {{"/", URL_TEXT}, {op->route, URL_TEXT}, {NULL, URL_TEXT}};
-    se_status st = se_set_url(out, c, fallback, path);
-    if (st != SE_OK)
-        return st;
+    return se_set_url(out, c, fallback, path);
+}
 
+static se_status connect_build(const se_client *c, const se_operation *op, cJSON *req,
+                               se_http_request *out, se_diag *d) {
+    (void)c;
+    (void)d;
     /* the bearer token is a header parameter, not part of the JSON body */
     const char *token_key = is_create_connection(op) ? "ParticipantToken" : "ConnectionToken";
     cJSON *token = cJSON_DetachItemFromObjectCaseSensitive(req, token_key);
-    st = cJSON_IsString(token) ? SE_OK : SE_E_INVALID;
+    se_status st = cJSON_IsString(token) ? SE_OK : SE_E_INVALID;
     if (st == SE_OK) /* a secret header: scrubbed from every message, redacted in dry runs */
         st = se_http_add_header_owned(out, "X-Amz-Bearer", se_strdup(token->valuestring), true);
     cJSON_Delete(token);
@@ -79,6 +81,7 @@ const se_provider se_provider_connect = {
     .ops = connect_ops,
     .n_ops = sizeof connect_ops / sizeof connect_ops[0],
     .check_config = connect_check_config,
+    .url = connect_url,
     .build = connect_build,
     .authorize = NULL,
     .id_fields = connect_id_fields,

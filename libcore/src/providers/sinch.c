@@ -12,6 +12,7 @@ static const se_operation sinch_ops[] = {
     {"send_event", "events:send", se_check_sinch_send_event},
     {"send_message", "messages:send", se_check_sinch_send_message},
 };
+_Static_assert(sizeof sinch_ops / sizeof sinch_ops[0] <= SE_MAX_OPERATIONS, "client URL cache size");
 
 static bool uses_oauth(const se_client *c) {
     return !se_opt_str(c, O_ACCESS_TOKEN) && !strcmp(se_opt_str(c, O_AUTH), "oauth2");
@@ -41,9 +42,7 @@ static char *basic_credentials(const se_client *c) {
     return header;
 }
 
-static se_status sinch_build(const se_client *c, const se_operation *op, cJSON *req,
-                             se_http_request *out, se_diag *d) {
-    (void)d;
+static se_status sinch_url(const se_client *c, const se_operation *op, se_http_request *out) {
     char fallback[64];
     snprintf(fallback, sizeof fallback, "https://%s.conversation.api.sinch.com",
              se_opt_str(c, O_REGION) ? se_opt_str(c, O_REGION) : "us");
@@ -52,10 +51,13 @@ static se_status sinch_build(const se_client *c, const se_operation *op, cJSON *
                                 {"/", URL_TEXT},
                                 {op->route, URL_TEXT},
                                 {NULL, URL_TEXT}};
-    se_status st = se_set_url(out, c, fallback, path);
-    if (st != SE_OK)
-        return st;
+    return se_set_url(out, c, fallback, path);
+}
 
+static se_status sinch_build(const se_client *c, const se_operation *op, cJSON *req,
+                             se_http_request *out, se_diag *d) {
+    (void)op;
+    (void)d;
     char *auth;
     if (se_opt_str(c, O_ACCESS_TOKEN))
         auth = se_join("Bearer ", se_opt_str(c, O_ACCESS_TOKEN), NULL);
@@ -63,7 +65,7 @@ static se_status sinch_build(const se_client *c, const se_operation *op, cJSON *
         auth = se_strdup("Bearer "); /* the token is added by sinch_authorize before each attempt */
     else
         auth = basic_credentials(c);
-    st = se_http_add_header_owned(out, "Authorization", auth, true);
+    se_status st = se_http_add_header_owned(out, "Authorization", auth, true);
     if (st == SE_OK)
         st = se_http_add_header(out, "Content-Type", "application/json", false);
     if (st == SE_OK)
@@ -162,6 +164,7 @@ const se_provider se_provider_sinch = {
     .ops = sinch_ops,
     .n_ops = sizeof sinch_ops / sizeof sinch_ops[0],
     .check_config = sinch_check_config,
+    .url = sinch_url,
     .build = sinch_build,
     .authorize = sinch_authorize,
     .id_fields = sinch_id_fields,
