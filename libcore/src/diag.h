@@ -2,6 +2,8 @@
 #ifndef SE_DIAG_H
 #define SE_DIAG_H
 
+#include <stdbool.h>
+
 #include "sendevent/common.h"
 
 #define SE_DIAG_MSG_MAX 512
@@ -11,6 +13,7 @@ typedef struct se_diag {
     char msg[SE_DIAG_MSG_MAX]; /* "field.path: rule" of the first failure */
     char *warnings;            /* one warning per line; NULL until the first (they are rare,
                                   and a batch keeps a diag per request) */
+    bool rewritten;            /* a check normalized the request in place (Sinch app_event, ttl) */
     int http_status;           /* an HTTP answer behind the failure (token endpoint) */
     char code[64];             /* its error code, "" when none */
 } se_diag;

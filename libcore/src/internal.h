@@ -63,6 +63,10 @@ typedef struct se_http_request {
     int n_headers;
     char *body;
     size_t body_len;
+    /* The caller's JSON text while building, when it may be sent as written:
+     * strict JSON that the checks did not rewrite. NULL otherwise. */
+    const char *source;
+    size_t source_len;
     /* built on the first attempt, kept for retries; one block: free(), not curl_slist_free_all */
     struct curl_slist *header_list;
 } se_http_request;
@@ -270,9 +274,14 @@ bool se_is_loopback_url(const char *url, bool *is_http);
 const char *se_json_type_name(const cJSON *item);
 /* JSON value at a dotted path with [n] indexes; NULL when absent or malformed. */
 cJSON *se_json_path(const cJSON *root, const char *path, bool *malformed);
-/* Attaches the literal text to numbers with more digits than a double holds
- * (json_numbers.c); *marked tells whether any was found. */
-se_status se_json_mark_long_numbers(cJSON *root, const char *text, size_t len, bool *marked);
+/* What a pass over the request text finds (json_text.c). */
+typedef struct se_json_text {
+    bool strict;       /* strict JSON: may be sent exactly as written */
+    bool long_numbers; /* a number has more digits than a double holds */
+} se_json_text;
+se_json_text se_json_scan(const char *text, size_t len);
+/* Attaches the literal text to numbers with more digits than a double holds. */
+se_status se_json_mark_long_numbers(cJSON *root, const char *text, size_t len);
 /* Turns the marked numbers into raw items, printed as the caller wrote them. */
 void se_json_raw_long_numbers(cJSON *root);
 /* Retry-After as seconds from now: delay seconds or an HTTP-date; -1 if unparseable. */

@@ -142,19 +142,24 @@ se_status se_job_prepare(se_job *job, se_client *c, const char *operation, const
                             "request: not valid JSON (unexpected text after the value at byte %zu)",
                             (size_t)(end - json));
     }
-    bool long_numbers = false;
-    se_status st = se_json_mark_long_numbers(req, json, json_len, &long_numbers);
+    se_json_text text = se_json_scan(json, json_len);
+    se_status st = text.long_numbers ? se_json_mark_long_numbers(req, json, json_len) : SE_OK;
     if (st == SE_OK && !cJSON_IsObject(req))
         st = se_diag_fail(&job->diag, "request: must be a JSON object, got %s",
                           se_json_type_name(req));
     if (st == SE_OK)
         st = job->op->check(req, &job->diag);
-    if (st == SE_OK && long_numbers)
+    if (st == SE_OK && text.long_numbers)
         se_json_raw_long_numbers(req);
     if (st == SE_OK)
         st = job_url(job);
+    if (st == SE_OK && text.strict && !job->diag.rewritten) {
+        job->http.source = json;
+        job->http.source_len = json_len;
+    }
     if (st == SE_OK)
         st = p->build(c, job->op, req, &job->http, &job->diag);
+    job->http.source = NULL; /* the caller's text: not ours to keep */
     cJSON_Delete(req);
     if (st == SE_E_NOMEM && !job->diag.msg[0])
         se_diag_fail(&job->diag, "out of memory");

@@ -4,7 +4,8 @@
  * object as the caller gave it (the provider's JSON body plus path/header
  * parameters such as Connect's ConnectionToken), checks every documented rule
  * and normalizes in place where providers.md says so (Sinch: the
- * event.app_event wrapper is unwrapped, an integer ttl becomes "<n>s").
+ * event.app_event wrapper is unwrapped, an integer ttl becomes "<n>s"), and
+ * then sets d->rewritten.
  *
  * Returns SE_OK, or SE_E_INVALID with d->msg naming the field by its dotted
  * path and the rule ("message.choice_message.choices: at most 10 items, got

@@ -73,7 +73,14 @@ se_status se_set_url(se_http_request *out, const se_client *c, const char *fallb
     return SE_OK;
 }
 
-se_status se_set_json_body(se_http_request *out, const cJSON *req) {
+se_status se_set_json_body(se_http_request *out, const cJSON *req, bool tree_changed) {
+    if (out->source && !tree_changed) { /* a copy is cheaper than printing the tree */
+        if (!(out->body = malloc(out->source_len + 1)))
+            return SE_E_NOMEM;
+        memcpy(out->body, out->source, out->source_len + 1);
+        out->body_len = out->source_len;
+        return SE_OK;
+    }
     out->body = cJSON_PrintUnformatted(req);
     if (!out->body)
         return SE_E_NOMEM;

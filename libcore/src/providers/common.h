@@ -25,7 +25,8 @@ typedef struct se_url_part {
 se_status se_set_url(se_http_request *out, const se_client *c, const char *fallback,
                      const se_url_part *parts);
 
-/* Serializes req compactly into out->body. */
-se_status se_set_json_body(se_http_request *out, const cJSON *req);
+/* Sets out->body: the caller's text as written (out->source) unless the build
+ * changed the tree (tree_changed) or there is none, else req printed compactly. */
+se_status se_set_json_body(se_http_request *out, const cJSON *req, bool tree_changed);
 
 #endif

@@ -70,7 +70,7 @@ static se_status connect_build(const se_client *c, const se_operation *op, cJSON
             st = SE_E_NOMEM;
     }
     if (st == SE_OK)
-        st = se_set_json_body(out, req);
+        st = se_set_json_body(out, req, true); /* the token moved out of the body */
     return st;
 }
 

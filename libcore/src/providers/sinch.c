@@ -71,7 +71,7 @@ static se_status sinch_build(const se_client *c, const se_operation *op, cJSON *
     if (st == SE_OK)
         st = se_http_add_header(out, "Accept", "application/json", false);
     if (st == SE_OK)
-        st = se_set_json_body(out, req);
+        st = se_set_json_body(out, req, false);
     return st;
 }
 

@@ -42,7 +42,7 @@ static se_status zapi_build(const se_client *c, const se_operation *op, cJSON *r
         st = se_http_add_header_owned(out, "Client-Token", se_strdup(se_opt_str(c, O_CLIENT_TOKEN)),
                                       true);
     if (st == SE_OK)
-        st = se_set_json_body(out, req);
+        st = se_set_json_body(out, req, false);
     return st;
 }
 

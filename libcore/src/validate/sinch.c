@@ -110,12 +110,13 @@ static const se_rule send_event_fields[] = {
 static const se_spec send_event_spec = {send_event_fields, 1, NULL, check_event_request};
 
 /* The API expects the unwrapped form: move app_event's members up into event. */
-static void unwrap_app_event(cJSON *req) {
+static void unwrap_app_event(cJSON *req, se_diag *d) {
     cJSON *ev = cJSON_GetObjectItemCaseSensitive(req, "event");
     cJSON *app = cJSON_DetachItemFromObjectCaseSensitive(ev, "app_event");
     if (!app)
         return;
     ev->child = app->child; /* ev was left empty: app_event had no siblings */
+    d->rewritten = true;
     app->child = NULL;
     cJSON_Delete(app);
 }
@@ -123,7 +124,7 @@ static void unwrap_app_event(cJSON *req) {
 se_status se_check_sinch_send_event(cJSON *req, se_diag *d) {
     se_status rc = se_v_request(req, &send_event_spec, d);
     if (rc == SE_OK)
-        unwrap_app_event(req);
+        unwrap_app_event(req, d);
     return rc;
 }
 
@@ -383,6 +384,7 @@ static se_status normalize_ttl(cJSON *req, se_diag *d) {
     s->type |= old->type & cJSON_StringIsConst;
     old->string = NULL;
     cJSON_ReplaceItemViaPointer(req, old, s);
+    d->rewritten = true;
     return SE_OK;
 }
 

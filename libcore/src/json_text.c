@@ -1,0 +1,133 @@
+/* json_text.c - what the request's text says that its cJSON tree does not.
+ *
+ * Numbers: cJSON parses every number into a double, so an id such as
+ * 12345678901234567890 or 2^53+1 would reach the wire rounded. Numbers whose
+ * literal has more than 15 digits get that literal attached (in valuestring,
+ * unused by number items and freed by cJSON_Delete); after validation they
+ * become raw items, printed exactly as the caller wrote them. Validation still
+ * sees their (rounded) numeric value.
+ *
+ * Strictness: cJSON also accepts text that strict JSON does not (leading
+ * zeros "01", a bare "1.", raw control characters inside strings or between
+ * tokens, a byte-order mark). Text without any of that can be sent exactly as
+ * written; anything else is re-printed from the tree, which is strict. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define SE_EXACT_DIGITS 15 /* a double holds any 15 significant digits exactly */
+
+static bool is_digit(unsigned char c) {
+    return c >= '0' && c <= '9';
+}
+
+/* Reads the number literal at s (a '-' or a digit) up to the first byte that
+ * cannot continue it; counts its significant digits (exponent excluded) and
+ * clears *strict unless it follows the JSON grammar. */
+static const unsigned char *number(const unsigned char *s, const unsigned char *end,
+                                   size_t *digits, bool *strict) {
+    const unsigned char *p = s + (*s == '-'), *int_start = p;
+    while (p < end && is_digit(*p))
+        p++;
+    size_t n = (size_t)(p - int_start);
+    if (n == 0 || (n > 1 && *int_start == '0'))
+        *strict = false;
+    if (p < end && *p == '.') {
+        const unsigned char *frac = ++p;
+        while (p < end && is_digit(*p))
+            p++;
+        if (p == frac)
+            *strict = false;
+        n += (size_t)(p - frac);
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p += p + 1 < end && (p[1] == '+' || p[1] == '-') ? 2 : 1;
+        const unsigned char *exp = p;
+        while (p < end && is_digit(*p))
+            p++;
+        if (p == exp)
+            *strict = false;
+    }
+    *digits = n;
+    return p;
+}
+
+/* Next number literal at or after *p (strings skipped); NULL at the end. */
+static const unsigned char *next_number(const unsigned char **p, const unsigned char *end,
+                                        size_t *len, size_t *digits, bool *strict) {
+    const unsigned char *s = *p;
+    while (s < end) {
+        if (*s == '"') { /* a string: skip it with its escapes */
+            for (s++; s < end && *s != '"'; s++) {
+                if (*s == '\\')
+                    s++;
+                else if (*s < 0x20)
+                    *strict = false;
+            }
+            s++;
+        } else if (*s == '-' || is_digit(*s)) {
+            const unsigned char *start = s;
+            s = number(s, end, digits, strict);
+            *len = (size_t)(s - start);
+            *p = s;
+            return start;
+        } else {
+            if (*s < 0x20 && *s != '\t' && *s != '\n' && *s != '\r')
+                *strict = false;
+            s++;
+        }
+    }
+    *p = end;
+    return NULL;
+}
+
+se_json_text se_json_scan(const char *text, size_t len) {
+    se_json_text t = {.strict = true, .long_numbers = false};
+    const unsigned char *p = (const unsigned char *)text, *end = p + len;
+    if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+        t.strict = false; /* a byte-order mark, which cJSON skips */
+    size_t n, digits;
+    while (next_number(&p, end, &n, &digits, &t.strict))
+        if (digits > SE_EXACT_DIGITS)
+            t.long_numbers = true;
+    return t;
+}
+
+typedef struct cursor {
+    const unsigned char *p, *end;
+} cursor;
+
+/* Walks the tree in document order, pairing each number item with its literal. */
+static se_status mark(cJSON *item, cursor *cur) {
+    for (; item; item = item->next) {
+        if (cJSON_IsNumber(item)) {
+            size_t n, digits;
+            bool strict = true;
+            const unsigned char *lit = next_number(&cur->p, cur->end, &n, &digits, &strict);
+            if (lit && digits > SE_EXACT_DIGITS && !item->valuestring) {
+                if (!(item->valuestring = se_strndup((const char *)lit, n)))
+                    return SE_E_NOMEM;
+            }
+        } else if (item->child) {
+            se_status st = mark(item->child, cur);
+            if (st != SE_OK)
+                return st;
+        }
+    }
+    return SE_OK;
+}
+
+se_status se_json_mark_long_numbers(cJSON *root, const char *text, size_t len) {
+    cursor cur = {(const unsigned char *)text, (const unsigned char *)text + len};
+    return mark(root, &cur);
+}
+
+void se_json_raw_long_numbers(cJSON *item) {
+    for (; item; item = item->next) {
+        if (cJSON_IsNumber(item) && item->valuestring)
+            item->type = cJSON_Raw; /* printed verbatim: the caller's digits */
+        else if (item->child)
+            se_json_raw_long_numbers(item->child);
+    }
+}
