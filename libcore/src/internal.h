@@ -274,7 +274,8 @@ bool se_is_loopback_url(const char *url, bool *is_http);
 const char *se_json_type_name(const cJSON *item);
 /* JSON value at a dotted path with [n] indexes; NULL when absent or malformed. */
 cJSON *se_json_path(const cJSON *root, const char *path, bool *malformed);
-/* What a pass over the request text finds (json_text.c). */
+/* What a pass over the request text finds (json_text.c). The text of these
+ * functions must be NUL-terminated at text[len]. */
 typedef struct se_json_text {
     bool strict;       /* strict JSON: may be sent exactly as written */
     bool long_numbers; /* a number has more digits than a double holds */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "scan.h"
 
 #define SE_EXACT_DIGITS 15 /* a double holds any 15 significant digits exactly */
 
@@ -53,17 +54,44 @@ static const unsigned char *number(const unsigned char *s, const unsigned char *
     return p;
 }
 
-/* Next number literal at or after *p (strings skipped); NULL at the end. */
+/* Bytes that end a run of plain string content: the quote, the backslash and
+ * the control characters strict JSON does not allow unescaped (NUL among
+ * them, which also stops the scan at the end of the text). */
+static const bool string_stop[256] = {
+    [0] = 1,  [1] = 1,  [2] = 1,  [3] = 1,  [4] = 1,  [5] = 1,  [6] = 1,  [7] = 1,
+    [8] = 1,  [9] = 1,  [10] = 1, [11] = 1, [12] = 1, [13] = 1, [14] = 1, [15] = 1,
+    [16] = 1, [17] = 1, [18] = 1, [19] = 1, [20] = 1, [21] = 1, [22] = 1, [23] = 1,
+    [24] = 1, [25] = 1, [26] = 1, [27] = 1, [28] = 1, [29] = 1, [30] = 1, [31] = 1,
+    ['"'] = 1, ['\\'] = 1};
+
+/* Past the plain content of a string starting at s: whole words while they
+ * are plain (long tokens), then byte by byte (short keys and values). */
+static const unsigned char *skip_plain(const unsigned char *s, const unsigned char *end) {
+    for (uint64_t x; end - s >= 8; s += 8) {
+        memcpy(&x, s, 8);
+        if (se_scan_below(x, 0x20) | se_scan_has(x, '"') | se_scan_has(x, '\\'))
+            break;
+    }
+    while (!string_stop[*s])
+        s++;
+    return s;
+}
+
+/* Next number literal at or after *p (strings skipped); NULL at the end.
+ * The text must end with a NUL at `end`. */
 static const unsigned char *next_number(const unsigned char **p, const unsigned char *end,
                                         size_t *len, size_t *digits, bool *strict) {
     const unsigned char *s = *p;
     while (s < end) {
         if (*s == '"') { /* a string: skip it with its escapes */
-            for (s++; s < end && *s != '"'; s++) {
+            for (s++; s < end; s++) {
+                s = skip_plain(s, end);
+                if (s >= end || *s == '"')
+                    break;
                 if (*s == '\\')
                     s++;
-                else if (*s < 0x20)
-                    *strict = false;
+                else
+                    *strict = false; /* a raw control character */
             }
             s++;
         } else if (*s == '-' || is_digit(*s)) {

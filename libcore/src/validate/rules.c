@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../scan.h"
+
 static const char *const CHANNELS[] = {
     "WHATSAPP", "RCS",       "SMS",           "MESSENGER", "VIBERBM", "MMS",     "INSTAGRAM",
     "TELEGRAM", "KAKAOTALK", "KAKAOTALKCHAT", "LINE",      "WECHAT",  "APPLEBC", NULL};
@@ -35,7 +37,7 @@ const char *se_v_show(char *buf, size_t n, const char *s) {
     return buf;
 }
 
-/* Paths are built for every field checked, failing or not: plain copies here,
+/* Paths are built for every field present, failing or not: plain copies here,
  * since snprintf was most of the cost of validating a valid request. */
 static size_t path_append(char *buf, size_t used, const char *s) {
     size_t n = strlen(s);
@@ -46,13 +48,17 @@ static size_t path_append(char *buf, size_t used, const char *s) {
     return used + n;
 }
 
-void se_v_path_field(char *buf, const char *parent, const char *name) {
-    char shown[96];
-    se_v_show(shown, sizeof shown, name ? name : "");
+/* A field of the rule tables: a name of ours, shown as it is. */
+static void path_rule(char *buf, const char *parent, const char *name) {
     size_t used = path_append(buf, 0, parent);
     if (*parent)
         used = path_append(buf, used, ".");
-    path_append(buf, used, shown);
+    path_append(buf, used, name);
+}
+
+void se_v_path_field(char *buf, const char *parent, const char *name) {
+    char shown[96];
+    path_rule(buf, parent, se_v_show(shown, sizeof shown, name ? name : ""));
 }
 
 void se_v_path_index(char *buf, const char *parent, int index) {
@@ -157,12 +163,16 @@ static se_status check_keys(cJSON *obj, const char *path, const se_spec *spec, s
     char sub[SE_V_PATH_MAX];
     for (cJSON *c = obj->child; c; c = c->next) {
         const char *key = c->string ? c->string : "";
-        se_v_path_field(sub, path, key);
-        for (cJSON *p = obj->child; p != c; p = p->next)
+        const char *problem = NULL;
+        for (cJSON *p = obj->child; p != c && !problem; p = p->next)
             if (p->string && strcmp(p->string, key) == 0)
-                return se_diag_fail(d, "%s: duplicate field", sub);
-        if (spec && spec->strict && !find_rule(spec->fields, key))
-            return se_diag_fail(d, "%s: unknown field", sub);
+                problem = "duplicate field";
+        if (!problem && spec && spec->strict && !find_rule(spec->fields, key))
+            problem = "unknown field";
+        if (problem) {
+            se_v_path_field(sub, path, key);
+            return se_diag_fail(d, "%s: %s", sub, problem);
+        }
     }
     return SE_OK;
 }
@@ -187,6 +197,16 @@ static int has_type(const cJSON *v, se_vtype t) {
     }
 }
 
+/* Characters of a string (code points) as far as the rule needs them: there
+ * are between bytes/4 and bytes of them (UTF-8), and when both bounds pass the
+ * rule, so does the count, which is then not worth counting. */
+static size_t string_length(const char *s, const se_rule *r) {
+    size_t bytes = strlen(s), min = r->min ? r->min : (size_t)r->required;
+    if ((!r->max || bytes <= r->max) && (bytes + 3) / 4 >= min)
+        return bytes;
+    return se_v_utf8_len(s);
+}
+
 /* Too few / too many: characters of a string or items of an array. */
 static se_status check_count(size_t n, const se_rule *r, const char *unit, const char *path,
                              se_diag *d) {
@@ -206,7 +226,7 @@ se_status se_v_value(cJSON *v, const char *path, const se_rule *r, se_diag *d) {
         return se_diag_fail(d, "%s: must be %s, got %s", at(path), WANT[r->type],
                             se_json_type_name(v));
     if (r->type == SE_V_STRING) {
-        rc = check_count(se_v_utf8_len(v->valuestring), r, "characters", at(path), d);
+        rc = check_count(string_length(v->valuestring, r), r, "characters", at(path), d);
         if (rc == SE_OK && r->en)
             rc = se_v_enum(v->valuestring, path, r->en, d);
     } else if (r->type == SE_V_ARRAY) {
@@ -230,7 +250,7 @@ se_status se_v_object(cJSON *obj, const char *path, const se_spec *spec, se_diag
         cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, r->name);
         if (!v && !r->required)
             continue; /* absent and optional: no path to build */
-        se_v_path_field(sub, path, r->name);
+        path_rule(sub, path, r->name);
         if (!v)
             return se_diag_fail(d, "%s: required", sub);
         if ((rc = se_v_value(v, sub, r, d)) != SE_OK)
@@ -349,7 +369,12 @@ se_status se_v_range(cJSON *v, const char *path, const void *arg, se_diag *d) {
 
 se_status se_v_chars(cJSON *v, const char *path, const void *arg, se_diag *d) {
     const se_chars *c = arg;
-    for (const char *p = v->valuestring; *p; p++) {
+    const char *s = v->valuestring;
+    size_t n = strlen(s);
+    if (se_scan_plain((const unsigned char *)s, n, 0x7f, c->no_space ? ' ' : 0x7f) == n &&
+        (!c->forbidden || !s[strcspn(s, c->forbidden)]))
+        return SE_OK; /* the common case, found without a look at every byte */
+    for (const char *p = s; *p; p++) {
         unsigned char ch = (unsigned char)*p;
         if (c->no_space && (ch == ' ' || (ch >= '\t' && ch <= '\r')))
             return se_diag_fail(d, "%s: must not contain whitespace", at(path));
