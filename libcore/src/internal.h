@@ -283,6 +283,12 @@ typedef struct se_json_text {
 se_json_text se_json_scan(const char *text, size_t len);
 /* Attaches the literal text to numbers with more digits than a double holds. */
 se_status se_json_mark_long_numbers(cJSON *root, const char *text, size_t len);
+/* The text of a JSON object (valid, as cJSON parsed it) without its top-level
+ * member `drop` and with the member text `add` (or NULL) appended: a copy to
+ * free(), its length in *out_len. NULL when out of memory, or when a key is
+ * written with escapes (it might spell `drop`): print the tree instead. */
+char *se_json_splice(const char *text, size_t len, const char *drop, const char *add,
+                     size_t *out_len);
 /* Turns the marked numbers into raw items, printed as the caller wrote them. */
 void se_json_raw_long_numbers(cJSON *root);
 /* Retry-After as seconds from now: delay seconds or an HTTP-date; -1 if unparseable. */

@@ -159,3 +159,93 @@ void se_json_raw_long_numbers(cJSON *item) {
             se_json_raw_long_numbers(item->child);
     }
 }
+
+/* ---- splicing an object's text ------------------------------------------- */
+
+static const char *skip_ws(const char *p, const char *end) {
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    return p;
+}
+
+/* Past the string whose opening quote is at p. */
+static const char *skip_string(const char *p, const char *end) {
+    const unsigned char *s = (const unsigned char *)p + 1, *e = (const unsigned char *)end;
+    for (; s < e; s++) {
+        s = skip_plain(s, e);
+        if (s >= e || *s == '"')
+            break;
+        if (*s == '\\')
+            s++;
+    }
+    return s < e ? (const char *)s + 1 : end;
+}
+
+/* Past the value starting at p (the text is known to be valid JSON). */
+static const char *skip_value(const char *p, const char *end) {
+    if (*p == '"')
+        return skip_string(p, end);
+    if (*p == '{' || *p == '[') {
+        int depth = 0;
+        while (p < end) {
+            if (*p == '"') {
+                p = skip_string(p, end);
+                continue;
+            }
+            if (*p == '{' || *p == '[')
+                depth++;
+            else if ((*p == '}' || *p == ']') && --depth == 0)
+                return p + 1;
+            p++;
+        }
+        return end;
+    }
+    while (p < end && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\t' &&
+           *p != '\n' && *p != '\r')
+        p++; /* a number, true, false or null */
+    return p;
+}
+
+char *se_json_splice(const char *text, size_t len, const char *drop, const char *add,
+                     size_t *out_len) {
+    const char *end = text + len, *p = skip_ws(text, end);
+    size_t drop_len = strlen(drop), add_len = add ? strlen(add) : 0;
+    if (p == end || *p != '{')
+        return NULL;
+    char *out = malloc(len + add_len + 3), *w = out;
+    if (!out)
+        return NULL;
+    *w++ = '{';
+    bool first = true;
+    for (p = skip_ws(p + 1, end); p < end && *p == '"';) {
+        const char *member = p, *key_end = skip_string(p, end);
+        if (memchr(member, '\\', (size_t)(key_end - member))) {
+            free(out); /* a key written with escapes could spell `drop`: print the tree */
+            return NULL;
+        }
+        bool dropped = (size_t)(key_end - member) == drop_len + 2 &&
+                       !memcmp(member + 1, drop, drop_len);
+        p = skip_ws(key_end, end); /* the colon */
+        const char *value_end = skip_value(skip_ws(p + 1, end), end);
+        if (!dropped) {
+            if (!first)
+                *w++ = ',';
+            memcpy(w, member, (size_t)(value_end - member));
+            w += value_end - member;
+            first = false;
+        }
+        p = skip_ws(value_end, end);
+        if (p < end && *p == ',')
+            p = skip_ws(p + 1, end);
+    }
+    if (add) {
+        if (!first)
+            *w++ = ',';
+        memcpy(w, add, add_len);
+        w += add_len;
+    }
+    *w++ = '}';
+    *w = '\0';
+    *out_len = (size_t)(w - out);
+    return out;
+}

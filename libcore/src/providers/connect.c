@@ -51,27 +51,37 @@ static se_status connect_build(const se_client *c, const se_operation *op, cJSON
                                se_http_request *out, se_diag *d) {
     (void)c;
     (void)d;
-    /* the bearer token is a header parameter, not part of the JSON body */
     const char *token_key = is_create_connection(op) ? "ParticipantToken" : "ConnectionToken";
-    cJSON *token = cJSON_DetachItemFromObjectCaseSensitive(req, token_key);
+    const cJSON *token = cJSON_GetObjectItemCaseSensitive(req, token_key);
     se_status st = cJSON_IsString(token) ? SE_OK : SE_E_INVALID;
     if (st == SE_OK) /* a secret header: scrubbed from every message, redacted in dry runs */
         st = se_http_add_header_owned(out, "X-Amz-Bearer", se_strdup(token->valuestring), true);
-    cJSON_Delete(token);
     if (st == SE_OK)
         st = se_http_add_header(out, "Content-Type", "application/json", false);
 
     /* generated once here, so every retry of this send carries the same token */
+    static const char key[] = "\"ClientToken\":\"";
+    char member[sizeof key + 37] = "", *uuid = member + sizeof key - 1; /* key, then "<uuid>" */
     if (st == SE_OK && !is_create_connection(op) &&
-        !cJSON_GetObjectItemCaseSensitive(req, "ClientToken")) {
-        char uuid[37];
-        st = se_uuid4(uuid);
-        if (st == SE_OK && !cJSON_AddStringToObject(req, "ClientToken", uuid))
-            st = SE_E_NOMEM;
+        !cJSON_GetObjectItemCaseSensitive(req, "ClientToken") && (st = se_uuid4(uuid)) == SE_OK) {
+        memcpy(member, key, sizeof key - 1);
+        memcpy(uuid + 36, "\"", 2);
     }
-    if (st == SE_OK)
-        st = se_set_json_body(out, req, true); /* the token moved out of the body */
-    return st;
+    if (st != SE_OK)
+        return st;
+
+    /* The token is a header parameter, not part of the body: cut out of the
+     * caller's text when it can be sent as written, else the tree without it. */
+    if (out->source && (out->body = se_json_splice(out->source, out->source_len, token_key,
+                                                   member[0] ? member : NULL, &out->body_len)))
+        return SE_OK;
+    cJSON_Delete(cJSON_DetachItemFromObjectCaseSensitive(req, token_key));
+    if (member[0]) {
+        uuid[36] = '\0';
+        if (!cJSON_AddStringToObject(req, "ClientToken", uuid))
+            return SE_E_NOMEM;
+    }
+    return se_set_json_body(out, req, true);
 }
 
 static const char *const connect_id_fields[] = {"Id", NULL};
