@@ -319,6 +319,90 @@ static void test_connect(void) {
     se_client_free(c);
 }
 
+/* The body of the last accepted request exactly as it arrived. */
+static char *last_body_raw(void) {
+    cJSON *list = emu_requests(&E, false);
+    const char *raw = cJSON_GetStringValue(
+        cJSON_GetObjectItem(cJSON_GetArrayItem(list, cJSON_GetArraySize(list) - 1), "body_raw"));
+    char *copy = se_strdup(raw ? raw : "");
+    cJSON_Delete(list);
+    return copy;
+}
+
+/* Strict JSON that validation did not rewrite goes out as the caller wrote it;
+ * forms cJSON tolerates but strict JSON does not are re-printed. */
+static void test_body_as_written(void) {
+    emu_reset(&E);
+    static const char *const ZAPI[] = {"instance_id", EMU_ZAPI_INSTANCE, "token", EMU_ZAPI_TOKEN,
+                                       "client_token", EMU_ZAPI_CLIENT_TOKEN, NULL};
+    se_client *z = client("zapi", ZAPI);
+    const char *spaced = "{ \"event\" : {\"name\": \"Stand\\u0075p \\\"A\\\"\",\n"
+                         "  \"dateTime\":\"2024-04-29T09:30:53.309Z\"} ,\"phone\":\"1203-group\" }";
+    se_response_free(send_ok(z, "send_event", spaced));
+    char *raw = last_body_raw();
+    CHECK_STR(raw, spaced);
+    free(raw);
+    se_client_free(z);
+
+    /* leading zeros, a bare "1.", a raw tab in a string, a byte-order mark */
+    se_client *s = client("sinch", SINCH_BASIC);
+    se_response_free(send_ok(s, "send_event",
+                             "\xEF\xBB\xBF{\"app_id\":\"A\",\"recipient\":{\"contact_id\":\"C\"},"
+                             "\"event\":{\"generic_event\":{\"payload\":{\"n\":01,\"f\":1.,"
+                             "\"t\":\"a\tb\",\"big\":012345678901234567890}}}}"));
+    raw = last_body_raw();
+    CHECK_STR(raw, "{\"app_id\":\"A\",\"recipient\":{\"contact_id\":\"C\"},\"event\":{"
+                   "\"generic_event\":{\"payload\":{\"n\":1,\"f\":1,\"t\":\"a\\tb\","
+                   "\"big\":012345678901234567890}}}}");
+    free(raw);
+    /* the app_event wrapper is rewritten, so the tree is printed */
+    se_response_free(send_ok(s, "send_event",
+                             "{\"app_id\": \"A\", \"recipient\": {\"contact_id\": \"C\"}, "
+                             "\"event\": {\"app_event\": {\"composing_event\": {}}}}"));
+    raw = last_body_raw();
+    CHECK_STR(raw, "{\"app_id\":\"A\",\"recipient\":{\"contact_id\":\"C\"},\"event\":{"
+                   "\"composing_event\":{}}}");
+    free(raw);
+    se_client_free(s);
+
+    /* Connect: the token member is cut out of the text, ClientToken appended */
+    se_client *c = client("connect", NULL);
+    se_response_free(send_ok(c, "send_message",
+                             "{ \"Content\" : \"{\\\"a\\\":[1,{\\\"b\\\":\\\"}]\\\"}]}\" ,"
+                             "\"ConnectionToken\":\"" EMU_CONNECT_TOKEN "\",\n"
+                             "\"ContentType\":\"application/json\"}"));
+    raw = last_body_raw();
+    const char *want = "{\"Content\" : \"{\\\"a\\\":[1,{\\\"b\\\":\\\"}]\\\"}]}\","
+                       "\"ContentType\":\"application/json\",\"ClientToken\":\"";
+    CHECK(!strncmp(raw, want, strlen(want)));
+    CHECK_INT((int)strlen(raw), (int)strlen(want) + 36 + 2);
+    free(raw);
+    se_response_free(send_ok(c, "send_event",
+                             "{\"ContentType\":\"application/vnd.amazonaws.connect.event.typing\","
+                             "\"ClientToken\":\"ct-9\",\"ConnectionToken\":\"" EMU_CONNECT_TOKEN
+                             "\"}"));
+    raw = last_body_raw();
+    CHECK_STR(raw, "{\"ContentType\":\"application/vnd.amazonaws.connect.event.typing\","
+                   "\"ClientToken\":\"ct-9\"}");
+    free(raw);
+    se_response_free(send_ok(c, "create_connection",
+                             "{\"ParticipantToken\":\"" EMU_PARTICIPANT_TOKEN "\",\"Type\":["
+                             "\"WEBSOCKET\"],\"ConnectParticipant\":true}"));
+    raw = last_body_raw();
+    CHECK_STR(raw, "{\"Type\":[\"WEBSOCKET\"],\"ConnectParticipant\":true}");
+    free(raw);
+    /* a key spelled with an escape is still the token: it must not reach the body */
+    se_response_free(send_ok(c, "send_event",
+                             "{\"Connection\\u0054oken\":\"" EMU_CONNECT_TOKEN "\",\"ContentType\":"
+                             "\"application/vnd.amazonaws.connect.event.typing\"}"));
+    raw = last_body_raw();
+    CHECK_LACKS(raw, EMU_CONNECT_TOKEN);
+    CHECK_LACKS(raw, "Connection");
+    CHECK_HAS(raw, "\"ClientToken\":\"");
+    free(raw);
+    se_client_free(c);
+}
+
 /* Numbers a double cannot hold reach the wire with the caller's digits. */
 static void test_exact_numbers(void) {
     emu_reset(&E);
@@ -429,6 +513,7 @@ int main(void) {
     test_invalid_sends_nothing();
     test_keep_alive_and_log();
     test_exact_numbers();
+    test_body_as_written();
     emu_stop(&E);
     return se_test_summary("wire");
 }

@@ -1,0 +1,65 @@
+/* fuzz_json_text.c - the request-text scan and splice (json_text.c), which
+ * decide what goes on the wire when the caller's text is sent as written.
+ * For any text cJSON parses as a whole: the scan never calls text strict that holds a
+ * byte-order mark or a raw control character other than blanks; and for an
+ * object it calls strict, a splice that succeeds parses back to that object
+ * without the dropped member and with the added one. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Validation refuses repeated keys before a splice; compared by key, they would clash. */
+static bool unique_keys(const cJSON *obj) {
+    for (const cJSON *a = obj->child; a; a = a->next)
+        for (const cJSON *b = obj->child; b != a; b = b->next)
+            if (!strcmp(a->string, b->string))
+                return false;
+    return !cJSON_GetObjectItemCaseSensitive(obj, "Z"); /* the key the splice adds */
+}
+
+static const char ADD[] = "\"Z\":[1,\"}\\\"\",{\"k\":null}]";
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    char *s = malloc(size + 1);
+    memcpy(s, data, size);
+    s[size] = '\0';
+    size_t len = strlen(s); /* the library gets NUL-terminated text */
+    se_json_text t = se_json_scan(s, len);
+    const char *end = NULL;
+    cJSON *tree = cJSON_ParseWithLengthOpts(s, len, &end, false);
+    if (tree && !(end && !end[strspn(end, " \t\r\n")])) {
+        cJSON_Delete(tree); /* text after the value: the library refuses it before this */
+        tree = NULL;
+    }
+    if (tree && t.strict) {
+        if (len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+            abort();
+        for (size_t i = 0; i < len; i++)
+            if ((unsigned char)s[i] < 0x20 && s[i] != ' ' && s[i] != '\t' && s[i] != '\n' &&
+                s[i] != '\r')
+                abort();
+    }
+    if (tree && t.strict && cJSON_IsObject(tree) && unique_keys(tree)) {
+        size_t n = 0;
+        char *out = se_json_splice(s, len, "K", ADD, &n);
+        if (out) {
+            cJSON *got = cJSON_Parse(out);
+            while (cJSON_GetObjectItemCaseSensitive(tree, "K"))
+                cJSON_DeleteItemFromObjectCaseSensitive(tree, "K");
+            cJSON_AddItemToObject(tree, "Z", cJSON_Parse(ADD + 4));
+            /* printed, not cJSON_Compare'd: it calls 1e999 and 1e999 different */
+            char *a = got ? cJSON_PrintUnformatted(got) : NULL, *b = cJSON_PrintUnformatted(tree);
+            if (n != strlen(out) || !a || !b || strcmp(a, b))
+                abort();
+            cJSON_free(a);
+            cJSON_free(b);
+            cJSON_Delete(got);
+            free(out);
+        }
+    }
+    cJSON_Delete(tree);
+    free(s);
+    return 0;
+}
