@@ -50,42 +50,64 @@ static void se_py_raise(se_status status, const char *message, se_response *resp
 #define SE_BIND_OUT_BYTES(str, len)                                                                 \
     (resultobj = SWIG_Python_AppendOutput(                                                          \
          resultobj, PyBytes_FromStringAndSize((str) ? (str) : "", (Py_ssize_t)(len))))
-%}
 
-/* Requests arrive as str (or bytes) of JSON. A str's UTF-8 form is cached by
- * CPython, so nothing is copied; the argument tuple keeps it alive while the
- * GIL is released. */
-%typemap(in) const char *request_json (Py_ssize_t len = 0) {
-    if (PyUnicode_Check($input)) {
-        $1 = (char *)PyUnicode_AsUTF8AndSize($input, &len);
-        if (!$1)
-            SWIG_fail;
-    } else if (PyBytes_Check($input)) {
+/* The JSON text of a request given as str or bytes, borrowed from `obj` (the caller keeps it
+ * alive). A str's UTF-8 form is cached by CPython, so nothing is copied. NULL with a Python
+ * error set when obj is neither or the text holds a NUL (C would stop there). One function for
+ * the request_json typemap and se_py_batch_add_all, so both accept and reject the same bodies. */
+static const char *se_py_request_text(PyObject *obj) {
+    const char *s;
+    Py_ssize_t len = 0;
+    if (PyUnicode_Check(obj)) {
+        s = PyUnicode_AsUTF8AndSize(obj, &len);
+        if (!s)
+            return NULL;
+    } else if (PyBytes_Check(obj)) {
         char *p = NULL;
-        if (PyBytes_AsStringAndSize($input, &p, &len) < 0)
-            SWIG_fail;
-        $1 = p;
+        if (PyBytes_AsStringAndSize(obj, &p, &len) < 0)
+            return NULL;
+        s = p;
     } else {
         PyErr_Format(PyExc_TypeError, "request JSON must be str or bytes, not %.100s",
-                     Py_TYPE($input)->tp_name);
-        SWIG_fail;
+                     Py_TYPE(obj)->tp_name);
+        return NULL;
     }
-    if (strlen($1) != (size_t)len) {
+    if (strlen(s) != (size_t)len) {
         PyErr_SetString(PyExc_ValueError, "request JSON contains a NUL character");
-        SWIG_fail;
+        return NULL;
     }
+    return s;
+}
+%}
+
+/* Requests arrive as str (or bytes) of JSON: se_py_request_text above. */
+%typemap(in) const char *request_json {
+    $1 = (char *)se_py_request_text($input);
+    if (!$1)
+        SWIG_fail;
 }
 
 %include "../sendevent.i"
 
 %{
+/* A new object owning `resp`: the object se_send / se_batch_take return. On NULL (out of memory;
+ * a Python error is set) resp is no longer the caller's and must not be freed: if SWIG made its
+ * owning object but not the proxy instance, that object's destructor has freed resp already; only
+ * if it could not make even that is resp lost, and a leak there beats a double free. (Making
+ * the object unowned and marking it owned afterwards is no way out: SWIG 4.1 owned objects hold
+ * a reference to the module capsule, taken only at creation and dropped at destruction.) */
+static PyObject *se_py_response_object(se_response *resp) {
+    return SWIG_NewPointerObj(resp, SWIGTYPE_p_se_response, SWIG_POINTER_OWN);
+}
+
 static void se_py_raise(se_status status, const char *message, se_response *resp) {
     PyObject *text, *py_resp, *exc;
     if (!message)
         message = se_strerror(status);
     if (!se_py_error_factory) {
-        se_response_free(resp);
+        /* message may point into resp (the se_response **out typemap): format, then free */
         PyErr_Format(PyExc_RuntimeError, "sendevent: %s: %s", se_status_name(status), message);
+        se_response_free(resp);
         return;
     }
     text = PyUnicode_DecodeUTF8(message, (Py_ssize_t)strlen(message), "replace");
@@ -94,9 +116,8 @@ static void se_py_raise(se_status status, const char *message, se_response *resp
         return;
     }
     if (resp) {
-        py_resp = SWIG_NewPointerObj(resp, SWIGTYPE_p_se_response, SWIG_POINTER_OWN);
+        py_resp = se_py_response_object(resp); /* resp is not ours after a failure */
         if (!py_resp) {
-            se_response_free(resp);
             Py_DECREF(text);
             return;
         }
@@ -129,5 +150,72 @@ static PyObject *se_py_set_error_factory(PyObject *factory) {
         se_py_error_factory = factory;
     }
     Py_RETURN_NONE;
+}
+%}
+
+/* send_many (python/sendevent/__init__.py) adds and takes a whole list in one call each instead
+ * of one SWIG call per request: that saves the argument parsing and the result wrapping of
+ * 2 x N wrapper calls. Public C API only. Both keep the GIL (%nothread above): they do not
+ * block; se_batch_run, which does, releases it. */
+%rename(batch_add_all) se_py_batch_add_all;
+%rename(batch_take_all) se_py_batch_take_all;
+%inline %{
+/* se_batch_add(batch, operation, body) for each body of the list `bodies` (str or bytes of
+ * JSON), in order, with the rules of the se_batch_add wrapper: an invalid request is added (its
+ * response says why; it is never sent); NOMEM / MISUSE, or a body that is not str/bytes or holds
+ * a NUL, raise at that item, the items before it staying added (the caller frees the batch). */
+static PyObject *se_py_batch_add_all(se_batch *batch, const char *operation, PyObject *bodies) {
+    Py_ssize_t i;
+    if (!PyList_Check(bodies)) {
+        PyErr_Format(PyExc_TypeError, "bodies must be a list, not %.100s",
+                     Py_TYPE(bodies)->tp_name);
+        return NULL;
+    }
+    /* borrowed items: nothing in the loop runs Python code that could change the list */
+    for (i = 0; i < PyList_GET_SIZE(bodies); i++) {
+        const char *json = se_py_request_text(PyList_GET_ITEM(bodies, i));
+        se_status st;
+        if (!json)
+            return NULL;
+        st = se_batch_add(batch, operation, json);
+        if (st != SE_OK && st != SE_E_INVALID) {
+            se_py_raise(st, se_last_error(), NULL);
+            return NULL;
+        }
+    }
+    Py_RETURN_NONE;
+}
+
+/* se_batch_take for every request of a batch that has run: a list, in input order, of owned
+ * response objects (the objects se_batch_take returns). A missing response (the batch has not
+ * run, or one was taken already) raises SE_E_MISUSE; the responses taken until then are freed
+ * with the list, the others with the batch. */
+static PyObject *se_py_batch_take_all(se_batch *batch) {
+    size_t i, n = se_batch_size(batch);
+    PyObject *list;
+    if (!batch) { /* se_batch_size(NULL) is 0: not an empty result */
+        se_py_raise(SE_E_MISUSE, "batch_take_all: batch is NULL", NULL);
+        return NULL;
+    }
+    list = PyList_New((Py_ssize_t)n);
+    if (!list)
+        return NULL;
+    for (i = 0; i < n; i++) {
+        se_response *resp = NULL;
+        PyObject *obj;
+        if (se_batch_take(batch, i, &resp) != SE_OK) { /* resp stays NULL */
+            Py_DECREF(list); /* frees the responses in it; the empty slots are NULL */
+            se_py_raise(SE_E_MISUSE, "batch_take_all: a response is missing (not run, or taken)",
+                        NULL);
+            return NULL;
+        }
+        obj = se_py_response_object(resp); /* resp is not ours after a failure */
+        if (!obj) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)i, obj); /* steals obj */
+    }
+    return list;
 }
 %}

@@ -401,7 +401,8 @@ def _encode(where, request, fields):
         return request
     elif isinstance(request, _Mapping):
         obj = dict(request)
-        obj.update(fields)
+        if fields:  # None from send_many
+            obj.update(fields)
     else:
         raise TypeError("%s: the request must be a dict or JSON text, not %s"
                         % (where, type(request).__name__))
@@ -600,17 +601,30 @@ class Client:
         if isinstance(requests, (str, bytes, _Mapping)):
             raise TypeError("requests must be a list of requests, not %s"
                             % type(requests).__name__)
-        bodies = [_encode("%s: requests[%d]" % (operation, i), r, None)
-                  for i, r in enumerate(requests)]
+        # _encode's work for the usual items without its per-item label, which only an error
+        # needs: anything else, and a dict json cannot encode, go through _encode, which raises
+        # the error naming requests[i]
+        bodies = []
+        add_body = bodies.append
+        for i, r in enumerate(requests):
+            t = type(r)
+            if t is dict:
+                try:
+                    add_body(_dumps(r))
+                    continue
+                except (TypeError, ValueError, RecursionError):
+                    pass
+            elif t is str or t is bytes:
+                add_body(r)
+                continue
+            add_body(_encode("%s: requests[%d]" % (operation, i), r, None))
         if not bodies:
             return []
         batch = _ext.se_batch_new(c)
         try:
-            add = _ext.se_batch_add
-            for body in bodies:
-                add(batch, operation, body)
+            _ext.batch_add_all(batch, operation, bodies)  # se_batch_add for each, in C
             _ext.se_batch_run(batch, concurrency)  # the GIL is released while it runs
-            takes = [_ext.se_batch_take(batch, i) for i in range(len(bodies))]
+            takes = _ext.batch_take_all(batch)  # se_batch_take for each, in C
         finally:
             del batch  # freed before the client reference goes
         results = []

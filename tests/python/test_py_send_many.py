@@ -91,3 +91,117 @@ def test_send_many_logs_each_result(emu, zapi, caplog):
     messages = [r.getMessage() for r in caplog.records]
     assert any("-> 200 ok" in m for m in messages)
     assert any("invalid" in m for m in messages)
+
+
+def test_every_kind_of_request_in_one_batch(emu, zapi):
+    import collections
+    import json
+    import types
+    requests = [
+        zapi_event("dict"),                                                # 0 dict
+        {"phone": "bad/phone", "event": {}},                               # 1 invalid dict
+        json.dumps(zapi_event("str")),                                     # 2 JSON text
+        '{"phone": "%s"}' % GROUP,                                         # 3 invalid text
+        json.dumps(zapi_event("bytes")).encode(),                          # 4 JSON bytes
+        b"{not json",                                                      # 5 invalid bytes
+        collections.OrderedDict(zapi_event("ordered")),                    # 6 a dict subclass
+        types.MappingProxyType(zapi_event("mapping")),                     # 7 another Mapping
+        None,                                                              # 8 null: invalid
+        zapi_event("last"),                                                # 9
+    ]
+    results = zapi.send_many("send_event", requests, concurrency=1)
+    assert len(results) == len(requests)
+    valid_at = (0, 2, 4, 6, 7, 9)
+    for i, r in enumerate(results):
+        if i in valid_at:
+            assert isinstance(r, sendevent.Response) and r.ok and r.id, (i, r)
+        else:
+            assert isinstance(r, sendevent.ValidationError), (i, r)
+            assert r.response.attempts == 0 and r.response.request_line is None
+    assert "phone" in results[1].message
+    assert "event" in results[3].message
+    # only the valid ones were sent, each once, in input order (one in flight)
+    names = [rec["body"]["event"]["name"] for rec in api_requests(emu, all=True)]
+    assert names == ["dict", "str", "bytes", "ordered", "mapping", "last"]
+    assert all(rec["accepted"] for rec in api_requests(emu, all=True))
+
+
+@pytest.mark.parametrize("bad,exc,message", [
+    ({"phone": GROUP, "event": {"name": {"a set"}}}, TypeError,
+     "send_event: requests[1]: argument 'event.name': Object of type set is not JSON serializable"),
+    ({"phone": GROUP, "event": {"dateTime": float("nan")}}, ValueError,
+     "send_event: requests[1]: argument 'event.dateTime': nan is not a JSON number "
+     "(NaN and infinities are not allowed)"),
+    (42, TypeError, "send_event: requests[1]: the request must be a dict or JSON text, not int"),
+    ([zapi_event("in a list")], TypeError,
+     "send_event: requests[1]: the request must be a dict or JSON text, not list"),
+])
+def test_unencodable_request_raises_naming_it(emu, zapi, bad, exc, message):
+    with pytest.raises(exc) as info:
+        zapi.send_many("send_event", [zapi_event("ok"), bad, zapi_event("never")])
+    assert str(info.value) == message
+    # a Mapping that is not a dict goes the general way and names the item the same
+    if isinstance(bad, dict):
+        import types
+        with pytest.raises(exc) as info:
+            zapi.send_many("send_event", [zapi_event("ok"), types.MappingProxyType(bad)])
+        assert str(info.value) == message
+    assert emu.requests(all=True) == []
+
+
+def test_circular_request_raises_naming_it(emu, zapi):
+    loop = zapi_event("loop")
+    loop["event"]["self"] = loop
+    with pytest.raises(ValueError, match=r"^send_event: requests\[2\]: .*circular reference"):
+        zapi.send_many("send_event", [zapi_event("a"), zapi_event("b"), loop])
+    assert emu.requests(all=True) == []
+
+
+def test_text_with_a_nul_raises_and_sends_nothing(emu, zapi):
+    text = '{"phone": "%s", "event": {"name": "a\0b", "dateTime": "2024-04-29T09:30:53Z"}}' % GROUP
+    for body in (text, text.encode()):
+        with pytest.raises(ValueError, match="request JSON contains a NUL character"):
+            zapi.send_many("send_event", [zapi_event("before"), body, zapi_event("after")])
+    assert emu.requests(all=True) == []
+
+
+def test_two_thousand_requests(emu, zapi):
+    n = 2000
+    results = zapi.send_many("send_event", [zapi_event("e%d" % i) for i in range(n)])
+    assert len(results) == n
+    assert all(type(r) is sendevent.Response and r.ok and r.http_status == 200 for r in results)
+    assert len({r.id for r in results}) == n
+    # the responses outlive the batch they came from
+    assert all(r.operation == "send_event" and r.attempts == 1 for r in results)
+    names = sorted(rec["body"]["event"]["name"] for rec in api_requests(emu, all=True))
+    assert names == sorted("e%d" % i for i in range(n))
+
+
+def test_batch_helpers_refuse_misuse(zapi):
+    """The C helpers behind send_many (sendevent._sendevent.batch_add_all / batch_take_all)."""
+    import json
+    from sendevent import _ext
+    batch = _ext.se_batch_new(zapi._c)
+    with pytest.raises(TypeError, match="bodies must be a list, not tuple"):
+        _ext.batch_add_all(batch, "send_event", ("{}",))
+    with pytest.raises(TypeError, match="request JSON must be str or bytes, not int"):
+        _ext.batch_add_all(batch, "send_event", ["{}", 5])
+    assert _ext.se_batch_size(batch) == 1  # the items before the bad one stay added
+    _ext.batch_add_all(batch, "send_event", [b"{}", '{"phone": "%s"}' % GROUP])
+    # not run: the invalid items have their response, the valid one has none yet
+    _ext.batch_add_all(batch, "send_event", [json.dumps(valid("zapi", "send_event"))])
+    with pytest.raises(sendevent.Error, match="response is missing") as info:
+        _ext.batch_take_all(batch)
+    assert info.value.status == "misuse"
+    with pytest.raises(sendevent.Error, match="batch is NULL"):
+        _ext.batch_take_all(None)
+    ran = _ext.se_batch_new(zapi._c)
+    _ext.batch_add_all(ran, "send_event", [])
+    _ext.se_batch_run(ran, 1)
+    assert _ext.batch_take_all(ran) == []
+    with pytest.raises(sendevent.Error, match="has already run") as info:
+        _ext.batch_add_all(ran, "send_event", ["{}"])
+    assert info.value.status == "misuse"
+    # freed now: the exceptions' tracebacks hold this frame, and so the batches, in a cycle
+    _ext.se_batch_free(batch)
+    _ext.se_batch_free(ran)

@@ -1,7 +1,7 @@
 """The Python binding under valgrind: every wrapper path (sends of every operation, each error
-kind, validate, prepare, send_many, responses and their fields) in a bounded loop. Any memory
-error fails; so does a definite leak whose stack passes through the extension module or
-libsendevent (the interpreter's own exit-time allocations are not ours to judge)."""
+kind, validate, prepare, send_many and its error paths, responses and their fields) in a bounded
+loop. Any memory error fails; so does a definite leak whose stack passes through the extension
+module or libsendevent (the interpreter's own exit-time allocations are not ours to judge)."""
 
 import os
 import re
@@ -35,6 +35,20 @@ for i in range(60):
     z.prepare("send_event", zev)
     rs = z.send_many("send_event", [zev, {"phone": "bad/phone"}, zev], concurrency=2)
     [getattr(x, "id", None) for x in rs]
+    # send_many's error paths: a body the C helper refuses after adding one, an unencodable one
+    for bad, exc in (('{"phone": "\0"}', ValueError), ({"phone": {1}}, TypeError)):
+        try:
+            z.send_many("send_event", [zev, bad, zev])
+        except exc:
+            pass
+    # taking from a batch not run: the responses taken before the missing one are freed
+    b = sendevent._ext.se_batch_new(z._c)
+    sendevent._ext.batch_add_all(b, "send_event", ['{"phone": "bad/phone"}', json.dumps(zev)])
+    try:
+        sendevent._ext.batch_take_all(b)
+    except sendevent.Error as e:
+        e.response
+    del b
 for cl in clients.values():
     cl.close()
 print("done")
