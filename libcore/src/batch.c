@@ -8,14 +8,22 @@
 
 typedef enum { ITEM_PENDING, ITEM_RUNNING, ITEM_WAITING, ITEM_DONE } item_state;
 
+/* One request. A batch may hold very many, so an item is small: its job (the
+ * checked and built request with its retry state) is on the heap from
+ * se_batch_add until it completes, its attempt in a slot while in flight. */
 typedef struct se_batch_item {
-    se_job job;
+    se_job *job;
+    se_response *response; /* when done */
+    double due;            /* ITEM_WAITING: when the retry may start */
     item_state state;
+} se_batch_item;
+
+/* A transfer in flight: se_batch_run has max_in_flight of them. */
+typedef struct se_slot {
     se_attempt attempt;
     CURL *easy;
-    double due; /* ITEM_WAITING: when the retry may start */
-    se_response *response;
-} se_batch_item;
+    se_batch_item *item;
+} se_slot;
 
 struct se_batch {
     se_client *client;
@@ -23,6 +31,9 @@ struct se_batch {
     size_t n, cap;
     size_t failed;
     size_t n_done, n_waiting; /* kept with the item states, so the loop never counts */
+    se_slot *slots;
+    se_slot **free_slots; /* a stack of the slots not in use */
+    int n_free;
     bool ran;
 };
 
@@ -36,22 +47,29 @@ se_status se_batch_new(se_batch **out, se_client *client) {
     return SE_OK;
 }
 
+static void free_job(se_batch_item *it) {
+    if (it->job) {
+        se_job_clear(it->job);
+        free(it->job);
+        it->job = NULL;
+    }
+}
+
 void se_batch_free(se_batch *b) {
     if (!b)
         return;
     for (size_t i = 0; i < b->n; i++) {
-        se_job_clear(&b->items[i].job);
-        se_attempt_free(&b->items[i].attempt);
+        free_job(&b->items[i]);
         se_response_free(b->items[i].response);
     }
     free(b->items);
     free(b);
 }
 
-static se_status finish(se_batch *b, se_batch_item *it, se_status st, bool sent) {
-    it->response = se_job_response(&it->job, st, sent ? &it->attempt : NULL);
-    se_attempt_free(&it->attempt);
-    se_job_clear(&it->job); /* the built request is no longer needed */
+/* The item's response (from attempt `a`, or NULL when nothing was sent); its job ends. */
+static se_status finish(se_batch *b, se_batch_item *it, se_status st, se_attempt *a) {
+    it->response = se_job_response(it->job, st, a);
+    free_job(it);
     it->state = ITEM_DONE;
     b->n_done++;
     return it->response ? SE_OK : SE_E_NOMEM;
@@ -71,15 +89,18 @@ se_status se_batch_add(se_batch *b, const char *operation, const char *request_j
     }
     se_batch_item *it = &b->items[b->n];
     memset(it, 0, sizeof *it);
-    se_status st = se_job_prepare(&it->job, b->client, operation, request_json);
+    if (!(it->job = malloc(sizeof *it->job)))
+        return se_set_error(b->client, SE_E_NOMEM, "out of memory");
+    /* checked and built now, so a bad request fails here; the URL is set when it starts */
+    se_status st = se_job_prepare(it->job, b->client, operation, request_json, false);
     if (st == SE_E_NOMEM) {
-        se_job_clear(&it->job);
+        free_job(it);
         return se_set_error(b->client, st, "out of memory");
     }
     b->n++;
     if (st != SE_OK) {
-        se_set_error(b->client, st, it->job.diag.msg);
-        if (finish(b, it, st, false) != SE_OK) {
+        se_set_error(b->client, st, se_diag_msg(&it->job->diag));
+        if (finish(b, it, st, NULL) != SE_OK) {
             b->n--;
             b->n_done--;
             return se_set_error(b->client, SE_E_NOMEM, "out of memory");
@@ -92,49 +113,58 @@ size_t se_batch_size(const se_batch *b) {
     return b ? b->n : 0;
 }
 
-/* Starts one attempt: credentials, then the handle joins the multi. */
+/* Starts one attempt: URL, credentials, then a slot's handle joins the multi. */
 static se_status start(se_batch *b, CURLM *multi, se_batch_item *it) {
     if (it->state == ITEM_WAITING)
         b->n_waiting--;
-    se_status st = se_job_authorize(&it->job);
+    se_job *job = it->job;
+    se_status st = job->http.url ? SE_OK : se_job_url(job);
+    if (st != SE_OK) /* the client's options changed since se_batch_add */
+        return finish(b, it, st, NULL);
+    st = se_job_authorize(job);
     if (st != SE_OK) {
-        it->job.attempts++;
-        double delay = se_job_retry_delay(&it->job, st, NULL);
+        job->attempts++;
+        double delay = se_job_retry_delay(job, st, NULL);
         if (delay < 0)
-            return finish(b, it, st, false);
+            return finish(b, it, st, NULL);
         it->state = ITEM_WAITING;
         b->n_waiting++;
         it->due = se_now() + delay;
         return SE_OK;
     }
-    memset(&it->attempt, 0, sizeof it->attempt);
-    it->easy = se_pool_take(b->client);
-    if (!it->easy || se_transport_setup(b->client, it->easy, &it->job.http, &it->attempt) != SE_OK)
-        return SE_E_NOMEM;
-    curl_easy_setopt(it->easy, CURLOPT_PRIVATE, it);
-    if (curl_multi_add_handle(multi, it->easy) != CURLM_OK)
-        return SE_E_NOMEM;
+    se_slot *s = b->free_slots[--b->n_free];
+    se_attempt_reset(&s->attempt); /* the buffers of the slot's last answer are reused */
+    s->item = it;
     it->state = ITEM_RUNNING;
+    s->easy = se_pool_take(b->client);
+    if (!s->easy || se_transport_setup(b->client, s->easy, &job->http, &s->attempt) != SE_OK)
+        return SE_E_NOMEM;
+    curl_easy_setopt(s->easy, CURLOPT_PRIVATE, s);
+    if (curl_multi_add_handle(multi, s->easy) != CURLM_OK)
+        return SE_E_NOMEM;
     return SE_OK;
 }
 
 static se_status complete(se_batch *b, CURLM *multi, CURL *easy, CURLcode result) {
-    se_batch_item *it = NULL;
-    curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&it);
-    it->attempt.curl_code = result;
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &it->attempt.http_status);
+    se_slot *s = NULL;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&s);
+    se_batch_item *it = s->item;
+    se_attempt *a = &s->attempt;
+    a->curl_code = result;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &a->http_status);
     if (result != CURLE_OK)
-        it->attempt.http_status = 0;
+        a->http_status = 0;
     curl_multi_remove_handle(multi, easy);
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, NULL);
     se_pool_give(b->client, easy);
-    it->easy = NULL;
-    it->job.attempts++;
-    se_status st = se_attempt_status(&it->attempt);
-    double delay = se_job_retry_delay(&it->job, st, &it->attempt);
+    s->easy = NULL;
+    s->item = NULL;
+    b->free_slots[b->n_free++] = s; /* reused by a later start(), after finish() below */
+    it->job->attempts++;
+    se_status st = se_attempt_status(a);
+    double delay = se_job_retry_delay(it->job, st, a);
     if (st == SE_OK || delay < 0)
-        return finish(b, it, st, true);
-    se_attempt_free(&it->attempt);
+        return finish(b, it, st, a);
     it->state = ITEM_WAITING;
     b->n_waiting++;
     it->due = se_now() + delay;
@@ -146,9 +176,19 @@ se_status se_batch_run(se_batch *b, int max_in_flight) {
         return se_set_error(b ? b->client : NULL, SE_E_MISUSE,
                             "se_batch_run: batch already ran, or max_in_flight not in 1..1024");
     b->ran = true;
-    CURLM *multi = curl_multi_init();
-    if (!multi)
+    b->slots = calloc((size_t)max_in_flight, sizeof *b->slots);
+    b->free_slots = malloc((size_t)max_in_flight * sizeof *b->free_slots);
+    CURLM *multi = b->slots && b->free_slots ? curl_multi_init() : NULL;
+    if (!multi) {
+        free(b->slots);
+        free(b->free_slots);
+        b->slots = NULL;
+        b->free_slots = NULL;
         return se_set_error(b->client, SE_E_NOMEM, "out of memory");
+    }
+    for (int i = 0; i < max_in_flight; i++)
+        b->free_slots[i] = &b->slots[max_in_flight - 1 - i];
+    b->n_free = max_in_flight;
     curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)max_in_flight);
     se_status st = SE_OK;
     size_t next = 0;
@@ -200,16 +240,27 @@ se_status se_batch_run(se_batch *b, int max_in_flight) {
         else
             se_sleep(wait_ms / 1000.0);
     }
-    for (size_t i = 0; i < b->n; i++) { /* only after an out-of-memory stop */
-        se_batch_item *it = &b->items[i];
-        if (it->easy) {
-            curl_multi_remove_handle(multi, it->easy);
-            se_pool_give(b->client, it->easy);
-            it->easy = NULL;
+    for (int i = 0; i < max_in_flight; i++) { /* only after an out-of-memory stop */
+        se_slot *s = &b->slots[i];
+        if (s->easy) {
+            curl_multi_remove_handle(multi, s->easy);
+            se_pool_give(b->client, s->easy);
+            s->easy = NULL;
         }
-        if (it->state != ITEM_DONE)
-            finish(b, it, SE_E_NOMEM, false);
+        if (s->item) {
+            s->item->state = ITEM_PENDING; /* finished below */
+            s->item = NULL;
+        }
     }
+    for (size_t i = 0; i < b->n; i++)
+        if (b->items[i].state != ITEM_DONE)
+            finish(b, &b->items[i], SE_E_NOMEM, NULL);
+    for (int i = 0; i < max_in_flight; i++)
+        se_attempt_free(&b->slots[i].attempt);
+    free(b->slots);
+    free(b->free_slots);
+    b->slots = NULL;
+    b->free_slots = NULL;
     curl_multi_cleanup(multi);
     if (st != SE_OK)
         return se_set_error(b->client, st, "out of memory");

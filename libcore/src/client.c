@@ -429,10 +429,10 @@ se_status se_validate(se_client *c, const char *operation, const char *request_j
     if (!c)
         return se_set_error(NULL, SE_E_MISUSE, "se_validate: client must not be NULL");
     se_job job;
-    se_status st = se_job_prepare(&job, c, operation, request_json);
+    se_status st = se_job_prepare(&job, c, operation, request_json, true);
     set_warnings(c, &job.diag);
     if (st != SE_OK)
-        se_set_error(c, st, job.diag.msg);
+        se_set_error(c, st, se_diag_msg(&job.diag));
     se_job_clear(&job);
     return st;
 }
@@ -454,10 +454,10 @@ se_status se_prepare(se_client *c, const char *operation, const char *request_js
         return se_set_error(c, SE_E_MISUSE, "se_prepare: client and http_out must not be NULL");
     *http_out = NULL;
     se_job job;
-    se_status st = se_job_prepare(&job, c, operation, request_json);
+    se_status st = se_job_prepare(&job, c, operation, request_json, true);
     set_warnings(c, &job.diag);
     if (st != SE_OK) {
-        se_set_error(c, st, job.diag.msg);
+        se_set_error(c, st, se_diag_msg(&job.diag));
         se_job_clear(&job);
         return st;
     }
@@ -524,7 +524,7 @@ se_status se_send(se_client *c, const char *operation, const char *request_json,
     if (!c)
         return se_set_error(NULL, SE_E_MISUSE, "se_send: client must not be NULL");
     se_job job;
-    se_status st = se_job_prepare(&job, c, operation, request_json);
+    se_status st = se_job_prepare(&job, c, operation, request_json, true);
     set_warnings(c, &job.diag);
     se_attempt a;
     memset(&a, 0, sizeof a);

@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -47,7 +48,7 @@ typedef enum se_opt {
 
 /* ---- a built request ------------------------------------------------------ */
 
-#define SE_MAX_HEADERS 8
+#define SE_MAX_HEADERS 4 /* the most any request has: Sinch, 3 */
 
 typedef struct se_header {
     const char *name;  /* a string literal */
@@ -202,6 +203,8 @@ void se_pool_give(se_client *c, CURL *easy);
 se_status se_transport_setup(se_client *c, CURL *easy, se_http_request *req, se_attempt *a);
 /* Performs one blocking attempt. */
 void se_transport_perform(se_client *c, se_http_request *req, se_attempt *a);
+/* Empties `a` for the next attempt, keeping its buffers' memory. */
+void se_attempt_reset(se_attempt *a);
 void se_attempt_free(se_attempt *a);
 /* Value of the answer's first header called `name` (case-insensitive), or
  * NULL; owned by the attempt. */
@@ -225,8 +228,12 @@ typedef struct se_job {
 } se_job;
 
 const se_operation *se_find_operation(const se_provider *p, const char *name);
-/* Parse, check and build: SE_OK or SE_E_INVALID with job->diag filled. */
-se_status se_job_prepare(se_job *job, se_client *c, const char *operation, const char *json);
+/* Parse, check and build: SE_OK or SE_E_INVALID with job->diag filled. Without
+ * with_url, the URL is only checked: se_job_url sets it before sending. */
+se_status se_job_prepare(se_job *job, se_client *c, const char *operation, const char *json,
+                         bool with_url);
+/* Sets the job's URL and request line (checked against the client's options). */
+se_status se_job_url(se_job *job);
 void se_job_clear(se_job *job);
 /* Before each attempt: credentials that need the network. */
 se_status se_job_authorize(se_job *job);
@@ -238,25 +245,29 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a);
 
 /* ---- responses ---------------------------------------------------------------- */
 
+/* One allocation holds the response and its texts (a batch keeps many): body,
+ * header block, request line, request id, id and accepted time follow the
+ * struct. Failures' texts (code, message) and warnings are allocated apart. */
 struct se_response {
     se_status status;
     const char *provider;
     const char *operation;
     int http_status;
-    const char *id, *accepted_time; /* point into json */
-    char *provider_code, *message, *request_id, *warnings;
+    const char *id, *accepted_time, *request_id; /* in the block, or NULL */
+    char *provider_code, *message, *warnings;    /* allocated apart, or NULL */
     int attempts;
     double elapsed;
-    char *body;
+    const char *body; /* in the block */
     size_t body_len;
-    char *headers; /* "name\0value\0" pairs, n_headers of them */
+    const char *headers; /* in the block: "name\0value\0" pairs, n_headers of them */
     size_t n_headers;
-    char *request_line;
-    cJSON *json; /* parsed body, NULL when not JSON */
+    const char *request_line; /* in the block */
+    _Atomic(cJSON *) json;    /* the parsed body, made on first se_response_get */
 };
 
-/* Fills provider code/message from an error answer (all three formats). */
-void se_parse_error(se_response *r, const se_provider *p, const se_attempt *a);
+/* Fills provider code/message from an error answer (all three formats), whose
+ * parsed body is `json` (NULL when not JSON). */
+void se_parse_error(se_response *r, const cJSON *json, const se_provider *p, const se_attempt *a);
 
 /* ---- small utilities (util.c) ----------------------------------------------------- */
 

@@ -22,8 +22,7 @@ static char *normalize_aws_code(const char *code) {
     return se_strndup(start, n - (size_t)(start - code));
 }
 
-void se_parse_error(se_response *r, const se_provider *p, const se_attempt *a) {
-    const cJSON *json = r->json;
+void se_parse_error(se_response *r, const cJSON *json, const se_provider *p, const se_attempt *a) {
     const char *header;
     if (p == &se_provider_connect) {
         if ((header = se_attempt_header(a, "x-amzn-ErrorType"))) {
@@ -60,8 +59,9 @@ void se_parse_error(se_response *r, const se_provider *p, const se_attempt *a) {
         r->provider_code = se_printf("%d", r->http_status);
 }
 
-/* The first of the request-id headers the providers use, in one pass. */
-static void fill_request_id(se_response *r, const se_attempt *a) {
+/* The first of the request-id headers the providers use, in one pass (a
+ * value in the attempt's header block), or NULL. */
+static const char *find_request_id(const se_attempt *a) {
     static const struct {
         const char *name;
         size_t len;
@@ -79,18 +79,16 @@ static void fill_request_id(se_response *r, const se_attempt *a) {
             }
         h = value + strlen(value) + 1;
     }
-    if (best)
-        r->request_id = se_strndup(best, strnlen(best, 255));
+    return best;
 }
 
-/* Takes over the attempt's header block (already "name\0value\0" pairs). */
-static char *take_headers(se_attempt *a, size_t *count) {
-    char *h = a->headers.data ? a->headers.data : calloc(1, 1);
-    *count = a->headers.data ? a->n_headers : 0;
-    a->headers.data = NULL;
-    a->headers.len = a->headers.cap = 0;
-    a->n_headers = 0;
-    return h;
+/* Copies n bytes of s and a NUL to *w, which moves past them. */
+static const char *put(char **w, const char *s, size_t n) {
+    char *start = *w;
+    memcpy(start, s, n);
+    start[n] = '\0';
+    *w += n + 1;
+    return start;
 }
 
 static void transport_message(se_response *r, se_status st, const se_attempt *a) {
@@ -103,10 +101,61 @@ static void transport_message(se_response *r, se_status st, const se_attempt *a)
 }
 
 se_response *se_job_response(se_job *job, se_status st, se_attempt *a) {
-    se_response *r = calloc(1, sizeof *r);
-    if (!r)
-        return NULL;
     const se_provider *p = job->client->provider;
+    const char *body = "", *headers = "", *request_id = NULL, *id = NULL, *when = NULL;
+    size_t body_len = 0, headers_len = 0, n_headers = 0;
+    cJSON *json = NULL;
+    bool not_object = false;
+    if (a) {
+        if (a->body.data) {
+            body = a->body.data;
+            body_len = a->body.len;
+        }
+        if (a->headers.data) {
+            headers = a->headers.data;
+            headers_len = a->headers.len;
+            n_headers = a->n_headers;
+        }
+        if (body_len > 0)
+            json = cJSON_ParseWithLength(body, body_len);
+        request_id = find_request_id(a);
+        if (st == SE_OK && !cJSON_IsObject(json)) {
+            st = SE_E_PROTOCOL;
+            not_object = true;
+        } else if (st == SE_OK && p == &se_provider_zapi &&
+                   cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(json, "value"))) {
+            st = SE_E_REJECTED; /* Z-API reports some failures as 200 {"value": false} */
+        }
+        if (st == SE_OK) {
+            for (const char *const *f = p->id_fields; *f && !id; f++)
+                id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(json, *f));
+            if (p->time_field)
+                when = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(json, p->time_field));
+        }
+    }
+    const char *line = job->http.request_line ? job->http.request_line : "";
+    size_t line_len = strlen(line), id_len = id ? strlen(id) + 1 : 0;
+    size_t when_len = when ? strlen(when) + 1 : 0;
+    size_t request_id_len = request_id ? strnlen(request_id, 255) + 1 : 0;
+    se_response *r = malloc(sizeof *r + body_len + 1 + headers_len + 1 + line_len + 1 + id_len +
+                            when_len + request_id_len);
+    if (!r) {
+        cJSON_Delete(json);
+        return NULL;
+    }
+    memset(r, 0, sizeof *r);
+    char *w = (char *)(r + 1);
+    r->body = put(&w, body, body_len);
+    r->body_len = body_len;
+    r->headers = put(&w, headers, headers_len); /* the pairs, then one more NUL */
+    r->n_headers = n_headers;
+    r->request_line = put(&w, line, line_len);
+    if (id)
+        r->id = put(&w, id, id_len - 1);
+    if (when)
+        r->accepted_time = put(&w, when, when_len - 1);
+    if (request_id)
+        r->request_id = put(&w, request_id, request_id_len - 1);
     r->provider = p->name;
     r->operation = job->op ? job->op->name : "";
     r->attempts = job->attempts;
@@ -115,50 +164,26 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a) {
     job->diag.warnings = NULL;
     if (a) {
         r->http_status = (int)a->http_status;
-        /* the attempt ends here: its buffers become the response's, uncopied */
-        r->body = a->body.data ? a->body.data : se_strdup("");
-        r->body_len = a->body.len;
-        a->body.data = NULL;
-        a->body.len = a->body.cap = 0;
-        if (r->body_len > 0)
-            r->json = cJSON_ParseWithLength(r->body, r->body_len);
-        fill_request_id(r, a);
-        if (st == SE_OK && !cJSON_IsObject(r->json)) {
-            st = SE_E_PROTOCOL;
+        if (not_object)
             r->message =
                 se_strdup("the provider answered success with a body that is not a JSON object");
-        } else if (st == SE_OK && p == &se_provider_zapi &&
-                   cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(r->json, "value"))) {
-            st = SE_E_REJECTED; /* Z-API reports some failures as 200 {"value": false} */
-        }
-        if (st == SE_OK) {
-            for (const char *const *f = p->id_fields; *f && !r->id; f++)
-                r->id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r->json, *f));
-            if (p->time_field)
-                r->accepted_time =
-                    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r->json, p->time_field));
-        } else if (a->curl_code != CURLE_OK) {
+        else if (st != SE_OK && a->curl_code != CURLE_OK)
             transport_message(r, st, a);
-        } else if (!r->message) {
-            se_parse_error(r, p, a);
-        }
-        r->headers = take_headers(a, &r->n_headers); /* last: the lookups above read its lines */
+        else if (st != SE_OK)
+            se_parse_error(r, json, p, a);
     } else {
         /* nothing reached the API; a failed credential request may have answered */
         r->http_status = job->diag.http_status;
-        if (job->diag.code[0])
+        if (job->diag.code)
             r->provider_code = se_strdup(job->diag.code);
         else if (job->diag.http_status)
             r->provider_code = se_printf("%d", job->diag.http_status);
-        r->body = se_strdup("");
-        r->headers = calloc(1, 1);
     }
-    r->request_line = job->http.request_line; /* the job ends here: taken, not copied */
-    job->http.request_line = NULL;
+    cJSON_Delete(json); /* parsed again on demand: kept, a batch's responses would be large */
     if (st != SE_OK && !r->message)
-        r->message = se_strdup(job->diag.msg[0] ? job->diag.msg : se_strerror(st));
+        r->message = se_strdup(job->diag.msg ? job->diag.msg : se_strerror(st));
     r->status = st;
-    if (!r->body || !r->headers) {
+    if (st != SE_OK && !r->message) {
         se_response_free(r);
         return NULL;
     }
@@ -174,18 +199,30 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a) {
     return r;
 }
 
+/* The parsed body, made on first use. Responses may be read from several
+ * threads: the first tree stored wins, a racing one is dropped. */
+static cJSON *response_json(const se_response *r) {
+    _Atomic(cJSON *) *slot = (_Atomic(cJSON *) *)&r->json; /* a cache, not the response's value */
+    cJSON *json = atomic_load(slot), *none = NULL;
+    if (json || r->body_len == 0)
+        return json;
+    if (!(json = cJSON_ParseWithLength(r->body, r->body_len)))
+        return NULL;
+    if (!atomic_compare_exchange_strong(slot, &none, json)) {
+        cJSON_Delete(json);
+        return none;
+    }
+    return json;
+}
+
 void se_response_free(se_response *r) {
     if (!r)
         return;
     free(r->provider_code);
     free(r->message);
-    free(r->request_id);
     free(r->warnings);
-    free(r->body);
-    free(r->headers);
-    free(r->request_line);
-    cJSON_Delete(r->json);
-    free(r);
+    cJSON_Delete(atomic_load(&r->json));
+    free(r); /* and the texts in its block */
 }
 
 se_status se_response_status(const se_response *r) {
@@ -275,7 +312,7 @@ se_status se_response_get(const se_response *r, const char *path, char **out) {
         return SE_E_MISUSE;
     *out = NULL;
     bool malformed;
-    cJSON *v = se_json_path(r->json, path, &malformed);
+    cJSON *v = se_json_path(response_json(r), path, &malformed);
     if (malformed)
         return SE_E_INVALID;
     if (!v)
@@ -292,6 +329,6 @@ const char *se_response_get_string(const se_response *r, const char *path) {
     if (!r || !path)
         return NULL;
     bool malformed;
-    cJSON *v = se_json_path(r->json, path, &malformed);
+    cJSON *v = se_json_path(response_json(r), path, &malformed);
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }

@@ -81,18 +81,21 @@ static se_status build_url(se_job *job) {
 }
 
 /* The URL and request line of the job: the client's copy when its options are
- * unchanged since they were built and checked, else built, checked and kept. */
-static se_status job_url(se_job *job) {
+ * unchanged since they were built and checked, else built, checked and kept.
+ * With copy false, only makes sure the client's copy is valid. */
+static se_status job_url(se_job *job, bool copy) {
     se_client *c = job->client;
     struct se_url_entry *e = &c->urls[job->op - c->provider->ops];
     se_http_request *h = &job->http;
     se_status st = SE_OK;
     pthread_mutex_lock(&c->url_lock);
     if (e->url && e->config_gen == c->config_gen) {
-        h->url = copy_of(e->url, e->url_len);
-        h->request_line = copy_of(e->request_line, e->line_len);
-        if (!h->url || !h->request_line)
-            st = SE_E_NOMEM;
+        if (copy) {
+            h->url = copy_of(e->url, e->url_len);
+            h->request_line = copy_of(e->request_line, e->line_len);
+            if (!h->url || !h->request_line)
+                st = SE_E_NOMEM;
+        }
     } else if ((st = build_url(job)) == SE_OK) {
         free(e->url);
         free(e->request_line);
@@ -107,11 +110,24 @@ static se_status job_url(se_job *job) {
             e->url = e->request_line = NULL; /* not kept: built again next time */
         }
     }
+    if (!copy) {
+        free(h->url);
+        free(h->request_line);
+        h->url = h->request_line = NULL;
+    }
     pthread_mutex_unlock(&c->url_lock);
     return st;
 }
 
-se_status se_job_prepare(se_job *job, se_client *c, const char *operation, const char *json) {
+se_status se_job_url(se_job *job) {
+    se_status st = job_url(job, true);
+    if (st == SE_E_NOMEM && !job->diag.msg)
+        se_diag_fail(&job->diag, "out of memory");
+    return st;
+}
+
+se_status se_job_prepare(se_job *job, se_client *c, const char *operation, const char *json,
+                         bool with_url) {
     memset(job, 0, sizeof *job);
     se_diag_init(&job->diag);
     job->client = c;
@@ -152,7 +168,7 @@ se_status se_job_prepare(se_job *job, se_client *c, const char *operation, const
     if (st == SE_OK && text.long_numbers)
         se_json_raw_long_numbers(req);
     if (st == SE_OK)
-        st = job_url(job);
+        st = job_url(job, with_url);
     if (st == SE_OK && text.strict && !job->diag.rewritten) {
         job->http.source = json;
         job->http.source_len = json_len;
@@ -161,7 +177,7 @@ se_status se_job_prepare(se_job *job, se_client *c, const char *operation, const
         st = p->build(c, job->op, req, &job->http, &job->diag);
     job->http.source = NULL; /* the caller's text: not ours to keep */
     cJSON_Delete(req);
-    if (st == SE_E_NOMEM && !job->diag.msg[0])
+    if (st == SE_E_NOMEM && !job->diag.msg)
         se_diag_fail(&job->diag, "out of memory");
     return st;
 }
@@ -177,7 +193,7 @@ se_status se_job_authorize(se_job *job) {
     const se_provider *p = job->client->provider;
     if (!p->authorize)
         return SE_OK;
-    job->diag.msg[0] = '\0';
+    se_diag_clear_failure(&job->diag); /* a failed earlier attempt's reason is stale */
     const char *stale = job->force_refresh ? job->auth_token_used : NULL;
     se_status st = p->authorize(job->client, &job->http, stale, &job->diag);
     job->force_refresh = false;

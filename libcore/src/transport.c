@@ -233,6 +233,14 @@ void se_transport_perform(se_client *c, se_http_request *req, se_attempt *a) {
     se_pool_give(c, easy);
 }
 
+void se_attempt_reset(se_attempt *a) {
+    se_buf body = a->body, headers = a->headers;
+    memset(a, 0, sizeof *a);
+    body.len = headers.len = 0;
+    a->body = body;
+    a->headers = headers;
+}
+
 void se_attempt_free(se_attempt *a) {
     se_buf_free(&a->body);
     se_buf_free(&a->headers);

@@ -81,7 +81,7 @@ typedef struct vcase {
     const char *rule; /* what the case is about, for SE_VAL_LIST */
     check_fn fn;
     const char *json;
-    const char *err;  /* NULL: must pass; else a substring of d.msg */
+    const char *err;  /* NULL: must pass; else a substring of se_diag_msg(&d) */
     const char *warn; /* substring of d.warnings; NULL on a passing case: no warning */
 } vcase;
 
@@ -875,17 +875,17 @@ static void run(const char *rule, check_fn fn, const char *json, const char *err
     se_status rc = fn(req, &d);
     if (err) {
         CHECK_INT(rc, SE_E_INVALID);
-        CHECK_HAS(d.msg, err);
+        CHECK_HAS(se_diag_msg(&d), err);
     } else {
         CHECK_INT(rc, SE_OK);
-        CHECK_STR(d.msg, "");
+        CHECK_STR(se_diag_msg(&d), "");
         if (warn)
             CHECK_HAS(se_diag_warnings(&d), warn);
         else
             CHECK_STR(se_diag_warnings(&d), "");
     }
     if (rc != (err ? SE_E_INVALID : SE_OK) || getenv("SE_VAL_SHOW"))
-        fprintf(stderr, "  [%s] %s\n  -> %s%s%s\n", rule, json, d.msg,
+        fprintf(stderr, "  [%s] %s\n  -> %s%s%s\n", rule, json, se_diag_msg(&d),
                 *se_diag_warnings(&d) ? " | warn: " : "", se_diag_warnings(&d));
     se_diag_free(&d);
     cJSON_Delete(req);
@@ -975,9 +975,9 @@ static void run_length(const len_case *c, size_t n, const char *err) {
     count(c->rule);
     se_status rc = c->fn(req, &d);
     CHECK_INT(rc, err ? SE_E_INVALID : SE_OK);
-    CHECK_HAS(d.msg, err ? err : "");
+    CHECK_HAS(se_diag_msg(&d), err ? err : "");
     if (rc != (err ? SE_E_INVALID : SE_OK))
-        fprintf(stderr, "  [%s] %zu x %s -> %s\n", c->rule, n, c->unit, d.msg);
+        fprintf(stderr, "  [%s] %zu x %s -> %s\n", c->rule, n, c->unit, se_diag_msg(&d));
     se_diag_free(&d);
     cJSON_Delete(req);
     free(json);
@@ -1078,7 +1078,7 @@ static void test_nomem(void) {
         se_status rc = S_MSG(req, &d);
         cJSON_InitHooks(NULL);
         CHECK_INT(rc, SE_E_NOMEM);
-        CHECK_HAS(d.msg, "out of memory");
+        CHECK_HAS(se_diag_msg(&d), "out of memory");
         se_diag_free(&d);
         cJSON_Delete(req);
     }
@@ -1117,7 +1117,7 @@ static void test_no_secret_in_messages(void) {
         count("no secret in messages");
         se_status rc = (last ? C_EV : cases[i].fn)(req, &d);
         CHECK_INT(rc, SE_E_INVALID);
-        CHECK_LACKS(d.msg, SECRET);
+        CHECK_LACKS(se_diag_msg(&d), SECRET);
         CHECK_LACKS(se_diag_warnings(&d), SECRET);
         se_diag_free(&d);
         cJSON_Delete(req);

@@ -115,7 +115,8 @@ static se_status fetch_token(se_client *c, se_diag *d) {
         const cJSON *err = cJSON_GetObjectItemCaseSensitive(json, "error");
         const cJSON *desc = cJSON_GetObjectItemCaseSensitive(json, "error_description");
         d->http_status = (int)a.http_status;
-        snprintf(d->code, sizeof d->code, "%s", cJSON_IsString(err) ? err->valuestring : "");
+        if (cJSON_IsString(err) && err->valuestring[0])
+            d->code = se_strndup(err->valuestring, strnlen(err->valuestring, 63));
         se_diag_fail(d, "auth_url: token request failed with HTTP %ld%s%s", a.http_status,
                      cJSON_IsString(desc) || cJSON_IsString(err) ? ": " : "",
                      cJSON_IsString(desc)  ? desc->valuestring
