@@ -60,6 +60,7 @@ typedef struct se_header {
 typedef struct se_http_request {
     char *url;          /* the real URL, secrets included */
     char *request_line; /* "POST <url as logs and dry runs show it>" */
+    bool url_borrowed;  /* both are the client's (se_job_url), not to be freed */
     se_header headers[SE_MAX_HEADERS];
     int n_headers;
     char *body;
@@ -143,11 +144,11 @@ struct se_client {
     unsigned config_gen; /* bumped by se_client_set: pooled handles reconfigure */
 
     /* Each operation's checked URL and request line, built once per configuration
-     * (config_gen) and copied into every request. */
+     * (config_gen) and lent to every request (se_client_set frees them only when
+     * no send runs, as it is never concurrent with sends). */
     pthread_mutex_t url_lock;
     struct se_url_entry {
         char *url, *request_line; /* NULL until built */
-        size_t url_len, line_len;
         unsigned config_gen;
     } urls[SE_MAX_OPERATIONS];
 

@@ -26,8 +26,8 @@ static bool is_digit(unsigned char c) {
 /* Reads the number literal at s (a '-' or a digit) up to the first byte that
  * cannot continue it; counts its significant digits (exponent excluded) and
  * clears *strict unless it follows the JSON grammar. */
-static const unsigned char *number(const unsigned char *s, const unsigned char *end,
-                                   size_t *digits, bool *strict) {
+static const unsigned char *number(const unsigned char *s, const unsigned char *end, size_t *digits,
+                                   bool *strict) {
     const unsigned char *p = s + (*s == '-'), *int_start = p;
     while (p < end && is_digit(*p))
         p++;
@@ -58,11 +58,10 @@ static const unsigned char *number(const unsigned char *s, const unsigned char *
  * the control characters strict JSON does not allow unescaped (NUL among
  * them, which also stops the scan at the end of the text). */
 static const bool string_stop[256] = {
-    [0] = 1,  [1] = 1,  [2] = 1,  [3] = 1,  [4] = 1,  [5] = 1,  [6] = 1,  [7] = 1,
-    [8] = 1,  [9] = 1,  [10] = 1, [11] = 1, [12] = 1, [13] = 1, [14] = 1, [15] = 1,
-    [16] = 1, [17] = 1, [18] = 1, [19] = 1, [20] = 1, [21] = 1, [22] = 1, [23] = 1,
-    [24] = 1, [25] = 1, [26] = 1, [27] = 1, [28] = 1, [29] = 1, [30] = 1, [31] = 1,
-    ['"'] = 1, ['\\'] = 1};
+    [0] = 1,  [1] = 1,  [2] = 1,  [3] = 1,  [4] = 1,  [5] = 1,   [6] = 1,   [7] = 1,  [8] = 1,
+    [9] = 1,  [10] = 1, [11] = 1, [12] = 1, [13] = 1, [14] = 1,  [15] = 1,  [16] = 1, [17] = 1,
+    [18] = 1, [19] = 1, [20] = 1, [21] = 1, [22] = 1, [23] = 1,  [24] = 1,  [25] = 1, [26] = 1,
+    [27] = 1, [28] = 1, [29] = 1, [30] = 1, [31] = 1, ['"'] = 1, ['\\'] = 1};
 
 /* Past the plain content of a string starting at s: whole words while they
  * are plain (long tokens), then byte by byte (short keys and values). */
@@ -223,8 +222,8 @@ char *se_json_splice(const char *text, size_t len, const char *drop, const char 
             free(out); /* a key written with escapes could spell `drop`: print the tree */
             return NULL;
         }
-        bool dropped = (size_t)(key_end - member) == drop_len + 2 &&
-                       !memcmp(member + 1, drop, drop_len);
+        bool dropped =
+            (size_t)(key_end - member) == drop_len + 2 && !memcmp(member + 1, drop, drop_len);
         p = skip_ws(key_end, end); /* the colon */
         const char *value_end = skip_value(skip_ws(p + 1, end), end);
         if (!dropped) {

@@ -9,8 +9,10 @@
 #include "internal.h"
 
 void se_http_request_clear(se_http_request *r) {
-    free(r->url);
-    free(r->request_line);
+    if (!r->url_borrowed) {
+        free(r->url);
+        free(r->request_line);
+    }
     for (int i = 0; i < r->n_headers; i++)
         free(r->headers[i].owned);
     free(r->body); /* cJSON's default hooks: malloc/free */
@@ -60,11 +62,6 @@ static se_status check_base_url(const se_client *c, const char *url, const char 
     return SE_OK;
 }
 
-static char *copy_of(const char *s, size_t len) {
-    char *p = malloc(len + 1);
-    return p ? memcpy(p, s, len + 1) : NULL;
-}
-
 /* Builds the operation's URL and checks the client's options for a send. */
 static se_status build_url(se_job *job) {
     se_client *c = job->client;
@@ -80,40 +77,33 @@ static se_status build_url(se_job *job) {
     return st;
 }
 
-/* The URL and request line of the job: the client's copy when its options are
- * unchanged since they were built and checked, else built, checked and kept.
- * With copy false, only makes sure the client's copy is valid. */
-static se_status job_url(se_job *job, bool copy) {
+/* The URL and request line of the job: the client's, built and checked once
+ * per configuration and kept in the client (the job borrows them: options do
+ * not change while requests are being sent). With lend false, only makes
+ * sure the client's are there and valid. */
+static se_status job_url(se_job *job, bool lend) {
     se_client *c = job->client;
     struct se_url_entry *e = &c->urls[job->op - c->provider->ops];
     se_http_request *h = &job->http;
     se_status st = SE_OK;
     pthread_mutex_lock(&c->url_lock);
-    if (e->url && e->config_gen == c->config_gen) {
-        if (copy) {
-            h->url = copy_of(e->url, e->url_len);
-            h->request_line = copy_of(e->request_line, e->line_len);
-            if (!h->url || !h->request_line)
-                st = SE_E_NOMEM;
-        }
-    } else if ((st = build_url(job)) == SE_OK) {
-        free(e->url);
-        free(e->request_line);
-        e->url_len = strlen(h->url);
-        e->line_len = strlen(h->request_line);
-        e->url = copy_of(h->url, e->url_len);
-        e->request_line = copy_of(h->request_line, e->line_len);
-        e->config_gen = c->config_gen;
-        if (!e->url || !e->request_line) {
+    if (!e->url || e->config_gen != c->config_gen) {
+        if ((st = build_url(job)) == SE_OK) {
             free(e->url);
             free(e->request_line);
-            e->url = e->request_line = NULL; /* not kept: built again next time */
+            e->url = h->url; /* the client keeps them */
+            e->request_line = h->request_line;
+            e->config_gen = c->config_gen;
+        } else {
+            free(h->url);
+            free(h->request_line);
         }
-    }
-    if (!copy) {
-        free(h->url);
-        free(h->request_line);
         h->url = h->request_line = NULL;
+    }
+    if (st == SE_OK && lend) {
+        h->url = e->url;
+        h->request_line = e->request_line;
+        h->url_borrowed = true;
     }
     pthread_mutex_unlock(&c->url_lock);
     return st;

@@ -333,8 +333,9 @@ static char *last_body_raw(void) {
  * forms cJSON tolerates but strict JSON does not are re-printed. */
 static void test_body_as_written(void) {
     emu_reset(&E);
-    static const char *const ZAPI[] = {"instance_id", EMU_ZAPI_INSTANCE, "token", EMU_ZAPI_TOKEN,
-                                       "client_token", EMU_ZAPI_CLIENT_TOKEN, NULL};
+    static const char *const ZAPI[] = {
+        "instance_id",  EMU_ZAPI_INSTANCE,     "token", EMU_ZAPI_TOKEN,
+        "client_token", EMU_ZAPI_CLIENT_TOKEN, NULL};
     se_client *z = client("zapi", ZAPI);
     const char *spaced = "{ \"event\" : {\"name\": \"Stand\\u0075p \\\"A\\\"\",\n"
                          "  \"dateTime\":\"2024-04-29T09:30:53.309Z\"} ,\"phone\":\"1203-group\" }";

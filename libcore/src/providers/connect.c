@@ -14,7 +14,8 @@ static const se_operation connect_ops[] = {
     {"create_connection", "participant/connection", se_check_connect_create_connection},
     {"disconnect", "participant/disconnect", se_check_connect_disconnect},
 };
-_Static_assert(sizeof connect_ops / sizeof connect_ops[0] <= SE_MAX_OPERATIONS, "client URL cache size");
+_Static_assert(sizeof connect_ops / sizeof connect_ops[0] <= SE_MAX_OPERATIONS,
+               "client URL cache size");
 
 static bool is_create_connection(const se_operation *op) {
     return op == &connect_ops[2];

@@ -12,7 +12,8 @@ static const se_operation sinch_ops[] = {
     {"send_event", "events:send", se_check_sinch_send_event},
     {"send_message", "messages:send", se_check_sinch_send_message},
 };
-_Static_assert(sizeof sinch_ops / sizeof sinch_ops[0] <= SE_MAX_OPERATIONS, "client URL cache size");
+_Static_assert(sizeof sinch_ops / sizeof sinch_ops[0] <= SE_MAX_OPERATIONS,
+               "client URL cache size");
 
 static bool uses_oauth(const se_client *c) {
     return !se_opt_str(c, O_ACCESS_TOKEN) && !strcmp(se_opt_str(c, O_AUTH), "oauth2");
