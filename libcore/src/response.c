@@ -133,11 +133,11 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a) {
                 when = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(json, p->time_field));
         }
     }
-    const char *line = job->http.request_line ? job->http.request_line : "";
-    size_t line_len = strlen(line), id_len = id ? strlen(id) + 1 : 0;
+    const char *line = job->http.request_line; /* NULL when the request was never built */
+    size_t line_len = line ? strlen(line) + 1 : 0, id_len = id ? strlen(id) + 1 : 0;
     size_t when_len = when ? strlen(when) + 1 : 0;
     size_t request_id_len = request_id ? strnlen(request_id, 255) + 1 : 0;
-    se_response *r = malloc(sizeof *r + body_len + 1 + headers_len + 1 + line_len + 1 + id_len +
+    se_response *r = malloc(sizeof *r + body_len + 1 + headers_len + 1 + line_len + id_len +
                             when_len + request_id_len);
     if (!r) {
         cJSON_Delete(json);
@@ -149,7 +149,8 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a) {
     r->body_len = body_len;
     r->headers = put(&w, headers, headers_len); /* the pairs, then one more NUL */
     r->n_headers = n_headers;
-    r->request_line = put(&w, line, line_len);
+    if (line)
+        r->request_line = put(&w, line, line_len - 1);
     if (id)
         r->id = put(&w, id, id_len - 1);
     if (when)

@@ -4,7 +4,10 @@
  *
  * A request is the provider's own JSON body, field names exactly as the
  * provider's documentation spells them. Path and header parameters travel in
- * the same object (Connect's "ConnectionToken" / "ParticipantToken").
+ * the same object (Connect's "ConnectionToken" / "ParticipantToken"). The
+ * body is sent as written when it is strict JSON that validation did not
+ * normalize (Connect: with the token member cut out and a ClientToken added),
+ * else serialized compactly (docs/c-api.md, "Sending").
  *
  * Operations ("operation" arguments):
  *   sinch:   "send_event" (events:send), "send_message" (messages:send)

@@ -1,7 +1,8 @@
 /*
  * sendevent/response.h - the outcome of one send.
  *
- * A response is immutable once returned: any number of threads may read it.
+ * A response is immutable once returned: any number of threads may read it
+ * (the parsed body behind se_response_get() is made once, on first use).
  * Strings returned by accessors are owned by the response until
  * se_response_free().
  */
