@@ -301,6 +301,17 @@ se_status se_json_mark_long_numbers(cJSON *root, const char *text, size_t len);
  * written with escapes (it might spell `drop`): print the tree instead. */
 char *se_json_splice(const char *text, size_t len, const char *drop, const char *add,
                      size_t *out_len);
+/* A top-level member looked for by se_json_read_object. */
+typedef struct se_json_want {
+    const char *key;   /* in: the member's name */
+    bool found;        /* out: whether the object has it (the first, as cJSON would) */
+    const char *value; /* out: its JSON text, in the text read (a string with its quotes) */
+    size_t len;
+} se_json_want;
+/* Whether text[0..len) is one strict JSON object, read without building a
+ * tree, filling `want`. false also for what it leaves to cJSON: keys written
+ * with escapes, nesting deeper than 64. */
+bool se_json_read_object(const char *text, size_t len, se_json_want *want, size_t n_want);
 /* Turns the marked numbers into raw items, printed as the caller wrote them. */
 void se_json_raw_long_numbers(cJSON *root);
 /* Retry-After as seconds from now: delay seconds or an HTTP-date; -1 if unparseable. */

@@ -248,3 +248,162 @@ char *se_json_splice(const char *text, size_t len, const char *drop, const char 
     *out_len = (size_t)(w - out);
     return out;
 }
+
+/* ---- reading an answer without a tree ------------------------------------- */
+
+typedef struct reader {
+    const unsigned char *p, *end;
+    int depth;
+} reader;
+
+#define SE_READ_MAX_DEPTH 64 /* deeper answers are left to cJSON */
+
+static void read_ws(reader *r) {
+    while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
+        r->p++;
+}
+
+/* The four hex digits at s as a number, or 0x10000 when they are not. */
+static unsigned hex4(const unsigned char *s, const unsigned char *end) {
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        unsigned char c = s + i < end ? s[i] : 0;
+        unsigned d = is_digit(c)                              ? c - '0'
+                     : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10
+                                                              : 16;
+        if (d == 16)
+            return 0x10000;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* A strict JSON string at r->p; *escaped tells whether it holds any escape. */
+static bool read_string(reader *r, bool *escaped) {
+    const unsigned char *s = r->p + 1, *end = r->end;
+    *escaped = false;
+    for (;;) {
+        s = skip_plain(s, end);
+        if (s >= end || *s < 0x20)
+            return false;
+        if (*s == '"')
+            break;
+        *escaped = true; /* a backslash */
+        if (++s >= end)
+            return false;
+        if (*s == 'u') {
+            unsigned unit = hex4(s + 1, end);
+            if (unit > 0xFFFF || (unit >= 0xDC00 && unit <= 0xDFFF))
+                return false; /* (cJSON refuses a lone low surrogate too) */
+            s += 5;
+            if (unit >= 0xD800 && unit <= 0xDBFF) { /* a high surrogate needs its low one */
+                unit = end - s >= 6 && s[0] == '\\' && s[1] == 'u' ? hex4(s + 2, end) : 0;
+                if (unit < 0xDC00 || unit > 0xDFFF)
+                    return false;
+                s += 6;
+            }
+        } else if (strchr("\"\\/bfnrt", *s) && *s) {
+            s++;
+        } else {
+            return false;
+        }
+    }
+    r->p = s + 1;
+    return true;
+}
+
+static bool read_literal(reader *r, const char *word, size_t n) {
+    if ((size_t)(r->end - r->p) < n || memcmp(r->p, word, n))
+        return false;
+    r->p += n;
+    return true;
+}
+
+static bool read_value(reader *r);
+
+static bool read_members(reader *r, unsigned char close, se_json_want *want, size_t n_want) {
+    r->p++; /* the opening bracket */
+    read_ws(r);
+    if (r->p < r->end && *r->p == close) {
+        r->p++;
+        return true;
+    }
+    for (;;) {
+        const unsigned char *key = NULL, *key_end = NULL;
+        bool escaped = false;
+        if (close == '}') {
+            key = r->p + 1;
+            if (r->p >= r->end || *r->p != '"' || !read_string(r, &escaped) || escaped)
+                return false;   /* (a key with escapes is left to cJSON) */
+            key_end = r->p - 1; /* its closing quote */
+            read_ws(r);
+            if (r->p >= r->end || *r->p != ':')
+                return false;
+            r->p++;
+            read_ws(r);
+        }
+        const unsigned char *value = r->p;
+        if (!read_value(r))
+            return false;
+        for (size_t i = 0; key && i < n_want; i++) {
+            size_t key_len = (size_t)(key_end - key);
+            if (!want[i].found && strlen(want[i].key) == key_len &&
+                !memcmp(key, want[i].key, key_len)) {
+                want[i].found = true;
+                want[i].value = (const char *)value;
+                want[i].len = (size_t)(r->p - value);
+            }
+        }
+        read_ws(r);
+        if (r->p < r->end && *r->p == ',') {
+            r->p++;
+            read_ws(r);
+            continue;
+        }
+        if (r->p < r->end && *r->p == close) {
+            r->p++;
+            return true;
+        }
+        return false;
+    }
+}
+
+static bool read_value(reader *r) {
+    if (r->p >= r->end)
+        return false;
+    bool escaped, strict = true, ok;
+    size_t digits;
+    switch (*r->p) {
+    case '"':
+        return read_string(r, &escaped);
+    case '{':
+    case '[':
+        if (++r->depth > SE_READ_MAX_DEPTH)
+            return false;
+        ok = read_members(r, *r->p == '{' ? '}' : ']', NULL, 0);
+        r->depth--;
+        return ok;
+    case 't':
+        return read_literal(r, "true", 4);
+    case 'f':
+        return read_literal(r, "false", 5);
+    case 'n':
+        return read_literal(r, "null", 4);
+    default:
+        if (*r->p != '-' && !is_digit(*r->p))
+            return false;
+        r->p = number(r->p, r->end, &digits, &strict);
+        return strict;
+    }
+}
+
+bool se_json_read_object(const char *text, size_t len, se_json_want *want, size_t n_want) {
+    reader r = {(const unsigned char *)text, (const unsigned char *)text + len, 1};
+    for (size_t i = 0; i < n_want; i++)
+        want[i].found = false;
+    read_ws(&r);
+    if (r.p >= r.end || *r.p != '{' || !read_members(&r, '}', want, n_want))
+        return false;
+    read_ws(&r);
+    return r.p == r.end;
+}

@@ -100,9 +100,56 @@ static void transport_message(se_response *r, se_status st, const se_attempt *a)
                                a->curl_error[0] ? a->curl_error : curl_easy_strerror(a->curl_code));
 }
 
+/* A text field of a success answer: its JSON string's contents. */
+typedef struct field {
+    const char *text; /* NULL when absent or not a string */
+    size_t len;
+} field;
+
+/* The success answer's id, accepted time and Z-API's {"value": false}, read
+ * straight from the text (no tree, nothing allocated). false when the text is
+ * not a plain strict object or a wanted string has escapes: cJSON decides. */
+static bool read_success(const se_provider *p, const char *body, size_t len, se_status *st,
+                         field *id, field *when) {
+    se_json_want want[4];
+    size_t n = 0, time_at = 0, value_at = 0;
+    for (const char *const *f = p->id_fields; *f && n < 2; f++)
+        want[n++].key = *f;
+    if (p->time_field) {
+        time_at = n;
+        want[n++].key = p->time_field;
+    }
+    if (p == &se_provider_zapi) {
+        value_at = n;
+        want[n++].key = "value";
+    }
+    if (!se_json_read_object(body, len, want, n))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (want[i].found && want[i].value[0] == '"' && memchr(want[i].value, '\\', want[i].len))
+            return false;
+    if (p == &se_provider_zapi && want[value_at].found && want[value_at].len == 5 &&
+        !memcmp(want[value_at].value, "false", 5)) {
+        *st = SE_E_REJECTED; /* Z-API reports some failures as 200 {"value": false} */
+        return true;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!want[i].found || want[i].value[0] != '"')
+            continue;
+        field f = {want[i].value + 1, want[i].len - 2};
+        if (p->time_field && i == time_at)
+            *when = f;
+        else if ((!p->time_field || i < time_at) && !id->text &&
+                 !(p == &se_provider_zapi && i == value_at))
+            *id = f; /* the first id field that holds a string, as in id_fields */
+    }
+    return true;
+}
+
 se_response *se_job_response(se_job *job, se_status st, se_attempt *a) {
     const se_provider *p = job->client->provider;
-    const char *body = "", *headers = "", *request_id = NULL, *id = NULL, *when = NULL;
+    const char *body = "", *headers = "", *request_id = NULL;
+    field id = {NULL, 0}, when = {NULL, 0};
     size_t body_len = 0, headers_len = 0, n_headers = 0;
     cJSON *json = NULL;
     bool not_object = false;
@@ -116,26 +163,31 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a) {
             headers_len = a->headers.len;
             n_headers = a->n_headers;
         }
-        if (body_len > 0)
-            json = cJSON_ParseWithLength(body, body_len);
         request_id = find_request_id(a);
-        if (st == SE_OK && !cJSON_IsObject(json)) {
-            st = SE_E_PROTOCOL;
-            not_object = true;
-        } else if (st == SE_OK && p == &se_provider_zapi &&
-                   cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(json, "value"))) {
-            st = SE_E_REJECTED; /* Z-API reports some failures as 200 {"value": false} */
-        }
-        if (st == SE_OK) {
-            for (const char *const *f = p->id_fields; *f && !id; f++)
-                id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(json, *f));
-            if (p->time_field)
-                when = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(json, p->time_field));
+        if (st != SE_OK || !read_success(p, body, body_len, &st, &id, &when)) {
+            if (body_len > 0) /* a failure's answer, or one only cJSON can read */
+                json = cJSON_ParseWithLength(body, body_len);
+            if (st == SE_OK && !cJSON_IsObject(json)) {
+                st = SE_E_PROTOCOL;
+                not_object = true;
+            } else if (st == SE_OK && p == &se_provider_zapi &&
+                       cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(json, "value"))) {
+                st = SE_E_REJECTED;
+            }
+            if (st == SE_OK) {
+                for (const char *const *f = p->id_fields; *f && !id.text; f++)
+                    id.text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(json, *f));
+                if (p->time_field)
+                    when.text =
+                        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(json, p->time_field));
+                id.len = id.text ? strlen(id.text) : 0;
+                when.len = when.text ? strlen(when.text) : 0;
+            }
         }
     }
     const char *line = job->http.request_line; /* NULL when the request was never built */
-    size_t line_len = line ? strlen(line) + 1 : 0, id_len = id ? strlen(id) + 1 : 0;
-    size_t when_len = when ? strlen(when) + 1 : 0;
+    size_t line_len = line ? strlen(line) + 1 : 0, id_len = id.text ? id.len + 1 : 0;
+    size_t when_len = when.text ? when.len + 1 : 0;
     size_t request_id_len = request_id ? strnlen(request_id, 255) + 1 : 0;
     se_response *r = malloc(sizeof *r + body_len + 1 + headers_len + 1 + line_len + id_len +
                             when_len + request_id_len);
@@ -151,10 +203,10 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a) {
     r->n_headers = n_headers;
     if (line)
         r->request_line = put(&w, line, line_len - 1);
-    if (id)
-        r->id = put(&w, id, id_len - 1);
-    if (when)
-        r->accepted_time = put(&w, when, when_len - 1);
+    if (id.text)
+        r->id = put(&w, id.text, id.len);
+    if (when.text)
+        r->accepted_time = put(&w, when.text, when.len);
     if (request_id)
         r->request_id = put(&w, request_id, request_id_len - 1);
     r->provider = p->name;

@@ -3,7 +3,10 @@
  * For any text cJSON parses as a whole: the scan never calls text strict that holds a
  * byte-order mark or a raw control character other than blanks; and for an
  * object it calls strict, a splice that succeeds parses back to that object
- * without the dropped member and with the added one. */
+ * without the dropped member and with the added one. And reading an answer
+ * without a tree (se_json_read_object) agrees with cJSON on every text it
+ * accepts: cJSON parses an object with the same members found, and the same
+ * string contents. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +24,35 @@ static bool unique_keys(const cJSON *obj) {
 
 static const char ADD[] = "\"Z\":[1,\"}\\\"\",{\"k\":null}]";
 
+/* se_json_read_object against cJSON on the same text. */
+static void check_reader(const char *s, size_t len) {
+    se_json_want want[] = {{.key = "K"}, {.key = "id"}, {.key = "value"}, {.key = ""}};
+    size_t n = sizeof want / sizeof want[0];
+    if (!se_json_read_object(s, len, want, n))
+        return;
+    cJSON *tree = cJSON_ParseWithLength(s, len);
+    if (!cJSON_IsObject(tree))
+        abort();
+    for (size_t i = 0; i < n; i++) {
+        const cJSON *item = cJSON_GetObjectItemCaseSensitive(tree, want[i].key);
+        if (want[i].found != (item != NULL))
+            abort();
+        if (item && cJSON_IsString(item) != (want[i].value[0] == '"'))
+            abort();
+        if (item && cJSON_IsString(item) && !memchr(want[i].value, '\\', want[i].len) &&
+            (strlen(item->valuestring) != want[i].len - 2 ||
+             memcmp(item->valuestring, want[i].value + 1, want[i].len - 2)))
+            abort();
+    }
+    cJSON_Delete(tree);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char *s = malloc(size + 1);
     memcpy(s, data, size);
     s[size] = '\0';
-    size_t len = strlen(s); /* the library gets NUL-terminated text */
+    check_reader(s, size);  /* answers may hold anything: the whole input */
+    size_t len = strlen(s); /* requests are NUL-terminated text */
     se_json_text t = se_json_scan(s, len);
     const char *end = NULL;
     cJSON *tree = cJSON_ParseWithLengthOpts(s, len, &end, false);
