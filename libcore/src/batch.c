@@ -34,6 +34,7 @@ struct se_batch {
     se_slot *slots;
     se_slot **free_slots; /* a stack of the slots not in use */
     int n_free;
+    se_block *block; /* where responses of the run are cut from (block.c) */
     bool ran;
 };
 
@@ -63,12 +64,29 @@ void se_batch_free(se_batch *b) {
         se_response_free(b->items[i].response);
     }
     free(b->items);
+    se_block_release(b->block);
     free(b);
+}
+
+/* Memory for the responses still to come: a new block when the current one
+ * runs low, sized for what is left (about 640 bytes a response). */
+static void ensure_block(se_batch *b) {
+    if (se_block_room(b->block) >= 4096)
+        return;
+    size_t left = b->n - b->n_done, size = left * 640;
+    size = size < 65536 ? 65536 : size > 8 << 20 ? 8 << 20 : size;
+    se_block *fresh = se_block_new((size + 4095) & ~(size_t)4095);
+    if (!fresh)
+        return; /* responses are malloc'd instead */
+    se_block_release(b->block);
+    b->block = fresh;
 }
 
 /* The item's response (from attempt `a`, or NULL when nothing was sent); its job ends. */
 static se_status finish(se_batch *b, se_batch_item *it, se_status st, se_attempt *a) {
-    it->response = se_job_response(it->job, st, a);
+    if (b->ran)
+        ensure_block(b);
+    it->response = se_job_response(it->job, st, a, b->block);
     free_job(it);
     it->state = ITEM_DONE;
     b->n_done++;

@@ -552,7 +552,7 @@ se_status se_send(se_client *c, const char *operation, const char *request_json,
         se_sleep(delay);
         st = SE_OK;
     }
-    se_response *r = se_job_response(&job, st, sent ? &a : NULL);
+    se_response *r = se_job_response(&job, st, sent ? &a : NULL, NULL);
     se_attempt_free(&a);
     se_job_clear(&job);
     if (!r)

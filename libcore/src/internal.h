@@ -18,6 +18,8 @@
 
 #define SE_REDACTED "[REDACTED]"
 
+typedef struct se_block se_block; /* block.c */
+
 /* ---- options ------------------------------------------------------------ */
 
 typedef enum se_opt {
@@ -240,9 +242,21 @@ void se_job_clear(se_job *job);
 se_status se_job_authorize(se_job *job);
 /* After an attempt: the delay before retrying (>= 0), or -1 for no retry. */
 double se_job_retry_delay(se_job *job, se_status st, const se_attempt *a);
-/* The response of a finished job (attempt may be NULL when nothing was sent).
- * It takes over the attempt's body and header buffers. */
-se_response *se_job_response(se_job *job, se_status st, se_attempt *a);
+/* The response of a finished job (attempt may be NULL when nothing was sent),
+ * in memory from `block` when it has room (else malloc'd). */
+se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block *block);
+
+/* ---- memory blocks (block.c) ------------------------------------------------ */
+
+/* A mapped block whose pages are populated at once; objects are cut from it
+ * by one owner (not thread-safe) and released from any thread. */
+se_block *se_block_new(size_t size);
+/* Bytes the block can still hand out (0 for NULL). */
+size_t se_block_room(const se_block *b);
+/* n bytes from the block, or NULL when it has no room (or b is NULL). */
+void *se_block_alloc(se_block *b, size_t n);
+/* Drops one object of the block, or the owner's hold; unmapped after the last. */
+void se_block_release(se_block *b);
 
 /* ---- responses ---------------------------------------------------------------- */
 
@@ -264,6 +278,7 @@ struct se_response {
     size_t n_headers;
     const char *request_line; /* in the block */
     _Atomic(cJSON *) json;    /* the parsed body, made on first se_response_get */
+    se_block *block;          /* the batch memory holding it, or NULL: malloc'd */
 };
 
 /* Fills provider code/message from an error answer (all three formats), whose

@@ -146,7 +146,7 @@ static bool read_success(const se_provider *p, const char *body, size_t len, se_
     return true;
 }
 
-se_response *se_job_response(se_job *job, se_status st, se_attempt *a) {
+se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block *block) {
     const se_provider *p = job->client->provider;
     const char *body = "", *headers = "", *request_id = NULL;
     field id = {NULL, 0}, when = {NULL, 0};
@@ -189,13 +189,17 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a) {
     size_t line_len = line ? strlen(line) + 1 : 0, id_len = id.text ? id.len + 1 : 0;
     size_t when_len = when.text ? when.len + 1 : 0;
     size_t request_id_len = request_id ? strnlen(request_id, 255) + 1 : 0;
-    se_response *r = malloc(sizeof *r + body_len + 1 + headers_len + 1 + line_len + id_len +
-                            when_len + request_id_len);
-    if (!r) {
+    size_t size =
+        sizeof(se_response) + body_len + 1 + headers_len + 1 + line_len + id_len + when_len +
+        request_id_len;
+    se_response *r = se_block_alloc(block, size);
+    se_block *from = r ? block : NULL;
+    if (!r && !(r = malloc(size))) {
         cJSON_Delete(json);
         return NULL;
     }
     memset(r, 0, sizeof *r);
+    r->block = from;
     char *w = (char *)(r + 1);
     r->body = put(&w, body, body_len);
     r->body_len = body_len;
@@ -275,7 +279,10 @@ void se_response_free(se_response *r) {
     free(r->message);
     free(r->warnings);
     cJSON_Delete(atomic_load(&r->json));
-    free(r); /* and the texts in its block */
+    if (r->block) /* with the texts that follow it */
+        se_block_release(r->block);
+    else
+        free(r);
 }
 
 se_status se_response_status(const se_response *r) {
