@@ -13,6 +13,7 @@ typedef enum { ITEM_PENDING, ITEM_RUNNING, ITEM_WAITING, ITEM_DONE } item_state;
  * se_batch_add until it completes, its attempt in a slot while in flight. */
 typedef struct se_batch_item {
     se_job *job;
+    se_block *job_block;   /* the block holding job (see park), or NULL: malloc'd */
     se_response *response; /* when done */
     double due;            /* ITEM_WAITING: when the retry may start */
     item_state state;
@@ -34,7 +35,9 @@ struct se_batch {
     se_slot *slots;
     se_slot **free_slots; /* a stack of the slots not in use */
     int n_free;
-    se_block *block; /* where responses of the run are cut from (block.c) */
+    se_block *block;     /* where responses of the run are cut from (block.c) */
+    se_block *job_block; /* where queued requests are parked by se_batch_add */
+    size_t job_block_size;
     bool ran;
 };
 
@@ -49,11 +52,63 @@ se_status se_batch_new(se_batch **out, se_client *client) {
 }
 
 static void free_job(se_batch_item *it) {
-    if (it->job) {
-        se_job_clear(it->job);
+    if (!it->job)
+        return;
+    se_job_clear(it->job);
+    if (it->job_block)
+        se_block_release(it->job_block);
+    else
         free(it->job);
-        it->job = NULL;
+    it->job = NULL;
+    it->job_block = NULL;
+}
+
+/* Moves a prepared job into the batch's block: one piece of populated memory
+ * for the struct, its body and its owned header values, instead of three
+ * fresh heap allocations for every queued request. NULL when no block can be
+ * had; the job is then left as it was. */
+static se_job *park(se_batch *b, se_job *job, se_block **from) {
+    se_http_request *h = &job->http;
+    size_t need = sizeof *job + h->body_len + 1;
+    for (int i = 0; i < h->n_headers; i++)
+        if (h->headers[i].owned)
+            need += strlen(h->headers[i].owned) + 1;
+    if (!h->body || need > 65536)
+        return NULL;
+    if (se_block_room(b->job_block) < need + 16) {
+        size_t size = b->job_block_size ? b->job_block_size * 2 : 65536;
+        if (size > 1 << 20)
+            size = 1 << 20;
+        se_block *fresh = se_block_new(size);
+        if (!fresh)
+            return NULL;
+        se_block_release(b->job_block);
+        b->job_block = fresh;
+        b->job_block_size = size;
     }
+    se_job *parked = se_block_alloc(b->job_block, need);
+    if (!parked)
+        return NULL;
+    *parked = *job;
+    char *w = (char *)(parked + 1);
+    memcpy(w, h->body, h->body_len + 1);
+    free(h->body);
+    parked->http.body = w;
+    parked->http.body_parked = true;
+    w += h->body_len + 1;
+    for (int i = 0; i < h->n_headers; i++) {
+        se_header *ph = &parked->http.headers[i];
+        if (!ph->owned)
+            continue;
+        size_t n = strlen(ph->owned) + 1;
+        memcpy(w, ph->owned, n);
+        free(ph->owned);
+        ph->value = w; /* now like a literal: the block holds it */
+        ph->owned = NULL;
+        w += n;
+    }
+    *from = b->job_block;
+    return parked;
 }
 
 void se_batch_free(se_batch *b) {
@@ -65,6 +120,7 @@ void se_batch_free(se_batch *b) {
     }
     free(b->items);
     se_block_release(b->block);
+    se_block_release(b->job_block);
     free(b);
 }
 
@@ -107,13 +163,16 @@ se_status se_batch_add(se_batch *b, const char *operation, const char *request_j
     }
     se_batch_item *it = &b->items[b->n];
     memset(it, 0, sizeof *it);
-    if (!(it->job = malloc(sizeof *it->job)))
-        return se_set_error(b->client, SE_E_NOMEM, "out of memory");
     /* checked and built now, so a bad request fails here; the URL is set when it starts */
-    se_status st = se_job_prepare(it->job, b->client, operation, request_json, false);
-    if (st == SE_E_NOMEM) {
-        free_job(it);
-        return se_set_error(b->client, st, "out of memory");
+    se_job job;
+    se_status st = se_job_prepare(&job, b->client, operation, request_json, false);
+    if (st == SE_OK)
+        it->job = park(b, &job, &it->job_block);
+    if (!it->job && st != SE_E_NOMEM && (it->job = malloc(sizeof job)))
+        *it->job = job;
+    if (!it->job) {
+        se_job_clear(&job);
+        return se_set_error(b->client, SE_E_NOMEM, "out of memory");
     }
     b->n++;
     if (st != SE_OK) {
@@ -194,6 +253,8 @@ se_status se_batch_run(se_batch *b, int max_in_flight) {
         return se_set_error(b ? b->client : NULL, SE_E_MISUSE,
                             "se_batch_run: batch already ran, or max_in_flight not in 1..1024");
     b->ran = true;
+    se_block_release(b->job_block); /* no more adds: each block goes with its last job */
+    b->job_block = NULL;
     b->slots = calloc((size_t)max_in_flight, sizeof *b->slots);
     b->free_slots = malloc((size_t)max_in_flight * sizeof *b->free_slots);
     CURLM *multi = b->slots && b->free_slots ? curl_multi_init() : NULL;

@@ -24,8 +24,8 @@ struct se_block {
 #define SE_BLOCK_HEAD ((sizeof(se_block) + SE_BLOCK_ALIGN - 1) & ~(size_t)(SE_BLOCK_ALIGN - 1))
 
 se_block *se_block_new(size_t size) {
-    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
-                   -1, 0);
+    void *p =
+        mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
     if (p == MAP_FAILED)
         return NULL;
     se_block *b = p;

@@ -67,6 +67,7 @@ typedef struct se_http_request {
     int n_headers;
     char *body;
     size_t body_len;
+    bool body_parked; /* the body lives in a batch's block: not freed with the request */
     /* The caller's JSON text while building, when it may be sent as written:
      * strict JSON that the checks did not rewrite. NULL otherwise. */
     const char *source;

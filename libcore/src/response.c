@@ -189,9 +189,8 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
     size_t line_len = line ? strlen(line) + 1 : 0, id_len = id.text ? id.len + 1 : 0;
     size_t when_len = when.text ? when.len + 1 : 0;
     size_t request_id_len = request_id ? strnlen(request_id, 255) + 1 : 0;
-    size_t size =
-        sizeof(se_response) + body_len + 1 + headers_len + 1 + line_len + id_len + when_len +
-        request_id_len;
+    size_t size = sizeof(se_response) + body_len + 1 + headers_len + 1 + line_len + id_len +
+                  when_len + request_id_len;
     se_response *r = se_block_alloc(block, size);
     se_block *from = r ? block : NULL;
     if (!r && !(r = malloc(size))) {

@@ -15,7 +15,8 @@ void se_http_request_clear(se_http_request *r) {
     }
     for (int i = 0; i < r->n_headers; i++)
         free(r->headers[i].owned);
-    free(r->body); /* cJSON's default hooks: malloc/free */
+    if (!r->body_parked)
+        free(r->body); /* cJSON's default hooks: malloc/free */
     free(r->header_list);
     memset(r, 0, sizeof *r);
 }
