@@ -1,5 +1,6 @@
 /* test_batch.c - se_batch: results in input order, invalid requests never sent,
  * one failure does not stop the others, retries inside a batch, ownership. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,61 @@
 #include "sendevent/sendevent.h"
 
 static emu E;
+
+typedef struct taken_set {
+    se_response **r;
+    int n, with_id;
+} taken_set;
+
+/* Reads and frees responses taken from a batch that is gone (another thread). */
+static void *read_and_free(void *arg) {
+    taken_set *t = arg;
+    for (int i = 0; i < t->n; i++) {
+        char *id = NULL;
+        if (se_response_get(t->r[i], "messageId", &id) == SE_OK && id && se_response_id(t->r[i]) &&
+            strstr(id, se_response_id(t->r[i])))
+            t->with_id++;
+        se_free(id);
+        se_response_free(t->r[i]);
+    }
+    return NULL;
+}
+
+/* A batch large enough for several memory blocks: every response right, and
+ * the taken ones outlive the batch, read and freed on another thread. */
+static void test_large_batch(se_client *c) {
+    emu_reset(&E);
+    se_batch *b = NULL;
+    CHECK_INT(se_batch_new(&b, c), SE_OK);
+    enum { N = 2500 };
+    for (int i = 0; i < N; i++) {
+        char req[200];
+        snprintf(req, sizeof req,
+                 "{\"phone\":\"120363019502650977-group\",\"event\":{\"name\":\"big%d\","
+                 "\"dateTime\":\"2024-04-29T09:30:53.309Z\"}}",
+                 i);
+        CHECK_INT(se_batch_add(b, "send_event", req), SE_OK);
+    }
+    CHECK_INT(se_batch_run(b, 32), SE_OK);
+    CHECK_INT(emu_count(&E, false), N);
+    static se_response *taken[N / 2];
+    int ids = 0;
+    for (int i = 0; i < N; i++) {
+        const se_response *r = se_batch_response(b, (size_t)i);
+        CHECK(r && se_response_status(r) == SE_OK && se_response_id(r));
+        ids += r && se_response_id(r) && se_response_get_string(r, "messageId") &&
+               !strcmp(se_response_get_string(r, "messageId"), se_response_id(r));
+        if (i % 2)
+            CHECK_INT(se_batch_take(b, (size_t)i, &taken[i / 2]), SE_OK);
+    }
+    CHECK_INT(ids, N);
+    se_batch_free(b);
+    taken_set t = {taken, N / 2, 0};
+    pthread_t th;
+    CHECK_INT(pthread_create(&th, NULL, read_and_free, &t), 0);
+    pthread_join(th, NULL);
+    CHECK_INT(t.with_id, N / 2);
+}
 
 int main(void) {
     if (!emu_start(&E, NULL))
@@ -97,6 +153,7 @@ int main(void) {
     se_batch_free(b);
     CHECK(se_response_http_status(taken) != 0); /* outlives its batch */
     se_response_free(taken);
+    test_large_batch(c);
     se_client_free(c);
 
     /* Connect in a batch: a 503 is retried with backoff, the rest unaffected */
