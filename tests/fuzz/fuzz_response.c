@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             se_client_new(&clients[i], names[i]);
     if (size < 3)
         return 0;
-    /* byte 0: provider and status; then "headers\0body" */
+    /* byte 0: provider; byte 1: status (and its top bit: batch memory); then "headers\0body" */
     se_client *c = clients[data[0] % 3];
     static const long statuses[] = {200, 201, 204, 301, 400, 401, 403, 404, 409, 429, 500, 503};
     se_attempt a;
@@ -24,7 +24,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     size_t len = size - 2;
     const char *nul = memchr(rest, '\0', len);
     size_t hlen = nul ? (size_t)(nul - rest) : 0;
-    se_buf_append(&a.headers, rest, hlen);
+    /* header lines "name: value", one per line, stored as the header callback stores them */
+    for (const char *line = rest; line < rest + hlen;) {
+        const char *eol = memchr(line, '\n', (size_t)(rest + hlen - line));
+        const char *stop = eol ? eol : rest + hlen;
+        const char *colon = memchr(line, ':', (size_t)(stop - line));
+        if (colon) {
+            const char *v = colon + 1;
+            while (v < stop && *v == ' ')
+                v++;
+            se_buf_append(&a.headers, line, (size_t)(colon - line));
+            se_buf_append(&a.headers, "", 1);
+            se_buf_append(&a.headers, v, (size_t)(stop - v));
+            se_buf_append(&a.headers, "", 1);
+            a.n_headers++;
+        }
+        line = stop + 1;
+    }
     se_buf_append(&a.body, rest + (nul ? hlen + 1 : 0), nul ? len - hlen - 1 : len);
     se_job job;
     memset(&job, 0, sizeof job);
@@ -32,7 +48,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     job.op = &c->provider->ops[0];
     se_status st = se_attempt_status(&a);
     se_job_retry_delay(&job, st, &a);
-    se_response *r = se_job_response(&job, st, &a);
+    se_block *block = data[1] & 0x80 ? se_block_new(65536) : NULL; /* batch memory, at times */
+    se_response *r = se_job_response(&job, st, &a, block);
+    se_block_release(block); /* the response keeps it while it lives */
     if (r) {
         se_response_header(r, "x-amzn-RequestId");
         char *v = NULL;
