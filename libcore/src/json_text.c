@@ -76,6 +76,21 @@ static const unsigned char *skip_plain(const unsigned char *s, const unsigned ch
     return s;
 }
 
+/* The four hex digits at s as a number, or 0x10000 when they are not. */
+static unsigned hex4(const unsigned char *s, const unsigned char *end) {
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        unsigned char c = s + i < end ? s[i] : 0;
+        unsigned d = is_digit(c)                              ? c - '0'
+                     : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10
+                                                              : 16;
+        if (d == 16)
+            return 0x10000;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
 /* Next number literal at or after *p (strings skipped); NULL at the end.
  * The text must end with a NUL at `end`. */
 static const unsigned char *next_number(const unsigned char **p, const unsigned char *end,
@@ -87,10 +102,12 @@ static const unsigned char *next_number(const unsigned char **p, const unsigned 
                 s = skip_plain(s, end);
                 if (s >= end || *s == '"')
                     break;
-                if (*s == '\\')
-                    s++;
-                else
+                if (*s != '\\')
                     *strict = false; /* a raw control character */
+                else if (++s < end && *s == 'u' && hex4(s + 1, end) <= 0xFFFF)
+                    s += 4; /* (cJSON reads a bad \u as U+0000) */
+                else if (s >= end || !*s || !strchr("\"\\/bfnrt", *s))
+                    *strict = false;
             }
             s++;
         } else if (*s == '-' || is_digit(*s)) {
@@ -261,21 +278,6 @@ typedef struct reader {
 static void read_ws(reader *r) {
     while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
         r->p++;
-}
-
-/* The four hex digits at s as a number, or 0x10000 when they are not. */
-static unsigned hex4(const unsigned char *s, const unsigned char *end) {
-    unsigned v = 0;
-    for (int i = 0; i < 4; i++) {
-        unsigned char c = s + i < end ? s[i] : 0;
-        unsigned d = is_digit(c)                              ? c - '0'
-                     : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10
-                                                              : 16;
-        if (d == 16)
-            return 0x10000;
-        v = v * 16 + d;
-    }
-    return v;
 }
 
 /* A strict JSON string at r->p; *escaped tells whether it holds any escape. */
