@@ -153,37 +153,209 @@ static PyObject *se_py_set_error_factory(PyObject *factory) {
 }
 %}
 
+%{
+/* ---- requests as JSON, written in C ------------------------------------------------------
+ * send_many spent more on json.dumps than on anything else of its own. This writes the same
+ * text JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False) writes, for the
+ * shapes requests have: exact dict (str keys), list, tuple, str, int, float, bool, None. It
+ * declines anything else (a subclass, another key type, NaN, a string that is not valid
+ * Unicode, nesting deeper than 64), and the caller then goes through the Python encoder, which
+ * encodes it or raises the error naming the request. */
+typedef struct se_py_json {
+    char *data;
+    size_t len, cap;
+} se_py_json;
+
+static int se_py_json_put(se_py_json *b, const char *s, size_t n) {
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 512;
+        char *p;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        if (!(p = realloc(b->data, cap)))
+            return 0;
+        b->data = p;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 1;
+}
+
+/* A str as a JSON string: the escapes json writes with ensure_ascii=False. */
+static int se_py_json_string(se_py_json *b, PyObject *str) {
+    Py_ssize_t n = 0;
+    const char *s = PyUnicode_AsUTF8AndSize(str, &n), *run;
+    if (!s) { /* lone surrogates: json's text would not encode either */
+        PyErr_Clear();
+        return 0;
+    }
+    if (!se_py_json_put(b, "\"", 1))
+        return 0;
+    run = s;
+    for (const char *p = s; p < s + n; p++) {
+        unsigned char c = (unsigned char)*p;
+        char esc[8];
+        size_t elen = 2;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        esc[0] = '\\';
+        switch (c) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\f': esc[1] = 'f'; break;
+        default:
+            snprintf(esc, sizeof esc, "\\u%04x", c);
+            elen = 6;
+        }
+        if (!se_py_json_put(b, run, (size_t)(p - run)) || !se_py_json_put(b, esc, elen))
+            return 0;
+        run = p + 1;
+    }
+    return se_py_json_put(b, run, (size_t)(s + n - run)) && se_py_json_put(b, "\"", 1);
+}
+
+/* 1 when v was written; 0 when declined (no Python error left set). */
+static int se_py_json_value(se_py_json *b, PyObject *v, int depth) {
+    if (v == Py_None)
+        return se_py_json_put(b, "null", 4);
+    if (v == Py_True)
+        return se_py_json_put(b, "true", 4);
+    if (v == Py_False)
+        return se_py_json_put(b, "false", 5);
+    if (PyUnicode_CheckExact(v))
+        return se_py_json_string(b, v);
+    if (PyLong_CheckExact(v)) {
+        int overflow = 0;
+        long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
+        char digits[32];
+        if (!overflow) {
+            int n = snprintf(digits, sizeof digits, "%lld", x);
+            return se_py_json_put(b, digits, (size_t)n);
+        }
+        PyObject *text = PyLong_Type.tp_repr(v); /* what json writes for a big int */
+        Py_ssize_t n = 0;
+        const char *s = text ? PyUnicode_AsUTF8AndSize(text, &n) : NULL;
+        int ok = s && se_py_json_put(b, s, (size_t)n);
+        Py_XDECREF(text);
+        if (!ok)
+            PyErr_Clear();
+        return ok;
+    }
+    if (PyFloat_CheckExact(v)) {
+        double d = PyFloat_AS_DOUBLE(v);
+        if (!isfinite(d))
+            return 0; /* allow_nan=False: the Python encoder raises */
+        char *r = PyOS_double_to_string(d, 'r', 0, Py_DTSF_ADD_DOT_0, NULL); /* float.__repr__ */
+        int ok = r && se_py_json_put(b, r, strlen(r));
+        PyMem_Free(r);
+        if (!r)
+            PyErr_Clear();
+        return ok;
+    }
+    if (depth >= 64)
+        return 0;
+    if (PyDict_CheckExact(v)) {
+        Py_ssize_t pos = 0;
+        PyObject *key, *value;
+        int first = 1;
+        if (!se_py_json_put(b, "{", 1))
+            return 0;
+        while (PyDict_Next(v, &pos, &key, &value)) {
+            if (!PyUnicode_CheckExact(key) || (!first && !se_py_json_put(b, ",", 1)) ||
+                !se_py_json_string(b, key) || !se_py_json_put(b, ":", 1) ||
+                !se_py_json_value(b, value, depth + 1))
+                return 0;
+            first = 0;
+        }
+        return se_py_json_put(b, "}", 1);
+    }
+    if (PyList_CheckExact(v) || PyTuple_CheckExact(v)) {
+        Py_ssize_t n = PySequence_Fast_GET_SIZE(v);
+        if (!se_py_json_put(b, "[", 1))
+            return 0;
+        for (Py_ssize_t i = 0; i < n; i++)
+            if ((i && !se_py_json_put(b, ",", 1)) ||
+                !se_py_json_value(b, PySequence_Fast_GET_ITEM(v, i), depth + 1))
+                return 0;
+        return se_py_json_put(b, "]", 1);
+    }
+    return 0;
+}
+%}
+
 /* send_many (python/sendevent/__init__.py) adds and takes a whole list in one call each instead
  * of one SWIG call per request: that saves the argument parsing and the result wrapping of
  * 2 x N wrapper calls. Public C API only. Both keep the GIL (%nothread above): they do not
  * block; se_batch_run, which does, releases it. */
 %rename(batch_add_all) se_py_batch_add_all;
+%rename(json_text) se_py_json_text;
 %rename(batch_take_all) se_py_batch_take_all;
 %inline %{
-/* se_batch_add(batch, operation, body) for each body of the list `bodies` (str or bytes of
- * JSON), in order, with the rules of the se_batch_add wrapper: an invalid request is added (its
- * response says why; it is never sent); NOMEM / MISUSE, or a body that is not str/bytes or holds
- * a NUL, raise at that item, the items before it staying added (the caller frees the batch). */
-static PyObject *se_py_batch_add_all(se_batch *batch, const char *operation, PyObject *bodies) {
-    Py_ssize_t i;
-    if (!PyList_Check(bodies)) {
-        PyErr_Format(PyExc_TypeError, "bodies must be a list, not %.100s",
-                     Py_TYPE(bodies)->tp_name);
+/* se_batch_add(batch, operation, request) for each item of the list `requests`, in order: str
+ * and bytes are JSON text, exact dicts are written by se_py_json_value, and anything else (or a
+ * dict it declines) is `encode(index, item)`, which returns the text or raises naming the item.
+ * An invalid request is added (its response says why; it is never sent); an encoding error,
+ * NOMEM or MISUSE raise at that item, the items before it staying added (the caller frees the
+ * batch, unrun). */
+static PyObject *se_py_batch_add_all(se_batch *batch, const char *operation, PyObject *requests,
+                                     PyObject *encode) {
+    se_py_json json = {NULL, 0, 0};
+    PyObject *result = NULL;
+    if (!PyList_Check(requests)) {
+        PyErr_Format(PyExc_TypeError, "requests must be a list, not %.100s",
+                     Py_TYPE(requests)->tp_name);
         return NULL;
     }
-    /* borrowed items: nothing in the loop runs Python code that could change the list */
-    for (i = 0; i < PyList_GET_SIZE(bodies); i++) {
-        const char *json = se_py_request_text(PyList_GET_ITEM(bodies, i));
+    /* the size is read again each turn: encode() runs Python code, which could change the list */
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(requests); i++) {
+        PyObject *item = PyList_GET_ITEM(requests, i), *encoded = NULL;
+        const char *text = NULL;
         se_status st;
-        if (!json)
-            return NULL;
-        st = se_batch_add(batch, operation, json);
+        Py_INCREF(item);
+        if (PyUnicode_Check(item) || PyBytes_Check(item)) {
+            text = se_py_request_text(item);
+        } else {
+            json.len = 0;
+            if (PyDict_CheckExact(item) && se_py_json_value(&json, item, 0))
+                text = json.data;
+            else if ((encoded = PyObject_CallFunction(encode, "nO", i, item)))
+                text = se_py_request_text(encoded);
+        }
+        st = text ? se_batch_add(batch, operation, text) : SE_OK;
+        Py_XDECREF(encoded);
+        Py_DECREF(item);
+        if (!text)
+            goto done;
         if (st != SE_OK && st != SE_E_INVALID) {
             se_py_raise(st, se_last_error(), NULL);
-            return NULL;
+            goto done;
         }
     }
-    Py_RETURN_NONE;
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    free(json.data);
+    return result;
+}
+
+/* The JSON text of a request dict written by se_py_json_value, or None when it declines (the
+ * caller then uses the Python encoder). */
+static PyObject *se_py_json_text(PyObject *obj) {
+    se_py_json json = {NULL, 0, 0};
+    PyObject *text;
+    if (!PyDict_CheckExact(obj) || !se_py_json_value(&json, obj, 0)) {
+        free(json.data);
+        Py_RETURN_NONE;
+    }
+    text = PyUnicode_DecodeUTF8(json.data, (Py_ssize_t)json.len, "strict");
+    free(json.data);
+    return text;
 }
 
 /* se_batch_take for every request of a batch that has run: a list, in input order, of owned

@@ -406,6 +406,9 @@ def _encode(where, request, fields):
     else:
         raise TypeError("%s: the request must be a dict or JSON text, not %s"
                         % (where, type(request).__name__))
+    text = _ext.json_text(obj)  # the usual dict, written in C; None: json decides
+    if text is not None:
+        return text
     try:
         return _dumps(obj)
     except (TypeError, ValueError, RecursionError) as exc:
@@ -601,28 +604,18 @@ class Client:
         if isinstance(requests, (str, bytes, _Mapping)):
             raise TypeError("requests must be a list of requests, not %s"
                             % type(requests).__name__)
-        # _encode's work for the usual items without its per-item label, which only an error
-        # needs: anything else, and a dict json cannot encode, go through _encode, which raises
-        # the error naming requests[i]
-        bodies = []
-        add_body = bodies.append
-        for i, r in enumerate(requests):
-            t = type(r)
-            if t is dict:
-                try:
-                    add_body(_dumps(r))
-                    continue
-                except (TypeError, ValueError, RecursionError):
-                    pass
-            elif t is str or t is bytes:
-                add_body(r)
-                continue
-            add_body(_encode("%s: requests[%d]" % (operation, i), r, None))
-        if not bodies:
+        if type(requests) is not list:
+            requests = list(requests)
+        if not requests:
             return []
+
+        def encode(i, request):  # what the C loop leaves: raises naming requests[i]
+            return _encode("%s: requests[%d]" % (operation, i), request, None)
+
         batch = _ext.se_batch_new(c)
         try:
-            _ext.batch_add_all(batch, operation, bodies)  # se_batch_add for each, in C
+            # se_batch_add for each, in C; dicts written as JSON there too
+            _ext.batch_add_all(batch, operation, requests, encode)
             _ext.se_batch_run(batch, concurrency)  # the GIL is released while it runs
             takes = _ext.batch_take_all(batch)  # se_batch_take for each, in C
         finally:

@@ -179,28 +179,37 @@ def test_two_thousand_requests(emu, zapi):
 
 def test_batch_helpers_refuse_misuse(zapi):
     """The C helpers behind send_many (sendevent._sendevent.batch_add_all / batch_take_all)."""
-    import json
     from sendevent import _ext
     batch = _ext.se_batch_new(zapi._c)
-    with pytest.raises(TypeError, match="bodies must be a list, not tuple"):
-        _ext.batch_add_all(batch, "send_event", ("{}",))
-    with pytest.raises(TypeError, match="request JSON must be str or bytes, not int"):
-        _ext.batch_add_all(batch, "send_event", ["{}", 5])
+
+    def refuse(i, request):
+        raise ValueError("item %d: %r" % (i, request))
+
+    def unused(i, request):
+        raise AssertionError("str, bytes and dicts are added without the Python encoder")
+
+    with pytest.raises(TypeError, match="requests must be a list, not tuple"):
+        _ext.batch_add_all(batch, "send_event", ("{}",), unused)
+    with pytest.raises(ValueError, match="item 1: 5"):
+        _ext.batch_add_all(batch, "send_event", ["{}", 5], refuse)
     assert _ext.se_batch_size(batch) == 1  # the items before the bad one stay added
-    _ext.batch_add_all(batch, "send_event", [b"{}", '{"phone": "%s"}' % GROUP])
+    with pytest.raises(TypeError, match="request JSON must be str or bytes, not int"):
+        _ext.batch_add_all(batch, "send_event", [7], lambda i, request: request)
+    _ext.batch_add_all(batch, "send_event", [b"{}", '{"phone": "%s"}' % GROUP], unused)
     # not run: the invalid items have their response, the valid one has none yet
-    _ext.batch_add_all(batch, "send_event", [json.dumps(valid("zapi", "send_event"))])
+    _ext.batch_add_all(batch, "send_event", [valid("zapi", "send_event")], unused)
+    assert _ext.se_batch_size(batch) == 4
     with pytest.raises(sendevent.Error, match="response is missing") as info:
         _ext.batch_take_all(batch)
     assert info.value.status == "misuse"
     with pytest.raises(sendevent.Error, match="batch is NULL"):
         _ext.batch_take_all(None)
     ran = _ext.se_batch_new(zapi._c)
-    _ext.batch_add_all(ran, "send_event", [])
+    _ext.batch_add_all(ran, "send_event", [], unused)
     _ext.se_batch_run(ran, 1)
     assert _ext.batch_take_all(ran) == []
     with pytest.raises(sendevent.Error, match="has already run") as info:
-        _ext.batch_add_all(ran, "send_event", ["{}"])
+        _ext.batch_add_all(ran, "send_event", ["{}"], unused)
     assert info.value.status == "misuse"
     # freed now: the exceptions' tracebacks hold this frame, and so the batches, in a cycle
     _ext.se_batch_free(batch)

@@ -36,14 +36,18 @@ for i in range(60):
     rs = z.send_many("send_event", [zev, {"phone": "bad/phone"}, zev], concurrency=2)
     [getattr(x, "id", None) for x in rs]
     # send_many's error paths: a body the C helper refuses after adding one, an unencodable one
-    for bad, exc in (('{"phone": "\0"}', ValueError), ({"phone": {1}}, TypeError)):
+    for bad, exc in (('{"phone": "\0"}', ValueError), ({"phone": {1}}, TypeError),
+                     ({"phone": float("nan")}, ValueError), ({"phone": "\ud800"}, ValueError)):
         try:
             z.send_many("send_event", [zev, bad, zev])
         except exc:
             pass
+    # the C JSON writer: written, and declined
+    for obj in ({"a": [1, 2.5, None, True, "x\n\u00e9", {"b": 10 ** 30}]}, {"s": {1}}, {1: 2}):
+        sendevent._ext.json_text(obj)
     # taking from a batch not run: the responses taken before the missing one are freed
     b = sendevent._ext.se_batch_new(z._c)
-    sendevent._ext.batch_add_all(b, "send_event", ['{"phone": "bad/phone"}', json.dumps(zev)])
+    sendevent._ext.batch_add_all(b, "send_event", ['{"phone": "bad/phone"}', zev], None)
     try:
         sendevent._ext.batch_take_all(b)
     except sendevent.Error as e:
