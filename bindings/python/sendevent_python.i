@@ -44,7 +44,12 @@ static void se_py_raise(se_status status, const char *message, se_response *resp
 #define SE_BIND_OUT_OWNED(ptr, descriptor)                                                          \
     (resultobj = SWIG_Python_AppendOutput(resultobj,                                                \
                                           SWIG_NewPointerObj((ptr), (descriptor), SWIG_POINTER_OWN)))
-#define SE_BIND_OUT_RESPONSE(response) SE_BIND_OUT_OWNED((response), SWIGTYPE_p_se_response)
+/* Responses are handed out as bare SWIG objects, without a proxy-class instance: the package
+ * wraps each in its own Response, and a bare object is cheaper to make and to pass back. */
+#define SE_BIND_OUT_RESPONSE(response)                                                              \
+    (resultobj = SWIG_Python_AppendOutput(                                                          \
+         resultobj, SWIG_NewPointerObj((response), SWIGTYPE_p_se_response,                          \
+                                       SWIG_POINTER_OWN | SWIG_POINTER_NOSHADOW)))
 #define SE_BIND_OUT_STRING(str, len)                                                                \
     (resultobj = SWIG_Python_AppendOutput(resultobj, se_py_text((str), (len))))
 #define SE_BIND_OUT_BYTES(str, len)                                                                 \
@@ -90,14 +95,12 @@ static const char *se_py_request_text(PyObject *obj) {
 %include "../sendevent.i"
 
 %{
-/* A new object owning `resp`: the object se_send / se_batch_take return. On NULL (out of memory;
- * a Python error is set) resp is no longer the caller's and must not be freed: if SWIG made its
- * owning object but not the proxy instance, that object's destructor has freed resp already; only
- * if it could not make even that is resp lost, and a leak there beats a double free. (Making
+/* A new object owning `resp`: the bare SWIG object se_send / se_batch_take return. On NULL
+ * (out of memory; a Python error is set) resp is lost: a leak there beats a double free. (Making
  * the object unowned and marking it owned afterwards is no way out: SWIG 4.1 owned objects hold
  * a reference to the module capsule, taken only at creation and dropped at destruction.) */
 static PyObject *se_py_response_object(se_response *resp) {
-    return SWIG_NewPointerObj(resp, SWIGTYPE_p_se_response, SWIG_POINTER_OWN);
+    return SWIG_NewPointerObj(resp, SWIGTYPE_p_se_response, SWIG_POINTER_OWN | SWIG_POINTER_NOSHADOW);
 }
 
 static void se_py_raise(se_status status, const char *message, se_response *resp) {
