@@ -169,7 +169,8 @@ typedef struct se_py_json {
     size_t len, cap;
 } se_py_json;
 
-static int se_py_json_put(se_py_json *b, const char *s, size_t n) {
+/* Room for n more bytes and the final NUL. */
+static int se_py_json_reserve(se_py_json *b, size_t n) {
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 512;
         char *p;
@@ -180,47 +181,66 @@ static int se_py_json_put(se_py_json *b, const char *s, size_t n) {
         b->data = p;
         b->cap = cap;
     }
+    return 1;
+}
+
+static int se_py_json_put(se_py_json *b, const char *s, size_t n) {
+    if (!se_py_json_reserve(b, n))
+        return 0;
     memcpy(b->data + b->len, s, n);
     b->len += n;
     b->data[b->len] = '\0';
     return 1;
 }
 
+/* One character of JSON punctuation. */
+static int se_py_json_char(se_py_json *b, char c) {
+    if (!se_py_json_reserve(b, 1))
+        return 0;
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+    return 1;
+}
+
 /* A str as a JSON string: the escapes json writes with ensure_ascii=False. */
 static int se_py_json_string(se_py_json *b, PyObject *str) {
+    static const char hex[] = "0123456789abcdef";
     Py_ssize_t n = 0;
-    const char *s = PyUnicode_AsUTF8AndSize(str, &n), *run;
+    const unsigned char *s = (const unsigned char *)PyUnicode_AsUTF8AndSize(str, &n);
     if (!s) { /* lone surrogates: json's text would not encode either */
         PyErr_Clear();
         return 0;
     }
-    if (!se_py_json_put(b, "\"", 1))
+    if (!se_py_json_reserve(b, (size_t)n * 6 + 2)) /* every byte escaped, at worst */
         return 0;
-    run = s;
-    for (const char *p = s; p < s + n; p++) {
-        unsigned char c = (unsigned char)*p;
-        char esc[8];
-        size_t elen = 2;
-        if (c >= 0x20 && c != '"' && c != '\\')
+    char *w = b->data + b->len;
+    *w++ = '"';
+    for (const unsigned char *p = s, *end = s + n; p < end; p++) {
+        unsigned char c = *p;
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            *w++ = (char)c;
             continue;
-        esc[0] = '\\';
-        switch (c) {
-        case '"': esc[1] = '"'; break;
-        case '\\': esc[1] = '\\'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\r': esc[1] = 'r'; break;
-        case '\t': esc[1] = 't'; break;
-        case '\b': esc[1] = 'b'; break;
-        case '\f': esc[1] = 'f'; break;
-        default:
-            snprintf(esc, sizeof esc, "\\u%04x", c);
-            elen = 6;
         }
-        if (!se_py_json_put(b, run, (size_t)(p - run)) || !se_py_json_put(b, esc, elen))
-            return 0;
-        run = p + 1;
+        *w++ = '\\';
+        switch (c) {
+        case '"': *w++ = '"'; break;
+        case '\\': *w++ = '\\'; break;
+        case '\n': *w++ = 'n'; break;
+        case '\r': *w++ = 'r'; break;
+        case '\t': *w++ = 't'; break;
+        case '\b': *w++ = 'b'; break;
+        case '\f': *w++ = 'f'; break;
+        default:
+            memcpy(w, "u00", 3);
+            w[3] = hex[c >> 4];
+            w[4] = hex[c & 15];
+            w += 5;
+        }
     }
-    return se_py_json_put(b, run, (size_t)(s + n - run)) && se_py_json_put(b, "\"", 1);
+    *w++ = '"';
+    *w = '\0';
+    b->len = (size_t)(w - b->data);
+    return 1;
 }
 
 /* 1 when v was written; 0 when declined (no Python error left set). */
@@ -236,10 +256,15 @@ static int se_py_json_value(se_py_json *b, PyObject *v, int depth) {
     if (PyLong_CheckExact(v)) {
         int overflow = 0;
         long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
-        char digits[32];
         if (!overflow) {
-            int n = snprintf(digits, sizeof digits, "%lld", x);
-            return se_py_json_put(b, digits, (size_t)n);
+            char digits[24], *d = digits + sizeof digits;
+            unsigned long long u = x < 0 ? 0ULL - (unsigned long long)x : (unsigned long long)x;
+            do
+                *--d = (char)('0' + u % 10);
+            while (u /= 10);
+            if (x < 0)
+                *--d = '-';
+            return se_py_json_put(b, d, (size_t)(digits + sizeof digits - d));
         }
         PyObject *text = PyLong_Type.tp_repr(v); /* what json writes for a big int */
         Py_ssize_t n = 0;
@@ -267,26 +292,26 @@ static int se_py_json_value(se_py_json *b, PyObject *v, int depth) {
         Py_ssize_t pos = 0;
         PyObject *key, *value;
         int first = 1;
-        if (!se_py_json_put(b, "{", 1))
+        if (!se_py_json_char(b, '{'))
             return 0;
         while (PyDict_Next(v, &pos, &key, &value)) {
-            if (!PyUnicode_CheckExact(key) || (!first && !se_py_json_put(b, ",", 1)) ||
-                !se_py_json_string(b, key) || !se_py_json_put(b, ":", 1) ||
+            if (!PyUnicode_CheckExact(key) || (!first && !se_py_json_char(b, ',')) ||
+                !se_py_json_string(b, key) || !se_py_json_char(b, ':') ||
                 !se_py_json_value(b, value, depth + 1))
                 return 0;
             first = 0;
         }
-        return se_py_json_put(b, "}", 1);
+        return se_py_json_char(b, '}');
     }
     if (PyList_CheckExact(v) || PyTuple_CheckExact(v)) {
         Py_ssize_t n = PySequence_Fast_GET_SIZE(v);
-        if (!se_py_json_put(b, "[", 1))
+        if (!se_py_json_char(b, '['))
             return 0;
         for (Py_ssize_t i = 0; i < n; i++)
-            if ((i && !se_py_json_put(b, ",", 1)) ||
+            if ((i && !se_py_json_char(b, ',')) ||
                 !se_py_json_value(b, PySequence_Fast_GET_ITEM(v, i), depth + 1))
                 return 0;
-        return se_py_json_put(b, "]", 1);
+        return se_py_json_char(b, ']');
     }
     return 0;
 }
