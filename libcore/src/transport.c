@@ -36,7 +36,6 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata);
 /* The options every request of this client shares. Applied to a new handle, or
  * to a pooled one after se_client_set changed the client since it last ran. */
 static void configure_handle(se_client *c, CURL *easy) {
-    curl_easy_setopt(easy, CURLOPT_USERAGENT, se_opt_str(c, O_USER_AGENT));
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
@@ -158,12 +157,16 @@ const char *se_attempt_header(const se_attempt *a, const char *name) {
 }
 
 /* The request's header lines as one allocation: curl reads the list and never
- * frees it, so the nodes and their text can share a block (freed with free()). */
-static struct curl_slist *header_list(const se_http_request *req) {
+ * frees it, so the nodes and their text can share a block (freed with free()).
+ * The User-Agent is a line of it too: set with CURLOPT_USERAGENT, curl formats
+ * it again with its own printf for every request. */
+static struct curl_slist *header_list(const se_http_request *req, const char *user_agent) {
     /* curl may add "Expect: 100-continue" to a POST over 1 KiB (older versions; 1 MiB
      * since 7.88) and wait for the server's go-ahead: none of the providers needs it */
-    bool no_expect = req->body_len > 1024;
-    size_t n = (size_t)req->n_headers + no_expect, text = sizeof "Expect:";
+    bool no_expect = req->body_len > 1024, agent = user_agent && *user_agent;
+    size_t agent_len = agent ? strlen(user_agent) : 0;
+    size_t n = (size_t)req->n_headers + no_expect + agent;
+    size_t text = sizeof "Expect:" + sizeof "User-Agent: " + agent_len;
     size_t name_len[SE_MAX_HEADERS], value_len[SE_MAX_HEADERS];
     for (int i = 0; i < req->n_headers; i++) {
         name_len[i] = strlen(req->headers[i].name);
@@ -186,6 +189,13 @@ static struct curl_slist *header_list(const se_http_request *req) {
         w += value_len[i];
         *w++ = '\0';
     }
+    if (agent) {
+        nodes[req->n_headers].data = w;
+        memcpy(w, "User-Agent: ", sizeof "User-Agent: " - 1);
+        w += sizeof "User-Agent: " - 1;
+        memcpy(w, user_agent, agent_len + 1);
+        w += agent_len + 1;
+    }
     if (no_expect) {
         nodes[n - 1].data = w;
         memcpy(w, "Expect:", sizeof "Expect:");
@@ -197,9 +207,10 @@ static struct curl_slist *header_list(const se_http_request *req) {
 
 se_status se_transport_setup(se_client *c, CURL *easy, se_http_request *req, se_attempt *a) {
     a->max_body = (size_t)c->num[O_MAX_RESPONSE_BYTES];
-    if (!req->header_list && (req->n_headers > 0 || req->body_len > 1024)) {
+    const char *agent = se_opt_str(c, O_USER_AGENT);
+    if (!req->header_list && (req->n_headers > 0 || (agent && *agent) || req->body_len > 1024)) {
         /* once per request; retries reuse it */
-        if (!(req->header_list = header_list(req)))
+        if (!(req->header_list = header_list(req, agent)))
             return SE_E_NOMEM;
     }
     curl_easy_setopt(easy, CURLOPT_URL, req->url);
