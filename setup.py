@@ -92,7 +92,9 @@ class BuildExt(build_ext):
         for interface in interfaces:
             wrapper = os.path.join(self.build_temp,
                                    os.path.splitext(os.path.basename(interface))[0] + "_wrap.c")
-            cmd = [swig, "-python", "-threads", "-doxygen", "-interface", "_sendevent",
+            # -fastunpack: one-argument wrappers take their argument directly (METH_O), no tuple
+            cmd = [swig, "-python", "-threads", "-fastunpack", "-doxygen",
+                   "-interface", "_sendevent",
                    "-I" + os.path.join(ROOT, "libcore/include"), "-outdir", outdir,
                    "-o", wrapper, interface]
             self.announce(" ".join(cmd), level=2)
