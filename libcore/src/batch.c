@@ -38,6 +38,12 @@ struct se_batch {
     se_block *block;     /* where responses of the run are cut from (block.c) */
     se_block *job_block; /* where queued requests are parked by se_batch_add */
     size_t job_block_size;
+    /* During a run, a job block whose jobs are all done is kept for responses:
+     * mapped, populated and recently used, instead of unmapped while new memory
+     * is mapped for the responses. */
+    se_block *spare[8];
+    int n_spare;
+    bool running;
     bool ran;
 };
 
@@ -51,14 +57,20 @@ se_status se_batch_new(se_batch **out, se_client *client) {
     return SE_OK;
 }
 
-static void free_job(se_batch_item *it) {
+static void free_job(se_batch *b, se_batch_item *it) {
     if (!it->job)
         return;
     se_job_clear(it->job);
-    if (it->job_block)
-        se_block_release(it->job_block);
-    else
+    if (!it->job_block)
         free(it->job);
+    else if (!b->running)
+        se_block_release(it->job_block);
+    else if (se_block_drop(it->job_block)) { /* its last job: a spare for responses */
+        if (b->n_spare < (int)(sizeof b->spare / sizeof b->spare[0]))
+            b->spare[b->n_spare++] = it->job_block;
+        else
+            se_block_release(it->job_block);
+    }
     it->job = NULL;
     it->job_block = NULL;
 }
@@ -115,7 +127,7 @@ void se_batch_free(se_batch *b) {
     if (!b)
         return;
     for (size_t i = 0; i < b->n; i++) {
-        free_job(&b->items[i]);
+        free_job(b, &b->items[i]);
         se_response_free(b->items[i].response);
     }
     free(b->items);
@@ -124,18 +136,16 @@ void se_batch_free(se_batch *b) {
     free(b);
 }
 
-/* Memory for the responses still to come: a new block when the current one
- * runs low, sized for what is left (about 640 bytes a response). */
+/* Memory for the responses still to come, when the current block runs low: a
+ * spare job block, else a new block (64 KiB: job blocks soon come free). */
 static void ensure_block(se_batch *b) {
     if (se_block_room(b->block) >= 4096)
         return;
-    size_t left = b->n - b->n_done, size = left * 640;
-    size = size < 65536 ? 65536 : size > 8 << 20 ? 8 << 20 : size;
-    se_block *fresh = se_block_new((size + 4095) & ~(size_t)4095);
-    if (!fresh)
+    se_block *next = b->n_spare > 0 ? b->spare[--b->n_spare] : se_block_new(65536);
+    if (!next)
         return; /* responses are malloc'd instead */
     se_block_release(b->block);
-    b->block = fresh;
+    b->block = next;
 }
 
 /* The item's response (from attempt `a`, or NULL when nothing was sent); its job ends. */
@@ -143,7 +153,7 @@ static se_status finish(se_batch *b, se_batch_item *it, se_status st, se_attempt
     if (b->ran)
         ensure_block(b);
     it->response = se_job_response(it->job, st, a, b->block);
-    free_job(it);
+    free_job(b, it);
     it->state = ITEM_DONE;
     b->n_done++;
     return it->response ? SE_OK : SE_E_NOMEM;
@@ -255,6 +265,7 @@ se_status se_batch_run(se_batch *b, int max_in_flight) {
     b->ran = true;
     se_block_release(b->job_block); /* no more adds: each block goes with its last job */
     b->job_block = NULL;
+    b->running = true;
     b->slots = calloc((size_t)max_in_flight, sizeof *b->slots);
     b->free_slots = malloc((size_t)max_in_flight * sizeof *b->free_slots);
     CURLM *multi = b->slots && b->free_slots ? curl_multi_init() : NULL;
@@ -340,6 +351,9 @@ se_status se_batch_run(se_batch *b, int max_in_flight) {
     free(b->free_slots);
     b->slots = NULL;
     b->free_slots = NULL;
+    b->running = false;
+    while (b->n_spare > 0)
+        se_block_release(b->spare[--b->n_spare]);
     curl_multi_cleanup(multi);
     if (st != SE_OK)
         return se_set_error(b->client, st, "out of memory");

@@ -49,6 +49,14 @@ void *se_block_alloc(se_block *b, size_t n) {
     return p;
 }
 
+bool se_block_drop(se_block *b) {
+    if (!b || atomic_fetch_sub_explicit(&b->refs, 1, memory_order_acq_rel) != 1)
+        return false;
+    b->used = SE_BLOCK_HEAD; /* empty again, and held by whoever dropped the last */
+    atomic_store_explicit(&b->refs, 1, memory_order_relaxed);
+    return true;
+}
+
 void se_block_release(se_block *b) {
     if (b && atomic_fetch_sub_explicit(&b->refs, 1, memory_order_acq_rel) == 1)
         munmap(b, b->size);

@@ -258,6 +258,9 @@ size_t se_block_room(const se_block *b);
 void *se_block_alloc(se_block *b, size_t n);
 /* Drops one object of the block, or the owner's hold; unmapped after the last. */
 void se_block_release(se_block *b);
+/* Like se_block_release, but after the last the block stays mapped, empty and
+ * held by the caller (true then), to be used again. */
+bool se_block_drop(se_block *b);
 
 /* ---- responses ---------------------------------------------------------------- */
 
