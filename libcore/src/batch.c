@@ -9,8 +9,9 @@
 typedef enum { ITEM_PENDING, ITEM_RUNNING, ITEM_WAITING, ITEM_DONE } item_state;
 
 /* One request. A batch may hold very many, so an item is small: its job (the
- * checked and built request with its retry state) is on the heap from
- * se_batch_add until it completes, its attempt in a slot while in flight. */
+ * checked and built request with its retry state) is parked in a block (see
+ * park) from se_batch_add until it completes, its attempt in a slot while in
+ * flight. */
 typedef struct se_batch_item {
     se_job *job;
     se_block *job_block;   /* the block holding job (see park), or NULL: malloc'd */
@@ -37,7 +38,6 @@ struct se_batch {
     int n_free;
     se_block *block;     /* where responses of the run are cut from (block.c) */
     se_block *job_block; /* where queued requests are parked by se_batch_add */
-    size_t job_block_size;
     /* During a run, a job block whose jobs are all done is kept for responses:
      * mapped, populated and recently used, instead of unmapped while new memory
      * is mapped for the responses. */
@@ -88,15 +88,13 @@ static se_job *park(se_batch *b, se_job *job, se_block **from) {
     if (!h->body || need > 65536)
         return NULL;
     if (se_block_room(b->job_block) < need + 16) {
-        size_t size = b->job_block_size ? b->job_block_size * 2 : 65536;
-        if (size > 1 << 20)
-            size = 1 << 20;
-        se_block *fresh = se_block_new(size);
+        /* 64 KiB first, doubling to 1 MiB: a small batch maps little */
+        size_t size = b->job_block ? se_block_size(b->job_block) * 2 : 65536;
+        se_block *fresh = se_block_new(size < 1 << 20 ? size : 1 << 20);
         if (!fresh)
             return NULL;
         se_block_release(b->job_block);
         b->job_block = fresh;
-        b->job_block_size = size;
     }
     se_job *parked = se_block_alloc(b->job_block, need);
     if (!parked)

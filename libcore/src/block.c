@@ -35,6 +35,10 @@ se_block *se_block_new(size_t size) {
     return b;
 }
 
+size_t se_block_size(const se_block *b) {
+    return b->size;
+}
+
 size_t se_block_room(const se_block *b) {
     return b ? b->size - b->used : 0;
 }

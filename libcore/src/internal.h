@@ -183,6 +183,8 @@ typedef struct se_buf {
     size_t len, cap;
 } se_buf;
 
+/* Room for `need` bytes in all (grown by doubling). */
+se_status se_buf_reserve(se_buf *b, size_t need);
 se_status se_buf_append(se_buf *b, const char *data, size_t len);
 void se_buf_free(se_buf *b);
 
@@ -210,8 +212,10 @@ void se_transport_perform(se_client *c, se_http_request *req, se_attempt *a);
 /* Empties `a` for the next attempt, keeping its buffers' memory. */
 void se_attempt_reset(se_attempt *a);
 void se_attempt_free(se_attempt *a);
-/* Value of the answer's first header called `name` (case-insensitive), or
- * NULL; owned by the attempt. */
+/* Value of the first of n "name\0value\0" pairs called `name`
+ * (case-insensitive), or NULL. */
+const char *se_headers_find(const char *pairs, size_t n, const char *name);
+/* Value of the answer's first header called `name`, or NULL; owned by the attempt. */
 const char *se_attempt_header(const se_attempt *a, const char *name);
 
 /* Status of an attempt: the design's mapping table. */
@@ -252,6 +256,8 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
 /* A mapped block whose pages are populated at once; objects are cut from it
  * by one owner (not thread-safe) and released from any thread. */
 se_block *se_block_new(size_t size);
+/* Bytes mapped. */
+size_t se_block_size(const se_block *b);
 /* Bytes the block can still hand out (0 for NULL). */
 size_t se_block_room(const se_block *b);
 /* n bytes from the block, or NULL when it has no room (or b is NULL). */
@@ -314,10 +320,11 @@ typedef struct se_json_text {
 se_json_text se_json_scan(const char *text, size_t len);
 /* Attaches the literal text to numbers with more digits than a double holds. */
 se_status se_json_mark_long_numbers(cJSON *root, const char *text, size_t len);
-/* The text of a JSON object (valid, as cJSON parsed it) without its top-level
- * member `drop` and with the member text `add` (or NULL) appended: a copy to
- * free(), its length in *out_len. NULL when out of memory, or when a key is
- * written with escapes (it might spell `drop`): print the tree instead. */
+/* The text of a JSON object (strict, as se_json_scan found it) without its
+ * top-level member `drop` and with the member text `add` (or NULL) appended: a
+ * copy to free(), its length in *out_len. NULL when out of memory, when a key
+ * is written with escapes (it might spell `drop`) or the text is not one plain
+ * object (nesting deeper than 64): print the tree instead. */
 char *se_json_splice(const char *text, size_t len, const char *drop, const char *add,
                      size_t *out_len);
 /* A top-level member looked for by se_json_read_object. */

@@ -66,11 +66,7 @@ static const bool string_stop[256] = {
 /* Past the plain content of a string starting at s: whole words while they
  * are plain (long tokens), then byte by byte (short keys and values). */
 static const unsigned char *skip_plain(const unsigned char *s, const unsigned char *end) {
-    for (uint64_t x; end - s >= 8; s += 8) {
-        memcpy(&x, s, 8);
-        if (se_scan_below(x, 0x20) | se_scan_has(x, '"') | se_scan_has(x, '\\'))
-            break;
-    }
+    s += se_scan_words(s, (size_t)(end - s), '"', '\\');
     while (!string_stop[*s])
         s++;
     return s;
@@ -91,25 +87,59 @@ static unsigned hex4(const unsigned char *s, const unsigned char *end) {
     return v;
 }
 
+/* Past the string whose opening quote is at s, or NULL when the text ends
+ * inside it. Clears *strict on what strict JSON refuses in a string though
+ * cJSON may read it (a raw control character, an unknown escape, \u without
+ * four hex digits, which cJSON reads as U+0000, a lone surrogate); sets
+ * *escaped when the string holds an escape. */
+static const unsigned char *string_end(const unsigned char *s, const unsigned char *end,
+                                       bool *strict, bool *escaped) {
+    for (s++;; s++) {
+        s = skip_plain(s, end);
+        if (s >= end)
+            return NULL;
+        if (*s == '"')
+            return s + 1;
+        if (*s != '\\') {
+            *strict = false; /* a raw control character */
+            continue;
+        }
+        *escaped = true;
+        if (++s >= end)
+            return NULL;
+        if (*s != 'u') {
+            if (!*s || !strchr("\"\\/bfnrt", *s))
+                *strict = false;
+            continue;
+        }
+        unsigned unit = hex4(s + 1, end);
+        if (unit > 0xFFFF) {
+            *strict = false;
+            continue;
+        }
+        s += 4; /* its last hex digit */
+        if (unit >= 0xDC00 && unit <= 0xDFFF) {
+            *strict = false;
+        } else if (unit >= 0xD800 && unit <= 0xDBFF) { /* a high surrogate needs its low one */
+            unsigned low = end - s > 6 && s[1] == '\\' && s[2] == 'u' ? hex4(s + 3, end) : 0;
+            if (low >= 0xDC00 && low <= 0xDFFF)
+                s += 6;
+            else
+                *strict = false;
+        }
+    }
+}
+
 /* Next number literal at or after *p (strings skipped); NULL at the end.
  * The text must end with a NUL at `end`. */
 static const unsigned char *next_number(const unsigned char **p, const unsigned char *end,
                                         size_t *len, size_t *digits, bool *strict) {
     const unsigned char *s = *p;
     while (s < end) {
-        if (*s == '"') { /* a string: skip it with its escapes */
-            for (s++; s < end; s++) {
-                s = skip_plain(s, end);
-                if (s >= end || *s == '"')
-                    break;
-                if (*s != '\\')
-                    *strict = false; /* a raw control character */
-                else if (++s < end && *s == 'u' && hex4(s + 1, end) <= 0xFFFF)
-                    s += 4; /* (cJSON reads a bad \u as U+0000) */
-                else if (s >= end || !*s || !strchr("\"\\/bfnrt", *s))
-                    *strict = false;
-            }
-            s++;
+        if (*s == '"') {
+            bool escaped = false;
+            if (!(s = string_end(s, end, strict, &escaped)))
+                s = end;
         } else if (*s == '-' || is_digit(*s)) {
             const unsigned char *start = s;
             s = number(s, end, digits, strict);
@@ -176,96 +206,6 @@ void se_json_raw_long_numbers(cJSON *item) {
     }
 }
 
-/* ---- splicing an object's text ------------------------------------------- */
-
-static const char *skip_ws(const char *p, const char *end) {
-    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-        p++;
-    return p;
-}
-
-/* Past the string whose opening quote is at p. */
-static const char *skip_string(const char *p, const char *end) {
-    const unsigned char *s = (const unsigned char *)p + 1, *e = (const unsigned char *)end;
-    for (; s < e; s++) {
-        s = skip_plain(s, e);
-        if (s >= e || *s == '"')
-            break;
-        if (*s == '\\')
-            s++;
-    }
-    return s < e ? (const char *)s + 1 : end;
-}
-
-/* Past the value starting at p (the text is known to be valid JSON). */
-static const char *skip_value(const char *p, const char *end) {
-    if (*p == '"')
-        return skip_string(p, end);
-    if (*p == '{' || *p == '[') {
-        int depth = 0;
-        while (p < end) {
-            if (*p == '"') {
-                p = skip_string(p, end);
-                continue;
-            }
-            if (*p == '{' || *p == '[')
-                depth++;
-            else if ((*p == '}' || *p == ']') && --depth == 0)
-                return p + 1;
-            p++;
-        }
-        return end;
-    }
-    while (p < end && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\t' &&
-           *p != '\n' && *p != '\r')
-        p++; /* a number, true, false or null */
-    return p;
-}
-
-char *se_json_splice(const char *text, size_t len, const char *drop, const char *add,
-                     size_t *out_len) {
-    const char *end = text + len, *p = skip_ws(text, end);
-    size_t drop_len = strlen(drop), add_len = add ? strlen(add) : 0;
-    if (p == end || *p != '{')
-        return NULL;
-    char *out = malloc(len + add_len + 3), *w = out;
-    if (!out)
-        return NULL;
-    *w++ = '{';
-    bool first = true;
-    for (p = skip_ws(p + 1, end); p < end && *p == '"';) {
-        const char *member = p, *key_end = skip_string(p, end);
-        if (memchr(member, '\\', (size_t)(key_end - member))) {
-            free(out); /* a key written with escapes could spell `drop`: print the tree */
-            return NULL;
-        }
-        bool dropped =
-            (size_t)(key_end - member) == drop_len + 2 && !memcmp(member + 1, drop, drop_len);
-        p = skip_ws(key_end, end); /* the colon */
-        const char *value_end = skip_value(skip_ws(p + 1, end), end);
-        if (!dropped) {
-            if (!first)
-                *w++ = ',';
-            memcpy(w, member, (size_t)(value_end - member));
-            w += value_end - member;
-            first = false;
-        }
-        p = skip_ws(value_end, end);
-        if (p < end && *p == ',')
-            p = skip_ws(p + 1, end);
-    }
-    if (add) {
-        if (!first)
-            *w++ = ',';
-        memcpy(w, add, add_len);
-        w += add_len;
-    }
-    *w++ = '}';
-    *w = '\0';
-    *out_len = (size_t)(w - out);
-    return out;
-}
-
 /* ---- reading an answer without a tree ------------------------------------- */
 
 typedef struct reader {
@@ -282,35 +222,12 @@ static void read_ws(reader *r) {
 
 /* A strict JSON string at r->p; *escaped tells whether it holds any escape. */
 static bool read_string(reader *r, bool *escaped) {
-    const unsigned char *s = r->p + 1, *end = r->end;
+    bool strict = true;
     *escaped = false;
-    for (;;) {
-        s = skip_plain(s, end);
-        if (s >= end || *s < 0x20)
-            return false;
-        if (*s == '"')
-            break;
-        *escaped = true; /* a backslash */
-        if (++s >= end)
-            return false;
-        if (*s == 'u') {
-            unsigned unit = hex4(s + 1, end);
-            if (unit > 0xFFFF || (unit >= 0xDC00 && unit <= 0xDFFF))
-                return false; /* (cJSON refuses a lone low surrogate too) */
-            s += 5;
-            if (unit >= 0xD800 && unit <= 0xDBFF) { /* a high surrogate needs its low one */
-                unit = end - s >= 6 && s[0] == '\\' && s[1] == 'u' ? hex4(s + 2, end) : 0;
-                if (unit < 0xDC00 || unit > 0xDFFF)
-                    return false;
-                s += 6;
-            }
-        } else if (strchr("\"\\/bfnrt", *s) && *s) {
-            s++;
-        } else {
-            return false;
-        }
-    }
-    r->p = s + 1;
+    const unsigned char *after = string_end(r->p, r->end, &strict, escaped);
+    if (!after || !strict)
+        return false;
+    r->p = after;
     return true;
 }
 
@@ -349,8 +266,8 @@ static bool read_members(reader *r, unsigned char close, se_json_want *want, siz
             return false;
         for (size_t i = 0; key && i < n_want; i++) {
             size_t key_len = (size_t)(key_end - key);
-            if (!want[i].found && strlen(want[i].key) == key_len &&
-                !memcmp(key, want[i].key, key_len)) {
+            if (!want[i].found && !strncmp((const char *)key, want[i].key, key_len) &&
+                !want[i].key[key_len]) {
                 want[i].found = true;
                 want[i].value = (const char *)value;
                 want[i].len = (size_t)(r->p - value);
@@ -408,4 +325,63 @@ bool se_json_read_object(const char *text, size_t len, se_json_want *want, size_
         return false;
     read_ws(&r);
     return r.p == r.end;
+}
+
+/* ---- splicing an object's text ------------------------------------------- */
+
+char *se_json_splice(const char *text, size_t len, const char *drop, const char *add,
+                     size_t *out_len) {
+    reader r = {(const unsigned char *)text, (const unsigned char *)text + len, 1};
+    size_t drop_len = strlen(drop), add_len = add ? strlen(add) : 0;
+    read_ws(&r);
+    if (r.p >= r.end || *r.p != '{')
+        return NULL;
+    char *out = malloc(len + add_len + 3), *w = out;
+    if (!out)
+        return NULL;
+    *w++ = '{';
+    bool first = true;
+    r.p++;
+    read_ws(&r);
+    while (r.p < r.end && *r.p == '"') {
+        const unsigned char *member = r.p;
+        bool escaped;
+        if (!read_string(&r, &escaped) || escaped)
+            break; /* a key written with escapes could spell `drop`: print the tree */
+        bool dropped =
+            (size_t)(r.p - member) == drop_len + 2 && !memcmp(member + 1, drop, drop_len);
+        read_ws(&r);
+        if (r.p >= r.end || *r.p != ':')
+            break;
+        r.p++;
+        read_ws(&r);
+        if (!read_value(&r))
+            break;
+        if (!dropped) {
+            if (!first)
+                *w++ = ',';
+            memcpy(w, member, (size_t)(r.p - member));
+            w += r.p - member;
+            first = false;
+        }
+        read_ws(&r);
+        if (r.p < r.end && *r.p == ',') {
+            r.p++;
+            read_ws(&r);
+        }
+    }
+    if (r.p >= r.end || *r.p != '}') {
+        free(out); /* not the plain object expected: the caller prints the tree */
+        return NULL;
+    }
+    if (add) {
+        if (!first)
+            *w++ = ',';
+        memcpy(w, add, add_len);
+        w += add_len;
+    }
+    *w++ = '}';
+    *w = '\0';
+    *out_len = (size_t)(w - out);
+    return out;
 }

@@ -111,38 +111,31 @@ typedef struct field {
  * not a plain strict object or a wanted string has escapes: cJSON decides. */
 static bool read_success(const se_provider *p, const char *body, size_t len, se_status *st,
                          field *id, field *when) {
-    se_json_want want[4];
-    size_t n = 0, time_at = 0, value_at = 0;
-    for (const char *const *f = p->id_fields; *f && n < 2; f++)
-        want[n++].key = *f;
-    if (p->time_field) {
-        time_at = n;
+    se_json_want want[4]; /* the id fields (at most 2), then the time field, then "value" */
+    size_t n_ids = 0, n = 0;
+    for (const char *const *f = p->id_fields; *f && n_ids < 2; f++)
+        want[n_ids++].key = *f;
+    n = n_ids;
+    const se_json_want *time = p->time_field ? &want[n] : NULL;
+    if (time)
         want[n++].key = p->time_field;
-    }
-    if (p == &se_provider_zapi) {
-        value_at = n;
+    const se_json_want *value = p == &se_provider_zapi ? &want[n] : NULL;
+    if (value)
         want[n++].key = "value";
-    }
     if (!se_json_read_object(body, len, want, n))
         return false;
     for (size_t i = 0; i < n; i++)
         if (want[i].found && want[i].value[0] == '"' && memchr(want[i].value, '\\', want[i].len))
             return false;
-    if (p == &se_provider_zapi && want[value_at].found && want[value_at].len == 5 &&
-        !memcmp(want[value_at].value, "false", 5)) {
+    if (value && value->found && value->len == 5 && !memcmp(value->value, "false", 5)) {
         *st = SE_E_REJECTED; /* Z-API reports some failures as 200 {"value": false} */
         return true;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (!want[i].found || want[i].value[0] != '"')
-            continue;
-        field f = {want[i].value + 1, want[i].len - 2};
-        if (p->time_field && i == time_at)
-            *when = f;
-        else if ((!p->time_field || i < time_at) && !id->text &&
-                 !(p == &se_provider_zapi && i == value_at))
-            *id = f; /* the first id field that holds a string, as in id_fields */
-    }
+    for (size_t i = 0; i < n_ids && !id->text; i++) /* the first that holds a string */
+        if (want[i].found && want[i].value[0] == '"')
+            *id = (field){want[i].value + 1, want[i].len - 2};
+    if (time && time->found && time->value[0] == '"')
+        *when = (field){time->value + 1, time->len - 2};
     return true;
 }
 
@@ -328,16 +321,7 @@ size_t se_response_body_len(const se_response *r) {
 }
 
 const char *se_response_header(const se_response *r, const char *name) {
-    if (!r || !name)
-        return NULL;
-    const char *h = r->headers;
-    for (size_t i = 0; i < r->n_headers; i++) {
-        const char *value = h + strlen(h) + 1;
-        if (!strcasecmp(h, name))
-            return value;
-        h = value + strlen(value) + 1;
-    }
-    return NULL;
+    return r && name ? se_headers_find(r->headers, r->n_headers, name) : NULL;
 }
 
 size_t se_response_header_count(const se_response *r) {

@@ -26,9 +26,9 @@ static inline uint64_t se_scan_has(uint64_t x, unsigned char c) {
     return se_scan_below(x ^ (SE_SCAN_ONES * c), 1);
 }
 
-/* Length of the leading run of s[0..n) with no control character (< 0x20)
- * and neither byte a nor byte b. */
-static inline size_t se_scan_plain(const unsigned char *s, size_t n, unsigned char a,
+/* Offset of the first whole word of s[0..n) that may hold a control character
+ * (< 0x20), byte a or byte b; the rest is for a byte-by-byte look. */
+static inline size_t se_scan_words(const unsigned char *s, size_t n, unsigned char a,
                                    unsigned char b) {
     size_t i = 0;
     for (uint64_t x; i + 8 <= n; i += 8) {
@@ -36,6 +36,14 @@ static inline size_t se_scan_plain(const unsigned char *s, size_t n, unsigned ch
         if (se_scan_below(x, 0x20) | se_scan_has(x, a) | se_scan_has(x, b))
             break;
     }
+    return i;
+}
+
+/* Length of the leading run of s[0..n) with no control character (< 0x20)
+ * and neither byte a nor byte b. */
+static inline size_t se_scan_plain(const unsigned char *s, size_t n, unsigned char a,
+                                   unsigned char b) {
+    size_t i = se_scan_words(s, n, a, b);
     while (i < n && s[i] >= 0x20 && s[i] != a && s[i] != b)
         i++;
     return i;

@@ -6,17 +6,23 @@
 
 #include "internal.h"
 
+se_status se_buf_reserve(se_buf *b, size_t need) {
+    if (need <= b->cap)
+        return SE_OK;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < need)
+        cap *= 2;
+    char *p = realloc(b->data, cap);
+    if (!p)
+        return SE_E_NOMEM;
+    b->data = p;
+    b->cap = cap;
+    return SE_OK;
+}
+
 se_status se_buf_append(se_buf *b, const char *data, size_t len) {
-    if (b->len + len + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + len + 1)
-            cap *= 2;
-        char *p = realloc(b->data, cap);
-        if (!p)
-            return SE_E_NOMEM;
-        b->data = p;
-        b->cap = cap;
-    }
+    if (se_buf_reserve(b, b->len + len + 1) != SE_OK)
+        return SE_E_NOMEM;
     memcpy(b->data + b->len, data, len);
     b->len += len;
     b->data[b->len] = '\0';
@@ -124,16 +130,8 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata) {
     size_t value_len = (size_t)(end - v), need = a->headers.len + name_len + value_len + 2;
     if (need > SE_MAX_HEADER_BYTES)
         return n; /* header block cap; extra lines are dropped */
-    if (need > a->headers.cap) {
-        size_t cap = a->headers.cap ? a->headers.cap * 2 : 512;
-        while (cap < need)
-            cap *= 2;
-        char *p = realloc(a->headers.data, cap);
-        if (!p)
-            return 0;
-        a->headers.data = p;
-        a->headers.cap = cap;
-    }
+    if (se_buf_reserve(&a->headers, need) != SE_OK)
+        return 0;
     char *w = a->headers.data + a->headers.len;
     memcpy(w, data, name_len);
     w[name_len] = '\0';
@@ -144,37 +142,38 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata) {
     return n;
 }
 
-const char *se_attempt_header(const se_attempt *a, const char *name) {
-    const char *h = a->headers.data;
-    for (size_t i = 0; i < a->n_headers; i++) {
-        size_t name_len = strlen(h);
-        const char *value = h + name_len + 1;
-        if (!strcasecmp(h, name))
+const char *se_headers_find(const char *pairs, size_t n, const char *name) {
+    for (size_t i = 0; i < n; i++) {
+        const char *value = pairs + strlen(pairs) + 1;
+        if (!strcasecmp(pairs, name))
             return value;
-        h = value + strlen(value) + 1;
+        pairs = value + strlen(value) + 1;
     }
     return NULL;
 }
 
+const char *se_attempt_header(const se_attempt *a, const char *name) {
+    return se_headers_find(a->headers.data, a->n_headers, name);
+}
+
 /* The request's header lines as one allocation: curl reads the list and never
  * frees it, so the nodes and their text can share a block (freed with free()).
- * The User-Agent is a line of it too: set with CURLOPT_USERAGENT, curl formats
- * it again with its own printf for every request. */
+ * The User-Agent (an option that is never empty) is a line of it too: set with
+ * CURLOPT_USERAGENT, curl formats it again with its own printf for every
+ * request. */
 static struct curl_slist *header_list(const se_http_request *req, const char *user_agent) {
     /* curl may add "Expect: 100-continue" to a POST over 1 KiB (older versions; 1 MiB
      * since 7.88) and wait for the server's go-ahead: none of the providers needs it */
-    bool no_expect = req->body_len > 1024, agent = user_agent && *user_agent;
-    size_t agent_len = agent ? strlen(user_agent) : 0;
-    size_t n = (size_t)req->n_headers + no_expect + agent;
-    size_t text = sizeof "Expect:" + sizeof "User-Agent: " + agent_len;
+    bool no_expect = req->body_len > 1024;
+    size_t agent_len = strlen(user_agent);
+    size_t n = (size_t)req->n_headers + 1 + no_expect;
+    size_t text = sizeof "User-Agent: " + agent_len + sizeof "Expect:";
     size_t name_len[SE_MAX_HEADERS], value_len[SE_MAX_HEADERS];
     for (int i = 0; i < req->n_headers; i++) {
         name_len[i] = strlen(req->headers[i].name);
         value_len[i] = strlen(req->headers[i].value);
         text += name_len[i] + value_len[i] + 3;
     }
-    if (n == 0)
-        return NULL;
     struct curl_slist *nodes = malloc(n * sizeof *nodes + text);
     if (!nodes)
         return NULL;
@@ -189,13 +188,11 @@ static struct curl_slist *header_list(const se_http_request *req, const char *us
         w += value_len[i];
         *w++ = '\0';
     }
-    if (agent) {
-        nodes[req->n_headers].data = w;
-        memcpy(w, "User-Agent: ", sizeof "User-Agent: " - 1);
-        w += sizeof "User-Agent: " - 1;
-        memcpy(w, user_agent, agent_len + 1);
-        w += agent_len + 1;
-    }
+    nodes[req->n_headers].data = w;
+    memcpy(w, "User-Agent: ", sizeof "User-Agent: " - 1);
+    w += sizeof "User-Agent: " - 1;
+    memcpy(w, user_agent, agent_len + 1);
+    w += agent_len + 1;
     if (no_expect) {
         nodes[n - 1].data = w;
         memcpy(w, "Expect:", sizeof "Expect:");
@@ -207,12 +204,8 @@ static struct curl_slist *header_list(const se_http_request *req, const char *us
 
 se_status se_transport_setup(se_client *c, CURL *easy, se_http_request *req, se_attempt *a) {
     a->max_body = (size_t)c->num[O_MAX_RESPONSE_BYTES];
-    const char *agent = se_opt_str(c, O_USER_AGENT);
-    if (!req->header_list && (req->n_headers > 0 || (agent && *agent) || req->body_len > 1024)) {
-        /* once per request; retries reuse it */
-        if (!(req->header_list = header_list(req, agent)))
-            return SE_E_NOMEM;
-    }
+    if (!req->header_list && !(req->header_list = header_list(req, se_opt_str(c, O_USER_AGENT))))
+        return SE_E_NOMEM; /* built once per request; retries reuse it */
     curl_easy_setopt(easy, CURLOPT_URL, req->url);
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req->body);
     curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
