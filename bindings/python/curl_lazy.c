@@ -26,8 +26,6 @@
     X(CURLcode, easy_getinfo, (CURL *, CURLINFO, ...))                                             \
     X(void, easy_reset, (CURL *))                                                                  \
     X(const char *, easy_strerror, (CURLcode))                                                     \
-    X(struct curl_slist *, slist_append, (struct curl_slist *, const char *))                      \
-    X(void, slist_free_all, (struct curl_slist *))                                                 \
     X(CURLSH *, share_init, (void))                                                                \
     X(CURLSHcode, share_setopt, (CURLSH *, CURLSHoption, ...))                                     \
     X(CURLSHcode, share_cleanup, (CURLSH *))                                                       \
@@ -118,15 +116,6 @@ void curl_easy_reset(CURL *h) {
 
 const char *curl_easy_strerror(CURLcode code) {
     return ready() ? real_easy_strerror(code) : "libcurl.so.4 could not be loaded";
-}
-
-struct curl_slist *curl_slist_append(struct curl_slist *list, const char *data) {
-    return ready() ? real_slist_append(list, data) : NULL;
-}
-
-void curl_slist_free_all(struct curl_slist *list) {
-    if (ready())
-        real_slist_free_all(list);
 }
 
 CURLSH *curl_share_init(void) {
