@@ -36,7 +36,10 @@
     X(CURLMcode, multi_perform, (CURLM *, int *))                                                  \
     X(CURLMsg *, multi_info_read, (CURLM *, int *))                                                \
     X(CURLMcode, multi_poll, (CURLM *, struct curl_waitfd *, unsigned int, int, int *))            \
-    X(CURLMcode, multi_cleanup, (CURLM *))
+    X(CURLMcode, multi_cleanup, (CURLM *))                                                         \
+    X(CURLU *, url, (void))                                                                        \
+    X(CURLUcode, url_set, (CURLU *, CURLUPart, const char *, unsigned int))                        \
+    X(void, url_cleanup, (CURLU *))
 
 #define DECLARE(ret, name, args) static ret(*real_##name) args;
 CURL_FUNCTIONS(DECLARE)
@@ -194,4 +197,17 @@ CURLMcode curl_multi_poll(CURLM *m, struct curl_waitfd *fds, unsigned int nfds, 
 
 CURLMcode curl_multi_cleanup(CURLM *m) {
     return ready() ? real_multi_cleanup(m) : CURLM_INTERNAL_ERROR;
+}
+
+CURLU *curl_url(void) {
+    return ready() ? real_url() : NULL;
+}
+
+CURLUcode curl_url_set(CURLU *u, CURLUPart what, const char *part, unsigned int flags) {
+    return ready() ? real_url_set(u, what, part, flags) : CURLUE_OUT_OF_MEMORY;
+}
+
+void curl_url_cleanup(CURLU *u) {
+    if (ready())
+        real_url_cleanup(u);
 }

@@ -20,7 +20,9 @@ typedef struct se_batch_item {
     item_state state;
 } se_batch_item;
 
-/* A transfer in flight: se_batch_run has max_in_flight of them. */
+/* A transfer in flight: se_batch_run has max_in_flight of them. A slot keeps
+ * its easy handle (and so its connection) from one request to the next, and
+ * gives it back to the client's pool when the run ends. */
 typedef struct se_slot {
     se_attempt attempt;
     CURL *easy;
@@ -221,7 +223,8 @@ static se_status start(se_batch *b, CURLM *multi, se_batch_item *it) {
     se_attempt_reset(&s->attempt); /* the buffers of the slot's last answer are reused */
     s->item = it;
     it->state = ITEM_RUNNING;
-    s->easy = se_pool_take(b->client);
+    if (!s->easy)
+        s->easy = se_pool_take(b->client);
     if (!s->easy || se_transport_setup(b->client, s->easy, &job->http, &s->attempt) != SE_OK)
         return SE_E_NOMEM;
     curl_easy_setopt(s->easy, CURLOPT_PRIVATE, s);
@@ -240,9 +243,6 @@ static se_status complete(se_batch *b, CURLM *multi, CURL *easy, CURLcode result
     if (result != CURLE_OK)
         a->http_status = 0;
     curl_multi_remove_handle(multi, easy);
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, NULL);
-    se_pool_give(b->client, easy);
-    s->easy = NULL;
     s->item = NULL;
     b->free_slots[b->n_free++] = s; /* reused by a later start(), after finish() below */
     it->job->attempts++;
@@ -328,10 +328,12 @@ se_status se_batch_run(se_batch *b, int max_in_flight) {
         else
             se_sleep(wait_ms / 1000.0);
     }
-    for (int i = 0; i < max_in_flight; i++) { /* only after an out-of-memory stop */
+    for (int i = 0; i < max_in_flight; i++) {
         se_slot *s = &b->slots[i];
         if (s->easy) {
-            curl_multi_remove_handle(multi, s->easy);
+            if (s->item) /* still in flight: only after an out-of-memory stop */
+                curl_multi_remove_handle(multi, s->easy);
+            curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, NULL); /* the list goes with its job */
             se_pool_give(b->client, s->easy);
             s->easy = NULL;
         }

@@ -242,6 +242,7 @@ se_status se_client_set(se_client *c, const char *key, const char *value) {
     c->opt[o] = copy;
     c->num[o] = num;
     c->config_gen++; /* pooled curl handles pick up the change */
+    c->env_proxy = se_env_has_proxy();
     if (o == O_KEY_ID || o == O_KEY_SECRET || o == O_AUTH_URL || o == O_ACCESS_TOKEN) {
         free(c->token); /* credentials changed: a cached token is no longer theirs */
         c->token = NULL;
@@ -376,6 +377,7 @@ se_status se_client_new(se_client **out, const char *provider) {
     if (!c)
         return se_set_error(NULL, SE_E_NOMEM, "out of memory");
     c->provider = p;
+    c->env_proxy = se_env_has_proxy();
     for (int o = 0; o < O_COUNT; o++) {
         char msg[256];
         if (opt_defs[o].def)
@@ -384,7 +386,7 @@ se_status se_client_new(se_client **out, const char *provider) {
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
         pthread_mutex_init(&c->share_locks[i], NULL);
     pthread_mutex_init(&c->pool_lock, NULL);
-    pthread_mutex_init(&c->url_lock, NULL);
+    pthread_mutex_init(&c->cache_lock, NULL);
     pthread_mutex_init(&c->token_lock, NULL);
     c->share = curl_share_init();
     if (!c->share) {
@@ -411,11 +413,13 @@ void se_client_free(se_client *c) {
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
         pthread_mutex_destroy(&c->share_locks[i]);
     pthread_mutex_destroy(&c->pool_lock);
-    pthread_mutex_destroy(&c->url_lock);
+    pthread_mutex_destroy(&c->cache_lock);
     pthread_mutex_destroy(&c->token_lock);
     for (int i = 0; i < SE_MAX_OPERATIONS; i++) {
-        free(c->urls[i].url);
-        free(c->urls[i].request_line);
+        free(c->op_cache[i].url);
+        free(c->op_cache[i].request_line);
+        free(c->op_cache[i].header_list);
+        curl_url_cleanup(c->op_cache[i].curlu);
     }
     for (int o = 0; o < O_COUNT; o++)
         free(c->opt[o]);

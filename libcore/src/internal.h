@@ -59,10 +59,12 @@ typedef struct se_header {
     bool secret;       /* value shown as [REDACTED] in dry runs and scrubbed from messages */
 } se_header;
 
+typedef struct se_op_cache se_op_cache;
+
 typedef struct se_http_request {
     char *url;          /* the real URL, secrets included */
     char *request_line; /* "POST <url as logs and dry runs show it>" */
-    bool url_borrowed;  /* both are the client's (se_job_url), not to be freed */
+    se_op_cache *cache; /* when set, both are borrowed from it (se_job_url), not to be freed */
     se_header headers[SE_MAX_HEADERS];
     int n_headers;
     char *body;
@@ -74,6 +76,7 @@ typedef struct se_http_request {
     size_t source_len;
     /* built on the first attempt, kept for retries; one block: free(), not curl_slist_free_all */
     struct curl_slist *header_list;
+    bool header_list_borrowed; /* cache's list (se_transport_setup): not freed with the request */
 } se_http_request;
 
 /* The URL with secrets redacted: the request line without its method. */
@@ -145,15 +148,25 @@ struct se_client {
     } * pool;
     size_t pool_len, pool_cap;
     unsigned config_gen; /* bumped by se_client_set: pooled handles reconfigure */
+    /* A proxy variable curl reads was in the environment at the last option
+     * change. Without one, handles are told "no proxy", which spares curl its
+     * five environment lookups on every request. */
+    bool env_proxy;
 
-    /* Each operation's checked URL and request line, built once per configuration
-     * (config_gen) and lent to every request (se_client_set frees them only when
-     * no send runs, as it is never concurrent with sends). */
-    pthread_mutex_t url_lock;
-    struct se_url_entry {
-        char *url, *request_line; /* NULL until built */
+    /* Per operation, what depends on the configuration (config_gen) only: built
+     * once and lent to every request. Replaced only when no send runs, as
+     * se_client_set is never concurrent with sends. */
+    pthread_mutex_t cache_lock;
+    struct se_op_cache {
+        char *url, *request_line; /* checked URL and request line; NULL until built */
+        /* the URL as curl parsed it (CURLOPT_CURLU), or NULL: then curl parses
+         * `url` again for every request */
+        CURLU *curlu;
+        /* the header list of the first request sent with this configuration,
+         * lent to each later one whose headers are the same (se_transport_setup) */
+        struct curl_slist *header_list;
         unsigned config_gen;
-    } urls[SE_MAX_OPERATIONS];
+    } op_cache[SE_MAX_OPERATIONS];
 
     pthread_mutex_t token_lock; /* Sinch OAuth token: one refresh at a time */
     char *token;
@@ -201,6 +214,8 @@ typedef struct se_attempt {
     bool oversized;
 } se_attempt;
 
+/* Whether the environment names a proxy for http or https, as libcurl reads it. */
+bool se_env_has_proxy(void);
 /* A handle configured with the client's options (timeouts, TLS, share, ...). */
 CURL *se_pool_take(se_client *c);
 void se_pool_give(se_client *c, CURL *easy);

@@ -9,7 +9,7 @@
 #include "internal.h"
 
 void se_http_request_clear(se_http_request *r) {
-    if (!r->url_borrowed) {
+    if (!r->cache) {
         free(r->url);
         free(r->request_line);
     }
@@ -17,7 +17,8 @@ void se_http_request_clear(se_http_request *r) {
         free(r->headers[i].owned);
     if (!r->body_parked)
         free(r->body); /* cJSON's default hooks: malloc/free */
-    free(r->header_list);
+    if (!r->header_list_borrowed)
+        free(r->header_list);
     memset(r, 0, sizeof *r);
 }
 
@@ -40,8 +41,10 @@ se_status se_http_add_header_owned(se_http_request *r, const char *name, char *v
 void se_http_replace_header(se_http_request *r, se_header *h, char *value) {
     free(h->owned);
     h->value = h->owned = value;
-    free(r->header_list); /* rebuilt with the new value */
+    if (!r->header_list_borrowed)
+        free(r->header_list); /* rebuilt with the new value */
     r->header_list = NULL;
+    r->header_list_borrowed = false;
 }
 
 const se_operation *se_find_operation(const se_provider *p, const char *name) {
@@ -78,22 +81,37 @@ static se_status build_url(se_job *job) {
     return st;
 }
 
+/* The URL parsed by curl, or NULL when curl does not take it (curl then
+ * reports it when the request is made, as without this). */
+static CURLU *parsed_url(const char *url) {
+    CURLU *u = curl_url();
+    if (u && curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
+        curl_url_cleanup(u);
+        u = NULL;
+    }
+    return u;
+}
+
 /* The URL and request line of the job: the client's, built and checked once
  * per configuration and kept in the client (the job borrows them: options do
  * not change while requests are being sent). With lend false, only makes
  * sure the client's are there and valid. */
 static se_status job_url(se_job *job, bool lend) {
     se_client *c = job->client;
-    struct se_url_entry *e = &c->urls[job->op - c->provider->ops];
+    se_op_cache *e = &c->op_cache[job->op - c->provider->ops];
     se_http_request *h = &job->http;
     se_status st = SE_OK;
-    pthread_mutex_lock(&c->url_lock);
+    pthread_mutex_lock(&c->cache_lock);
     if (!e->url || e->config_gen != c->config_gen) {
         if ((st = build_url(job)) == SE_OK) {
             free(e->url);
             free(e->request_line);
+            free(e->header_list); /* made with the old options */
+            curl_url_cleanup(e->curlu);
             e->url = h->url; /* the client keeps them */
             e->request_line = h->request_line;
+            e->header_list = NULL;
+            e->curlu = parsed_url(e->url);
             e->config_gen = c->config_gen;
         } else {
             free(h->url);
@@ -104,9 +122,9 @@ static se_status job_url(se_job *job, bool lend) {
     if (st == SE_OK && lend) {
         h->url = e->url;
         h->request_line = e->request_line;
-        h->url_borrowed = true;
+        h->cache = e;
     }
-    pthread_mutex_unlock(&c->url_lock);
+    pthread_mutex_unlock(&c->cache_lock);
     return st;
 }
 

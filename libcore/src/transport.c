@@ -56,6 +56,22 @@ static void configure_handle(se_client *c, CURL *easy) {
     curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->num[O_MAX_RESPONSE_BYTES]);
     curl_easy_setopt(easy, CURLOPT_SHARE, c->share);
     curl_easy_setopt(easy, CURLOPT_POST, 1L);
+    if (!c->env_proxy) { /* "" is "no proxy": curl then looks at no variable */
+        curl_easy_setopt(easy, CURLOPT_PROXY, "");
+        curl_easy_setopt(easy, CURLOPT_NOPROXY, "");
+    }
+}
+
+bool se_env_has_proxy(void) {
+    /* what curl reads for http and https (not HTTP_PROXY: httpoxy) */
+    static const char *const names[] = {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy",
+                                        "ALL_PROXY"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const char *v = getenv(names[i]);
+        if (v && *v)
+            return true;
+    }
+    return false;
 }
 
 CURL *se_pool_take(se_client *c) {
@@ -202,11 +218,54 @@ static struct curl_slist *header_list(const se_http_request *req, const char *us
     return nodes;
 }
 
+/* Whether `list` (made by header_list) has exactly the request's headers. */
+static bool header_list_fits(const struct curl_slist *list, const se_http_request *req) {
+    for (int i = 0; i < req->n_headers; i++, list = list->next) {
+        size_t n = strlen(req->headers[i].name);
+        if (strncmp(list->data, req->headers[i].name, n) || list->data[n] != ':' ||
+            strcmp(list->data + n + 2, req->headers[i].value))
+            return false;
+    }
+    list = list->next; /* the User-Agent, from the options */
+    return (list != NULL) == (req->body_len > 1024);
+}
+
+/* The request's header list, made once and kept for retries. Requests whose
+ * URL is the client's share the list of the first such request of their
+ * operation when their headers are the same (they come from the options, or,
+ * for Connect, from a connection's token): the list is made once per
+ * configuration instead of once per request. */
+static se_status request_header_list(se_client *c, se_http_request *req) {
+    const char *agent = se_opt_str(c, O_USER_AGENT);
+    se_op_cache *e = req->cache;
+    if (e) {
+        pthread_mutex_lock(&c->cache_lock);
+        if (!e->header_list)
+            e->header_list = header_list(req, agent);
+        if (e->header_list && header_list_fits(e->header_list, req)) {
+            req->header_list = e->header_list;
+            req->header_list_borrowed = true;
+        }
+        pthread_mutex_unlock(&c->cache_lock);
+        if (req->header_list)
+            return SE_OK;
+    }
+    req->header_list = header_list(req, agent);
+    return req->header_list ? SE_OK : SE_E_NOMEM;
+}
+
 se_status se_transport_setup(se_client *c, CURL *easy, se_http_request *req, se_attempt *a) {
     a->max_body = (size_t)c->num[O_MAX_RESPONSE_BYTES];
-    if (!req->header_list && !(req->header_list = header_list(req, se_opt_str(c, O_USER_AGENT))))
-        return SE_E_NOMEM; /* built once per request; retries reuse it */
-    curl_easy_setopt(easy, CURLOPT_URL, req->url);
+    if (!req->header_list && request_header_list(c, req) != SE_OK)
+        return SE_E_NOMEM;
+    if (req->cache && req->cache->curlu) {
+        /* parsed once per configuration: curl would parse the URL text of every
+         * request and print it back (its URL parts are what it uses) */
+        curl_easy_setopt(easy, CURLOPT_CURLU, req->cache->curlu);
+    } else {
+        curl_easy_setopt(easy, CURLOPT_CURLU, NULL); /* it would override the URL */
+        curl_easy_setopt(easy, CURLOPT_URL, req->url);
+    }
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req->body);
     curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, req->header_list);

@@ -84,6 +84,7 @@ static char *call(const emu *e, const char *method, const char *path, const char
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &out);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
+    curl_easy_setopt(h, CURLOPT_PROXY, ""); /* straight to the emulator, whatever the environment */
     CURLcode rc = curl_easy_perform(h);
     if (rc != CURLE_OK)
         fprintf(stderr, "emulator control call %s %s failed: %s\n", method, path,
