@@ -24,6 +24,7 @@
 %thread se_batch::~se_batch;
 
 %{
+#include "scan.h" /* libcore's word-at-a-time scan */
 #include "sendevent/sendevent.h"
 
 /* sendevent._make_error(status: int, message: str, response) -> Exception,
@@ -215,12 +216,14 @@ static int se_py_json_string(se_py_json *b, PyObject *str) {
         return 0;
     char *w = b->data + b->len;
     *w++ = '"';
-    for (const unsigned char *p = s, *end = s + n; p < end; p++) {
-        unsigned char c = *p;
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            *w++ = (char)c;
-            continue;
-        }
+    for (const unsigned char *p = s, *end = s + n; p < end;) {
+        size_t run = se_scan_plain(p, (size_t)(end - p), '"', '\\'); /* copied as it is */
+        memcpy(w, p, run);
+        w += run;
+        p += run;
+        if (p == end)
+            break;
+        unsigned char c = *p++;
         *w++ = '\\';
         switch (c) {
         case '"': *w++ = '"'; break;
