@@ -333,6 +333,14 @@ typedef struct se_json_text {
     bool long_numbers; /* a number has more digits than a double holds */
 } se_json_text;
 se_json_text se_json_scan(const char *text, size_t len);
+/* The tree of text[0..len) when it is strict JSON, as cJSON would parse it but
+ * with one allocation per item: keys and strings are written, unescaped, into
+ * `strings` (len + 1 bytes, to outlive the tree) as cJSON "const" keys and
+ * "reference" strings, and long numbers carry their literal (below). *info
+ * says what se_json_scan would. NULL, with info->strict false, when the text
+ * is not strict JSON, nests deeper than 64 or memory runs out: parse it with
+ * cJSON then. */
+cJSON *se_json_parse_strict(const char *text, size_t len, char *strings, se_json_text *info);
 /* Attaches the literal text to numbers with more digits than a double holds. */
 se_status se_json_mark_long_numbers(cJSON *root, const char *text, size_t len);
 /* The text of a JSON object (strict, as se_json_scan found it) without its

@@ -11,6 +11,7 @@
  * zeros "01", a bare "1.", raw control characters inside strings or between
  * tokens, a byte-order mark). Text without any of that can be sent exactly as
  * written; anything else is re-printed from the tree, which is strict. */
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -200,7 +201,8 @@ se_status se_json_mark_long_numbers(cJSON *root, const char *text, size_t len) {
 void se_json_raw_long_numbers(cJSON *item) {
     for (; item; item = item->next) {
         if (cJSON_IsNumber(item) && item->valuestring)
-            item->type = cJSON_Raw; /* printed verbatim: the caller's digits */
+            /* printed verbatim; a key in the caller's buffer (const) stays one */
+            item->type = cJSON_Raw | (item->type & cJSON_StringIsConst);
         else if (item->child)
             se_json_raw_long_numbers(item->child);
     }
@@ -384,4 +386,213 @@ char *se_json_splice(const char *text, size_t len, const char *drop, const char 
     *w = '\0';
     *out_len = (size_t)(w - out);
     return out;
+}
+
+/* ---- a tree from strict text ---------------------------------------------- */
+
+typedef struct builder {
+    const unsigned char *p, *end;
+    char *strings; /* where keys and string values are written, unescaped */
+    int depth;
+    char decimal_point; /* strtod's, as cJSON finds it */
+    bool long_numbers;
+} builder;
+
+static void put_utf8(char **w, unsigned cp) {
+    unsigned char *o = (unsigned char *)*w;
+    if (cp < 0x80) {
+        *o++ = (unsigned char)cp;
+    } else if (cp < 0x800) {
+        *o++ = (unsigned char)(0xC0 | cp >> 6);
+        *o++ = (unsigned char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        *o++ = (unsigned char)(0xE0 | cp >> 12);
+        *o++ = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+        *o++ = (unsigned char)(0x80 | (cp & 0x3F));
+    } else {
+        *o++ = (unsigned char)(0xF0 | cp >> 18);
+        *o++ = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+        *o++ = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+        *o++ = (unsigned char)(0x80 | (cp & 0x3F));
+    }
+    *w = (char *)o;
+}
+
+/* The strict string at b->p, unescaped into b->strings (NUL-terminated), or
+ * NULL. Unescaped it is never longer than its quoted text, so the strings of
+ * a text fit in as many bytes as the text has. */
+static const char *build_string(builder *b) {
+    bool strict = true, escaped = false;
+    const unsigned char *s = b->p + 1, *after = string_end(b->p, b->end, &strict, &escaped);
+    if (!after || !strict)
+        return NULL;
+    char *out = b->strings, *w = out;
+    if (!escaped) {
+        memcpy(w, s, (size_t)(after - 1 - s));
+        w += after - 1 - s;
+    } else {
+        while (s < after - 1) {
+            if (*s != '\\') {
+                *w++ = (char)*s++;
+                continue;
+            }
+            unsigned char c = s[1];
+            s += 2;
+            if (c != 'u') {
+                *w++ = c == 'b'   ? '\b'
+                       : c == 'f' ? '\f'
+                       : c == 'n' ? '\n'
+                       : c == 'r' ? '\r'
+                       : c == 't' ? '\t'
+                                  : (char)c; /* " \ / */
+                continue;
+            }
+            unsigned cp = hex4(s, b->end); /* checked by string_end, pairs included */
+            s += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (hex4(s + 2, b->end) - 0xDC00);
+                s += 6;
+            }
+            put_utf8(&w, cp);
+        }
+    }
+    *w++ = '\0';
+    b->strings = w;
+    b->p = after;
+    return out;
+}
+
+static void build_ws(builder *b) {
+    while (b->p < b->end && (*b->p == ' ' || *b->p == '\t' || *b->p == '\n' || *b->p == '\r'))
+        b->p++;
+}
+
+/* A number item as cJSON makes it: strtod of the literal with '.' as the
+ * locale writes it; a literal with more digits than a double holds keeps its
+ * text (see se_json_mark_long_numbers). */
+static cJSON *build_number(builder *b) {
+    bool strict = true;
+    size_t digits;
+    const unsigned char *start = b->p, *after = number(start, b->end, &digits, &strict);
+    size_t n = (size_t)(after - start);
+    char buf[64];
+    if (!strict || n >= sizeof buf) /* cJSON reads at most 63 bytes of a number: leave it that */
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = start[i] == '.' ? b->decimal_point : (char)start[i];
+    buf[n] = '\0';
+    char *end;
+    cJSON *item = cJSON_CreateNumber(strtod(buf, &end));
+    if (!item || end != buf + n) {
+        cJSON_Delete(item);
+        return NULL;
+    }
+    if (digits > SE_EXACT_DIGITS) {
+        b->long_numbers = true;
+        if (!(item->valuestring = se_strndup((const char *)start, n))) {
+            cJSON_Delete(item);
+            return NULL;
+        }
+    }
+    b->p = after;
+    return item;
+}
+
+static bool build_literal(builder *b, const char *word, size_t n) {
+    if ((size_t)(b->end - b->p) < n || memcmp(b->p, word, n))
+        return false;
+    b->p += n;
+    return true;
+}
+
+static cJSON *build_value(builder *b);
+
+/* The members of an object or the elements of an array at b->p. */
+static cJSON *build_container(builder *b) {
+    bool object = *b->p == '{';
+    unsigned char close = object ? '}' : ']';
+    cJSON *c = object ? cJSON_CreateObject() : cJSON_CreateArray();
+    if (!c || ++b->depth > SE_READ_MAX_DEPTH)
+        goto fail;
+    b->p++;
+    build_ws(b);
+    if (b->p < b->end && *b->p == close) {
+        b->p++;
+        b->depth--;
+        return c;
+    }
+    for (;;) {
+        const char *key = NULL;
+        if (object) {
+            if (b->p >= b->end || *b->p != '"' || !(key = build_string(b)))
+                goto fail;
+            build_ws(b);
+            if (b->p >= b->end || *b->p != ':')
+                goto fail;
+            b->p++;
+            build_ws(b);
+        }
+        cJSON *v = build_value(b);
+        /* keys and strings live in the caller's buffer: cJSON_Delete leaves "const"
+         * keys and "reference" strings alone */
+        if (!v || !(object ? cJSON_AddItemToObjectCS(c, key, v) : cJSON_AddItemToArray(c, v))) {
+            cJSON_Delete(v);
+            goto fail;
+        }
+        build_ws(b);
+        if (b->p < b->end && *b->p == ',') {
+            b->p++;
+            build_ws(b);
+            continue;
+        }
+        if (b->p < b->end && *b->p == close) {
+            b->p++;
+            b->depth--;
+            return c;
+        }
+        goto fail;
+    }
+fail:
+    cJSON_Delete(c);
+    return NULL;
+}
+
+static cJSON *build_value(builder *b) {
+    if (b->p >= b->end)
+        return NULL;
+    const char *s;
+    switch (*b->p) {
+    case '"':
+        return (s = build_string(b)) ? cJSON_CreateStringReference(s) : NULL;
+    case '{':
+    case '[':
+        return build_container(b);
+    case 't':
+        return build_literal(b, "true", 4) ? cJSON_CreateTrue() : NULL;
+    case 'f':
+        return build_literal(b, "false", 5) ? cJSON_CreateFalse() : NULL;
+    case 'n':
+        return build_literal(b, "null", 4) ? cJSON_CreateNull() : NULL;
+    default:
+        return *b->p == '-' || is_digit(*b->p) ? build_number(b) : NULL;
+    }
+}
+
+cJSON *se_json_parse_strict(const char *text, size_t len, char *strings, se_json_text *info) {
+    builder b = {(const unsigned char *)text,
+                 (const unsigned char *)text + len,
+                 strings,
+                 0,
+                 localeconv()->decimal_point[0],
+                 false};
+    build_ws(&b);
+    cJSON *root = build_value(&b);
+    build_ws(&b);
+    if (root && b.p != b.end) {
+        cJSON_Delete(root);
+        root = NULL;
+    }
+    info->strict = root != NULL;
+    info->long_numbers = b.long_numbers;
+    return root;
 }

@@ -154,21 +154,28 @@ se_status se_job_prepare(se_job *job, se_client *c, const char *operation, const
     if (!json)
         return se_diag_fail(&job->diag, "request: must be a JSON object, got NULL");
     size_t json_len = strlen(json);
-    const char *end = NULL;
-    cJSON *req = cJSON_ParseWithLengthOpts(json, json_len, &end, false);
-    if (!req) { /* `end` is the error position (cJSON's global error pointer is not thread-safe) */
-        size_t off = end && end >= json && end <= json + json_len ? (size_t)(end - json) : 0;
-        return se_diag_fail(&job->diag, "request: not valid JSON (near byte %zu)", off);
+    /* strict text (the usual) is read into a tree whose strings live here */
+    char small[1024], *strings = json_len < sizeof small ? small : malloc(json_len + 1);
+    se_json_text text = {false, false};
+    cJSON *req = strings ? se_json_parse_strict(json, json_len, strings, &text) : NULL;
+    se_status st = SE_OK;
+    if (!req) { /* anything else is cJSON's to read, or to refuse */
+        const char *end = NULL;
+        req = cJSON_ParseWithLengthOpts(json, json_len, &end, false);
+        if (!req) { /* `end`: the error position (cJSON's global one is not thread-safe) */
+            size_t off = end && end >= json && end <= json + json_len ? (size_t)(end - json) : 0;
+            st = se_diag_fail(&job->diag, "request: not valid JSON (near byte %zu)", off);
+        } else if ((end += strspn(end, " \t\r\n")) < json + json_len) {
+            st = se_diag_fail(&job->diag,
+                              "request: not valid JSON (unexpected text after the value at byte "
+                              "%zu)",
+                              (size_t)(end - json));
+        } else {
+            text = se_json_scan(json, json_len);
+            if (text.long_numbers)
+                st = se_json_mark_long_numbers(req, json, json_len);
+        }
     }
-    end += strspn(end, " \t\r\n");
-    if (end < json + json_len) {
-        cJSON_Delete(req);
-        return se_diag_fail(&job->diag,
-                            "request: not valid JSON (unexpected text after the value at byte %zu)",
-                            (size_t)(end - json));
-    }
-    se_json_text text = se_json_scan(json, json_len);
-    se_status st = text.long_numbers ? se_json_mark_long_numbers(req, json, json_len) : SE_OK;
     if (st == SE_OK && !cJSON_IsObject(req))
         st = se_diag_fail(&job->diag, "request: must be a JSON object, got %s",
                           se_json_type_name(req));
@@ -186,6 +193,8 @@ se_status se_job_prepare(se_job *job, se_client *c, const char *operation, const
         st = p->build(c, job->op, req, &job->http, &job->diag);
     job->http.source = NULL; /* the caller's text: not ours to keep */
     cJSON_Delete(req);
+    if (strings != small)
+        free(strings);
     if (st == SE_E_NOMEM && !job->diag.msg)
         se_diag_fail(&job->diag, "out of memory");
     return st;

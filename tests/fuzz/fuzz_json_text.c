@@ -6,7 +6,8 @@
  * without the dropped member and with the added one. And reading an answer
  * without a tree (se_json_read_object) agrees with cJSON on every text it
  * accepts: cJSON parses an object with the same members found, and the same
- * string contents. */
+ * string contents. The strict tree builder (se_json_parse_strict) makes a tree
+ * only of text the scan calls strict, and exactly the tree cJSON makes of it. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,56 @@ static void check_reader(const char *s, size_t len) {
     cJSON_Delete(tree);
 }
 
+/* Same items, keys, strings and numbers (bit for bit), in the same order. */
+static bool same_tree(const cJSON *a, const cJSON *b) {
+    for (; a || b; a = a->next, b = b->next) {
+        if (!a || !b || (a->type & 0xFF) != (b->type & 0xFF) || !a->string != !b->string ||
+            (a->string && strcmp(a->string, b->string)))
+            return false;
+        if (cJSON_IsString(a) && strcmp(a->valuestring, b->valuestring))
+            return false;
+        if (cJSON_IsNumber(a) && (memcmp(&a->valuedouble, &b->valuedouble, sizeof(double)) ||
+                                  a->valueint != b->valueint))
+            return false;
+        if (!same_tree(a->child, b->child))
+            return false;
+    }
+    return true;
+}
+
+/* se_json_parse_strict: a tree only for strict text (as the scan finds it),
+ * the tree cJSON makes of it, long numbers with their literal. */
+static void check_strict_parse(const char *s, size_t len, se_json_text scan) {
+    char *strings = malloc(len + 1);
+    se_json_text t;
+    cJSON *ours = se_json_parse_strict(s, len, strings, &t);
+    if (!ours) {
+        if (t.strict)
+            abort();
+        free(strings);
+        return;
+    }
+    const char *end = NULL;
+    cJSON *theirs = cJSON_ParseWithLengthOpts(s, len, &end, false);
+    if (!theirs || end[strspn(end, " \t\r\n")] || !scan.strict || !t.strict ||
+        t.long_numbers != scan.long_numbers || !same_tree(ours, theirs))
+        abort();
+    if (t.long_numbers) { /* the literal is attached as the marking pass would */
+        if (se_json_mark_long_numbers(theirs, s, len) != SE_OK)
+            abort();
+        se_json_raw_long_numbers(ours);
+        se_json_raw_long_numbers(theirs);
+        char *a = cJSON_PrintUnformatted(ours), *b = cJSON_PrintUnformatted(theirs);
+        if (!a || !b || strcmp(a, b))
+            abort();
+        cJSON_free(a);
+        cJSON_free(b);
+    }
+    cJSON_Delete(ours); /* leaves the keys and strings in `strings` alone */
+    cJSON_Delete(theirs);
+    free(strings);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char *s = malloc(size + 1);
     memcpy(s, data, size);
@@ -54,6 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     check_reader(s, size);  /* answers may hold anything: the whole input */
     size_t len = strlen(s); /* requests are NUL-terminated text */
     se_json_text t = se_json_scan(s, len);
+    check_strict_parse(s, len, t);
     const char *end = NULL;
     cJSON *tree = cJSON_ParseWithLengthOpts(s, len, &end, false);
     if (tree && !(end && !end[strspn(end, " \t\r\n")])) {
