@@ -36,6 +36,10 @@ typedef struct se_client se_client;
 
 /**
  * Creates a client for `provider`: "sinch", "zapi" or "connect".
+ * Proxies: the environment's (http_proxy, https_proxy/HTTPS_PROXY,
+ * all_proxy/ALL_PROXY, no_proxy/NO_PROXY, read as libcurl reads them) are
+ * used when one of them is set at the time the client is created or an option
+ * is last set; a variable set later takes effect at the next se_client_set().
  * On success *out owns a new client; release it with se_client_free().
  * Returns SE_OK, SE_E_INVALID (unknown provider; *out is NULL and the
  * message is in se_last_error()), SE_E_NOMEM, or SE_E_MISUSE (out is NULL).

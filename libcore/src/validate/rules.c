@@ -152,23 +152,29 @@ se_status se_v_one_of(cJSON *obj, const char *path, const char *const *names, se
 
 static const se_rule *find_rule(const se_rule *fields, const char *name) {
     for (; fields && fields->name; fields++)
-        if (strcmp(fields->name, name) == 0)
+        if (fields->name[0] == name[0] && strcmp(fields->name, name) == 0)
             return fields;
     return NULL;
 }
 
 /* cJSON keeps both members of {"a":1,"a":2}; we check the first while a server
- * may read the last, so a repeated key is refused. */
-static se_status check_keys(cJSON *obj, const char *path, const se_spec *spec, se_diag *d) {
+ * may read the last, so a repeated key is refused. With `found`, a strict
+ * spec's member of each rule is noted there (by rule index), so that the
+ * rules need not look for their member again. */
+static se_status check_keys(cJSON *obj, const char *path, const se_spec *spec, cJSON **found,
+                            se_diag *d) {
     char sub[SE_V_PATH_MAX];
     for (cJSON *c = obj->child; c; c = c->next) {
         const char *key = c->string ? c->string : "";
         const char *problem = NULL;
+        const se_rule *r = NULL;
         for (cJSON *p = obj->child; p != c && !problem; p = p->next)
             if (p->string && strcmp(p->string, key) == 0)
                 problem = "duplicate field";
-        if (!problem && spec && spec->strict && !find_rule(spec->fields, key))
+        if (!problem && spec && spec->strict && !(r = find_rule(spec->fields, key)))
             problem = "unknown field";
+        if (r && found)
+            found[r - spec->fields] = c;
         if (problem) {
             se_v_path_field(sub, path, key);
             return se_diag_fail(d, "%s: %s", sub, problem);
@@ -242,12 +248,19 @@ se_status se_v_object(cJSON *obj, const char *path, const se_spec *spec, se_diag
     se_status rc;
     if (!cJSON_IsObject(obj))
         return se_diag_fail(d, "%s: must be an object, got %s", at(path), se_json_type_name(obj));
-    if ((rc = check_keys(obj, path, spec, d)) != SE_OK)
+    cJSON *found[SE_V_MAX_FIELDS];
+    size_t n_fields = 0;
+    while (spec->fields && spec->fields[n_fields].name)
+        n_fields++;
+    bool noted = spec->strict && n_fields <= SE_V_MAX_FIELDS; /* else each rule looks */
+    if (noted)
+        memset(found, 0, n_fields * sizeof *found);
+    if ((rc = check_keys(obj, path, spec, noted ? found : NULL, d)) != SE_OK)
         return rc;
     if (spec->one_of && (rc = se_v_one_of(obj, path, spec->one_of, d)) != SE_OK)
         return rc;
     for (const se_rule *r = spec->fields; r && r->name; r++) {
-        cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, r->name);
+        cJSON *v = noted ? found[r - spec->fields] : cJSON_GetObjectItemCaseSensitive(obj, r->name);
         if (!v && !r->required)
             continue; /* absent and optional: no path to build */
         path_rule(sub, path, r->name);
@@ -280,7 +293,7 @@ static se_status check_map(cJSON *v, const char *path, const se_rule *rule, int 
                            se_diag *d) {
     char sub[SE_V_PATH_MAX];
     se_status rc;
-    if ((rc = check_keys(v, path, NULL, d)) != SE_OK)
+    if ((rc = check_keys(v, path, NULL, NULL, d)) != SE_OK)
         return rc;
     for (cJSON *e = v->child; e; e = e->next) {
         const char *key = e->string ? e->string : "";

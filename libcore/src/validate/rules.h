@@ -17,6 +17,7 @@
 #include "diag.h"
 
 #define SE_V_PATH_MAX 320
+#define SE_V_MAX_FIELDS 64 /* rules of a spec matched in one pass over its object */
 
 typedef enum se_vtype {
     SE_V_ANY = 0, /* any JSON type: the check function decides */
