@@ -283,7 +283,7 @@ se_status se_batch_run(se_batch *b, int max_in_flight) {
     int running = 0;
     while (st == SE_OK && b->n_done < b->n) {
         /* fill free slots: retries that are due first, then new requests */
-        double now = se_now(), next_due = -1;
+        double now = b->n_waiting > 0 ? se_now() : 0, next_due = -1; /* only retries wait */
         for (size_t i = 0; b->n_waiting > 0 && i < b->n && st == SE_OK; i++) {
             se_batch_item *it = &b->items[i];
             if (it->state != ITEM_WAITING)
