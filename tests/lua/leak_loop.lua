@@ -1,5 +1,6 @@
 -- A loop of N calls (default 10000) through the Lua module, for leak checks:
---   lua5.4 tests/lua/leak_loop.lua N            (harness.lua loaded through LUA_INIT)
+--   lua5.4 tests/lua/leak_loop.lua N [WARM]     (harness.lua loaded through LUA_INIT)
+-- WARM calls run first (default N/10, at least 100).
 -- Mixes successful sends, provider failures (the caller injects a fault on a fraction of
 -- Connect sends), local validation failures, encode errors, prepare, validate and send_many.
 -- Prints "growth ok" when the Lua heap and the RSS did not grow between the end of a warm-up
@@ -39,7 +40,7 @@ local function step(i)
   end
 end
 
-local warm = math.max(N // 10, 100)
+local warm = tonumber(arg[2]) or math.max(N // 10, 100)
 for i = 1, warm do step(i) end
 collectgarbage("collect") collectgarbage("collect")
 local heap0, rss0 = collectgarbage("count"), rss_kib()
