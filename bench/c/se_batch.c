@@ -2,7 +2,8 @@
  * se_batch of N requests run with 64 in flight, reading every id (and accepted
  * time where given) from the batch's responses.
  *   se_batch PROVIDER BASE_URL N [WARMUP]        (see common.h)
- * WARMUP events run first as a batch of their own. */
+ * WARMUP events run first as a batch of their own on the same client (whose
+ * connections the measured batch reuses, as bare_multi.c reuses its own). */
 #include "se_common.h"
 
 #define IN_FLIGHT 64

@@ -27,6 +27,7 @@ typedef struct se_slot {
     se_attempt attempt;
     CURL *easy;
     se_batch_item *item;
+    double started; /* of the attempt, when the client logs */
 } se_slot;
 
 struct se_batch {
@@ -90,8 +91,8 @@ static se_job *park(se_batch *b, se_job *job, se_block **from) {
     if (!h->body || need > 65536)
         return NULL;
     if (se_block_room(b->job_block) < need + 16) {
-        /* 64 KiB first, doubling to 1 MiB: a small batch maps little */
-        size_t size = b->job_block ? se_block_size(b->job_block) * 2 : 65536;
+        /* 16 KiB first, doubling to 1 MiB: a small batch takes little (block.c) */
+        size_t size = b->job_block ? se_block_size(b->job_block) * 2 : 16384;
         se_block *fresh = se_block_new(size < 1 << 20 ? size : 1 << 20);
         if (!fresh)
             return NULL;
@@ -137,11 +138,13 @@ void se_batch_free(se_batch *b) {
 }
 
 /* Memory for the responses still to come, when the current block runs low: a
- * spare job block, else a new block (64 KiB: job blocks soon come free). */
+ * spare job block, else a new block (64 KiB: job blocks soon come free; 16 KiB
+ * when few responses are still to come). */
 static void ensure_block(se_batch *b) {
     if (se_block_room(b->block) >= 4096)
         return;
-    se_block *next = b->n_spare > 0 ? b->spare[--b->n_spare] : se_block_new(65536);
+    size_t size = b->n - b->n_done > 16 ? 65536 : 16384;
+    se_block *next = b->n_spare > 0 ? b->spare[--b->n_spare] : se_block_new(size);
     if (!next)
         return; /* responses are malloc'd instead */
     se_block_release(b->block);
@@ -228,6 +231,8 @@ static se_status start(se_batch *b, CURLM *multi, se_batch_item *it) {
     if (!s->easy || se_transport_setup(b->client, s->easy, &job->http, &s->attempt) != SE_OK)
         return SE_E_NOMEM;
     curl_easy_setopt(s->easy, CURLOPT_PRIVATE, s);
+    if (b->client->log_fn)
+        s->started = se_now();
     if (curl_multi_add_handle(multi, s->easy) != CURLM_OK)
         return SE_E_NOMEM;
     return SE_OK;
@@ -242,14 +247,19 @@ static se_status complete(se_batch *b, CURLM *multi, CURL *easy, CURLcode result
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &a->http_status);
     if (result != CURLE_OK)
         a->http_status = 0;
+    if (b->client->log_fn)
+        curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &a->new_connections);
     curl_multi_remove_handle(multi, easy);
     s->item = NULL;
     b->free_slots[b->n_free++] = s; /* reused by a later start(), after finish() below */
     it->job->attempts++;
     se_status st = se_attempt_status(a);
+    se_job_log_attempt(b->client, it->job, st, a, s->started);
     double delay = se_job_retry_delay(it->job, st, a);
     if (st == SE_OK || delay < 0)
         return finish(b, it, st, a);
+    se_log(b->client, 1, "retrying %s after %.3f s (%s)", it->job->op->name, delay,
+           se_status_name(st));
     it->state = ITEM_WAITING;
     b->n_waiting++;
     it->due = se_now() + delay;
@@ -266,7 +276,7 @@ se_status se_batch_run(se_batch *b, int max_in_flight) {
     b->running = true;
     b->slots = calloc((size_t)max_in_flight, sizeof *b->slots);
     b->free_slots = malloc((size_t)max_in_flight * sizeof *b->free_slots);
-    CURLM *multi = b->slots && b->free_slots ? curl_multi_init() : NULL;
+    CURLM *multi = b->slots && b->free_slots ? se_multi_take(b->client) : NULL;
     if (!multi) {
         free(b->slots);
         free(b->free_slots);
@@ -278,6 +288,9 @@ se_status se_batch_run(se_batch *b, int max_in_flight) {
         b->free_slots[i] = &b->slots[max_in_flight - 1 - i];
     b->n_free = max_in_flight;
     curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)max_in_flight);
+    /* keep every connection when the transfers drain (curl's default cache is four
+     * per transfer still added): the client's next batch reuses them */
+    curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, (long)max_in_flight);
     se_status st = SE_OK;
     size_t next = 0;
     int running = 0;
@@ -354,7 +367,7 @@ se_status se_batch_run(se_batch *b, int max_in_flight) {
     b->running = false;
     while (b->n_spare > 0)
         se_block_release(b->spare[--b->n_spare]);
-    curl_multi_cleanup(multi);
+    se_multi_give(b->client, multi); /* with its connections, for the next batch */
     if (st != SE_OK)
         return se_set_error(b->client, st, "out of memory");
     se_status first = SE_OK;

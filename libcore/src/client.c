@@ -405,6 +405,8 @@ se_status se_client_new(se_client **out, const char *provider) {
 void se_client_free(se_client *c) {
     if (!c)
         return;
+    while (c->n_multis > 0)
+        curl_multi_cleanup(c->multis[--c->n_multis]);
     for (size_t i = 0; i < c->pool_len; i++)
         curl_easy_cleanup(c->pool[i].easy);
     free(c->pool);
@@ -505,22 +507,6 @@ se_status se_prepare(se_client *c, const char *operation, const char *request_js
     return SE_OK;
 }
 
-static void log_attempt(se_client *c, const se_job *job, se_status st, const se_attempt *a,
-                        double t0) {
-    if (!c->log_fn)
-        return;
-    double ms = (se_now() - t0) * 1000;
-    if (a->http_status)
-        se_log(c, st == SE_OK ? 0 : 1, "%s -> %ld in %.1f ms (attempt %d, %s connection)",
-               job->http.request_line, a->http_status, ms, job->attempts,
-               a->new_connections ? "new" : "reused");
-    else
-        se_log(c, 1, "%s -> %s: %s in %.1f ms (attempt %d)", job->http.request_line,
-               se_status_name(st),
-               a->curl_error[0] ? a->curl_error : curl_easy_strerror(a->curl_code), ms,
-               job->attempts);
-}
-
 se_status se_send(se_client *c, const char *operation, const char *request_json,
                   se_response **out) {
     if (out)
@@ -542,7 +528,7 @@ se_status se_send(se_client *c, const char *operation, const char *request_json,
             job.attempts++;
             sent = true;
             st = se_attempt_status(&a);
-            log_attempt(c, &job, st, &a, t0);
+            se_job_log_attempt(c, &job, st, &a, t0);
             delay = se_job_retry_delay(&job, st, &a);
         } else {
             job.attempts++; /* the token request counts: it went out */

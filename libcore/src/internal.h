@@ -147,6 +147,10 @@ struct se_client {
         unsigned config_gen; /* the client options it was configured with */
     } * pool;
     size_t pool_len, pool_cap;
+    /* idle multi handles (also under pool_lock), each keeping the connections of
+     * the batch that last ran on it for the next one */
+    CURLM *multis[4];
+    int n_multis;
     unsigned config_gen; /* bumped by se_client_set: pooled handles reconfigure */
     /* A proxy variable curl reads was in the environment at the last option
      * change. Without one, handles are told "no proxy", which spares curl its
@@ -219,6 +223,12 @@ bool se_env_has_proxy(void);
 /* A handle configured with the client's options (timeouts, TLS, share, ...). */
 CURL *se_pool_take(se_client *c);
 void se_pool_give(se_client *c, CURL *easy);
+/* A multi handle for one batch run, with the live connections of an earlier
+ * run when the client has one idle; NULL when out of memory. */
+CURLM *se_multi_take(se_client *c);
+/* Back to the client once no easy handle is in it (kept, or cleaned up when
+ * enough are idle). */
+void se_multi_give(se_client *c, CURLM *multi);
 
 /* Sets the per-attempt options of `easy` for `req`, writing into `a`. */
 se_status se_transport_setup(se_client *c, CURL *easy, se_http_request *req, se_attempt *a);
@@ -260,6 +270,10 @@ se_status se_job_url(se_job *job);
 void se_job_clear(se_job *job);
 /* Before each attempt: credentials that need the network. */
 se_status se_job_authorize(se_job *job);
+/* Logs an attempt that started at t0 (se_now()) and ended with `a` (debug on
+ * success, warning otherwise), when the client has a logger. */
+void se_job_log_attempt(se_client *c, const se_job *job, se_status st, const se_attempt *a,
+                        double t0);
 /* After an attempt: the delay before retrying (>= 0), or -1 for no retry. */
 double se_job_retry_delay(se_job *job, se_status st, const se_attempt *a);
 /* The response of a finished job (attempt may be NULL when nothing was sent),

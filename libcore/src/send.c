@@ -226,6 +226,22 @@ se_status se_job_authorize(se_job *job) {
     return st;
 }
 
+void se_job_log_attempt(se_client *c, const se_job *job, se_status st, const se_attempt *a,
+                        double t0) {
+    if (!c->log_fn)
+        return;
+    double ms = (se_now() - t0) * 1000;
+    if (a->http_status)
+        se_log(c, st == SE_OK ? 0 : 1, "%s -> %ld in %.1f ms (attempt %d, %s connection)",
+               job->http.request_line, a->http_status, ms, job->attempts,
+               a->new_connections ? "new" : "reused");
+    else
+        se_log(c, 1, "%s -> %s: %s in %.1f ms (attempt %d)", job->http.request_line,
+               se_status_name(st),
+               a->curl_error[0] ? a->curl_error : curl_easy_strerror(a->curl_code), ms,
+               job->attempts);
+}
+
 /* Failures where the request cannot have reached the server. */
 static bool failed_before_sending(const se_attempt *a) {
     if (!a)

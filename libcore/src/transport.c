@@ -111,6 +111,26 @@ void se_pool_give(se_client *c, CURL *easy) {
     pthread_mutex_unlock(&c->pool_lock);
 }
 
+CURLM *se_multi_take(se_client *c) {
+    CURLM *m = NULL;
+    pthread_mutex_lock(&c->pool_lock);
+    if (c->n_multis > 0)
+        m = c->multis[--c->n_multis];
+    pthread_mutex_unlock(&c->pool_lock);
+    return m ? m : curl_multi_init();
+}
+
+void se_multi_give(se_client *c, CURLM *multi) {
+    pthread_mutex_lock(&c->pool_lock);
+    if (c->n_multis < (int)(sizeof c->multis / sizeof c->multis[0])) {
+        c->multis[c->n_multis++] = multi;
+        multi = NULL;
+    }
+    pthread_mutex_unlock(&c->pool_lock);
+    if (multi)
+        curl_multi_cleanup(multi);
+}
+
 /* ---- capture ---------------------------------------------------------------- */
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {

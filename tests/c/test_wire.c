@@ -476,13 +476,13 @@ static void test_invalid_sends_nothing(void) {
 }
 
 /* The log callback sees one line per attempt; keep-alive shows as "reused". */
-static char log_lines[16][1024];
+static char log_lines[40][1024];
 static int n_log_lines;
 
 static void collect_log(int level, const char *message, void *userdata) {
     (void)level;
     (void)userdata;
-    if (n_log_lines < 16)
+    if (n_log_lines < (int)(sizeof log_lines / sizeof log_lines[0]))
         snprintf(log_lines[n_log_lines++], sizeof log_lines[0], "%s", message);
 }
 
@@ -501,6 +501,39 @@ static void test_keep_alive_and_log(void) {
         CHECK_LACKS(log_lines[i], EMU_ZAPI_TOKEN);
         CHECK_LACKS(log_lines[i], EMU_ZAPI_INSTANCE);
     }
+    se_client_free(c);
+}
+
+/* A batch logs each attempt like se_send, and the client's next batch reuses
+ * every connection the last one opened (curl would close some of them while
+ * the transfers drain, keeping four per transfer still running). */
+static void test_batches_share_connections(void) {
+    emu_reset(&E);
+    se_client *c = client("zapi", ZAPI);
+    n_log_lines = 0;
+    CHECK_INT(se_client_set_logger(c, collect_log, NULL), SE_OK);
+    enum { N = 16 };
+    for (int run = 0; run < 2; run++) {
+        se_batch *b = NULL;
+        CHECK_INT(se_batch_new(&b, c), SE_OK);
+        for (int i = 0; i < N; i++)
+            CHECK_INT(se_batch_add(b, "send_event", ZEVENT), SE_OK);
+        CHECK_INT(se_batch_run(b, N), SE_OK);
+        se_batch_free(b);
+    }
+    CHECK_INT(n_log_lines, 2 * N);
+    int reused_first = 0, new_second = 0;
+    for (int i = 0; i < 2 * N; i++) {
+        CHECK_HAS(log_lines[i], "/instances/[REDACTED]/token/[REDACTED]/send-event -> 200");
+        CHECK_LACKS(log_lines[i], EMU_ZAPI_TOKEN);
+        if (i < N)
+            reused_first += strstr(log_lines[i], "reused connection") != NULL;
+        else
+            new_second += strstr(log_lines[i], "new connection") != NULL;
+    }
+    CHECK_INT(reused_first, 0); /* N in flight at once: N connections */
+    CHECK_INT(new_second, 0);
+    CHECK_INT(emu_count(&E, false), 2 * N);
     se_client_free(c);
 }
 
@@ -631,6 +664,7 @@ int main(void) {
     test_exact_numbers();
     test_body_as_written();
     test_shared_request_parts();
+    test_batches_share_connections();
     test_proxy_environment();
     emu_stop(&E);
     return se_test_summary("wire");
