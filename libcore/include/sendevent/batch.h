@@ -44,7 +44,9 @@ SE_API size_t se_batch_size(const se_batch *batch);
 /**
  * Sends every valid request with at most `max_in_flight` (1..1024) at once,
  * retrying each as se_send() would, and waits for all of them. A batch runs
- * once. Returns SE_OK when every request succeeded, otherwise the status of
+ * once. The client keeps the connections a run opened (up to max_in_flight)
+ * for its next batches; attempts are logged as se_send() logs them.
+ * Returns SE_OK when every request succeeded, otherwise the status of
  * the first failed request in input order (inspect each response); or
  * SE_E_MISUSE (bad arguments, ran already), SE_E_NOMEM.
  */
