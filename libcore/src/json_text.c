@@ -391,9 +391,8 @@ char *se_json_splice(const char *text, size_t len, const char *drop, const char 
 /* ---- a tree from strict text ---------------------------------------------- */
 
 typedef struct builder {
-    const unsigned char *p, *end;
-    char *strings; /* where keys and string values are written, unescaped */
-    int depth;
+    reader in;          /* the text (its depth counts the nesting) */
+    char *strings;      /* where keys and string values are written, unescaped */
     char decimal_point; /* strtod's, as cJSON finds it */
     bool long_numbers;
 } builder;
@@ -418,12 +417,13 @@ static void put_utf8(char **w, unsigned cp) {
     *w = (char *)o;
 }
 
-/* The strict string at b->p, unescaped into b->strings (NUL-terminated), or
+/* The strict string at b->in.p, unescaped into b->strings (NUL-terminated), or
  * NULL. Unescaped it is never longer than its quoted text, so the strings of
  * a text fit in as many bytes as the text has. */
 static const char *build_string(builder *b) {
     bool strict = true, escaped = false;
-    const unsigned char *s = b->p + 1, *after = string_end(b->p, b->end, &strict, &escaped);
+    const unsigned char *s = b->in.p + 1,
+                        *after = string_end(b->in.p, b->in.end, &strict, &escaped);
     if (!after || !strict)
         return NULL;
     char *out = b->strings, *w = out;
@@ -447,10 +447,10 @@ static const char *build_string(builder *b) {
                                   : (char)c; /* " \ / */
                 continue;
             }
-            unsigned cp = hex4(s, b->end); /* checked by string_end, pairs included */
+            unsigned cp = hex4(s, b->in.end); /* checked by string_end, pairs included */
             s += 4;
             if (cp >= 0xD800 && cp <= 0xDBFF) {
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (hex4(s + 2, b->end) - 0xDC00);
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (hex4(s + 2, b->in.end) - 0xDC00);
                 s += 6;
             }
             put_utf8(&w, cp);
@@ -458,13 +458,8 @@ static const char *build_string(builder *b) {
     }
     *w++ = '\0';
     b->strings = w;
-    b->p = after;
+    b->in.p = after;
     return out;
-}
-
-static void build_ws(builder *b) {
-    while (b->p < b->end && (*b->p == ' ' || *b->p == '\t' || *b->p == '\n' || *b->p == '\r'))
-        b->p++;
 }
 
 /* A number item as cJSON makes it: strtod of the literal with '.' as the
@@ -473,7 +468,7 @@ static void build_ws(builder *b) {
 static cJSON *build_number(builder *b) {
     bool strict = true;
     size_t digits;
-    const unsigned char *start = b->p, *after = number(start, b->end, &digits, &strict);
+    const unsigned char *start = b->in.p, *after = number(start, b->in.end, &digits, &strict);
     size_t n = (size_t)(after - start);
     char buf[64];
     if (!strict || n >= sizeof buf) /* cJSON reads at most 63 bytes of a number: leave it that */
@@ -494,43 +489,36 @@ static cJSON *build_number(builder *b) {
             return NULL;
         }
     }
-    b->p = after;
+    b->in.p = after;
     return item;
-}
-
-static bool build_literal(builder *b, const char *word, size_t n) {
-    if ((size_t)(b->end - b->p) < n || memcmp(b->p, word, n))
-        return false;
-    b->p += n;
-    return true;
 }
 
 static cJSON *build_value(builder *b);
 
-/* The members of an object or the elements of an array at b->p. */
+/* The members of an object or the elements of an array at b->in.p. */
 static cJSON *build_container(builder *b) {
-    bool object = *b->p == '{';
+    bool object = *b->in.p == '{';
     unsigned char close = object ? '}' : ']';
     cJSON *c = object ? cJSON_CreateObject() : cJSON_CreateArray();
-    if (!c || ++b->depth > SE_READ_MAX_DEPTH)
+    if (!c || ++b->in.depth > SE_READ_MAX_DEPTH)
         goto fail;
-    b->p++;
-    build_ws(b);
-    if (b->p < b->end && *b->p == close) {
-        b->p++;
-        b->depth--;
+    b->in.p++;
+    read_ws(&b->in);
+    if (b->in.p < b->in.end && *b->in.p == close) {
+        b->in.p++;
+        b->in.depth--;
         return c;
     }
     for (;;) {
         const char *key = NULL;
         if (object) {
-            if (b->p >= b->end || *b->p != '"' || !(key = build_string(b)))
+            if (b->in.p >= b->in.end || *b->in.p != '"' || !(key = build_string(b)))
                 goto fail;
-            build_ws(b);
-            if (b->p >= b->end || *b->p != ':')
+            read_ws(&b->in);
+            if (b->in.p >= b->in.end || *b->in.p != ':')
                 goto fail;
-            b->p++;
-            build_ws(b);
+            b->in.p++;
+            read_ws(&b->in);
         }
         cJSON *v = build_value(b);
         /* keys and strings live in the caller's buffer: cJSON_Delete leaves "const"
@@ -539,15 +527,15 @@ static cJSON *build_container(builder *b) {
             cJSON_Delete(v);
             goto fail;
         }
-        build_ws(b);
-        if (b->p < b->end && *b->p == ',') {
-            b->p++;
-            build_ws(b);
+        read_ws(&b->in);
+        if (b->in.p < b->in.end && *b->in.p == ',') {
+            b->in.p++;
+            read_ws(&b->in);
             continue;
         }
-        if (b->p < b->end && *b->p == close) {
-            b->p++;
-            b->depth--;
+        if (b->in.p < b->in.end && *b->in.p == close) {
+            b->in.p++;
+            b->in.depth--;
             return c;
         }
         goto fail;
@@ -558,37 +546,34 @@ fail:
 }
 
 static cJSON *build_value(builder *b) {
-    if (b->p >= b->end)
+    if (b->in.p >= b->in.end)
         return NULL;
     const char *s;
-    switch (*b->p) {
+    switch (*b->in.p) {
     case '"':
         return (s = build_string(b)) ? cJSON_CreateStringReference(s) : NULL;
     case '{':
     case '[':
         return build_container(b);
     case 't':
-        return build_literal(b, "true", 4) ? cJSON_CreateTrue() : NULL;
+        return read_literal(&b->in, "true", 4) ? cJSON_CreateTrue() : NULL;
     case 'f':
-        return build_literal(b, "false", 5) ? cJSON_CreateFalse() : NULL;
+        return read_literal(&b->in, "false", 5) ? cJSON_CreateFalse() : NULL;
     case 'n':
-        return build_literal(b, "null", 4) ? cJSON_CreateNull() : NULL;
+        return read_literal(&b->in, "null", 4) ? cJSON_CreateNull() : NULL;
     default:
-        return *b->p == '-' || is_digit(*b->p) ? build_number(b) : NULL;
+        return *b->in.p == '-' || is_digit(*b->in.p) ? build_number(b) : NULL;
     }
 }
 
 cJSON *se_json_parse_strict(const char *text, size_t len, char *strings, se_json_text *info) {
-    builder b = {(const unsigned char *)text,
-                 (const unsigned char *)text + len,
-                 strings,
-                 0,
-                 localeconv()->decimal_point[0],
-                 false};
-    build_ws(&b);
+    builder b = {.in = {(const unsigned char *)text, (const unsigned char *)text + len, 0},
+                 .strings = strings,
+                 .decimal_point = localeconv()->decimal_point[0]};
+    read_ws(&b.in);
     cJSON *root = build_value(&b);
-    build_ws(&b);
-    if (root && b.p != b.end) {
+    read_ws(&b.in);
+    if (root && b.in.p != b.in.end) {
         cJSON_Delete(root);
         root = NULL;
     }

@@ -245,12 +245,17 @@ static void test_zapi(void) {
     se_client_free(c);
 }
 
+/* A participant's connection: its response carries a connection token. */
+static se_response *create_connection(se_client *c) {
+    return send_ok(c, "create_connection",
+                   "{\"ParticipantToken\":\"" EMU_PARTICIPANT_TOKEN "\",\"Type\":["
+                   "\"CONNECTION_CREDENTIALS\"],\"ConnectParticipant\":true}");
+}
+
 static void test_connect(void) {
     emu_reset(&E);
     se_client *c = client("connect", NULL);
-    se_response *r = send_ok(c, "create_connection",
-                             "{\"ParticipantToken\":\"" EMU_PARTICIPANT_TOKEN "\",\"Type\":["
-                             "\"CONNECTION_CREDENTIALS\"],\"ConnectParticipant\":true}");
+    se_response *r = create_connection(c);
     cJSON *list;
     const cJSON *req = last_request(&list, "create_connection", "/participant/connection");
     CHECK_STR(emu_req_header(req, "x-amz-bearer"), EMU_PARTICIPANT_TOKEN);
@@ -555,9 +560,7 @@ static const cJSON *request_with_client_token(const cJSON *list, const char *ct)
 static void test_shared_request_parts(void) {
     emu_reset(&E);
     se_client *c = client("connect", NULL);
-    se_response *r = send_ok(c, "create_connection",
-                             "{\"ParticipantToken\":\"" EMU_PARTICIPANT_TOKEN "\",\"Type\":["
-                             "\"CONNECTION_CREDENTIALS\"]}");
+    se_response *r = create_connection(c);
     char issued[256];
     snprintf(issued, sizeof issued, "%s",
              se_response_get_string(r, "ConnectionCredentials.ConnectionToken")
