@@ -258,8 +258,7 @@ static se_status complete(se_batch *b, CURLM *multi, CURL *easy, CURLcode result
     double delay = se_job_retry_delay(it->job, st, a);
     if (st == SE_OK || delay < 0)
         return finish(b, it, st, a);
-    se_log(b->client, 1, "retrying %s after %.3f s (%s)", it->job->op->name, delay,
-           se_status_name(st));
+    se_job_log_retry(b->client, it->job, delay, st);
     it->state = ITEM_WAITING;
     b->n_waiting++;
     it->due = se_now() + delay;

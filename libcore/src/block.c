@@ -21,7 +21,6 @@
 struct se_block {
     atomic_size_t refs; /* objects in it not yet released, +1 for its owner */
     size_t size, used;  /* bytes mapped, bytes handed out (header included) */
-    bool mapped;        /* mmap()ed, else malloc()ed */
 };
 
 #define SE_BLOCK_MAPPED_MIN 65536 /* smaller blocks are malloc'd */
@@ -30,22 +29,21 @@ struct se_block {
 #define SE_BLOCK_HEAD ((sizeof(se_block) + SE_BLOCK_ALIGN - 1) & ~(size_t)(SE_BLOCK_ALIGN - 1))
 
 se_block *se_block_new(size_t size) {
-    bool mapped = size >= SE_BLOCK_MAPPED_MIN;
-    void *p = mapped ? mmap(NULL, size, PROT_READ | PROT_WRITE,
-                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0)
-                     : malloc(size); /* aligned for any object, SE_BLOCK_ALIGN included */
+    void *p = size >= SE_BLOCK_MAPPED_MIN
+                  ? mmap(NULL, size, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0)
+                  : malloc(size); /* aligned for any object, SE_BLOCK_ALIGN included */
     if (!p || p == MAP_FAILED)
         return NULL;
     se_block *b = p;
     atomic_init(&b->refs, 1);
     b->size = size;
     b->used = SE_BLOCK_HEAD;
-    b->mapped = mapped;
     return b;
 }
 
 static void block_free(se_block *b) {
-    if (b->mapped)
+    if (b->size >= SE_BLOCK_MAPPED_MIN)
         munmap(b, b->size);
     else
         free(b);

@@ -536,7 +536,7 @@ se_status se_send(se_client *c, const char *operation, const char *request_json,
         }
         if (st == SE_OK || delay < 0)
             break;
-        se_log(c, 1, "retrying %s after %.3f s (%s)", operation, delay, se_status_name(st));
+        se_job_log_retry(c, &job, delay, st);
         se_attempt_free(&a);
         memset(&a, 0, sizeof a);
         se_sleep(delay);

@@ -271,9 +271,11 @@ void se_job_clear(se_job *job);
 /* Before each attempt: credentials that need the network. */
 se_status se_job_authorize(se_job *job);
 /* Logs an attempt that started at t0 (se_now()) and ended with `a` (debug on
- * success, warning otherwise), when the client has a logger. */
+ * success, info otherwise), when the client has a logger. */
 void se_job_log_attempt(se_client *c, const se_job *job, se_status st, const se_attempt *a,
                         double t0);
+/* Logs that the job is retried after `delay` seconds, having failed with st. */
+void se_job_log_retry(se_client *c, const se_job *job, double delay, se_status st);
 /* After an attempt: the delay before retrying (>= 0), or -1 for no retry. */
 double se_job_retry_delay(se_job *job, se_status st, const se_attempt *a);
 /* The response of a finished job (attempt may be NULL when nothing was sent),

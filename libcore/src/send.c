@@ -242,6 +242,10 @@ void se_job_log_attempt(se_client *c, const se_job *job, se_status st, const se_
                job->attempts);
 }
 
+void se_job_log_retry(se_client *c, const se_job *job, double delay, se_status st) {
+    se_log(c, 1, "retrying %s after %.3f s (%s)", job->op->name, delay, se_status_name(st));
+}
+
 /* Failures where the request cannot have reached the server. */
 static bool failed_before_sending(const se_attempt *a) {
     if (!a)
