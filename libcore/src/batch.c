@@ -1,54 +1,15 @@
 /* batch.c - many sends over one curl multi handle, with a bound on requests in
- * flight. Each request runs the same pipeline as se_send (send.c), retries
- * included; results stay in input order. */
+ * flight, run by the engine (engine.c) in the caller's thread (se_batch_run)
+ * or on a thread of the batch's own that takes requests and hands out
+ * responses while it runs (se_batch_start). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
 
-#include "internal.h"
-
-typedef enum { ITEM_PENDING, ITEM_RUNNING, ITEM_WAITING, ITEM_DONE } item_state;
-
-/* One request. A batch may hold very many, so an item is small: its job (the
- * checked and built request with its retry state) is parked in a block (see
- * park) from se_batch_add until it completes, its attempt in a slot while in
- * flight. */
-typedef struct se_batch_item {
-    se_job *job;
-    se_block *job_block;   /* the block holding job (see park), or NULL: malloc'd */
-    se_response *response; /* when done */
-    double due;            /* ITEM_WAITING: when the retry may start */
-    item_state state;
-} se_batch_item;
-
-/* A transfer in flight: se_batch_run has max_in_flight of them. A slot keeps
- * its easy handle (and so its connection) from one request to the next, and
- * gives it back to the client's pool when the run ends. */
-typedef struct se_slot {
-    se_attempt attempt;
-    CURL *easy;
-    se_batch_item *item;
-    double started; /* of the attempt, when the client logs */
-} se_slot;
-
-struct se_batch {
-    se_client *client;
-    se_batch_item *items;
-    size_t n, cap;
-    size_t failed;
-    size_t n_done, n_waiting; /* kept with the item states, so the loop never counts */
-    se_slot *slots;
-    se_slot **free_slots; /* a stack of the slots not in use */
-    int n_free;
-    se_block *block;     /* where responses of the run are cut from (block.c) */
-    se_block *job_block; /* where queued requests are parked by se_batch_add */
-    /* During a run, a job block whose jobs are all done is kept for responses:
-     * mapped, populated and recently used, instead of unmapped while new memory
-     * is mapped for the responses. */
-    se_block *spare[8];
-    int n_spare;
-    bool running;
-    bool ran;
-};
+#include "engine.h"
 
 se_status se_batch_new(se_batch **out, se_client *client) {
     if (!out || !client)
@@ -57,25 +18,55 @@ se_status se_batch_new(se_batch **out, se_client *client) {
     if (!*out)
         return se_set_error(client, SE_E_NOMEM, "out of memory");
     (*out)->client = client;
+    (*out)->done_fd = -1;
     return SE_OK;
 }
 
-static void free_job(se_batch *b, se_batch_item *it) {
-    if (!it->job)
-        return;
-    se_job_clear(it->job);
-    if (!it->job_block)
-        free(it->job);
-    else if (!b->running)
-        se_block_release(it->job_block);
-    else if (se_block_drop(it->job_block)) { /* its last job: a spare for responses */
-        if (b->n_spare < (int)(sizeof b->spare / sizeof b->spare[0]))
-            b->spare[b->n_spare++] = it->job_block;
-        else
-            se_block_release(it->job_block);
+/* A batch started in another process: its run's thread is not here. */
+static bool inherited_run(const se_batch *b) {
+    return b->started && b->fork_gen != atomic_load(&se_fork_gen);
+}
+
+static void free_items(se_batch *b, se_batch_item *items, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        se_batch_item *it = &items[i];
+        if (it->job) {
+            se_job_clear(it->job);
+            if (it->job_block)
+                se_block_release(it->job_block);
+            else
+                free(it->job);
+        }
+        se_response_free(it->response);
     }
-    it->job = NULL;
-    it->job_block = NULL;
+    (void)b;
+}
+
+void se_batch_free(se_batch *b) {
+    if (!b)
+        return;
+    if (b->started && !inherited_run(b)) {
+        se_batch_cancel(b);
+        pthread_join(b->thread, NULL);
+    }
+    if (inherited_run(b)) /* the parent's: abandoned, never cleaned up */
+        return;
+    free_items(b, b->items, b->n);
+    free_items(b, b->incoming, b->n_incoming);
+    for (size_t k = 0; k < b->q_len; k++)
+        se_response_free(b->queue[(b->q_head + k) % b->q_cap].response);
+    free(b->items);
+    free(b->incoming);
+    free(b->queue);
+    free(b->token_waiters);
+    se_block_release(b->block);
+    se_block_release(b->job_block);
+    if (b->started) {
+        pthread_mutex_destroy(&b->lock);
+        pthread_cond_destroy(&b->cond);
+        close(b->done_fd);
+    }
+    free(b);
 }
 
 /* Moves a prepared job into the batch's block: one piece of populated memory
@@ -84,7 +75,8 @@ static void free_job(se_batch *b, se_batch_item *it) {
  * had; the job is then left as it was. */
 static se_job *park(se_batch *b, se_job *job, se_block **from) {
     se_http_request *h = &job->http;
-    size_t need = sizeof *job + h->body_len + 1;
+    size_t token_len = h->client_token ? strlen(h->client_token) + 1 : 0;
+    size_t need = sizeof *job + h->body_len + 1 + token_len;
     for (int i = 0; i < h->n_headers; i++)
         if (h->headers[i].owned)
             need += strlen(h->headers[i].owned) + 1;
@@ -109,6 +101,12 @@ static se_job *park(se_batch *b, se_job *job, se_block **from) {
     parked->http.body = w;
     parked->http.body_parked = true;
     w += h->body_len + 1;
+    if (token_len) {
+        memcpy(w, h->client_token, token_len);
+        free(h->client_token);
+        parked->http.client_token = w;
+        w += token_len;
+    }
     for (int i = 0; i < h->n_headers; i++) {
         se_header *ph = &parked->http.headers[i];
         if (!ph->owned)
@@ -124,45 +122,83 @@ static se_job *park(se_batch *b, se_job *job, se_block **from) {
     return parked;
 }
 
-void se_batch_free(se_batch *b) {
-    if (!b)
-        return;
-    for (size_t i = 0; i < b->n; i++) {
-        free_job(b, &b->items[i]);
-        se_response_free(b->items[i].response);
+/* The job of a new item, checked and built now (so a bad request fails
+ * here; the URL is set when it starts): parked when the batch has not
+ * started, else malloc'd (the run's thread frees it). */
+static se_status new_item(se_batch *b, const char *operation, const char *request_json,
+                          double deadline, se_batch_item *it) {
+    memset(it, 0, sizeof *it);
+    se_job job;
+    se_status st = se_job_prepare(&job, b->client, operation, request_json, false);
+    if (deadline <= 0)
+        deadline = b->client->num[O_DEADLINE];
+    if (deadline > 0)
+        job.deadline = job.started + deadline;
+    if (st == SE_OK && !b->started)
+        it->job = park(b, &job, &it->job_block);
+    if (!it->job && st != SE_E_NOMEM && (it->job = malloc(sizeof job)))
+        *it->job = job;
+    if (!it->job) {
+        se_job_clear(&job);
+        return SE_E_NOMEM;
     }
-    free(b->items);
-    se_block_release(b->block);
-    se_block_release(b->job_block);
-    free(b);
+    return st;
 }
 
-/* Memory for the responses still to come, when the current block runs low: a
- * spare job block, else a new block (64 KiB: job blocks soon come free; 16 KiB
- * when few responses are still to come). */
-static void ensure_block(se_batch *b) {
-    if (se_block_room(b->block) >= 4096)
-        return;
-    size_t size = b->n - b->n_done > 16 ? 65536 : 16384;
-    se_block *next = b->n_spare > 0 ? b->spare[--b->n_spare] : se_block_new(size);
-    if (!next)
-        return; /* responses are malloc'd instead */
-    se_block_release(b->block);
-    b->block = next;
+/* Adds to a started batch: the run's thread takes it from `incoming`. */
+static se_status add_running(se_batch *b, const char *operation, const char *request_json,
+                             double deadline) {
+    se_batch_item it;
+    se_status st = new_item(b, operation, request_json, deadline, &it);
+    if (st == SE_E_NOMEM)
+        return se_set_error(b->client, st, "out of memory");
+    se_response *refused = NULL;
+    if (st != SE_OK) { /* never sent: its response is ready now */
+        se_set_error(b->client, st, se_diag_msg(&it.job->diag));
+        refused = se_job_response(it.job, st, NULL, NULL);
+        se_job_clear(it.job);
+        free(it.job);
+        it.job = NULL;
+        it.state = ITEM_DONE;
+        if (!refused)
+            return se_set_error(b->client, SE_E_NOMEM, "out of memory");
+    }
+    pthread_mutex_lock(&b->lock);
+    se_status fail = b->closed ? SE_E_MISUSE : SE_OK;
+    if (fail == SE_OK && b->n_incoming == b->cap_incoming) {
+        size_t cap = b->cap_incoming ? b->cap_incoming * 2 : 16;
+        se_batch_item *p = realloc(b->incoming, cap * sizeof *p);
+        if (p) {
+            b->incoming = p;
+            b->cap_incoming = cap;
+        } else {
+            fail = SE_E_NOMEM;
+        }
+    }
+    if (fail == SE_OK) {
+        b->incoming[b->n_incoming++] = it;
+        size_t index = b->n_added++;
+        pthread_mutex_unlock(&b->lock);
+        if (refused && se_engine_queue(b, index, refused) != SE_OK)
+            return se_set_error(b->client, SE_E_NOMEM, "out of memory");
+        se_waker_ring(atomic_load(&b->waker));
+        return st;
+    }
+    pthread_mutex_unlock(&b->lock);
+    se_response_free(refused);
+    if (it.job) {
+        se_job_clear(it.job);
+        free(it.job);
+    }
+    return se_set_error(b->client, fail,
+                        fail == SE_E_NOMEM ? "out of memory"
+                                           : "se_batch_add: the batch was closed or cancelled");
 }
 
-/* The item's response (from attempt `a`, or NULL when nothing was sent); its job ends. */
-static se_status finish(se_batch *b, se_batch_item *it, se_status st, se_attempt *a) {
-    if (b->ran)
-        ensure_block(b);
-    it->response = se_job_response(it->job, st, a, b->block);
-    free_job(b, it);
-    it->state = ITEM_DONE;
-    b->n_done++;
-    return it->response ? SE_OK : SE_E_NOMEM;
-}
-
-se_status se_batch_add(se_batch *b, const char *operation, const char *request_json) {
+se_status se_batch_add_within(se_batch *b, const char *operation, const char *request_json,
+                              double deadline) {
+    if (b && b->started && !inherited_run(b))
+        return add_running(b, operation, request_json, deadline);
     if (!b || b->ran)
         return se_set_error(b ? b->client : NULL, SE_E_MISUSE,
                             "se_batch_add: batch is NULL or has already run");
@@ -175,22 +211,15 @@ se_status se_batch_add(se_batch *b, const char *operation, const char *request_j
         b->cap = cap;
     }
     se_batch_item *it = &b->items[b->n];
-    memset(it, 0, sizeof *it);
-    /* checked and built now, so a bad request fails here; the URL is set when it starts */
-    se_job job;
-    se_status st = se_job_prepare(&job, b->client, operation, request_json, false);
-    if (st == SE_OK)
-        it->job = park(b, &job, &it->job_block);
-    if (!it->job && st != SE_E_NOMEM && (it->job = malloc(sizeof job)))
-        *it->job = job;
-    if (!it->job) {
-        se_job_clear(&job);
+    se_status st = new_item(b, operation, request_json, deadline, it);
+    if (st == SE_E_NOMEM)
         return se_set_error(b->client, SE_E_NOMEM, "out of memory");
-    }
     b->n++;
+    if (it->job->deadline > 0)
+        b->has_deadlines = true;
     if (st != SE_OK) {
         se_set_error(b->client, st, se_diag_msg(&it->job->diag));
-        if (finish(b, it, st, NULL) != SE_OK) {
+        if (se_engine_finish(b, b->n - 1, st, NULL) != SE_OK) {
             b->n--;
             b->n_done--;
             return se_set_error(b->client, SE_E_NOMEM, "out of memory");
@@ -199,166 +228,71 @@ se_status se_batch_add(se_batch *b, const char *operation, const char *request_j
     return st;
 }
 
+se_status se_batch_add(se_batch *b, const char *operation, const char *request_json) {
+    return se_batch_add_within(b, operation, request_json, 0);
+}
+
 size_t se_batch_size(const se_batch *b) {
-    return b ? b->n : 0;
+    if (!b)
+        return 0;
+    if (!b->started)
+        return b->n;
+    pthread_mutex_lock((pthread_mutex_t *)&b->lock);
+    size_t n = b->n_added;
+    pthread_mutex_unlock((pthread_mutex_t *)&b->lock);
+    return n;
 }
 
-/* Starts one attempt: URL, credentials, then a slot's handle joins the multi. */
-static se_status start(se_batch *b, CURLM *multi, se_batch_item *it) {
-    if (it->state == ITEM_WAITING)
-        b->n_waiting--;
-    se_job *job = it->job;
-    se_status st = job->http.url ? SE_OK : se_job_url(job);
-    if (st != SE_OK) /* the client's options changed since se_batch_add */
-        return finish(b, it, st, NULL);
-    st = se_job_authorize(job);
-    if (st != SE_OK) {
-        job->attempts++;
-        double delay = se_job_retry_delay(job, st, NULL);
-        if (delay < 0)
-            return finish(b, it, st, NULL);
-        it->state = ITEM_WAITING;
-        b->n_waiting++;
-        it->due = se_now() + delay;
-        return SE_OK;
-    }
-    se_slot *s = b->free_slots[--b->n_free];
-    se_attempt_reset(&s->attempt); /* the buffers of the slot's last answer are reused */
-    s->item = it;
-    it->state = ITEM_RUNNING;
-    if (!s->easy)
-        s->easy = se_pool_take(b->client);
-    if (!s->easy || se_transport_setup(b->client, s->easy, &job->http, &s->attempt) != SE_OK)
-        return SE_E_NOMEM;
-    curl_easy_setopt(s->easy, CURLOPT_PRIVATE, s);
-    if (b->client->log_fn)
-        s->started = se_now();
-    if (curl_multi_add_handle(multi, s->easy) != CURLM_OK)
-        return SE_E_NOMEM;
-    return SE_OK;
-}
-
-static se_status complete(se_batch *b, CURLM *multi, CURL *easy, CURLcode result) {
-    se_slot *s = NULL;
-    curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&s);
-    se_batch_item *it = s->item;
-    se_attempt *a = &s->attempt;
-    a->curl_code = result;
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &a->http_status);
-    if (result != CURLE_OK)
-        a->http_status = 0;
-    if (b->client->log_fn)
-        curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &a->new_connections);
-    curl_multi_remove_handle(multi, easy);
-    s->item = NULL;
-    b->free_slots[b->n_free++] = s; /* reused by a later start(), after finish() below */
-    it->job->attempts++;
-    se_status st = se_attempt_status(a);
-    se_job_log_attempt(b->client, it->job, st, a, s->started);
-    double delay = se_job_retry_delay(it->job, st, a);
-    if (st == SE_OK || delay < 0)
-        return finish(b, it, st, a);
-    se_job_log_retry(b->client, it->job, delay, st);
-    it->state = ITEM_WAITING;
-    b->n_waiting++;
-    it->due = se_now() + delay;
-    return SE_OK;
-}
-
-se_status se_batch_run(se_batch *b, int max_in_flight) {
-    if (!b || b->ran || max_in_flight < 1 || max_in_flight > 1024)
-        return se_set_error(b ? b->client : NULL, SE_E_MISUSE,
-                            "se_batch_run: batch already ran, or max_in_flight not in 1..1024");
+/* The run's slots and multi handle (with the client's live connections). */
+static se_status begin_run(se_batch *b, int max_in_flight) {
+    se_client_after_fork(b->client);
     b->ran = true;
-    se_block_release(b->job_block); /* no more adds: each block goes with its last job */
+    se_block_release(b->job_block); /* no more parking: each block goes with its last job */
     b->job_block = NULL;
     b->running = true;
+    b->max_in_flight = max_in_flight;
     b->slots = calloc((size_t)max_in_flight, sizeof *b->slots);
     b->free_slots = malloc((size_t)max_in_flight * sizeof *b->free_slots);
-    CURLM *multi = b->slots && b->free_slots ? se_multi_take(b->client) : NULL;
-    if (!multi) {
+    b->multi = b->slots && b->free_slots ? se_multi_take(b->client) : NULL;
+    if (!b->multi) {
         free(b->slots);
         free(b->free_slots);
         b->slots = NULL;
         b->free_slots = NULL;
-        return se_set_error(b->client, SE_E_NOMEM, "out of memory");
-    }
-    for (int i = 0; i < max_in_flight; i++)
-        b->free_slots[i] = &b->slots[max_in_flight - 1 - i];
-    b->n_free = max_in_flight;
-    curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)max_in_flight);
-    /* keep every connection when the transfers drain (curl's default cache is four
-     * per transfer still added): the client's next batch reuses them */
-    curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, (long)max_in_flight);
-    se_status st = SE_OK;
-    size_t next = 0;
-    int running = 0;
-    while (st == SE_OK && b->n_done < b->n) {
-        /* fill free slots: retries that are due first, then new requests */
-        double now = b->n_waiting > 0 ? se_now() : 0, next_due = -1; /* only retries wait */
-        for (size_t i = 0; b->n_waiting > 0 && i < b->n && st == SE_OK; i++) {
-            se_batch_item *it = &b->items[i];
-            if (it->state != ITEM_WAITING)
-                continue;
-            if (it->due <= now && running < max_in_flight) {
-                st = start(b, multi, it);
-                running += it->state == ITEM_RUNNING;
-            } else if (next_due < 0 || it->due < next_due) {
-                next_due = it->due;
-            }
-        }
-        while (st == SE_OK && running < max_in_flight && next < b->n) {
-            se_batch_item *it = &b->items[next++];
-            if (it->state != ITEM_PENDING)
-                continue;
-            st = start(b, multi, it);
-            running += it->state == ITEM_RUNNING;
-            if (it->state == ITEM_WAITING && (next_due < 0 || it->due < next_due))
-                next_due = it->due;
-        }
-        int still = 0;
-        curl_multi_perform(multi, &still);
-        CURLMsg *msg;
-        int left;
-        while (st == SE_OK && (msg = curl_multi_info_read(multi, &left))) {
-            if (msg->msg != CURLMSG_DONE)
-                continue;
-            st = complete(b, multi, msg->easy_handle, msg->data.result);
-            running--;
-        }
-        if (b->n_done == b->n || st != SE_OK)
-            break;
-        if (running < max_in_flight && next < b->n)
-            continue; /* free slots and requests not yet started: start them now */
-        int wait_ms = 100;
-        if (b->n_waiting > 0 && running < max_in_flight) { /* when full, curl's poll wakes us */
-            double until = next_due < 0 ? 0 : (next_due - se_now()) * 1000;
-            wait_ms = until <= 0 ? 0 : until < 100 ? (int)until + 1 : 100;
-        }
-        if (running > 0)
-            curl_multi_poll(multi, NULL, 0, wait_ms, NULL);
-        else
-            se_sleep(wait_ms / 1000.0);
+        b->running = false;
+        return SE_E_NOMEM;
     }
     for (int i = 0; i < max_in_flight; i++) {
+        b->slots[i].item = SIZE_MAX;
+        b->free_slots[i] = &b->slots[max_in_flight - 1 - i];
+    }
+    b->n_free = max_in_flight;
+    curl_multi_setopt(b->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)max_in_flight);
+    /* keep every connection when the transfers drain (curl's default cache is four
+     * per transfer still added): the client's next run reuses them */
+    curl_multi_setopt(b->multi, CURLMOPT_MAXCONNECTS, (long)max_in_flight);
+    return SE_OK;
+}
+
+/* After the engine: slots and handles back to the client; anything left
+ * unfinished (only after an out-of-memory stop) ends as out of memory. */
+static se_status end_run(se_batch *b, se_status st) {
+    for (int i = 0; i < b->max_in_flight; i++) {
         se_slot *s = &b->slots[i];
-        if (s->easy) {
-            if (s->item) /* still in flight: only after an out-of-memory stop */
-                curl_multi_remove_handle(multi, s->easy);
-            curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, NULL); /* the list goes with its job */
-            se_pool_give(b->client, s->easy);
-            s->easy = NULL;
+        if (s->item != SIZE_MAX) { /* still in flight */
+            curl_multi_remove_handle(b->multi, s->easy);
+            b->items[s->item].state = ITEM_PENDING;
+            s->item = SIZE_MAX;
         }
-        if (s->item) {
-            s->item->state = ITEM_PENDING; /* finished below */
-            s->item = NULL;
-        }
+        se_engine_slot_release(b->client, s);
     }
     for (size_t i = 0; i < b->n; i++)
         if (b->items[i].state != ITEM_DONE)
-            finish(b, &b->items[i], SE_E_NOMEM, NULL);
-    for (int i = 0; i < max_in_flight; i++)
+            se_engine_finish(b, i, SE_E_NOMEM, NULL);
+    for (int i = 0; i < b->max_in_flight; i++)
         se_attempt_free(&b->slots[i].attempt);
+    se_attempt_free(&b->token_slot.attempt);
+    se_engine_slot_release(b->client, &b->token_slot);
     free(b->slots);
     free(b->free_slots);
     b->slots = NULL;
@@ -366,12 +300,13 @@ se_status se_batch_run(se_batch *b, int max_in_flight) {
     b->running = false;
     while (b->n_spare > 0)
         se_block_release(b->spare[--b->n_spare]);
-    se_multi_give(b->client, multi); /* with its connections, for the next batch */
+    se_multi_give(b->client, b->multi); /* with its connections, for the next run */
+    b->multi = NULL;
     if (st != SE_OK)
         return se_set_error(b->client, st, "out of memory");
     se_status first = SE_OK;
     b->failed = 0;
-    for (size_t i = 0; i < b->n; i++) {
+    for (size_t i = 0; !b->started && i < b->n; i++) {
         se_status s = b->items[i].response ? b->items[i].response->status : SE_E_NOMEM;
         if (s != SE_OK) {
             b->failed++;
@@ -385,12 +320,144 @@ se_status se_batch_run(se_batch *b, int max_in_flight) {
     return first;
 }
 
+se_status se_batch_run(se_batch *b, int max_in_flight) {
+    if (!b || b->ran || max_in_flight < 1 || max_in_flight > 1024)
+        return se_set_error(b ? b->client : NULL, SE_E_MISUSE,
+                            "se_batch_run: batch already ran, or max_in_flight not in 1..1024");
+    if (begin_run(b, max_in_flight) != SE_OK)
+        return se_set_error(b->client, SE_E_NOMEM, "out of memory");
+    return end_run(b, se_engine_run(b));
+}
+
+se_status se_batch_cancel(se_batch *b) {
+    if (!b)
+        return SE_E_MISUSE;
+    atomic_store(&b->cancel, true);
+    se_waker_ring(atomic_load(&b->waker)); /* a run in progress wakes and cancels */
+    return SE_OK;
+}
+
+/* ---- se_batch_start: the run on a thread of its own ----------------------------------- */
+
+static void *run_thread(void *arg) {
+    se_batch *b = arg;
+    se_status st = end_run(b, se_engine_run(b));
+    pthread_mutex_lock(&b->lock);
+    b->result = st;
+    b->finished = true;
+    b->closed = true;
+    uint64_t one = 1;
+    if (b->q_len == 0 && write(b->done_fd, &one, sizeof one) < 0) {
+        /* full counter: readable anyway */
+    }
+    pthread_cond_broadcast(&b->cond);
+    pthread_mutex_unlock(&b->lock);
+    return NULL;
+}
+
+se_status se_batch_start(se_batch *b, int max_in_flight) {
+    if (!b || b->ran || max_in_flight < 1 || max_in_flight > 1024)
+        return se_set_error(b ? b->client : NULL, SE_E_MISUSE,
+                            "se_batch_start: batch already ran, or max_in_flight not in 1..1024");
+    if ((b->done_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0)
+        return se_set_error(b->client, SE_E_NOMEM, "se_batch_start: no eventfd to be had");
+    pthread_mutex_init(&b->lock, NULL);
+    pthread_cond_init(&b->cond, NULL);
+    b->started = true;
+    b->fork_gen = atomic_load(&se_fork_gen);
+    b->n_added = b->n;
+    /* what was added before the start is handed out like what comes after */
+    for (size_t i = 0; i < b->n; i++)
+        if (b->items[i].response &&
+            se_engine_queue(b, i, b->items[i].response) == SE_OK)
+            b->items[i].response = NULL;
+    se_status st = begin_run(b, max_in_flight);
+    if (st == SE_OK && pthread_create(&b->thread, NULL, run_thread, b) != 0) {
+        end_run(b, SE_OK);
+        st = SE_E_NOMEM;
+    }
+    if (st != SE_OK) {
+        b->started = false;
+        pthread_mutex_destroy(&b->lock);
+        pthread_cond_destroy(&b->cond);
+        close(b->done_fd);
+        b->done_fd = -1;
+        return se_set_error(b->client, st, "se_batch_start: no thread or memory to be had");
+    }
+    return SE_OK;
+}
+
+int se_batch_fd(const se_batch *b) {
+    return b && b->started ? b->done_fd : -1;
+}
+
+se_status se_batch_next(se_batch *b, double wait_seconds, size_t *index, se_response **out) {
+    if (out)
+        *out = NULL;
+    if (!b || !b->started || !out || !index || inherited_run(b))
+        return se_set_error(b ? b->client : NULL, SE_E_MISUSE,
+                            "se_batch_next: not a batch started in this process, or NULL "
+                            "arguments");
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    if (wait_seconds > 0) {
+        double whole = (double)(long)wait_seconds;
+        until.tv_sec += (time_t)whole;
+        until.tv_nsec += (long)((wait_seconds - whole) * 1e9);
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+    }
+    pthread_mutex_lock(&b->lock);
+    while (b->q_len == 0 && !b->finished && wait_seconds != 0) {
+        if (wait_seconds < 0)
+            pthread_cond_wait(&b->cond, &b->lock);
+        else if (pthread_cond_timedwait(&b->cond, &b->lock, &until) != 0)
+            break;
+    }
+    if (b->q_len > 0) {
+        se_completion cpl = b->queue[b->q_head];
+        b->q_head = (b->q_head + 1) % b->q_cap;
+        b->q_len--;
+        b->n_taken++;
+        *index = cpl.index;
+        *out = cpl.response;
+        uint64_t n;
+        if (b->q_len == 0 && !b->finished && read(b->done_fd, &n, sizeof n) < 0) {
+            /* not readable: nothing to drain */
+        }
+    }
+    pthread_mutex_unlock(&b->lock);
+    return SE_OK;
+}
+
+size_t se_batch_pending(const se_batch *b) {
+    if (!b || !b->started)
+        return 0;
+    pthread_mutex_lock((pthread_mutex_t *)&b->lock);
+    size_t n = b->n_added - b->n_taken;
+    pthread_mutex_unlock((pthread_mutex_t *)&b->lock);
+    return n;
+}
+
+se_status se_batch_close(se_batch *b) {
+    if (!b || !b->started)
+        return se_set_error(b ? b->client : NULL, SE_E_MISUSE,
+                            "se_batch_close: the batch was not started");
+    pthread_mutex_lock(&b->lock);
+    b->closed = true;
+    pthread_mutex_unlock(&b->lock);
+    se_waker_ring(atomic_load(&b->waker));
+    return SE_OK;
+}
+
 size_t se_batch_failed(const se_batch *b) {
     return b ? b->failed : 0;
 }
 
 const se_response *se_batch_response(const se_batch *b, size_t index) {
-    if (!b || index >= b->n)
+    if (!b || b->started || index >= b->n)
         return NULL;
     return b->items[index].response;
 }
@@ -399,7 +466,7 @@ se_status se_batch_take(se_batch *b, size_t index, se_response **out) {
     if (!out)
         return SE_E_MISUSE;
     *out = NULL;
-    if (!b || index >= b->n || !b->items[index].response)
+    if (!b || b->started || index >= b->n || !b->items[index].response)
         return SE_E_MISUSE;
     *out = b->items[index].response;
     b->items[index].response = NULL;

@@ -9,7 +9,20 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "engine.h"
+
+/* What a child inherited from its parent's sends: kept reachable (a leak
+ * checker sees it), never cleaned up, as that would close or shut down the
+ * parent's connections and TLS sessions. */
+struct se_abandoned {
+    struct se_abandoned *next;
+    struct se_pooled *pool;
+    size_t pool_len;
+    CURLM **multis;
+    size_t n_multis;
+    CURLSH *share;
+    se_waker *wakers;
+};
 
 enum { P_SINCH = 1, P_ZAPI = 2, P_CONNECT = 4, P_ALL = 7 };
 typedef enum { K_STR, K_SECRET, K_URL, K_SECONDS, K_INT, K_BOOL, K_ENUM } opt_kind;
@@ -33,6 +46,8 @@ static const struct opt_def {
     [O_ALLOW_INSECURE_HTTP] = {"allow_insecure_http", P_ALL, K_BOOL, "false", 0, 1, NULL},
     [O_MAX_RESPONSE_BYTES] = {"max_response_bytes", P_ALL, K_INT, "1048576", 1024, 1 << 30, NULL},
     [O_USER_AGENT] = {"user_agent", P_ALL, K_STR, "sendevent/" SE_VERSION, 0, 0, NULL},
+    [O_DEADLINE] = {"deadline", P_ALL, K_SECONDS, "0", 0, 86400, NULL},
+    [O_CONNECTION_MAX_IDLE] = {"connection_max_idle", P_ALL, K_INT, "4", 1, 3600, NULL},
     [O_PROJECT_ID] = {"project_id", P_SINCH, K_STR, NULL, 0, 0, NULL},
     [O_KEY_ID] = {"key_id", P_SINCH, K_STR, NULL, 0, 0, NULL},
     [O_KEY_SECRET] = {"key_secret", P_SINCH, K_SECRET, NULL, 0, 0, NULL},
@@ -356,6 +371,19 @@ static void share_unlock(CURL *h, curl_lock_data data, void *userdata) {
     pthread_mutex_unlock(&((se_client *)userdata)->share_locks[data]);
 }
 
+/* The DNS and TLS session caches the client's handles share. */
+static CURLSH *new_share(se_client *c) {
+    CURLSH *share = curl_share_init();
+    if (!share)
+        return NULL;
+    curl_share_setopt(share, CURLSHOPT_LOCKFUNC, share_lock);
+    curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, share_unlock);
+    curl_share_setopt(share, CURLSHOPT_USERDATA, c);
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    return share;
+}
+
 se_status se_client_new(se_client **out, const char *provider) {
     if (!out)
         return se_set_error(NULL, SE_E_MISUSE, "se_client_new: out must not be NULL");
@@ -388,16 +416,13 @@ se_status se_client_new(se_client **out, const char *provider) {
     pthread_mutex_init(&c->pool_lock, NULL);
     pthread_mutex_init(&c->cache_lock, NULL);
     pthread_mutex_init(&c->token_lock, NULL);
-    c->share = curl_share_init();
+    c->token_gen = 1; /* 0 in a job: it waits on no fetch */
+    atomic_init(&c->fork_gen, atomic_load(&se_fork_gen));
+    c->share = new_share(c);
     if (!c->share) {
         se_client_free(c);
         return se_set_error(NULL, SE_E_NOMEM, "out of memory");
     }
-    curl_share_setopt(c->share, CURLSHOPT_LOCKFUNC, share_lock);
-    curl_share_setopt(c->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
-    curl_share_setopt(c->share, CURLSHOPT_USERDATA, c);
-    curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
     *out = c;
     return SE_OK;
 }
@@ -405,8 +430,17 @@ se_status se_client_new(se_client **out, const char *provider) {
 void se_client_free(se_client *c) {
     if (!c)
         return;
+    se_client_after_fork(c); /* a child frees only what it made itself */
     while (c->n_multis > 0)
         curl_multi_cleanup(c->multis[--c->n_multis]);
+    free(c->multis);
+    se_wakers_free(c);
+    se_diag_free(&c->token_diag);
+    while (c->abandoned) {
+        struct se_abandoned *next = c->abandoned->next;
+        free(c->abandoned); /* what it pointed to is the parent's: never cleaned up */
+        c->abandoned = next;
+    }
     for (size_t i = 0; i < c->pool_len; i++)
         curl_easy_cleanup(c->pool[i].easy);
     free(c->pool);
@@ -427,6 +461,47 @@ void se_client_free(se_client *c) {
         free(c->opt[o]);
     free(c->token);
     free(c);
+}
+
+/* ---- processes -------------------------------------------------------------------------- */
+
+static pthread_mutex_t fork_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void se_client_after_fork(se_client *c) {
+    unsigned now = atomic_load_explicit(&se_fork_gen, memory_order_acquire);
+    if (atomic_load_explicit(&c->fork_gen, memory_order_acquire) == now)
+        return;
+    pthread_mutex_lock(&fork_lock); /* one thread of the child rebuilds */
+    if (atomic_load(&c->fork_gen) != now) {
+        struct se_abandoned *left = calloc(1, sizeof *left);
+        if (left) {
+            *left = (struct se_abandoned){c->abandoned, c->pool,   c->pool_len,
+                                          c->multis,    c->n_multis, c->share,
+                                          atomic_load(&c->wakers)};
+            c->abandoned = left;
+        }
+        c->pool = NULL;
+        c->pool_len = c->pool_cap = 0;
+        c->multis = NULL;
+        c->n_multis = c->cap_multis = 0;
+        atomic_store(&c->wakers, NULL);
+        /* the parent's threads may have held any lock: they are not here to release it */
+        for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+            pthread_mutex_init(&c->share_locks[i], NULL);
+        pthread_mutex_init(&c->pool_lock, NULL);
+        pthread_mutex_init(&c->cache_lock, NULL);
+        pthread_mutex_init(&c->token_lock, NULL);
+        c->share = new_share(c); /* NULL: handles go without DNS and TLS session sharing */
+        c->token_fetching = false; /* a fetch in flight was the parent's */
+        c->token_status = SE_OK;
+        c->token_gen++;
+        atomic_store(&c->fork_gen, now);
+    }
+    pthread_mutex_unlock(&fork_lock);
+}
+
+void se_fork_child_reset(void) {
+    pthread_mutex_init(&fork_lock, NULL);
 }
 
 /* ---- validate / prepare / send ------------------------------------------------------------ */
@@ -507,43 +582,21 @@ se_status se_prepare(se_client *c, const char *operation, const char *request_js
     return SE_OK;
 }
 
-se_status se_send(se_client *c, const char *operation, const char *request_json,
-                  se_response **out) {
+se_status se_send_within(se_client *c, const char *operation, const char *request_json,
+                         double deadline, se_response **out) {
     if (out)
         *out = NULL;
     if (!c)
         return se_set_error(NULL, SE_E_MISUSE, "se_send: client must not be NULL");
+    se_client_after_fork(c);
     se_job job;
     se_status st = se_job_prepare(&job, c, operation, request_json, true);
     set_warnings(c, &job.diag);
-    se_attempt a;
-    memset(&a, 0, sizeof a);
-    bool sent = false;
-    while (st == SE_OK) {
-        double delay;
-        st = se_job_authorize(&job);
-        if (st == SE_OK) {
-            double t0 = se_now();
-            se_transport_perform(c, &job.http, &a);
-            job.attempts++;
-            sent = true;
-            st = se_attempt_status(&a);
-            se_job_log_attempt(c, &job, st, &a, t0);
-            delay = se_job_retry_delay(&job, st, &a);
-        } else {
-            job.attempts++; /* the token request counts: it went out */
-            delay = se_job_retry_delay(&job, st, NULL);
-        }
-        if (st == SE_OK || delay < 0)
-            break;
-        se_job_log_retry(c, &job, delay, st);
-        se_attempt_free(&a);
-        memset(&a, 0, sizeof a);
-        se_sleep(delay);
-        st = SE_OK;
-    }
-    se_response *r = se_job_response(&job, st, sent ? &a : NULL, NULL);
-    se_attempt_free(&a);
+    if (deadline <= 0)
+        deadline = c->num[O_DEADLINE];
+    if (deadline > 0)
+        job.deadline = job.started + deadline;
+    se_response *r = st == SE_OK ? se_engine_send(c, &job) : se_job_response(&job, st, NULL, NULL);
     se_job_clear(&job);
     if (!r)
         return se_set_error(c, SE_E_NOMEM, "out of memory");
@@ -555,4 +608,9 @@ se_status se_send(se_client *c, const char *operation, const char *request_json,
     else
         se_response_free(r);
     return st;
+}
+
+se_status se_send(se_client *c, const char *operation, const char *request_json,
+                  se_response **out) {
+    return se_send_within(c, operation, request_json, 0, out);
 }

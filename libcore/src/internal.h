@@ -18,7 +18,8 @@
 
 #define SE_REDACTED "[REDACTED]"
 
-typedef struct se_block se_block; /* block.c */
+typedef struct se_block se_block;     /* block.c */
+typedef struct se_attempt se_attempt; /* below */
 
 /* ---- options ------------------------------------------------------------ */
 
@@ -34,6 +35,8 @@ typedef enum se_opt {
     O_ALLOW_INSECURE_HTTP,
     O_MAX_RESPONSE_BYTES,
     O_USER_AGENT,
+    O_DEADLINE,
+    O_CONNECTION_MAX_IDLE,
     O_PROJECT_ID,
     O_KEY_ID,
     O_KEY_SECRET,
@@ -74,6 +77,9 @@ typedef struct se_http_request {
      * strict JSON that the checks did not rewrite. NULL otherwise. */
     const char *source;
     size_t source_len;
+    /* Connect's ClientToken, as the body carries it: owned (parked with the
+     * body in a batch's block), or NULL */
+    char *client_token;
     /* built on the first attempt, kept for retries; one block: free(), not curl_slist_free_all */
     struct curl_slist *header_list;
     bool header_list_borrowed; /* cache's list (se_transport_setup): not freed with the request */
@@ -116,14 +122,28 @@ typedef struct se_provider {
     se_status (*build)(const se_client *c, const se_operation *op, cJSON *req, se_http_request *out,
                        se_diag *d);
     /* Adds credentials that need the network (Sinch OAuth). NULL if none.
-     * `stale` names a token the server called expired: fetch a new one. */
-    se_status (*authorize)(se_client *c, se_http_request *req, const char *stale, se_diag *d);
+     * `stale` names a token the server refused: it is not to be used again.
+     * Never blocks: SE_PENDING_FETCH asks the caller to fetch one (with
+     * token_request, then token_answer), SE_PENDING to wait for the fetch in
+     * progress; either way *token_gen is set to the generation waited on. A
+     * fetch that ended in failure after that generation fails the request. */
+    se_status (*authorize)(se_client *c, se_http_request *req, const char *stale,
+                           unsigned *token_gen, se_diag *d);
+    /* The credential request (Sinch: the OAuth client-credentials grant). */
+    se_status (*token_request)(const se_client *c, se_http_request *out);
+    /* Takes the credential answer (attempt), or with a NULL attempt an
+     * abandoned fetch; wakes the waiters (token_gen). */
+    void (*token_answer)(se_client *c, const se_attempt *a);
     /* Which response fields hold the unified id and the accepted time. */
     const char *const *id_fields;
     const char *time_field;
     /* Retry policy: every retryable error is safe (Connect's ClientToken). */
     bool idempotent;
 } se_provider;
+
+/* authorize() is waiting for credentials: positive, never returned by the API */
+#define SE_PENDING ((se_status)1)       /* another send is fetching them */
+#define SE_PENDING_FETCH ((se_status)2) /* the caller must fetch them */
 
 extern const se_provider se_provider_sinch;
 extern const se_provider se_provider_zapi;
@@ -148,9 +168,9 @@ struct se_client {
     } * pool;
     size_t pool_len, pool_cap;
     /* idle multi handles (also under pool_lock), each keeping the connections of
-     * the batch that last ran on it for the next one */
-    CURLM *multis[4];
-    int n_multis;
+     * the run that last ran on it for the next one */
+    CURLM **multis;
+    size_t n_multis, cap_multis;
     unsigned config_gen; /* bumped by se_client_set: pooled handles reconfigure */
     /* A proxy variable curl reads was in the environment at the last option
      * change. Without one, handles are told "no proxy", which spares curl its
@@ -172,10 +192,48 @@ struct se_client {
         unsigned config_gen;
     } op_cache[SE_MAX_OPERATIONS];
 
-    pthread_mutex_t token_lock; /* Sinch OAuth token: one refresh at a time */
+    pthread_mutex_t token_lock; /* Sinch OAuth token: one fetch at a time */
     char *token;
     double token_expiry; /* se_now() seconds */
+    bool token_fetching; /* a run has the fetch in flight */
+    unsigned token_gen;  /* bumped when a fetch ends */
+    /* how the last fetch failed (SE_OK: it did not), for the sends that waited on it */
+    se_status token_status;
+    se_diag token_diag;
+
+    /* Runs in progress and the eventfds that wake them (se_client_cancel). */
+    _Atomic(struct se_waker *) wakers;
+    atomic_uint cancel_gen;
+    /* se_fork_gen when the handles were made: another value means this is a
+     * child process that has not yet abandoned what it inherited */
+    atomic_uint fork_gen;
+    struct se_abandoned *abandoned; /* what forks left behind: kept, never cleaned up */
 };
+
+/* ---- processes (client.c) --------------------------------------------------- */
+
+/* Bumped in every child process after fork() (pthread_atfork, se_global_init). */
+extern atomic_uint se_fork_gen;
+/* In a child process, makes the client drop what the parent's sends own
+ * (connections, multi handles, TLS sessions, locks, a token fetch in flight)
+ * without cleaning it up, so that everything is rebuilt lazily. Cheap when
+ * nothing forked. */
+void se_client_after_fork(se_client *c);
+/* The child's half of pthread_atfork: locks of this module are made anew. */
+void se_fork_child_reset(void);
+
+/* ---- wakers (engine.c): an eventfd for each run in progress ---------------- */
+
+typedef struct se_waker {
+    int fd;
+    atomic_bool busy;
+    struct se_waker *next; /* the client's list only grows until the client is freed */
+} se_waker;
+
+se_waker *se_waker_take(se_client *c); /* NULL when no eventfd can be had */
+void se_waker_give(se_waker *w);
+void se_waker_ring(se_waker *w); /* async-signal-safe */
+void se_wakers_free(se_client *c);
 
 const char *se_opt_str(const se_client *c, se_opt o); /* value or default, may be NULL */
 bool se_opt_bool(const se_client *c, se_opt o);
@@ -206,25 +264,31 @@ se_status se_buf_append(se_buf *b, const char *data, size_t len);
 void se_buf_free(se_buf *b);
 
 /* What one HTTP attempt produced. */
-typedef struct se_attempt {
+struct se_attempt {
     CURLcode curl_code;
     char curl_error[CURL_ERROR_SIZE];
     long http_status;
+    /* Times the request was written to a connection (CURLOPT_PREREQFUNCTION:
+     * curl re-sends by itself on a reused connection that died). */
+    int writes;
+    bool resend_ok;      /* a second write is allowed: the operation is idempotent */
+    bool resend_refused; /* a second write was refused: the first may have been delivered */
+    bool answered;       /* a status line came back */
     long new_connections; /* connections opened for this attempt: 0 = reused */
     se_buf body;
     se_buf headers; /* the final answer's headers: n_headers "name\0value\0" pairs */
     size_t n_headers;
     size_t max_body;
     bool oversized;
-} se_attempt;
+};
 
 /* Whether the environment names a proxy for http or https, as libcurl reads it. */
 bool se_env_has_proxy(void);
 /* A handle configured with the client's options (timeouts, TLS, share, ...). */
 CURL *se_pool_take(se_client *c);
 void se_pool_give(se_client *c, CURL *easy);
-/* A multi handle for one batch run, with the live connections of an earlier
- * run when the client has one idle; NULL when out of memory. */
+/* A multi handle for one run of the engine, with the live connections of an
+ * earlier run when the client has one idle; NULL when out of memory. */
 CURLM *se_multi_take(se_client *c);
 /* Back to the client once no easy handle is in it (kept, or cleaned up when
  * enough are idle). */
@@ -232,8 +296,6 @@ void se_multi_give(se_client *c, CURLM *multi);
 
 /* Sets the per-attempt options of `easy` for `req`, writing into `a`. */
 se_status se_transport_setup(se_client *c, CURL *easy, se_http_request *req, se_attempt *a);
-/* Performs one blocking attempt. */
-void se_transport_perform(se_client *c, se_http_request *req, se_attempt *a);
 /* Empties `a` for the next attempt, keeping its buffers' memory. */
 void se_attempt_reset(se_attempt *a);
 void se_attempt_free(se_attempt *a);
@@ -253,8 +315,12 @@ typedef struct se_job {
     const se_operation *op;
     se_http_request http;
     se_diag diag;
-    int attempts;
-    bool refreshed_token;  /* the expired-token 401 is retried once */
+    int attempts;          /* writes to a connection (se_response_attempts) */
+    int tries;             /* attempts started, for max_attempts */
+    se_sent sent;          /* the most any attempt reached */
+    double deadline;       /* se_now() seconds; 0 = none */
+    unsigned token_gen;    /* the credential fetch it waits on (SE_PENDING) */
+    bool refreshed_token;  /* a refused OAuth token is fetched again once */
     bool force_refresh;    /* the next authorize must replace auth_token_used */
     char *auth_token_used; /* bearer token of the current attempt (Sinch OAuth) */
     double started;
@@ -278,6 +344,8 @@ void se_job_log_attempt(se_client *c, const se_job *job, se_status st, const se_
 void se_job_log_retry(se_client *c, const se_job *job, double delay, se_status st);
 /* After an attempt: the delay before retrying (>= 0), or -1 for no retry. */
 double se_job_retry_delay(se_job *job, se_status st, const se_attempt *a);
+/* Adds what attempt `a` tells about delivery to job->sent and job->attempts. */
+void se_job_count(se_job *job, const se_attempt *a);
 /* The response of a finished job (attempt may be NULL when nothing was sent),
  * in memory from `block` when it has room (else malloc'd). */
 se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block *block);
@@ -312,8 +380,10 @@ struct se_response {
     const char *id, *accepted_time, *request_id; /* in the block, or NULL */
     char *provider_code, *message, *warnings;    /* allocated apart, or NULL */
     int attempts;
+    se_sent sent;
     double elapsed;
-    const char *body; /* in the block */
+    const char *client_token; /* in the block, or NULL */
+    const char *body;         /* in the block */
     size_t body_len;
     const char *headers; /* in the block: "name\0value\0" pairs, n_headers of them */
     size_t n_headers;

@@ -182,8 +182,10 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
     size_t line_len = line ? strlen(line) + 1 : 0, id_len = id.text ? id.len + 1 : 0;
     size_t when_len = when.text ? when.len + 1 : 0;
     size_t request_id_len = request_id ? strnlen(request_id, 255) + 1 : 0;
+    const char *token = job->http.client_token;
+    size_t token_len = token ? strlen(token) + 1 : 0;
     size_t size = sizeof(se_response) + body_len + 1 + headers_len + 1 + line_len + id_len +
-                  when_len + request_id_len;
+                  when_len + request_id_len + token_len;
     se_response *r = se_block_alloc(block, size);
     se_block *from = r ? block : NULL;
     if (!r && !(r = malloc(size))) {
@@ -205,9 +207,12 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
         r->accepted_time = put(&w, when.text, when.len);
     if (request_id)
         r->request_id = put(&w, request_id, request_id_len - 1);
+    if (token)
+        r->client_token = put(&w, token, token_len - 1);
     r->provider = p->name;
     r->operation = job->op ? job->op->name : "";
     r->attempts = job->attempts;
+    r->sent = job->sent;
     r->elapsed = se_now() - job->started;
     r->warnings = job->diag.warnings; /* the job ends here: taken, not copied */
     job->diag.warnings = NULL;
@@ -303,6 +308,16 @@ const char *se_response_error_message(const se_response *r) {
 }
 const char *se_response_request_id(const se_response *r) {
     return r ? r->request_id : NULL;
+}
+se_sent se_response_sent(const se_response *r) {
+    return r ? r->sent : SE_SENT_NO;
+}
+const char *se_sent_name(se_sent sent) {
+    static const char *const names[] = {"no", "maybe", "yes"};
+    return sent >= SE_SENT_NO && sent <= SE_SENT_YES ? names[sent] : "unknown";
+}
+const char *se_response_client_token(const se_response *r) {
+    return r ? r->client_token : NULL;
 }
 const char *se_response_warnings(const se_response *r) {
     return r ? r->warnings : NULL;

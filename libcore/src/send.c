@@ -19,6 +19,8 @@ void se_http_request_clear(se_http_request *r) {
         free(r->body); /* cJSON's default hooks: malloc/free */
     if (!r->header_list_borrowed)
         free(r->header_list);
+    if (!r->body_parked)
+        free(r->client_token);
     memset(r, 0, sizeof *r);
 }
 
@@ -213,10 +215,13 @@ se_status se_job_authorize(se_job *job) {
         return SE_OK;
     se_diag_clear_failure(&job->diag); /* a failed earlier attempt's reason is stale */
     const char *stale = job->force_refresh ? job->auth_token_used : NULL;
-    se_status st = p->authorize(job->client, &job->http, stale, &job->diag);
+    se_status st = p->authorize(job->client, &job->http, stale, &job->token_gen, &job->diag);
+    if (st == SE_PENDING || st == SE_PENDING_FETCH)
+        return st; /* the stale token is dropped: asked again once the new one is there */
     job->force_refresh = false;
+    job->token_gen = 0; /* a failed fetch is reported once: a retry fetches again */
     if (st == SE_OK) {
-        /* remember which token this attempt carries, to name it if it expired */
+        /* remember which token this attempt carries, to drop it if it is refused */
         free(job->auth_token_used);
         job->auth_token_used = NULL;
         for (int i = 0; i < job->http.n_headers; i++)
@@ -246,39 +251,51 @@ void se_job_log_retry(se_client *c, const se_job *job, double delay, se_status s
     se_log(c, 1, "retrying %s after %.3f s (%s)", job->op->name, delay, se_status_name(st));
 }
 
-/* Failures where the request cannot have reached the server. */
-static bool failed_before_sending(const se_attempt *a) {
-    if (!a)
-        return true; /* credentials could not be obtained: nothing was sent */
-    return a->curl_code == CURLE_COULDNT_CONNECT || a->curl_code == CURLE_COULDNT_RESOLVE_HOST ||
-           a->curl_code == CURLE_COULDNT_RESOLVE_PROXY;
+void se_job_count(se_job *job, const se_attempt *a) {
+    se_sent sent = a->answered ? SE_SENT_YES : a->writes > 0 ? SE_SENT_MAYBE : SE_SENT_NO;
+    if (sent > job->sent)
+        job->sent = sent;
+    job->attempts += a->writes;
 }
 
-static bool expired_token_401(const se_job *job, const se_attempt *a) {
-    const char *www = a && a->http_status == 401 ? se_attempt_header(a, "WWW-Authenticate") : NULL;
-    return www && job->auth_token_used && !strncasecmp(job->auth_token_used, "Bearer ", 7) &&
-           !se_opt_str(job->client, O_ACCESS_TOKEN) && strcasestr(www, "expired");
+/* A 401 to a token this client fetched (not a configured access_token):
+ * expired or forgotten by the server, it is dropped and fetched again once. */
+static bool refused_oauth_token(const se_job *job, const se_attempt *a) {
+    return a && a->http_status == 401 && job->auth_token_used &&
+           !strncasecmp(job->auth_token_used, "Bearer ", 7) &&
+           job->auth_token_used[7] != '\0' && !se_opt_str(job->client, O_ACCESS_TOKEN);
 }
+
+static double retry_delay(se_job *job, se_status st, const se_attempt *a);
 
 double se_job_retry_delay(se_job *job, se_status st, const se_attempt *a) {
-    se_client *c = job->client;
     if (st == SE_OK || st == SE_E_INVALID || st == SE_E_NOMEM || st == SE_E_MISUSE)
         return -1;
-    /* The expired-token 401 is refreshed and retried once, whatever max_attempts says. */
-    if (expired_token_401(job, a)) {
+    double delay = retry_delay(job, st, a);
+    /* never past the deadline: the send ends now with what the last attempt got */
+    if (delay >= 0 && job->deadline > 0 && se_now() + delay >= job->deadline)
+        return -1;
+    return delay;
+}
+
+static double retry_delay(se_job *job, se_status st, const se_attempt *a) {
+    se_client *c = job->client;
+    /* A refused token is fetched again and the send retried once, whatever
+     * max_attempts says; a second 401 (with a fresh token) is final. */
+    if (refused_oauth_token(job, a)) {
         if (job->refreshed_token)
             return -1;
         job->refreshed_token = true;
         job->force_refresh = true;
         return 0;
     }
-    if (job->attempts >= (int)c->num[O_MAX_ATTEMPTS])
+    if (st == SE_E_CANCELLED || job->tries >= (int)c->num[O_MAX_ATTEMPTS])
         return -1;
     bool retry = false;
     if (st == SE_E_THROTTLED)
         retry = true; /* 429: the server did not act on the request */
-    else if ((st == SE_E_NETWORK || st == SE_E_TIMEOUT) && failed_before_sending(a))
-        retry = true;
+    else if ((st == SE_E_NETWORK || st == SE_E_TIMEOUT) && (!a || a->writes == 0))
+        retry = true; /* never written (no connection, or no credentials): nothing to repeat */
     else if (st == SE_E_SERVER || st == SE_E_NETWORK || st == SE_E_TIMEOUT) {
         /* may have been acted on: safe only with an idempotency key, or when the caller opted in */
         bool server_retryable = st != SE_E_SERVER || !a ||
@@ -300,7 +317,7 @@ double se_job_retry_delay(se_job *job, se_status st, const se_attempt *a) {
             return wait <= max_delay ? wait : -1; /* longer than we may wait: give up now */
     }
     /* full jitter: random(0,1) * min(base * 2^(attempt-1), cap) */
-    int n = job->attempts > 0 ? job->attempts : 1;
+    int n = job->tries > 0 ? job->tries : 1;
     double backoff = c->num[O_RETRY_BASE_DELAY] * pow(2, n - 1);
     return se_random_unit() * (backoff < max_delay ? backoff : max_delay);
 }

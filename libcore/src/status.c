@@ -24,6 +24,7 @@ static const struct {
     {SE_E_PROTOCOL, "protocol", "unexpected, unparseable or oversized response"},
     {SE_E_NOMEM, "nomem", "out of memory"},
     {SE_E_MISUSE, "misuse", "library misuse (NULL handle or argument)"},
+    {SE_E_CANCELLED, "cancelled", "cancelled before it completed"},
 };
 
 const char *se_strerror(se_status code) {
@@ -55,8 +56,18 @@ void se_free(void *ptr) {
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 static CURLcode global_result = CURLE_OK;
 
+atomic_uint se_fork_gen;
+
+/* In the child, with only the forking thread alive: clients notice the new
+ * generation at their next call (se_client_after_fork). */
+static void after_fork_in_child(void) {
+    se_fork_child_reset();
+    atomic_fetch_add(&se_fork_gen, 1);
+}
+
 static void global_init_once(void) {
     global_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+    pthread_atfork(NULL, NULL, after_fork_in_child);
 }
 
 se_status se_global_init(void) {

@@ -56,6 +56,9 @@ static void configure_handle(se_client *c, CURL *easy) {
     curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->num[O_MAX_RESPONSE_BYTES]);
     curl_easy_setopt(easy, CURLOPT_SHARE, c->share);
     curl_easy_setopt(easy, CURLOPT_POST, 1L);
+    /* a server may close an idle connection just as a request is written to
+     * it: such a request may have been delivered, so old ones are not reused */
+    curl_easy_setopt(easy, CURLOPT_MAXAGE_CONN, (long)c->num[O_CONNECTION_MAX_IDLE]);
     if (!c->env_proxy) { /* "" is "no proxy": curl then looks at no variable */
         curl_easy_setopt(easy, CURLOPT_PROXY, "");
         curl_easy_setopt(easy, CURLOPT_NOPROXY, "");
@@ -122,7 +125,15 @@ CURLM *se_multi_take(se_client *c) {
 
 void se_multi_give(se_client *c, CURLM *multi) {
     pthread_mutex_lock(&c->pool_lock);
-    if (c->n_multis < (int)(sizeof c->multis / sizeof c->multis[0])) {
+    if (c->n_multis == c->cap_multis) { /* as many as runs were ever in progress at once */
+        size_t cap = c->cap_multis ? c->cap_multis * 2 : 4;
+        CURLM **p = realloc(c->multis, cap * sizeof *p);
+        if (p) {
+            c->multis = p;
+            c->cap_multis = cap;
+        }
+    }
+    if (c->n_multis < c->cap_multis) {
         c->multis[c->n_multis++] = multi;
         multi = NULL;
     }
@@ -293,27 +304,6 @@ se_status se_transport_setup(se_client *c, CURL *easy, se_http_request *req, se_
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, a);
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, a->curl_error);
     return SE_OK;
-}
-
-void se_transport_perform(se_client *c, se_http_request *req, se_attempt *a) {
-    CURL *easy = se_pool_take(c);
-    if (!easy) {
-        a->curl_code = CURLE_OUT_OF_MEMORY;
-        return;
-    }
-    if (se_transport_setup(c, easy, req, a) != SE_OK) {
-        a->curl_code = CURLE_OUT_OF_MEMORY;
-        se_pool_give(c, easy);
-        return;
-    }
-    a->curl_code = curl_easy_perform(easy);
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &a->http_status);
-    curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &a->new_connections);
-    if (a->curl_code != CURLE_OK)
-        a->http_status = 0;
-    /* keep the handle (and its live connection) for the next send */
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, NULL);
-    se_pool_give(c, easy);
 }
 
 void se_attempt_reset(se_attempt *a) {

@@ -3,7 +3,15 @@
  *
  * Each request keeps its own response; one failure never stops the others;
  * results are indexed in the order requests were added. A batch belongs to
- * one thread at a time; many batches may run on one client concurrently.
+ * one thread at a time (but se_batch_cancel() may come from any thread or a
+ * signal handler, and a started batch takes se_batch_add() and
+ * se_batch_next() from any thread); many batches may run on one client
+ * concurrently.
+ *
+ * Two ways to run one: se_batch_run() sends everything added so far and
+ * returns when all is done; se_batch_start() runs it on a thread of its own,
+ * takes more requests while it runs, and hands out each response as soon as
+ * it is known (se_batch_fd(), se_batch_next()), for event loops.
  */
 #ifndef SENDEVENT_BATCH_H
 #define SENDEVENT_BATCH_H
@@ -38,6 +46,14 @@ SE_API void se_batch_free(se_batch *batch);
  */
 SE_API se_status se_batch_add(se_batch *batch, const char *operation, const char *request_json);
 
+/**
+ * se_batch_add() with a deadline for this request: `deadline` seconds from
+ * the moment it is added, over all its attempts (0 or less: the client's
+ * `deadline` option).
+ */
+SE_API se_status se_batch_add_within(se_batch *batch, const char *operation,
+                                     const char *request_json, double deadline);
+
 /** Number of requests added. */
 SE_API size_t se_batch_size(const se_batch *batch);
 
@@ -69,6 +85,61 @@ SE_API const se_response *se_batch_response(const se_batch *batch, size_t index)
  * response at that index (*out NULL).
  */
 SE_API se_status se_batch_take(se_batch *batch, size_t index, se_response **out);
+
+/**
+ * Cancels the batch: requests not yet started end with SE_E_CANCELLED and
+ * se_response_sent() SE_SENT_NO, requests in flight are aborted (SE_E_CANCELLED,
+ * SE_SENT_MAYBE), finished results are kept; the run then ends. A batch
+ * cancelled before it runs cancels every request when it runs.
+ * Async-signal-safe: callable from a signal handler and from any thread while
+ * the batch exists. Returns SE_OK, or SE_E_MISUSE for NULL.
+ */
+SE_API se_status se_batch_cancel(se_batch *batch);
+
+/**
+ * Starts sending on a thread of the batch's own, with at most
+ * `max_in_flight` (1..1024) requests at once. Requests added before and
+ * after (se_batch_add() from any thread) are sent as they come; each
+ * response is handed out by se_batch_next() as soon as it is known, in
+ * completion order. se_batch_close() says no more will come; the run ends
+ * when everything added has completed (or on se_batch_cancel()).
+ * A batch runs once: not with se_batch_run().
+ * Returns SE_OK, SE_E_MISUSE (ran already, bad max_in_flight), SE_E_NOMEM.
+ */
+SE_API se_status se_batch_start(se_batch *batch, int max_in_flight);
+
+/**
+ * A file descriptor that is readable whenever se_batch_next() has a response
+ * to hand out, or the started run has ended with nothing left to take. Poll
+ * it for reading (select, poll, epoll, an event loop); never read, write or
+ * close it. -1 before se_batch_start(). Owned by the batch.
+ */
+SE_API int se_batch_fd(const se_batch *batch);
+
+/**
+ * Takes the next completed response of a started batch, waiting up to
+ * `wait_seconds` for one (0: do not wait; < 0: wait until one comes or the
+ * run ends). On SE_OK, *out is the response (the caller's: se_response_free())
+ * and *index the position of its request in the order of se_batch_add(); or
+ * *out is NULL when none came in time (then se_batch_pending() says whether
+ * more will come). Returns SE_OK, or SE_E_MISUSE (not started, NULL
+ * arguments).
+ */
+SE_API se_status se_batch_next(se_batch *batch, double wait_seconds, size_t *index,
+                               se_response **out);
+
+/**
+ * Number of requests added to a started batch whose response has not been
+ * taken by se_batch_next() yet. 0 after se_batch_close() means the run is over.
+ */
+SE_API size_t se_batch_pending(const se_batch *batch);
+
+/**
+ * No more requests will be added to a started batch (se_batch_add() then
+ * returns SE_E_MISUSE): its run ends once everything added has completed.
+ * Returns SE_OK, or SE_E_MISUSE when the batch was not started.
+ */
+SE_API se_status se_batch_close(se_batch *batch);
 
 #ifdef __cplusplus
 }

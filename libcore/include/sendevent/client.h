@@ -73,6 +73,13 @@ SE_API void se_client_free(se_client *client);
  *                        is always on)
  *   allow_insecure_http  "true" allows http:// to non-loopback hosts
  *   max_response_bytes   response body cap (default 1048576)
+ *   deadline             seconds a send may take over all its attempts, waits
+ *                        for retries and credentials included (default 0:
+ *                        none; `timeout` still bounds each attempt)
+ *   connection_max_idle  a connection idle longer than this many seconds is
+ *                        not reused (default 4): a server may close an idle
+ *                        connection just as a request is written to it, and
+ *                        such a request may or may not have been delivered
  *   user_agent           replaces the default "sendevent/<version>"
  * Sinch: project_id, key_id, key_secret (secret), region ("us","eu","br"),
  *   auth ("oauth2" default, or "basic"), auth_url (token endpoint),
@@ -149,6 +156,25 @@ SE_API se_status se_prepare(se_client *client, const char *operation, const char
  */
 SE_API se_status se_send(se_client *client, const char *operation, const char *request_json,
                          se_response **out);
+
+/**
+ * se_send() with a deadline for this call: `deadline` seconds over all
+ * attempts (> 0; 0 or less means the client's `deadline` option). A send
+ * that runs out of time ends with SE_E_TIMEOUT.
+ */
+SE_API se_status se_send_within(se_client *client, const char *operation, const char *request_json,
+                                double deadline, se_response **out);
+
+/**
+ * Cancels every se_send() and batch run of this client that is in progress
+ * when it is called (later calls are not affected). Requests not yet started
+ * end with SE_E_CANCELLED and se_response_sent() SE_SENT_NO; requests in
+ * flight are aborted and end with SE_E_CANCELLED and SE_SENT_MAYBE (or YES
+ * when an earlier attempt was answered); finished results are kept.
+ * Async-signal-safe: it may be called from a signal handler and from any
+ * thread. Returns SE_OK, or SE_E_MISUSE for NULL.
+ */
+SE_API se_status se_client_cancel(se_client *client);
 
 /**
  * Receives one log line: level 0 debug, 1 info, 2 warning. The message never

@@ -43,7 +43,8 @@ typedef enum se_status {
     SE_E_TLS = -11,      /**< certificate or TLS handshake failure */
     SE_E_PROTOCOL = -12, /**< unparseable, unexpected or oversized response */
     SE_E_NOMEM = -13,    /**< out of memory */
-    SE_E_MISUSE = -14    /**< API misuse: NULL handle or output pointer */
+    SE_E_MISUSE = -14,   /**< API misuse: NULL handle or output pointer */
+    SE_E_CANCELLED = -15 /**< cancelled (se_batch_cancel, se_client_cancel) before it completed */
 } se_status;
 
 /**
@@ -57,7 +58,7 @@ SE_API const char *se_strerror(se_status code);
  * Stable lower-case name of a status, for bindings and logs: "ok",
  * "invalid", "auth", "forbidden", "not_found", "conflict", "throttled",
  * "rejected", "server", "network", "timeout", "tls", "protocol", "nomem",
- * "misuse"; "unknown" otherwise. Ownership: static. Thread safety: any thread.
+ * "misuse", "cancelled"; "unknown" otherwise. Ownership: static. Thread safety: any thread.
  */
 SE_API const char *se_status_name(se_status code);
 

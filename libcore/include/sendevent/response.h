@@ -62,7 +62,12 @@ SE_API const char *se_response_request_id(const se_response *response);
  *  ContentType), one per line; NULL when there are none. */
 SE_API const char *se_response_warnings(const se_response *response);
 
-/** Number of HTTP attempts made (0 when nothing was sent). */
+/**
+ * Number of times the request was written to a connection, every attempt and
+ * every re-send included: what the server may have read (0 when nothing was
+ * sent: validation failed, no connection could be made, cancelled before it
+ * started, or the credentials could not be obtained).
+ */
 SE_API int se_response_attempts(const se_response *response);
 
 /** Wall time of the whole send including retries, in seconds. */
@@ -113,6 +118,32 @@ SE_API se_status se_response_get(const se_response *response, const char *path, 
  * itself, owned by the response. NULL when absent or not a string.
  */
 SE_API const char *se_response_get_string(const se_response *response, const char *path);
+
+/** Whether a request reached the provider (se_response_sent()). */
+typedef enum se_sent {
+    SE_SENT_NO = 0,    /**< never left: validation, no connection, cancelled before it started */
+    SE_SENT_MAYBE = 1, /**< written, but no answer came: it may have been delivered */
+    SE_SENT_YES = 2    /**< the provider answered (whatever the answer was) */
+} se_sent;
+
+/**
+ * Whether the request reached the provider, over all its attempts: SE_SENT_YES
+ * when any attempt was answered, else SE_SENT_MAYBE when any was written,
+ * else SE_SENT_NO. A failure with SE_SENT_NO can be sent again without any
+ * risk of a duplicate; one with SE_SENT_MAYBE only where the operation is
+ * idempotent (Connect, with the same ClientToken: se_response_client_token()).
+ */
+SE_API se_sent se_response_sent(const se_response *response);
+
+/** "no", "maybe" or "yes" (the words every face uses); "unknown" otherwise. Static. */
+SE_API const char *se_sent_name(se_sent sent);
+
+/**
+ * The Connect ClientToken the request carried (the caller's, or the one the
+ * library generated), so that the same logical event can be sent again later
+ * without a duplicate. NULL for other providers and operations without one.
+ */
+SE_API const char *se_response_client_token(const se_response *response);
 
 #ifdef __cplusplus
 }

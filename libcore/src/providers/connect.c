@@ -70,6 +70,14 @@ static se_status connect_build(const se_client *c, const se_operation *op, cJSON
     }
     if (st != SE_OK)
         return st;
+    if (!is_create_connection(op)) { /* on the response, to send the same event again later */
+        const cJSON *given = cJSON_GetObjectItemCaseSensitive(req, "ClientToken");
+        out->client_token = member[0] ? se_strndup(uuid, 36)
+                            : cJSON_IsString(given) ? se_strdup(given->valuestring)
+                                                    : NULL;
+        if (!out->client_token && (member[0] || cJSON_IsString(given)))
+            return SE_E_NOMEM;
+    }
 
     /* The token is a header parameter, not part of the body: cut out of the
      * caller's text when it can be sent as written, else the tree without it. */

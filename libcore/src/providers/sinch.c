@@ -76,62 +76,90 @@ static se_status sinch_build(const se_client *c, const se_operation *op, cJSON *
     return st;
 }
 
-/* POSTs the client-credentials grant. Called with token_lock held. */
-static se_status fetch_token(se_client *c, se_diag *d) {
-    se_http_request tr;
-    memset(&tr, 0, sizeof tr);
-    tr.url = se_strdup(se_opt_str(c, O_AUTH_URL));
-    tr.body = se_strdup("grant_type=client_credentials");
-    se_status st = se_http_add_header_owned(&tr, "Authorization", basic_credentials(c), true);
+/* The client-credentials grant, sent by the run that fetches the token. */
+static se_status sinch_token_request(const se_client *c, se_http_request *out) {
+    memset(out, 0, sizeof *out);
+    out->url = se_strdup(se_opt_str(c, O_AUTH_URL));
+    out->request_line = out->url ? se_join("POST ", out->url, NULL) : NULL;
+    out->body = se_strdup("grant_type=client_credentials");
+    se_status st = se_http_add_header_owned(out, "Authorization", basic_credentials(c), true);
     if (st == SE_OK)
-        st = se_http_add_header(&tr, "Content-Type", "application/x-www-form-urlencoded", false);
-    if (st == SE_OK && (!tr.url || !tr.body))
+        st = se_http_add_header(out, "Content-Type", "application/x-www-form-urlencoded", false);
+    if (st == SE_OK && (!out->url || !out->request_line || !out->body))
         st = SE_E_NOMEM;
     if (st != SE_OK) {
-        se_http_request_clear(&tr);
+        se_http_request_clear(out);
         return st;
     }
-    tr.body_len = strlen(tr.body);
-    se_attempt a;
-    memset(&a, 0, sizeof a);
-    double now = se_now();
-    se_transport_perform(c, &tr, &a);
-    st = se_attempt_status(&a);
-    cJSON *json = a.body.len ? cJSON_ParseWithLength(a.body.data, a.body.len) : NULL;
+    out->body_len = strlen(out->body);
+    return SE_OK;
+}
+
+/* Reads the token endpoint's answer into the client (token, or how it failed).
+ * Called with token_lock held. */
+static void take_token_answer(se_client *c, const se_attempt *a) {
+    se_diag *d = &c->token_diag;
+    se_diag_free(d);
+    c->token_status = se_attempt_status(a);
+    cJSON *json = a->body.len ? cJSON_ParseWithLength(a->body.data, a->body.len) : NULL;
     const cJSON *tok = cJSON_GetObjectItemCaseSensitive(json, "access_token");
     const cJSON *exp = cJSON_GetObjectItemCaseSensitive(json, "expires_in");
-    if (st == SE_OK && (!cJSON_IsString(tok) || !tok->valuestring[0]))
-        st = SE_E_PROTOCOL;
-    if (st == SE_OK) {
+    if (c->token_status == SE_OK && (!cJSON_IsString(tok) || !tok->valuestring[0])) {
+        c->token_status = SE_E_PROTOCOL;
+        se_diag_fail(d, "auth_url: the token endpoint answered without an access_token");
+    }
+    if (c->token_status == SE_OK) {
         double lifetime = cJSON_IsNumber(exp) && exp->valuedouble > 0 ? exp->valuedouble : 3600;
         double margin = lifetime / 2 < 60 ? lifetime / 2 : 60; /* refresh before it expires */
         free(c->token);
         c->token = se_strdup(tok->valuestring);
-        c->token_expiry = now + lifetime - margin;
-        st = c->token ? SE_OK : SE_E_NOMEM;
-    } else if (a.curl_code != CURLE_OK) {
+        c->token_expiry = se_now() + lifetime - margin;
+        if (!c->token)
+            c->token_status = SE_E_NOMEM;
+    } else if (a->curl_code != CURLE_OK) {
         se_diag_fail(d, "auth_url: token request failed: %s",
-                     a.curl_error[0] ? a.curl_error : curl_easy_strerror(a.curl_code));
-    } else {
+                     a->curl_error[0] ? a->curl_error : curl_easy_strerror(a->curl_code));
+    } else if (!d->msg) {
         const cJSON *err = cJSON_GetObjectItemCaseSensitive(json, "error");
         const cJSON *desc = cJSON_GetObjectItemCaseSensitive(json, "error_description");
-        d->http_status = (int)a.http_status;
+        d->http_status = (int)a->http_status;
         if (cJSON_IsString(err) && err->valuestring[0])
             d->code = se_strndup(err->valuestring, strnlen(err->valuestring, 63));
-        se_diag_fail(d, "auth_url: token request failed with HTTP %ld%s%s", a.http_status,
+        se_diag_fail(d, "auth_url: token request failed with HTTP %ld%s%s", a->http_status,
                      cJSON_IsString(desc) || cJSON_IsString(err) ? ": " : "",
                      cJSON_IsString(desc)  ? desc->valuestring
                      : cJSON_IsString(err) ? err->valuestring
                                            : "");
     }
     cJSON_Delete(json);
-    se_attempt_free(&a);
-    se_http_request_clear(&tr);
-    return st;
+}
+
+static void sinch_token_answer(se_client *c, const se_attempt *a) {
+    pthread_mutex_lock(&c->token_lock);
+    if (a) {
+        take_token_answer(c, a);
+    } else { /* abandoned (cancelled): no failure to report, the next send fetches */
+        c->token_status = SE_OK;
+        se_diag_free(&c->token_diag);
+    }
+    c->token_fetching = false;
+    c->token_gen++;
+    pthread_mutex_unlock(&c->token_lock);
+}
+
+/* The failure of the fetch a send waited on, copied into its diag. */
+static se_status token_failure(const se_client *c, se_diag *d) {
+    se_diag_fail(d, "%s", c->token_diag.msg ? c->token_diag.msg : se_strerror(c->token_status));
+    d->http_status = c->token_diag.http_status;
+    if (c->token_diag.code) {
+        free(d->code);
+        d->code = se_strdup(c->token_diag.code);
+    }
+    return c->token_status;
 }
 
 static se_status sinch_authorize(se_client *c, se_http_request *req, const char *stale,
-                                 se_diag *d) {
+                                 unsigned *token_gen, se_diag *d) {
     if (!uses_oauth(c))
         return SE_OK;
     se_header *h = NULL;
@@ -140,12 +168,25 @@ static se_status sinch_authorize(se_client *c, se_http_request *req, const char 
             h = &req->headers[i];
     if (!h)
         return SE_E_NOMEM;
-    /* One refresh at a time: callers that wait here find the new token ready. */
+    /* One fetch at a time, on the network without this lock: the sends that
+     * need a token wait for it (SE_PENDING), the others go on. */
     pthread_mutex_lock(&c->token_lock);
     se_status st = SE_OK;
-    bool stale_is_current = stale && c->token && !strcmp(stale + strlen("Bearer "), c->token);
-    if (!c->token || se_now() >= c->token_expiry || stale_is_current)
-        st = fetch_token(c, d);
+    if (stale && c->token && !strcmp(stale + strlen("Bearer "), c->token)) {
+        free(c->token); /* refused by the server: never used again */
+        c->token = NULL;
+    }
+    bool usable = c->token && se_now() < c->token_expiry;
+    if (!usable && c->token_fetching) {
+        st = SE_PENDING;
+    } else if (!usable && *token_gen && *token_gen != c->token_gen && c->token_status != SE_OK) {
+        st = token_failure(c, d); /* the fetch this send waited on failed */
+    } else if (!usable) {
+        c->token_fetching = true;
+        st = SE_PENDING_FETCH;
+    }
+    if (st == SE_PENDING || st == SE_PENDING_FETCH)
+        *token_gen = c->token_gen;
     char *value = st == SE_OK ? se_join("Bearer ", c->token, NULL) : NULL;
     pthread_mutex_unlock(&c->token_lock);
     if (st != SE_OK)
@@ -169,6 +210,8 @@ const se_provider se_provider_sinch = {
     .url = sinch_url,
     .build = sinch_build,
     .authorize = sinch_authorize,
+    .token_request = sinch_token_request,
+    .token_answer = sinch_token_answer,
     .id_fields = sinch_id_fields,
     .time_field = "accepted_time",
     .idempotent = false,

@@ -1,0 +1,578 @@
+/* engine.c - the one loop every send runs on: a curl multi handle drives the
+ * attempts in flight; one scheduler starts requests, waits for retries and
+ * credentials, and decides what ends how. se_send runs a batch of one on it in
+ * the calling thread (as curl_easy_perform runs on a private multi handle);
+ * se_batch_run and se_batch_start run batches of many.
+ *
+ * Delivery is counted where it happens: curl calls on_prereq each time a
+ * request is about to be written to a connection, its own re-send on a reused
+ * connection that died included. A second write of one attempt is refused
+ * unless the operation is idempotent, and the attempt ends as a network
+ * failure that may have been delivered (SE_SENT_MAYBE), never as a silent
+ * second delivery. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+/* ---- wakers ------------------------------------------------------------------------ */
+
+/* A run polls its waker's eventfd beside its sockets. Wakers are never freed
+ * before the client, so that se_client_cancel (a signal handler, maybe) can
+ * walk the list without a lock; a ring that reaches an idle waker is drained
+ * by the next run that takes it. */
+se_waker *se_waker_take(se_client *c) {
+    for (se_waker *w = atomic_load(&c->wakers); w; w = w->next) {
+        bool idle = false;
+        if (atomic_compare_exchange_strong(&w->busy, &idle, true))
+            return w;
+    }
+    se_waker *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    if ((w->fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0) {
+        free(w);
+        return NULL;
+    }
+    atomic_init(&w->busy, true);
+    se_waker *head = atomic_load(&c->wakers);
+    do
+        w->next = head;
+    while (!atomic_compare_exchange_weak(&c->wakers, &head, w));
+    return w;
+}
+
+void se_waker_give(se_waker *w) {
+    if (w)
+        atomic_store(&w->busy, false);
+}
+
+void se_waker_ring(se_waker *w) {
+    uint64_t one = 1;
+    int saved = errno; /* a signal handler must leave errno as it found it */
+    if (w && write(w->fd, &one, sizeof one) < 0) {
+        /* the counter is full: it is readable anyway */
+    }
+    errno = saved;
+}
+
+static void waker_drain(se_waker *w) {
+    uint64_t n;
+    if (read(w->fd, &n, sizeof n) < 0) {
+        /* EAGAIN: rung by nobody, or drained already */
+    }
+}
+
+void se_wakers_free(se_client *c) {
+    se_waker *w = atomic_exchange(&c->wakers, NULL);
+    while (w) {
+        se_waker *next = w->next;
+        close(w->fd);
+        free(w);
+        w = next;
+    }
+}
+
+se_status se_client_cancel(se_client *c) {
+    if (!c)
+        return SE_E_MISUSE;
+    atomic_fetch_add(&c->cancel_gen, 1);
+    for (se_waker *w = atomic_load(&c->wakers); w; w = w->next)
+        if (atomic_load(&w->busy))
+            se_waker_ring(w);
+    return SE_OK;
+}
+
+/* ---- attempts ------------------------------------------------------------------------ */
+
+/* Called by curl before every write of the request to a connection. */
+static int on_prereq(void *userdata, char *primary_ip, char *local_ip, int primary_port,
+                     int local_port) {
+    (void)primary_ip;
+    (void)local_ip;
+    (void)primary_port;
+    (void)local_port;
+    se_attempt *a = userdata;
+    if (a->writes > 0 && !a->resend_ok) {
+        a->resend_refused = true; /* curl would deliver it a second time */
+        return CURL_PREREQFUNC_ABORT;
+    }
+    a->writes++;
+    return CURL_PREREQFUNC_OK;
+}
+
+/* What the finished transfer tells about its attempt. */
+static void collect(se_client *c, se_attempt *a, CURL *easy, CURLcode result) {
+    long code = 0;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
+    a->curl_code = result;
+    a->answered = code > 0;
+    a->http_status = result == CURLE_OK ? code : 0;
+    if (c->log_fn)
+        curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &a->new_connections);
+    if (a->resend_refused)
+        snprintf(a->curl_error, sizeof a->curl_error,
+                 "the connection closed after the request was written; not sent again, as it "
+                 "may have been delivered");
+}
+
+/* Hands the slot's attempt to curl: the request, the callbacks' targets and
+ * the time it may take (cut to the job's deadline). */
+static se_status setup_slot(se_batch *b, se_slot *s, se_job *job, se_http_request *req,
+                            bool resend_ok) {
+    se_client *c = b->client;
+    se_attempt_reset(&s->attempt); /* the buffers of the slot's last answer are reused */
+    s->attempt.resend_ok = resend_ok;
+    if (!s->easy && !(s->easy = se_pool_take(c)))
+        return SE_E_NOMEM;
+    if (se_transport_setup(c, s->easy, req, &s->attempt) != SE_OK)
+        return SE_E_NOMEM;
+    curl_easy_setopt(s->easy, CURLOPT_PREREQFUNCTION, on_prereq);
+    curl_easy_setopt(s->easy, CURLOPT_PREREQDATA, &s->attempt);
+    curl_easy_setopt(s->easy, CURLOPT_PRIVATE, s);
+    double timeout = c->num[O_TIMEOUT];
+    if (job && job->deadline > 0 && job->deadline - se_now() < timeout) {
+        double left = job->deadline - se_now();
+        curl_easy_setopt(s->easy, CURLOPT_TIMEOUT_MS, left > 0.001 ? (long)(left * 1000) : 1L);
+        s->short_timeout = true;
+    } else if (s->short_timeout) {
+        curl_easy_setopt(s->easy, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
+        s->short_timeout = false;
+    }
+    if (c->log_fn)
+        s->started = se_now();
+    return curl_multi_add_handle(b->multi, s->easy) == CURLM_OK ? SE_OK : SE_E_NOMEM;
+}
+
+void se_engine_slot_release(se_client *c, se_slot *s) {
+    if (!s->easy)
+        return;
+    curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, NULL); /* the list goes with its job */
+    if (s->short_timeout)
+        curl_easy_setopt(s->easy, CURLOPT_TIMEOUT_MS, (long)(c->num[O_TIMEOUT] * 1000));
+    s->short_timeout = false;
+    se_pool_give(c, s->easy);
+    s->easy = NULL;
+}
+
+/* ---- the scheduler --------------------------------------------------------------------- */
+
+static bool push_token_waiter(se_batch *b, size_t i) {
+    if (b->n_token_waiters == b->cap_token_waiters) {
+        size_t cap = b->cap_token_waiters ? b->cap_token_waiters * 2 : 8;
+        size_t *p = realloc(b->token_waiters, cap * sizeof *p);
+        if (!p)
+            return false;
+        b->token_waiters = p;
+        b->cap_token_waiters = cap;
+    }
+    b->token_waiters[b->n_token_waiters++] = i;
+    return true;
+}
+
+/* Starts this run's credential fetch on its multi handle: the sends that need
+ * it wait, the others go on. */
+static se_status start_token_fetch(se_batch *b) {
+    se_client *c = b->client;
+    se_status st = c->provider->token_request(c, &b->token_req);
+    if (st == SE_OK)
+        st = setup_slot(b, &b->token_slot, NULL, &b->token_req, true);
+    if (st != SE_OK) {
+        if (b->token_slot.easy)
+            curl_multi_remove_handle(b->multi, b->token_slot.easy);
+        se_http_request_clear(&b->token_req);
+        c->provider->token_answer(c, NULL); /* the next send fetches again */
+        return st;
+    }
+    b->token_in_flight = true;
+    return SE_OK;
+}
+
+/* Ends the fetch in flight without an answer (the run is cancelled or over). */
+static void abandon_token_fetch(se_batch *b) {
+    if (!b->token_in_flight)
+        return;
+    curl_multi_remove_handle(b->multi, b->token_slot.easy);
+    b->token_in_flight = false;
+    se_http_request_clear(&b->token_req);
+    b->client->provider->token_answer(b->client, NULL);
+}
+
+static se_status wait_retry(se_batch *b, se_batch_item *it, double delay) {
+    it->state = ITEM_WAITING;
+    b->n_waiting++;
+    it->due = se_now() + delay;
+    return SE_OK;
+}
+
+static se_status deadline_passed(se_batch *b, size_t i) {
+    se_job *job = b->items[i].job;
+    se_diag_clear_failure(&job->diag);
+    se_diag_fail(&job->diag, "deadline: the send did not complete in time");
+    return se_engine_finish(b, i, SE_E_TIMEOUT, NULL);
+}
+
+/* Starts one attempt of item i: URL, credentials, then a slot's handle joins
+ * the multi. Without credentials yet, the item waits for them. */
+static se_status start(se_batch *b, size_t i) {
+    se_batch_item *it = &b->items[i];
+    se_job *job = it->job;
+    if (it->state == ITEM_WAITING)
+        b->n_waiting--;
+    it->state = ITEM_PENDING;
+    if (job->deadline > 0 && se_now() >= job->deadline)
+        return deadline_passed(b, i);
+    se_status st = job->http.url ? SE_OK : se_job_url(job);
+    if (st != SE_OK) /* the client's options changed since se_batch_add */
+        return se_engine_finish(b, i, st, NULL);
+    st = se_job_authorize(job);
+    if (st == SE_PENDING_FETCH)
+        st = start_token_fetch(b) == SE_OK ? SE_PENDING : SE_E_NOMEM;
+    if (st == SE_PENDING) {
+        b->token_blocked = true;
+        it->state = ITEM_TOKEN;
+        return push_token_waiter(b, i) ? SE_OK : SE_E_NOMEM;
+    }
+    if (st != SE_OK) { /* no credentials: nothing was sent */
+        job->tries++;
+        double delay = se_job_retry_delay(job, st, NULL);
+        if (delay < 0)
+            return se_engine_finish(b, i, st, NULL);
+        se_job_log_retry(b->client, job, delay, st);
+        return wait_retry(b, it, delay);
+    }
+    se_slot *s = b->free_slots[--b->n_free];
+    s->item = i;
+    it->state = ITEM_RUNNING;
+    job->tries++;
+    se_client *c = b->client;
+    bool resend_ok = c->provider->idempotent || se_opt_bool(c, O_RETRY_SERVER_ERRORS);
+    return setup_slot(b, s, job, &job->http, resend_ok);
+}
+
+/* The credential fetch ended (or another run's may have): the sends that
+ * waited ask again, in the order they came, while slots are free; those that
+ * must wait again, and those without a slot, keep waiting. */
+static se_status start_token_waiters(se_batch *b) {
+    size_t n = b->n_token_waiters, *waiting = b->token_waiters, k = 0;
+    b->token_waiters = NULL;
+    b->n_token_waiters = b->cap_token_waiters = 0;
+    b->token_blocked = false;
+    se_status st = SE_OK;
+    for (; k < n && b->n_free > 0 && !b->token_blocked && st == SE_OK; k++)
+        st = start(b, waiting[k]);
+    for (; k < n && st == SE_OK; k++)
+        if (!push_token_waiter(b, waiting[k]))
+            st = SE_E_NOMEM;
+    free(waiting);
+    return st;
+}
+
+/* An attempt's transfer is over: count it, then retry, wait or finish. */
+static se_status complete(se_batch *b, CURL *easy, CURLcode result) {
+    se_client *c = b->client;
+    se_slot *s = NULL;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&s);
+    curl_multi_remove_handle(b->multi, easy);
+    se_attempt *a = &s->attempt;
+    collect(c, a, easy, result);
+    if (s == &b->token_slot) {
+        b->token_in_flight = false;
+        c->provider->token_answer(c, a);
+        se_http_request_clear(&b->token_req);
+        return start_token_waiters(b);
+    }
+    size_t i = s->item;
+    se_batch_item *it = &b->items[i];
+    s->item = SIZE_MAX;
+    b->free_slots[b->n_free++] = s; /* reused by a later start(), after finish() below */
+    se_job_count(it->job, a);
+    se_status st = se_attempt_status(a);
+    se_job_log_attempt(c, it->job, st, a, s->started);
+    double delay = se_job_retry_delay(it->job, st, a);
+    if (st == SE_OK || delay < 0)
+        return se_engine_finish(b, i, st, a);
+    se_job_log_retry(c, it->job, delay, st);
+    return wait_retry(b, it, delay);
+}
+
+/* Everything not done ends as cancelled: in flight it may have been delivered. */
+static void cancel_all(se_batch *b) {
+    b->cancelled = true;
+    abandon_token_fetch(b);
+    for (int k = 0; k < b->max_in_flight; k++) {
+        se_slot *s = &b->slots[k];
+        if (s->item == SIZE_MAX || b->items[s->item].state != ITEM_RUNNING)
+            continue;
+        curl_multi_remove_handle(b->multi, s->easy);
+        collect(b->client, &s->attempt, s->easy, CURLE_ABORTED_BY_CALLBACK);
+        se_job_count(b->items[s->item].job, &s->attempt);
+        b->items[s->item].state = ITEM_PENDING;
+        s->item = SIZE_MAX;
+        b->free_slots[b->n_free++] = s;
+    }
+    b->n_token_waiters = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->items[i].state == ITEM_DONE)
+            continue;
+        if (b->items[i].state == ITEM_WAITING)
+            b->n_waiting--;
+        se_diag_clear_failure(&b->items[i].job->diag);
+        se_diag_fail(&b->items[i].job->diag, "cancelled before it completed");
+        se_engine_finish(b, i, SE_E_CANCELLED, NULL);
+    }
+}
+
+/* Requests added to a started batch since the last look; whether it is closed. */
+static bool take_incoming(se_batch *b, se_status *st) {
+    pthread_mutex_lock(&b->lock);
+    bool closed = b->closed;
+    size_t need = b->n + b->n_incoming;
+    if (need > b->cap) {
+        size_t cap = b->cap ? b->cap : 16;
+        while (cap < need)
+            cap *= 2;
+        se_batch_item *p = realloc(b->items, cap * sizeof *p);
+        if (!p) {
+            pthread_mutex_unlock(&b->lock);
+            *st = SE_E_NOMEM;
+            return closed;
+        }
+        b->items = p;
+        b->cap = cap;
+    }
+    for (size_t k = 0; k < b->n_incoming; k++) {
+        se_batch_item *it = &b->items[b->n++];
+        *it = b->incoming[k];
+        if (it->state == ITEM_DONE) /* refused by validation: its response is queued already */
+            b->n_done++;
+        else if (it->job->deadline > 0)
+            b->has_deadlines = true;
+    }
+    b->n_incoming = 0;
+    pthread_mutex_unlock(&b->lock);
+    return closed;
+}
+
+/* Milliseconds the loop may sleep: curl's poll wakes it for its transfers, the
+ * waker for cancellation and new requests; only retries and credentials
+ * fetched by another run need a timer. */
+static int wait_ms(const se_batch *b, double next_due) {
+    int ms = 1000;
+    if (b->n_waiting > 0 && b->n_free > 0) {
+        double until = next_due < 0 ? 0 : (next_due - se_now()) * 1000;
+        ms = until <= 0 ? 0 : until < 1000 ? (int)until + 1 : 1000;
+    }
+    if (b->n_token_waiters > 0 && !b->token_in_flight && ms > 10)
+        ms = 10; /* another run fetches: look again soon */
+    if (b->has_deadlines && ms > 50)
+        ms = 50; /* deadlines of waiting sends are checked at least this often */
+    return ms;
+}
+
+/* Finishes waiting items whose deadline has passed. */
+static se_status expire(se_batch *b, double now) {
+    se_status st = SE_OK;
+    for (size_t i = 0; i < b->n && st == SE_OK; i++) {
+        se_batch_item *it = &b->items[i];
+        if ((it->state != ITEM_WAITING && it->state != ITEM_TOKEN) || it->job->deadline <= 0 ||
+            now < it->job->deadline)
+            continue;
+        if (it->state == ITEM_WAITING)
+            b->n_waiting--;
+        else
+            for (size_t k = 0; k < b->n_token_waiters; k++)
+                if (b->token_waiters[k] == i)
+                    b->token_waiters[k] = b->token_waiters[--b->n_token_waiters];
+        it->state = ITEM_PENDING;
+        st = deadline_passed(b, i);
+    }
+    return st;
+}
+
+se_status se_engine_run(se_batch *b) {
+    se_client *c = b->client;
+    se_waker *w = se_waker_take(c);
+    atomic_store(&b->waker, w);
+    b->cancel_gen = atomic_load(&c->cancel_gen);
+    struct curl_waitfd wfd = {w ? w->fd : -1, CURL_WAIT_POLLIN, 0};
+    se_status st = SE_OK;
+    bool closed = !b->started;
+    while (st == SE_OK) {
+        if (b->started)
+            closed = take_incoming(b, &st);
+        if (!b->cancelled &&
+            (atomic_load(&b->cancel) || atomic_load(&c->cancel_gen) != b->cancel_gen))
+            cancel_all(b);
+        if (b->cancelled) { /* what came since is cancelled too */
+            if (b->n_done < b->n)
+                cancel_all(b);
+            if (closed || !b->started)
+                break;
+        }
+        double now = b->n_waiting > 0 || b->has_deadlines ? se_now() : 0, next_due = -1;
+        if (b->has_deadlines)
+            st = expire(b, now);
+        /* retries that are due, then sends waiting on another run's fetch, then new ones */
+        for (size_t i = 0; b->n_waiting > 0 && i < b->n && st == SE_OK; i++) {
+            se_batch_item *it = &b->items[i];
+            if (it->state != ITEM_WAITING)
+                continue;
+            if (it->due <= now && b->n_free > 0 && !b->token_blocked)
+                st = start(b, i);
+            else if (next_due < 0 || it->due < next_due)
+                next_due = it->due;
+        }
+        if (st == SE_OK && b->n_token_waiters > 0 && !b->token_in_flight && b->n_free > 0)
+            st = start_token_waiters(b);
+        while (st == SE_OK && !b->token_blocked && b->n_free > 0 && b->next < b->n) {
+            size_t i = b->next++;
+            if (b->items[i].state == ITEM_PENDING)
+                st = start(b, i);
+        }
+        int still = 0;
+        curl_multi_perform(b->multi, &still);
+        CURLMsg *msg;
+        int left;
+        while (st == SE_OK && (msg = curl_multi_info_read(b->multi, &left)))
+            if (msg->msg == CURLMSG_DONE)
+                st = complete(b, msg->easy_handle, msg->data.result);
+        if (st != SE_OK || (b->n_done == b->n && closed))
+            break;
+        if (b->n_free > 0 && b->next < b->n && !b->token_blocked)
+            continue; /* free slots and requests not yet started: start them now */
+        int numfds = 0;
+        curl_multi_poll(b->multi, w ? &wfd : NULL, w ? 1 : 0, wait_ms(b, next_due), &numfds);
+        if (w && wfd.revents) {
+            waker_drain(w);
+            wfd.revents = 0;
+        }
+    }
+    abandon_token_fetch(b);
+    atomic_store(&b->waker, NULL);
+    se_waker_give(w);
+    return st;
+}
+
+/* ---- responses ------------------------------------------------------------------------ */
+
+/* Memory for the responses still to come, when the current block runs low: a
+ * spare job block, else a new block (64 KiB: job blocks soon come free; 16 KiB
+ * when few responses are still to come). */
+static void ensure_block(se_batch *b) {
+    if (se_block_room(b->block) >= 4096)
+        return;
+    size_t size = b->n - b->n_done > 16 ? 65536 : 16384;
+    se_block *next = b->n_spare > 0 ? b->spare[--b->n_spare] : se_block_new(size);
+    if (!next)
+        return; /* responses are malloc'd instead */
+    se_block_release(b->block);
+    b->block = next;
+}
+
+static void free_job(se_batch *b, se_batch_item *it) {
+    if (!it->job)
+        return;
+    se_job_clear(it->job);
+    if (b->borrowed_jobs)
+        ;
+    else if (!it->job_block)
+        free(it->job);
+    else if (!b->running)
+        se_block_release(it->job_block);
+    else if (se_block_drop(it->job_block)) { /* its last job: a spare for responses */
+        if (b->n_spare < (int)(sizeof b->spare / sizeof b->spare[0]))
+            b->spare[b->n_spare++] = it->job_block;
+        else
+            se_block_release(it->job_block);
+    }
+    it->job = NULL;
+    it->job_block = NULL;
+}
+
+se_status se_engine_queue(se_batch *b, size_t index, se_response *r) {
+    pthread_mutex_lock(&b->lock);
+    if (b->q_len == b->q_cap) {
+        size_t cap = b->q_cap ? b->q_cap * 2 : 64;
+        se_completion *q = malloc(cap * sizeof *q);
+        if (!q) {
+            pthread_mutex_unlock(&b->lock);
+            return SE_E_NOMEM;
+        }
+        for (size_t k = 0; k < b->q_len; k++)
+            q[k] = b->queue[(b->q_head + k) % b->q_cap];
+        free(b->queue);
+        b->queue = q;
+        b->q_cap = cap;
+        b->q_head = 0;
+    }
+    b->queue[(b->q_head + b->q_len++) % b->q_cap] = (se_completion){index, r};
+    if (b->q_len == 1) {
+        uint64_t one = 1;
+        if (write(b->done_fd, &one, sizeof one) < 0) {
+            /* full counter: readable anyway */
+        }
+    }
+    pthread_cond_broadcast(&b->cond);
+    pthread_mutex_unlock(&b->lock);
+    return SE_OK;
+}
+
+se_status se_engine_finish(se_batch *b, size_t i, se_status st, se_attempt *a) {
+    se_batch_item *it = &b->items[i];
+    if (b->running && !b->borrowed_jobs)
+        ensure_block(b);
+    it->response = se_job_response(it->job, st, a, b->block);
+    free_job(b, it);
+    it->state = ITEM_DONE;
+    b->n_done++;
+    if (!it->response)
+        return SE_E_NOMEM;
+    if (b->started) {
+        se_status q = se_engine_queue(b, i, it->response);
+        if (q == SE_OK)
+            it->response = NULL; /* the queue's, until taken */
+        return q;
+    }
+    return SE_OK;
+}
+
+/* ---- se_send ----------------------------------------------------------------------------- */
+
+se_response *se_engine_send(se_client *c, se_job *job) {
+    se_batch b;
+    memset(&b, 0, sizeof b);
+    se_batch_item item = {job, NULL, NULL, 0, ITEM_PENDING};
+    se_slot slot;
+    memset(&slot, 0, sizeof slot);
+    slot.item = SIZE_MAX;
+    se_slot *free_slot = &slot;
+    b.client = c;
+    b.items = &item;
+    b.n = b.cap = 1;
+    b.borrowed_jobs = true;
+    b.has_deadlines = job->deadline > 0;
+    b.slots = &slot;
+    b.free_slots = &free_slot;
+    b.n_free = b.max_in_flight = 1;
+    b.ran = true;
+    b.multi = se_multi_take(c);
+    se_status st = b.multi ? se_engine_run(&b) : SE_E_NOMEM;
+    if (b.multi && slot.easy && slot.item != SIZE_MAX)
+        curl_multi_remove_handle(b.multi, slot.easy); /* only after an out-of-memory stop */
+    se_engine_slot_release(c, &slot);
+    if (b.multi)
+        se_multi_give(c, b.multi);
+    if (st != SE_OK && item.state != ITEM_DONE) {
+        item.state = ITEM_PENDING;
+        se_engine_finish(&b, 0, SE_E_NOMEM, NULL);
+    }
+    se_attempt_free(&slot.attempt);
+    free(b.token_waiters);
+    return item.response;
+}
