@@ -158,14 +158,31 @@ static void test_sinch_oauth(void) {
     CHECK_INT(emu_count_op(&E, "oauth_token", false), 2);
     se_response_free(r);
 
-    /* a 401 without "expired": an ordinary auth failure, no refresh, no retry
-     * (no reset here: it would forget the token the client holds) */
+    /* a 401 without "expired" (a token the server forgot): dropped, fetched
+     * again once, the send retried once (no reset here: it would forget the
+     * token the client holds) */
     int tokens_before = emu_count_op(&E, "oauth_token", true);
     emu_fault(&E, "{\"provider\":\"sinch\",\"operation\":\"send_event\",\"status\":401}");
+    r = send_ok(c, "send_event", EVENT);
+    CHECK_INT(se_response_attempts(r), 2);
+    CHECK_INT(emu_count_op(&E, "oauth_token", true), tokens_before + 1);
+    se_response_free(r);
+    /* a server that refuses the fresh token too: AUTH after one fetch */
+    tokens_before = emu_count_op(&E, "oauth_token", true);
+    emu_fault(&E, "{\"provider\":\"sinch\",\"operation\":\"send_event\",\"status\":401,"
+                  "\"count\":2}");
     r = NULL;
     CHECK_INT(se_send(c, "send_event", EVENT, &r), SE_E_AUTH);
-    CHECK_INT(se_response_attempts(r), 1);
-    CHECK_INT(emu_count_op(&E, "oauth_token", true), tokens_before);
+    CHECK_INT(se_response_attempts(r), 2);
+    CHECK_INT(se_response_sent(r), SE_SENT_YES);
+    CHECK_INT(emu_count_op(&E, "oauth_token", true), tokens_before + 1);
+    se_response_free(r);
+    /* the token the server forgot: after the emulator's reset, fetched again once */
+    emu_reset(&E);
+    r = send_ok(c, "send_event", EVENT);
+    CHECK_INT(se_response_attempts(r), 2);
+    CHECK_INT(emu_count_op(&E, "oauth_token", false), 1);
+    CHECK_INT(emu_count_op(&E, "send_event", false), 1);
     se_response_free(r);
     se_client_free(c);
 
@@ -175,7 +192,7 @@ static void test_sinch_oauth(void) {
     CHECK_INT(se_client_set(c, "auth_url", auth_url), SE_OK);
     emu_fault(&E, "{\"provider\":\"sinch\",\"operation\":\"oauth_token\",\"status\":429}");
     r = send_ok(c, "send_event", EVENT);
-    CHECK_INT(se_response_attempts(r), 2);
+    CHECK_INT(se_response_attempts(r), 1); /* the send itself went out once */
     CHECK_INT(emu_count_op(&E, "oauth_token", true), 2);
     CHECK_INT(emu_count_op(&E, "send_event", true), 1);
     se_response_free(r);
