@@ -566,6 +566,7 @@ se_response *se_engine_send(se_client *c, se_job *job) {
     if (b.multi && slot.easy && slot.item != SIZE_MAX)
         curl_multi_remove_handle(b.multi, slot.easy); /* only after an out-of-memory stop */
     se_engine_slot_release(c, &slot);
+    se_engine_slot_release(c, &b.token_slot);
     if (b.multi)
         se_multi_give(c, b.multi);
     if (st != SE_OK && item.state != ITEM_DONE) {
@@ -573,6 +574,7 @@ se_response *se_engine_send(se_client *c, se_job *job) {
         se_engine_finish(&b, 0, SE_E_NOMEM, NULL);
     }
     se_attempt_free(&slot.attempt);
+    se_attempt_free(&b.token_slot.attempt);
     free(b.token_waiters);
     return item.response;
 }
