@@ -142,7 +142,8 @@ struct record_in {
     size_t headers_len;
     const char *body;
     size_t body_len;
-    int status; /* 0 = no answer (close, hang) */
+    int status;                   /* 0 = no answer (close, hang) */
+    unsigned connection_requests; /* 1-based index of this request on its connection */
     bool accepted;
     bool replayed;
     const char *fault; /* static name of the fault applied, or NULL */
@@ -174,7 +175,9 @@ void fault_hit_clear(struct fault_hit *h);
 
 /* Parses and stores a fault spec; returns its JSON description (caller frees) or NULL with err. */
 cJSON *store_fault_add(const cJSON *spec, char *err, size_t errlen);
-bool store_fault_take(enum provider p, enum operation op, struct fault_hit *out);
+/* connection_requests: the request's 1-based index on its connection (for "connection"). */
+bool store_fault_take(enum provider p, enum operation op, unsigned connection_requests,
+                      struct fault_hit *out);
 cJSON *store_faults_json(void);
 void store_faults_clear(void);
 

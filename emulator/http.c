@@ -216,18 +216,44 @@ struct req {
     unsigned status;
     bool close, hang;
     long delay_ms;
+    unsigned connection_requests; /* 1-based index of this request on its connection */
     /* suspension bookkeeping (guarded by wait_mu) */
     int64_t due;
     struct req *next;
 };
 
+/* Per-connection state (MHD's socket context): how many requests the connection has carried,
+ * so that faults can single out reused keep-alive connections. Only the worker thread that owns
+ * the connection touches it. */
+struct conn_state {
+    unsigned requests;
+};
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code) {
+    (void)cls, (void)conn;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        struct conn_state *cs = xmalloc(sizeof *cs);
+        cs->requests = 0;
+        *socket_context = cs;
+    } else {
+        free(*socket_context);
+        *socket_context = NULL;
+    }
+}
+
 /* The URI log callback sees the request target before MHD percent-decodes it: routes and the
- * log use the raw path and query exactly as the client sent them. */
+ * log use the raw path and query exactly as the client sent them. It runs once per request, so
+ * it also counts the connection's requests. */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
     (void)cls;
     struct req *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    struct conn_state *cs = ci ? ci->socket_context : NULL;
+    r->connection_requests = cs ? ++cs->requests : 1;
     size_t n = strlen(uri);
     r->path = xstrndup(uri, n);
     char *q = strchr(r->path, '?');
@@ -481,7 +507,7 @@ static void process(struct req *r) {
     const struct route *rt = route_find(&rq);
     enum provider prov = rt ? rt->provider : provider_by_prefix(r->path);
     struct fault_hit hit = {0};
-    bool faulted = rt && store_fault_take(rt->provider, rt->op, &hit);
+    bool faulted = rt && store_fault_take(rt->provider, rt->op, r->connection_requests, &hit);
     const char *fault = NULL;
     bool accepted = false;
 
@@ -520,6 +546,7 @@ static void process(struct req *r) {
                             .body = rq.body,
                             .body_len = r->body_len,
                             .status = r->close || r->hang ? 0 : rp.status,
+                            .connection_requests = r->connection_requests,
                             .accepted = accepted,
                             .replayed = rp.replayed,
                             .fault = fault};
@@ -637,6 +664,8 @@ bool http_start(void) {
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, ai->ai_addr};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, NULL};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_complete, NULL};
+    opts[n++] =
+        (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, NULL};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL};
     if (cfg.threads > 1)
         opts[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, cfg.threads, NULL};
