@@ -142,7 +142,7 @@ struct record_in {
     size_t headers_len;
     const char *body;
     size_t body_len;
-    int status;                   /* 0 = no answer (close, hang) */
+    int status;                   /* 0 = not processed (close, reset, hang) */
     unsigned connection_requests; /* 1-based index of this request on its connection */
     bool accepted;
     bool replayed;
@@ -151,6 +151,8 @@ struct record_in {
 void store_record(const struct record_in *in);
 cJSON *store_requests_json(bool all);
 
+/* The *_AFTER actions process the request normally and then drop the answer (a "hidden
+ * re-send" test: the server acted on a request whose client saw only a dead connection). */
 enum fault_action {
     ACT_NONE,
     ACT_CLOSE,
@@ -158,8 +160,12 @@ enum fault_action {
     ACT_OVERSIZED,
     ACT_VALUE_FALSE,
     ACT_EXPIRE_TOKEN,
+    ACT_RESET,
+    ACT_CLOSE_AFTER,
+    ACT_RESET_AFTER,
+    ACT_COUNT
 };
-const char *fault_action_name(enum fault_action a);
+const char *fault_action_name(enum fault_action a); /* NULL for ACT_NONE */
 
 /* One injected fault as it applies to one request (owned copy). */
 struct fault_hit {

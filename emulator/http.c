@@ -214,7 +214,7 @@ struct req {
     /* the outcome, prepared before any wait */
     struct MHD_Response *resp;
     unsigned status;
-    bool close, hang;
+    bool close, reset, hang; /* reset: close with RST rather than FIN */
     long delay_ms;
     unsigned connection_requests; /* 1-based index of this request on its connection */
     /* suspension bookkeeping (guarded by wait_mu) */
@@ -390,17 +390,30 @@ static ssize_t oversized_read(void *cls, uint64_t pos, char *buf, size_t max) {
     return (ssize_t)n;
 }
 
-/* A fault that replaces the answer (rather than only delaying or expiring tokens). */
-static bool fault_answers(const struct fault_hit *h) {
-    return h->status || h->body || (h->action != ACT_NONE && h->action != ACT_EXPIRE_TOKEN);
+/* Faults whose request is still handled normally: they delay the answer, expire tokens first,
+ * or drop the answer afterwards. */
+static bool fault_processes(const struct fault_hit *h) {
+    if (h->status || h->body)
+        return false;
+    switch (h->action) {
+    case ACT_NONE:
+    case ACT_EXPIRE_TOKEN:
+    case ACT_CLOSE_AFTER:
+    case ACT_RESET_AFTER:
+        return true;
+    default:
+        return false;
+    }
 }
 
 static const char *fault_answer(const struct route *rt, const struct fault_hit *h, struct req *r,
                                 struct reply *rp) {
     switch (h->action) {
     case ACT_CLOSE:
+    case ACT_RESET:
         r->close = true;
-        return "close";
+        r->reset = h->action == ACT_RESET;
+        return fault_action_name(h->action);
     case ACT_HANG:
         r->hang = true;
         return "hang";
@@ -511,11 +524,11 @@ static void process(struct req *r) {
     const char *fault = NULL;
     bool accepted = false;
 
-    if (faulted && fault_answers(&hit)) {
+    if (faulted && !fault_processes(&hit)) {
         fault = fault_answer(rt, &hit, r, &rp);
     } else {
         if (faulted)
-            fault = hit.action == ACT_EXPIRE_TOKEN ? "expire_token" : "latency";
+            fault = hit.action == ACT_NONE ? "latency" : fault_action_name(hit.action);
         if (!rt) {
             char msg[120];
             snprintf(msg, sizeof msg, "no such route: %s %.80s", r->method, r->path);
@@ -528,6 +541,11 @@ static void process(struct req *r) {
             rt->handle(&rq, &rp);
         }
         accepted = rt && rp.status >= 200 && rp.status < 300 && !rp.replayed;
+        /* processed and logged by its real outcome, but the answer is never sent */
+        if (faulted && (hit.action == ACT_CLOSE_AFTER || hit.action == ACT_RESET_AFTER)) {
+            r->close = true;
+            r->reset = hit.action == ACT_RESET_AFTER;
+        }
     }
     if (faulted) {
         add_fault_headers(&rp, &hit);
@@ -545,7 +563,9 @@ static void process(struct req *r) {
                             .headers_len = hb.len,
                             .body = rq.body,
                             .body_len = r->body_len,
-                            .status = r->close || r->hang ? 0 : rp.status,
+                            /* 0 when not processed (close, reset, hang); after close_after
+                             * and reset_after, the status that would have been answered */
+                            .status = rp.status,
                             .connection_requests = r->connection_requests,
                             .accepted = accepted,
                             .replayed = rp.replayed,
@@ -567,7 +587,25 @@ static void process(struct req *r) {
     fault_hit_clear(&hit);
 }
 
+/* Aborts the connection with RST. SO_LINGER 0 alone is not enough: MHD shuts the socket down
+ * for writing before it closes it, so a FIN goes out first and clients see an orderly close.
+ * Disconnecting the TCP socket (connect to AF_UNSPEC, Linux) sends the RST at once; MHD's later
+ * shutdown and close then send nothing. The linger stays as the fallback should that fail. */
+static void reset_connection(struct MHD_Connection *conn) {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!ci)
+        return;
+    struct linger abortive = {.l_onoff = 1, .l_linger = 0};
+    setsockopt(ci->connect_fd, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
+    struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+    if (connect(ci->connect_fd, &unspec, sizeof unspec) != 0 && cfg.verbose)
+        perror("sendevent-emulator: reset: connect(AF_UNSPEC)");
+}
+
 static enum MHD_Result deliver(struct req *r) {
+    if (r->reset)
+        reset_connection(r->conn);
     if (r->close || !r->resp)
         return MHD_NO; /* MHD closes the connection without an answer */
     enum MHD_Result ret = MHD_queue_response(r->conn, r->status, r->resp);

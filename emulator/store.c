@@ -283,9 +283,10 @@ static struct fault *faults, **faults_tail = &faults;
 static int next_fault_id = 1;
 
 const char *fault_action_name(enum fault_action a) {
-    static const char *const names[] = {NULL,        "close",       "hang",
-                                        "oversized", "value_false", "expire_token"};
-    return names[a];
+    static const char *const names[ACT_COUNT] = {NULL,        "close",       "hang",
+                                                 "oversized", "value_false", "expire_token",
+                                                 "reset",     "close_after", "reset_after"};
+    return a > ACT_NONE && a < ACT_COUNT ? names[a] : NULL;
 }
 
 void fault_hit_clear(struct fault_hit *h) {
@@ -411,14 +412,13 @@ cJSON *store_fault_add(const cJSON *spec, char *err, size_t errlen) {
         f->hit.headers = cJSON_Duplicate(v, true);
     }
     if ((v = cJSON_GetObjectItemCaseSensitive(spec, "action"))) {
-        static const char *const acts[] = {"close", "hang", "oversized", "value_false",
-                                           "expire_token"};
-        for (int i = 0; i < 5 && cJSON_IsString(v); i++)
-            if (strcmp(v->valuestring, acts[i]) == 0)
-                f->hit.action = (enum fault_action)(i + 1);
+        for (int a = ACT_NONE + 1; a < ACT_COUNT && cJSON_IsString(v); a++)
+            if (strcmp(v->valuestring, fault_action_name((enum fault_action)a)) == 0)
+                f->hit.action = (enum fault_action)a;
         if (f->hit.action == ACT_NONE) {
             snprintf(err, errlen,
-                     "action: one of close, hang, oversized, value_false, expire_token");
+                     "action: one of close, reset, close_after, reset_after, hang, oversized, "
+                     "value_false, expire_token");
             goto fail;
         }
         if (status || f->hit.body) {
