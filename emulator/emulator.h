@@ -44,6 +44,7 @@ struct config {
     unsigned threads;
     size_t max_records;
     size_t max_body_bytes;
+    unsigned idle_timeout; /* seconds; 0 = keep-alive connections are never closed for idling */
     bool verbose;
     const char *tls_cert, *tls_key;
     char url[300]; /* what we printed, e.g. http://127.0.0.1:43123 */

@@ -126,6 +126,7 @@ def test_config(emu):
     cfg = emu.config()
     assert cfg["url"] == emu.url
     assert cfg["max_records"] == 100000
+    assert cfg["idle_timeout"] == 0
     assert cfg["sinch"] == {"base_url": emu.url, "token_url": emu.url + "/oauth2/token",
                             "key_id": "emulator-key", "key_secret": "emulator-secret",
                             "token_lifetime": 3600}
