@@ -3,7 +3,8 @@
  * The emulator is an independent test oracle for libsendevent: nothing here may come from
  * libcore/. Layout:
  *   main.c      flags, daemon start, signal wait, clean shutdown
- *   http.c      libmicrohttpd glue: request state, routing table, faults, suspend/resume
+ *   http.c      libmicrohttpd glue: request and connection state, routing table, faults,
+ *               suspend/resume
  *   control.c   the /_emulator/ control API
  *   store.c     shared state behind one mutex: request log, faults, issued tokens, idempotency
  *   sinch.c zapi.c connect.c   one file per provider: auth, validation, error format, answers
