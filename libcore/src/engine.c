@@ -409,11 +409,16 @@ se_status se_engine_run(se_batch *b) {
         if (!b->cancelled &&
             (atomic_load(&b->cancel) || atomic_load(&c->cancel_gen) != b->cancel_gen))
             cancel_all(b);
-        if (b->cancelled) { /* what came since is cancelled too */
+        if (b->cancelled) { /* the run ends: nothing more is taken, what came is cancelled */
+            if (b->started) {
+                pthread_mutex_lock(&b->lock);
+                b->closed = true;
+                pthread_mutex_unlock(&b->lock);
+                take_incoming(b, &st);
+            }
             if (b->n_done < b->n)
                 cancel_all(b);
-            if (closed || !b->started)
-                break;
+            break;
         }
         double now = b->n_waiting > 0 || b->has_deadlines ? se_now() : 0, next_due = -1;
         if (b->has_deadlines)
