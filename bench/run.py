@@ -116,7 +116,7 @@ COUNTS = {
 }
 # cold paths: batches measured and batches of warm-up (one: for "reuse" it leaves the client
 # holding TLS sessions, as a client that sent before holds them)
-COLD_BATCHES = {"bench": (16, 1), "smoke": (2, 1)}
+COLD_BATCHES = {"bench": (16, 1), "smoke": (1, 1)}
 # callgrind: the two run lengths whose difference gives instructions per event
 CALLGRIND_N = {"bench": (500, 1500), "smoke": (20, 60)}
 CALLGRIND_PY_N = {"bench": (100, 300), "smoke": (10, 30)}
