@@ -585,7 +585,6 @@ se_status se_send_within(se_client *c, const char *operation, const char *reques
         *out = NULL;
     if (!c)
         return se_set_error(NULL, SE_E_MISUSE, "se_send: client must not be NULL");
-    se_client_after_fork(c);
     se_job job;
     se_status st = se_job_prepare(&job, c, operation, request_json, true);
     set_warnings(c, &job.diag);
