@@ -585,6 +585,7 @@ se_status se_send_within(se_client *c, const char *operation, const char *reques
         *out = NULL;
     if (!c)
         return se_set_error(NULL, SE_E_MISUSE, "se_send: client must not be NULL");
+    unsigned cancel_gen = atomic_load(&c->cancel_gen); /* a cancel from here on applies */
     se_job job;
     se_status st = se_job_prepare(&job, c, operation, request_json, true);
     set_warnings(c, &job.diag);
@@ -592,7 +593,7 @@ se_status se_send_within(se_client *c, const char *operation, const char *reques
         deadline = c->num[O_DEADLINE];
     if (deadline > 0)
         job.deadline = job.started + deadline;
-    se_response *r = st == SE_OK ? se_engine_send(c, &job) : se_job_response(&job, st, NULL, NULL);
+    se_response *r = st == SE_OK ? se_engine_send(c, &job, cancel_gen) : se_job_response(&job, st, NULL, NULL);
     se_job_clear(&job);
     if (!r)
         return se_set_error(c, SE_E_NOMEM, "out of memory");

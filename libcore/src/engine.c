@@ -400,7 +400,8 @@ se_status se_engine_run(se_batch *b) {
     se_client *c = b->client;
     se_waker *w = se_waker_take(c);
     atomic_store(&b->waker, w);
-    b->cancel_gen = atomic_load(&c->cancel_gen);
+    if (!b->cancel_gen_set) /* se_send reads it when it is called: a cancel while it validates counts */
+        b->cancel_gen = atomic_load(&c->cancel_gen);
     struct curl_waitfd wfd = {w ? w->fd : -1, CURL_WAIT_POLLIN, 0};
     se_status st = SE_OK;
     bool closed = !b->started;
@@ -551,9 +552,11 @@ se_status se_engine_finish(se_batch *b, size_t i, se_status st, se_attempt *a) {
 
 /* ---- se_send ----------------------------------------------------------------------------- */
 
-se_response *se_engine_send(se_client *c, se_job *job) {
+se_response *se_engine_send(se_client *c, se_job *job, unsigned cancel_gen) {
     se_batch b;
     memset(&b, 0, sizeof b);
+    b.cancel_gen = cancel_gen;
+    b.cancel_gen_set = true;
     se_batch_item item = {job, NULL, NULL, 0, ITEM_PENDING};
     se_slot slot;
     memset(&slot, 0, sizeof slot);

@@ -62,7 +62,8 @@ struct se_batch {
     size_t *token_waiters; /* items in ITEM_TOKEN, in the order they asked */
     size_t n_token_waiters, cap_token_waiters;
     _Atomic(se_waker *) waker; /* rung by se_batch_cancel, se_client_cancel, se_batch_add */
-    unsigned cancel_gen;       /* the client's when the run began */
+    unsigned cancel_gen;       /* the client's when the run (or se_send) began */
+    bool cancel_gen_set;       /* se_send set it when it was called */
     atomic_bool cancel;        /* se_batch_cancel was called */
     bool cancelled;            /* the run has cancelled what was left */
 
@@ -107,8 +108,9 @@ se_status se_engine_finish(se_batch *b, size_t i, se_status st, se_attempt *a);
  * until it is taken). */
 se_status se_engine_queue(se_batch *b, size_t index, se_response *r);
 
-/* se_send's run: one job (borrowed) on the engine, in the calling thread. */
-se_response *se_engine_send(se_client *c, se_job *job);
+/* se_send's run: one job (borrowed) on the engine, in the calling thread;
+ * cancel_gen is the client's as se_send was called (se_client_cancel). */
+se_response *se_engine_send(se_client *c, se_job *job, unsigned cancel_gen);
 
 /* A slot's easy handle goes back to the client (its header list with its job). */
 void se_engine_slot_release(se_client *c, se_slot *s);
