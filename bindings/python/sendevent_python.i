@@ -333,6 +333,9 @@ static int se_py_json_value(se_py_json *b, PyObject *v, int depth) {
  * of one SWIG call per request: that saves the argument parsing and the result wrapping of
  * 2 x N wrapper calls. Public C API only. Both keep the GIL (%nothread above): they do not
  * block; se_batch_run, which does, releases it. */
+/* the helpers' deadline argument is optional: 0, the client's deadline option */
+%typemap(default) double deadline "$1 = 0.0;";
+
 %rename(batch_add_all) se_py_batch_add_all;
 %rename(json_text) se_py_json_text;
 %rename(batch_take_all) se_py_batch_take_all;
