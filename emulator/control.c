@@ -84,6 +84,7 @@ static cJSON *config_json(void) {
     cJSON_AddStringToObject(doc, "url", cfg.url);
     cJSON_AddNumberToObject(doc, "max_records", (double)cfg.max_records);
     cJSON_AddNumberToObject(doc, "max_body_bytes", (double)cfg.max_body_bytes);
+    cJSON_AddNumberToObject(doc, "idle_timeout", cfg.idle_timeout);
     cJSON *s = cJSON_AddObjectToObject(doc, "sinch");
     cJSON_AddStringToObject(s, "base_url", cfg.url);
     snprintf(buf, sizeof buf, "%s/oauth2/token", cfg.url);

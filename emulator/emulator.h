@@ -3,7 +3,8 @@
  * The emulator is an independent test oracle for libsendevent: nothing here may come from
  * libcore/. Layout:
  *   main.c      flags, daemon start, signal wait, clean shutdown
- *   http.c      libmicrohttpd glue: request state, routing table, faults, suspend/resume
+ *   http.c      libmicrohttpd glue: request and connection state, routing table, faults,
+ *               suspend/resume
  *   control.c   the /_emulator/ control API
  *   store.c     shared state behind one mutex: request log, faults, issued tokens, idempotency
  *   sinch.c zapi.c connect.c   one file per provider: auth, validation, error format, answers
@@ -44,6 +45,7 @@ struct config {
     unsigned threads;
     size_t max_records;
     size_t max_body_bytes;
+    unsigned idle_timeout; /* seconds; 0 = keep-alive connections are never closed for idling */
     bool verbose;
     const char *tls_cert, *tls_key;
     char url[300]; /* what we printed, e.g. http://127.0.0.1:43123 */
@@ -142,7 +144,8 @@ struct record_in {
     size_t headers_len;
     const char *body;
     size_t body_len;
-    int status; /* 0 = no answer (close, hang) */
+    int status;                   /* 0 = not processed (close, reset, hang) */
+    unsigned connection_requests; /* 1-based index of this request on its connection */
     bool accepted;
     bool replayed;
     const char *fault; /* static name of the fault applied, or NULL */
@@ -150,6 +153,8 @@ struct record_in {
 void store_record(const struct record_in *in);
 cJSON *store_requests_json(bool all);
 
+/* The *_AFTER actions process the request normally and then drop the answer (a "hidden
+ * re-send" test: the server acted on a request whose client saw only a dead connection). */
 enum fault_action {
     ACT_NONE,
     ACT_CLOSE,
@@ -157,8 +162,12 @@ enum fault_action {
     ACT_OVERSIZED,
     ACT_VALUE_FALSE,
     ACT_EXPIRE_TOKEN,
+    ACT_RESET,
+    ACT_CLOSE_AFTER,
+    ACT_RESET_AFTER,
+    ACT_COUNT
 };
-const char *fault_action_name(enum fault_action a);
+const char *fault_action_name(enum fault_action a); /* NULL for ACT_NONE */
 
 /* One injected fault as it applies to one request (owned copy). */
 struct fault_hit {
@@ -174,7 +183,9 @@ void fault_hit_clear(struct fault_hit *h);
 
 /* Parses and stores a fault spec; returns its JSON description (caller frees) or NULL with err. */
 cJSON *store_fault_add(const cJSON *spec, char *err, size_t errlen);
-bool store_fault_take(enum provider p, enum operation op, struct fault_hit *out);
+/* connection_requests: the request's 1-based index on its connection (for "connection"). */
+bool store_fault_take(enum provider p, enum operation op, unsigned connection_requests,
+                      struct fault_hit *out);
 cJSON *store_faults_json(void);
 void store_faults_clear(void);
 

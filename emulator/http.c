@@ -214,20 +214,46 @@ struct req {
     /* the outcome, prepared before any wait */
     struct MHD_Response *resp;
     unsigned status;
-    bool close, hang;
+    bool close, reset, hang; /* reset: close with RST rather than FIN */
     long delay_ms;
+    unsigned connection_requests; /* 1-based index of this request on its connection */
     /* suspension bookkeeping (guarded by wait_mu) */
     int64_t due;
     struct req *next;
 };
 
+/* Per-connection state (MHD's socket context): how many requests the connection has carried,
+ * so that faults can single out reused keep-alive connections. Only the worker thread that owns
+ * the connection touches it. */
+struct conn_state {
+    unsigned requests;
+};
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code) {
+    (void)cls, (void)conn;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        struct conn_state *cs = xmalloc(sizeof *cs);
+        cs->requests = 0;
+        *socket_context = cs;
+    } else {
+        free(*socket_context);
+        *socket_context = NULL;
+    }
+}
+
 /* The URI log callback sees the request target before MHD percent-decodes it: routes and the
- * log use the raw path and query exactly as the client sent them. */
+ * log use the raw path and query exactly as the client sent them. It runs once per request, so
+ * it also counts the connection's requests. */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
     (void)cls;
     struct req *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    struct conn_state *cs = ci ? ci->socket_context : NULL;
+    r->connection_requests = cs ? ++cs->requests : 1;
     size_t n = strlen(uri);
     r->path = xstrndup(uri, n);
     char *q = strchr(r->path, '?');
@@ -364,17 +390,30 @@ static ssize_t oversized_read(void *cls, uint64_t pos, char *buf, size_t max) {
     return (ssize_t)n;
 }
 
-/* A fault that replaces the answer (rather than only delaying or expiring tokens). */
-static bool fault_answers(const struct fault_hit *h) {
-    return h->status || h->body || (h->action != ACT_NONE && h->action != ACT_EXPIRE_TOKEN);
+/* Faults whose request is still handled normally: they delay the answer, expire tokens first,
+ * or drop the answer afterwards. */
+static bool fault_processes(const struct fault_hit *h) {
+    if (h->status || h->body)
+        return false;
+    switch (h->action) {
+    case ACT_NONE:
+    case ACT_EXPIRE_TOKEN:
+    case ACT_CLOSE_AFTER:
+    case ACT_RESET_AFTER:
+        return true;
+    default:
+        return false;
+    }
 }
 
 static const char *fault_answer(const struct route *rt, const struct fault_hit *h, struct req *r,
                                 struct reply *rp) {
     switch (h->action) {
     case ACT_CLOSE:
+    case ACT_RESET:
         r->close = true;
-        return "close";
+        r->reset = h->action == ACT_RESET;
+        return fault_action_name(h->action);
     case ACT_HANG:
         r->hang = true;
         return "hang";
@@ -481,15 +520,15 @@ static void process(struct req *r) {
     const struct route *rt = route_find(&rq);
     enum provider prov = rt ? rt->provider : provider_by_prefix(r->path);
     struct fault_hit hit = {0};
-    bool faulted = rt && store_fault_take(rt->provider, rt->op, &hit);
+    bool faulted = rt && store_fault_take(rt->provider, rt->op, r->connection_requests, &hit);
     const char *fault = NULL;
     bool accepted = false;
 
-    if (faulted && fault_answers(&hit)) {
+    if (faulted && !fault_processes(&hit)) {
         fault = fault_answer(rt, &hit, r, &rp);
     } else {
         if (faulted)
-            fault = hit.action == ACT_EXPIRE_TOKEN ? "expire_token" : "latency";
+            fault = hit.action == ACT_NONE ? "latency" : fault_action_name(hit.action);
         if (!rt) {
             char msg[120];
             snprintf(msg, sizeof msg, "no such route: %s %.80s", r->method, r->path);
@@ -502,6 +541,11 @@ static void process(struct req *r) {
             rt->handle(&rq, &rp);
         }
         accepted = rt && rp.status >= 200 && rp.status < 300 && !rp.replayed;
+        /* processed and logged by its real outcome, but the answer is never sent */
+        if (faulted && (hit.action == ACT_CLOSE_AFTER || hit.action == ACT_RESET_AFTER)) {
+            r->close = true;
+            r->reset = hit.action == ACT_RESET_AFTER;
+        }
     }
     if (faulted) {
         add_fault_headers(&rp, &hit);
@@ -519,7 +563,10 @@ static void process(struct req *r) {
                             .headers_len = hb.len,
                             .body = rq.body,
                             .body_len = r->body_len,
-                            .status = r->close || r->hang ? 0 : rp.status,
+                            /* 0 when not processed (close, reset, hang); after close_after
+                             * and reset_after, the status that would have been answered */
+                            .status = rp.status,
+                            .connection_requests = r->connection_requests,
                             .accepted = accepted,
                             .replayed = rp.replayed,
                             .fault = fault};
@@ -540,7 +587,25 @@ static void process(struct req *r) {
     fault_hit_clear(&hit);
 }
 
+/* Aborts the connection with RST. SO_LINGER 0 alone is not enough: MHD shuts the socket down
+ * for writing before it closes it, so a FIN goes out first and clients see an orderly close.
+ * Disconnecting the TCP socket (connect to AF_UNSPEC, Linux) sends the RST at once; MHD's later
+ * shutdown and close then send nothing. The linger stays as the fallback should that fail. */
+static void reset_connection(struct MHD_Connection *conn) {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!ci)
+        return;
+    struct linger abortive = {.l_onoff = 1, .l_linger = 0};
+    setsockopt(ci->connect_fd, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
+    struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+    if (connect(ci->connect_fd, &unspec, sizeof unspec) != 0 && cfg.verbose)
+        perror("sendevent-emulator: reset: connect(AF_UNSPEC)");
+}
+
 static enum MHD_Result deliver(struct req *r) {
+    if (r->reset)
+        reset_connection(r->conn);
     if (r->close || !r->resp)
         return MHD_NO; /* MHD closes the connection without an answer */
     enum MHD_Result ret = MHD_queue_response(r->conn, r->status, r->resp);
@@ -637,6 +702,10 @@ bool http_start(void) {
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, ai->ai_addr};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, NULL};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_complete, NULL};
+    opts[n++] =
+        (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, NULL};
+    if (cfg.idle_timeout) /* MHD closes a connection that has had no traffic this long */
+        opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, cfg.idle_timeout, NULL};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL};
     if (cfg.threads > 1)
         opts[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, cfg.threads, NULL};

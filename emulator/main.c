@@ -42,6 +42,8 @@ static void usage(FILE *out) {
             "  --threads N                    worker threads (default 2)\n"
             "  --max-records N                request log size, oldest dropped (default 100000)\n"
             "  --max-body-bytes N             larger request bodies get 413 (default 1048576)\n"
+            "  --idle-timeout SECS            close connections idle this long; 0 = never\n"
+            "                                 (default 0)\n"
             "  --tls-cert FILE --tls-key FILE serve HTTPS with this PEM certificate and key\n"
             "  --sinch-key-id ID              (default emulator-key)\n"
             "  --sinch-key-secret SECRET      (default emulator-secret)\n"
@@ -80,6 +82,7 @@ static bool parse_args(int argc, char **argv) {
         O_THREADS,
         O_MAX_RECORDS,
         O_MAX_BODY,
+        O_IDLE_TIMEOUT,
         O_TLS_CERT,
         O_TLS_KEY,
         O_SINCH_ID,
@@ -100,6 +103,7 @@ static bool parse_args(int argc, char **argv) {
         {"threads", required_argument, NULL, O_THREADS},
         {"max-records", required_argument, NULL, O_MAX_RECORDS},
         {"max-body-bytes", required_argument, NULL, O_MAX_BODY},
+        {"idle-timeout", required_argument, NULL, O_IDLE_TIMEOUT},
         {"tls-cert", required_argument, NULL, O_TLS_CERT},
         {"tls-key", required_argument, NULL, O_TLS_KEY},
         {"sinch-key-id", required_argument, NULL, O_SINCH_ID},
@@ -141,6 +145,11 @@ static bool parse_args(int argc, char **argv) {
             if (!parse_ulong("max-body-bytes", optarg, 1, 1UL << 30, &v))
                 return false;
             cfg.max_body_bytes = v;
+            break;
+        case O_IDLE_TIMEOUT:
+            if (!parse_ulong("idle-timeout", optarg, 0, 86400, &v))
+                return false;
+            cfg.idle_timeout = (unsigned)v;
             break;
         case O_TLS_CERT:
             cfg.tls_cert = optarg;

@@ -17,6 +17,7 @@ struct record {
     enum provider provider;
     enum operation op;
     int status;
+    unsigned connection_requests;
     bool accepted, replayed;
     const char *fault;
     char *method, *path, *query, *headers, *body; /* all inside this one allocation */
@@ -43,6 +44,7 @@ void store_record(const struct record_in *in) {
     r->provider = in->provider;
     r->op = in->op;
     r->status = in->status;
+    r->connection_requests = in->connection_requests;
     r->accepted = in->accepted;
     r->replayed = in->replayed;
     r->fault = in->fault;
@@ -112,6 +114,7 @@ static cJSON *record_json(const struct record *r) {
     cJSON_AddItemToObject(o, "status",
                           r->status ? cJSON_CreateNumber(r->status) : cJSON_CreateNull());
     cJSON_AddBoolToObject(o, "accepted", r->accepted);
+    cJSON_AddNumberToObject(o, "connection_requests", (double)r->connection_requests);
     if (r->replayed)
         cJSON_AddBoolToObject(o, "replayed", true);
     if (r->fault)
@@ -261,10 +264,14 @@ char *store_idempotent(const char *key, const char *body) {
 
 /* ------------------------------------------------------------------ faults */
 
+/* Which requests of a connection a fault may hit. */
+enum connection_match { CONN_ANY, CONN_FRESH, CONN_REUSED };
+
 struct fault {
     int id;
     enum provider provider;
     enum operation op; /* OP_NONE = any */
+    enum connection_match connection;
     long remaining;    /* -1 = unlimited (fraction without count) */
     bool has_fraction; /* else every matching request is hit */
     double fraction, acc;
@@ -276,9 +283,10 @@ static struct fault *faults, **faults_tail = &faults;
 static int next_fault_id = 1;
 
 const char *fault_action_name(enum fault_action a) {
-    static const char *const names[] = {NULL,        "close",       "hang",
-                                        "oversized", "value_false", "expire_token"};
-    return names[a];
+    static const char *const names[ACT_COUNT] = {NULL,        "close",       "hang",
+                                                 "oversized", "value_false", "expire_token",
+                                                 "reset",     "close_after", "reset_after"};
+    return a > ACT_NONE && a < ACT_COUNT ? names[a] : NULL;
 }
 
 void fault_hit_clear(struct fault_hit *h) {
@@ -310,9 +318,9 @@ static bool spec_int(const cJSON *spec, const char *key, long lo, long hi, long 
 
 /* Parses a fault spec (see docs/emulator.md). */
 cJSON *store_fault_add(const cJSON *spec, char *err, size_t errlen) {
-    static const char *const known[] = {"provider",   "operation",   "count", "fraction",
-                                        "status",     "retry_after", "body",  "headers",
-                                        "latency_ms", "action",      "bytes", NULL};
+    static const char *const known[] = {
+        "provider", "operation",  "count",  "fraction", "status",     "retry_after", "body",
+        "headers",  "latency_ms", "action", "bytes",    "connection", NULL};
     if (!cJSON_IsObject(spec)) {
         snprintf(err, errlen, "fault spec must be a JSON object");
         return NULL;
@@ -344,6 +352,16 @@ cJSON *store_fault_add(const cJSON *spec, char *err, size_t errlen) {
                      "create_connection, disconnect, oauth_token");
             goto fail;
         }
+    }
+    f->connection = CONN_ANY;
+    if ((v = cJSON_GetObjectItemCaseSensitive(spec, "connection")) && !cJSON_IsNull(v)) {
+        bool fresh = cJSON_IsString(v) && strcmp(v->valuestring, "fresh") == 0;
+        bool reused = cJSON_IsString(v) && strcmp(v->valuestring, "reused") == 0;
+        if (!fresh && !reused) {
+            snprintf(err, errlen, "connection: one of fresh, reused");
+            goto fail;
+        }
+        f->connection = fresh ? CONN_FRESH : CONN_REUSED;
     }
     long count = -1, status = 0, latency = 0, bytes = 8L << 20;
     if (!spec_int(spec, "count", 1, 1000000000L, &count, err, errlen) ||
@@ -394,14 +412,13 @@ cJSON *store_fault_add(const cJSON *spec, char *err, size_t errlen) {
         f->hit.headers = cJSON_Duplicate(v, true);
     }
     if ((v = cJSON_GetObjectItemCaseSensitive(spec, "action"))) {
-        static const char *const acts[] = {"close", "hang", "oversized", "value_false",
-                                           "expire_token"};
-        for (int i = 0; i < 5 && cJSON_IsString(v); i++)
-            if (strcmp(v->valuestring, acts[i]) == 0)
-                f->hit.action = (enum fault_action)(i + 1);
+        for (int a = ACT_NONE + 1; a < ACT_COUNT && cJSON_IsString(v); a++)
+            if (strcmp(v->valuestring, fault_action_name((enum fault_action)a)) == 0)
+                f->hit.action = (enum fault_action)a;
         if (f->hit.action == ACT_NONE) {
             snprintf(err, errlen,
-                     "action: one of close, hang, oversized, value_false, expire_token");
+                     "action: one of close, reset, close_after, reset_after, hang, oversized, "
+                     "value_false, expire_token");
             goto fail;
         }
         if (status || f->hit.body) {
@@ -452,13 +469,17 @@ static void copy_hit(struct fault_hit *dst, const struct fault_hit *src) {
 /* The first pending fault that matches takes effect. A fraction is applied deterministically
  * (an accumulator): exactly floor(n * fraction) of n matching requests are hit, evenly spread,
  * so tests can count on it. */
-bool store_fault_take(enum provider p, enum operation op, struct fault_hit *out) {
+bool store_fault_take(enum provider p, enum operation op, unsigned connection_requests,
+                      struct fault_hit *out) {
     bool hit = false;
+    enum connection_match conn = connection_requests > 1 ? CONN_REUSED : CONN_FRESH;
     pthread_mutex_lock(&mu);
     for (struct fault **pp = &faults; *pp; pp = &(*pp)->next) {
         struct fault *f = *pp;
         if (f->provider != p || (f->op != OP_NONE && f->op != op))
             continue;
+        if (f->connection != CONN_ANY && f->connection != conn)
+            continue; /* before the fraction: a request it cannot hit leaves the count alone */
         if (f->has_fraction) {
             f->acc += f->fraction;
             if (f->acc + 1e-9 < 1.0) /* tolerance: ten times 0.1 must make 1 */

@@ -409,11 +409,16 @@ se_status se_engine_run(se_batch *b) {
         if (!b->cancelled &&
             (atomic_load(&b->cancel) || atomic_load(&c->cancel_gen) != b->cancel_gen))
             cancel_all(b);
-        if (b->cancelled) { /* what came since is cancelled too */
+        if (b->cancelled) { /* the run ends: nothing more is taken, what came is cancelled */
+            if (b->started) {
+                pthread_mutex_lock(&b->lock);
+                b->closed = true;
+                pthread_mutex_unlock(&b->lock);
+                take_incoming(b, &st);
+            }
             if (b->n_done < b->n)
                 cancel_all(b);
-            if (closed || !b->started)
-                break;
+            break;
         }
         double now = b->n_waiting > 0 || b->has_deadlines ? se_now() : 0, next_due = -1;
         if (b->has_deadlines)
@@ -566,6 +571,7 @@ se_response *se_engine_send(se_client *c, se_job *job) {
     if (b.multi && slot.easy && slot.item != SIZE_MAX)
         curl_multi_remove_handle(b.multi, slot.easy); /* only after an out-of-memory stop */
     se_engine_slot_release(c, &slot);
+    se_engine_slot_release(c, &b.token_slot);
     if (b.multi)
         se_multi_give(c, b.multi);
     if (st != SE_OK && item.state != ITEM_DONE) {
@@ -573,6 +579,7 @@ se_response *se_engine_send(se_client *c, se_job *job) {
         se_engine_finish(&b, 0, SE_E_NOMEM, NULL);
     }
     se_attempt_free(&slot.attempt);
+    se_attempt_free(&b.token_slot.attempt);
     free(b.token_waiters);
     return item.response;
 }

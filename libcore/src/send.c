@@ -252,9 +252,8 @@ void se_job_log_retry(se_client *c, const se_job *job, double delay, se_status s
 }
 
 void se_job_count(se_job *job, const se_attempt *a) {
-    se_sent sent = a->answered ? SE_SENT_YES : a->writes > 0 ? SE_SENT_MAYBE : SE_SENT_NO;
-    if (sent > job->sent)
-        job->sent = sent;
+    if (a->writes > 0) /* the last attempt that reached a connection decides */
+        job->sent = a->answered ? SE_SENT_YES : SE_SENT_MAYBE;
     job->attempts += a->writes;
 }
 

@@ -20,7 +20,7 @@ def test_record_fields(emu):
     assert resp.status == 200
     [rec] = emu.requests()
     assert set(rec) >= {"seq", "provider", "operation", "method", "path", "query", "headers",
-                        "body", "body_raw", "status"}
+                        "body", "body_raw", "status", "accepted", "connection_requests"}
     assert rec["provider"] == "sinch" and rec["operation"] == "send_event"
     assert rec["method"] == "POST"
     assert rec["path"] == "/v1/projects/p-1/events:send"
@@ -32,6 +32,7 @@ def test_record_fields(emu):
     assert rec["body"] == json.loads(raw)
     assert rec["body_raw"] == raw  # exact bytes, whitespace included
     assert rec["status"] == 200 and rec["accepted"] is True
+    assert rec["connection_requests"] == 1  # emu.call opens a new connection each time
 
 
 def test_every_operation_is_named(emu):
@@ -125,6 +126,7 @@ def test_config(emu):
     cfg = emu.config()
     assert cfg["url"] == emu.url
     assert cfg["max_records"] == 100000
+    assert cfg["idle_timeout"] == 0
     assert cfg["sinch"] == {"base_url": emu.url, "token_url": emu.url + "/oauth2/token",
                             "key_id": "emulator-key", "key_secret": "emulator-secret",
                             "token_lifetime": 3600}

@@ -67,9 +67,9 @@ def test_help_lists_every_flag(binary):
     out = subprocess.run([binary, "--help"], capture_output=True, text=True, timeout=10)
     assert out.returncode == 0
     for flag in ["--host", "--port", "--threads", "--max-records", "--max-body-bytes",
-                 "--tls-cert", "--tls-key", "--sinch-key-id", "--sinch-key-secret",
-                 "--sinch-token-lifetime", "--zapi-instance-id", "--zapi-token",
-                 "--zapi-client-token", "--connect-participant-token",
+                 "--idle-timeout", "--tls-cert", "--tls-key", "--sinch-key-id",
+                 "--sinch-key-secret", "--sinch-token-lifetime", "--zapi-instance-id",
+                 "--zapi-token", "--zapi-client-token", "--connect-participant-token",
                  "--connect-connection-token", "--verbose", "--version"]:
         assert flag in out.stdout, flag
 

@@ -107,8 +107,7 @@ def test_http_statuses_connect(emu, status, cls, name, code):
 ])
 def test_http_statuses_sinch(emu, client_for, status, cls, name):
     sinch = client_for("sinch", max_attempts=1)
-    # a 401 on an OAuth token is answered by fetching a token again, once, and retrying: the
-    # second 401 is the one that raises
+    # a 401 to a fetched token is fetched again once and retried: both answers are 401
     emu.fault(provider="sinch", operation="send_event", status=status,
               count=2 if status == 401 else 1)
     with pytest.raises(cls) as info:
@@ -169,7 +168,7 @@ def test_network_error_nothing_listening():
     c = sendevent.Client("connect", endpoint_url="http://127.0.0.1:%d" % port, max_attempts=1)
     with pytest.raises(sendevent.NetworkError) as info:
         c.send_event(**valid("connect", "send_event"))
-    # attempts count writes of the request: nothing was written, it never left
+    # no connection: nothing was written, so no attempt reached a server
     assert info.value.response.attempts == 0 and info.value.http_status == 0
     assert info.value.sent == "no"
 

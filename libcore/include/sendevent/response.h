@@ -127,11 +127,13 @@ typedef enum se_sent {
 } se_sent;
 
 /**
- * Whether the request reached the provider, over all its attempts: SE_SENT_YES
- * when any attempt was answered, else SE_SENT_MAYBE when any was written,
- * else SE_SENT_NO. A failure with SE_SENT_NO can be sent again without any
- * risk of a duplicate; one with SE_SENT_MAYBE only where the operation is
- * idempotent (Connect, with the same ClientToken: se_response_client_token()).
+ * Whether the request reached the provider, as the last attempt that was
+ * written to a connection left it: SE_SENT_YES when it was answered,
+ * SE_SENT_MAYBE when no answer came (timeout, connection lost, cancelled in
+ * flight); SE_SENT_NO when no attempt was ever written. A failure with
+ * SE_SENT_NO can be sent again without any risk of a duplicate; one with
+ * SE_SENT_MAYBE only where the operation is idempotent (Connect, with the same
+ * ClientToken: se_response_client_token()).
  */
 SE_API se_sent se_response_sent(const se_response *response);
 
