@@ -32,6 +32,7 @@
 %{
 #include <signal.h>
 #include <stdatomic.h>
+#include <time.h>
 
 #include "scan.h" /* libcore's word-at-a-time scan */
 #include "sendevent/sendevent.h"
@@ -442,22 +443,32 @@ static PyObject *se_py_batch_take_all(se_batch *batch) {
 /* ---- Ctrl-C ------------------------------------------------------------------------------
  * Python's own SIGINT handler only trips a flag that the main thread reads between bytecodes;
  * a main thread waiting in C (GIL released) on a hung server would not see it until the send
- * ended. So, around a blocking call made on the main thread while the Python-level SIGINT
- * handler is signal.default_int_handler (the one that raises KeyboardInterrupt), a small C
- * handler is installed (sigaction) that cancels the call -- se_batch_cancel for send_many's
- * batch, se_client_cancel for send (both async-signal-safe) -- and then chains to Python's
- * C-level handler, which trips the flag; the previous action is restored after the call, and
- * PyErr_CheckSignals() then raises the KeyboardInterrupt. Calls on other threads, or with
- * another Python handler installed (SIG_IGN, SIG_DFL, the application's own), are left alone.
- * State shared with the handler: the pointers and counters below (lock-free atomics). */
+ * ended. So a blocking call made on the main thread while the Python-level SIGINT handler is
+ * signal.default_int_handler (the one that raises KeyboardInterrupt) registers what it runs in
+ * the atomics below, and a small C handler of ours, installed with sigaction in front of
+ * Python's C-level handler, cancels it -- se_batch_cancel for send_many's batch,
+ * se_client_cancel for send (both async-signal-safe) -- and then calls Python's handler, which
+ * trips the flag; after the call PyErr_CheckSignals() raises the KeyboardInterrupt. Calls on
+ * other threads, or with another Python-level handler (SIG_IGN, SIG_DFL, the application's
+ * own), are left alone.
+ *
+ * Our handler stays installed between calls: with nothing registered it only calls Python's,
+ * so nobody can tell the difference, and a call costs no system call (two sigaction calls per
+ * send cost 10% of a sequential send here). What may replace it is the main thread's Python
+ * code between calls (signal.signal: Python's handler comes back): seen at once when the
+ * Python-level handler changes under our eyes, and otherwise checked with sigaction at most
+ * every SE_PY_SIG_RECHECK seconds. Until then a Ctrl-C is Python's alone: the call is not
+ * cancelled, the KeyboardInterrupt comes when it returns (as without this module). */
+#define SE_PY_SIG_RECHECK 0.25
 static _Atomic(se_client *) se_py_sig_client;
 static _Atomic(se_batch *) se_py_sig_batch;
 static atomic_int se_py_sig_fired;  /* our handler ran during this call */
-static atomic_int se_py_sig_active; /* handlers running now (any thread) */
-static struct sigaction se_py_sig_python; /* Python's C-level action, chained to */
-static int se_py_sig_python_known;
-static struct sigaction se_py_sig_prev; /* what the current call replaced (main thread only) */
-static int se_py_sig_on;                /* our handler is installed (main thread only) */
+static atomic_int se_py_sig_active; /* handlers in the cancelling part now (any thread) */
+static struct sigaction se_py_sig_python; /* Python's C-level action, which ours calls */
+/* main thread only (the GIL is held there): */
+static int se_py_sig_installed;   /* ours is believed to be in place */
+static int se_py_sig_dirty;       /* the Python-level handler was seen changing: check again */
+static double se_py_sig_checked;  /* when sigaction was last asked */
 static unsigned long se_py_main_ident;
 static PyObject *se_py_getsignal, *se_py_default_int_handler, *se_py_sigint_number;
 
@@ -465,11 +476,13 @@ static void se_py_on_sigint(int sig, siginfo_t *info, void *ctx) {
     atomic_fetch_add(&se_py_sig_active, 1);
     se_batch *b = atomic_load(&se_py_sig_batch);
     se_client *c = atomic_load(&se_py_sig_client);
-    atomic_store(&se_py_sig_fired, 1);
-    if (b)
-        se_batch_cancel(b);
-    else if (c)
-        se_client_cancel(c);
+    if (b || c) {
+        atomic_store(&se_py_sig_fired, 1);
+        if (b)
+            se_batch_cancel(b);
+        else
+            se_client_cancel(c);
+    }
     atomic_fetch_sub(&se_py_sig_active, 1);
     if (se_py_sig_python.sa_flags & SA_SIGINFO)
         se_py_sig_python.sa_sigaction(sig, info, ctx);
@@ -477,13 +490,48 @@ static void se_py_on_sigint(int sig, siginfo_t *info, void *ctx) {
         se_py_sig_python.sa_handler(sig);
 }
 
-/* GIL held. Installs the handler for a call on `c` (or on batch `b`) when it applies; returns
- * whether it did. */
+static int se_py_sig_is_ours(const struct sigaction *sa) {
+    return (sa->sa_flags & SA_SIGINFO) && sa->sa_sigaction == se_py_on_sigint;
+}
+
+static double se_py_sig_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts); /* the vDSO's: no system call */
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Main thread, GIL held: makes sure ours is in front of Python's handler. 0 when it cannot
+ * be (a C-level handler that is neither: not ours to chain from). */
+static int se_py_sig_ensure(void) {
+    struct sigaction cur, sa;
+    if (sigaction(SIGINT, NULL, &cur) != 0)
+        return 0;
+    if (se_py_sig_is_ours(&cur))
+        return 1;
+    if (!(cur.sa_flags & SA_SIGINFO) && (cur.sa_handler == SIG_DFL || cur.sa_handler == SIG_IGN))
+        return 0; /* not Python's handler after all */
+    if (se_py_sig_installed &&
+        ((cur.sa_flags & SA_SIGINFO) != (se_py_sig_python.sa_flags & SA_SIGINFO) ||
+         cur.sa_handler != se_py_sig_python.sa_handler))
+        return 0; /* neither ours nor the Python handler we saw before */
+    se_py_sig_python = cur; /* written before ours can run */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = se_py_on_sigint;
+    sa.sa_flags = (cur.sa_flags & ~(SA_RESETHAND | SA_NODEFER)) | SA_SIGINFO;
+    sa.sa_mask = cur.sa_mask;
+    if (sigaction(SIGINT, &sa, NULL) != 0)
+        return 0;
+    se_py_sig_installed = 1;
+    return 1;
+}
+
+/* GIL held. Registers a call on `c` (or on batch `b`) for our handler when it applies;
+ * returns whether it did. */
 static int se_py_sigint_enter(se_client *c, se_batch *b) {
-    struct sigaction sa;
     PyObject *h;
     int is_default;
-    if (!se_py_getsignal || se_py_sig_on || PyThread_get_thread_ident() != se_py_main_ident)
+    double now;
+    if (!se_py_getsignal || PyThread_get_thread_ident() != se_py_main_ident)
         return 0;
     h = PyObject_CallOneArg(se_py_getsignal, se_py_sigint_number);
     if (!h) {
@@ -492,42 +540,26 @@ static int se_py_sigint_enter(se_client *c, se_batch *b) {
     }
     is_default = h == se_py_default_int_handler;
     Py_DECREF(h);
-    if (!is_default)
+    if (!is_default) {
+        se_py_sig_dirty = 1; /* whoever set it may have put Python's C handler back */
         return 0;
-    if (!se_py_sig_python_known) { /* Python's handler: the same function for the process */
-        if (sigaction(SIGINT, NULL, &se_py_sig_python) != 0)
-            return 0;
-        se_py_sig_python_known = 1;
     }
-    memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = se_py_on_sigint;
-    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-    sigemptyset(&sa.sa_mask);
+    now = se_py_sig_now();
+    if (!se_py_sig_installed || se_py_sig_dirty || now - se_py_sig_checked > SE_PY_SIG_RECHECK) {
+        se_py_sig_checked = now;
+        se_py_sig_dirty = 0;
+        if (!se_py_sig_ensure())
+            return 0;
+    }
     atomic_store(&se_py_sig_fired, 0);
     atomic_store(&se_py_sig_client, c);
     atomic_store(&se_py_sig_batch, b);
-    if (sigaction(SIGINT, &sa, &se_py_sig_prev) != 0) {
-        atomic_store(&se_py_sig_client, NULL);
-        atomic_store(&se_py_sig_batch, NULL);
-        return 0;
-    }
-    if ((se_py_sig_prev.sa_flags & SA_SIGINFO) != (se_py_sig_python.sa_flags & SA_SIGINFO) ||
-        se_py_sig_prev.sa_handler != se_py_sig_python.sa_handler) {
-        /* someone else's C handler: not ours to chain from; put it back */
-        sigaction(SIGINT, &se_py_sig_prev, NULL);
-        atomic_store(&se_py_sig_client, NULL);
-        atomic_store(&se_py_sig_batch, NULL);
-        return 0;
-    }
-    se_py_sig_on = 1;
     return 1;
 }
 
-/* GIL held, after the call. Restores the previous action; once it returns no handler of ours
- * touches the client or batch any more (it may then be freed). Returns whether it ran. */
+/* GIL held, after the call. Once it returns no handler of ours touches the client or batch any
+ * more (it may then be freed). Returns whether our handler ran meanwhile. */
 static int se_py_sigint_leave(void) {
-    sigaction(SIGINT, &se_py_sig_prev, NULL);
-    se_py_sig_on = 0;
     atomic_store(&se_py_sig_client, NULL);
     atomic_store(&se_py_sig_batch, NULL);
     while (atomic_load(&se_py_sig_active) > 0) /* a handler on another thread, finishing */
@@ -560,13 +592,9 @@ static PyObject *se_py_set_sigint_hooks(PyObject *getsignal, PyObject *default_h
 }
 
 /* os.register_at_fork(after_in_child=...): a fork made by another thread while the main thread
- * waited in a call leaves our handler installed in the child, pointing at the parent's call;
- * put Python's back. The forking thread is the child's main thread. */
+ * waited in a call leaves that call registered in the child, where it does not run; and the
+ * forking thread is the child's main thread. */
 static PyObject *se_py_after_fork_child(void) {
-    if (se_py_sig_on) {
-        sigaction(SIGINT, &se_py_sig_prev, NULL);
-        se_py_sig_on = 0;
-    }
     atomic_store(&se_py_sig_client, NULL);
     atomic_store(&se_py_sig_batch, NULL);
     atomic_store(&se_py_sig_active, 0);

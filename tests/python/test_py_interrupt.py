@@ -163,3 +163,37 @@ except KeyboardInterrupt:
 """)
     out, err, _ = interrupt(proc, after=0.3, within=5)
     assert out.split() == ["interrupted", "timeout"], (out, err)
+
+
+def test_ctrl_c_outside_calls_is_pythons_as_before(emu):
+    """Between calls the module's handler only hands the signal to Python's: a Ctrl-C in a
+    sleep after some sends is a KeyboardInterrupt at once."""
+    proc = start(emu, """
+for _ in range(3):
+    z.send_event(valid("zapi", "send_event"))
+print("ready", flush=True)
+time.sleep(20)
+""")
+    out, err, _ = interrupt(proc, after=0.3)
+    assert err.rstrip().endswith("KeyboardInterrupt"), err
+    assert proc.returncode == -signal.SIGINT
+
+
+def test_ctrl_c_after_the_handler_was_set_again(emu):
+    """signal.signal() puts Python's own C handler back; the next call (after the recheck
+    interval, or at once when it saw another handler) puts the cancelling one in front again."""
+    emu.fault(provider="zapi", action="hang")
+    proc = start(emu, """
+import signal, urllib.request
+urllib.request.urlopen(urllib.request.Request(URL + "/_emulator/reset", method="POST")).read()
+z.send_event(valid("zapi", "send_event"))      # installs it
+signal.signal(signal.SIGINT, signal.SIG_IGN)    # replaced ...
+signal.signal(signal.SIGINT, signal.default_int_handler)  # ... and Python's back
+time.sleep(0.4)
+urllib.request.urlopen(urllib.request.Request(URL + "/_emulator/faults", method="POST",
+    data=json.dumps({"provider": "zapi", "action": "hang"}).encode())).read()
+print("ready", flush=True)
+z.send_event(valid("zapi", "send_event"))
+""")
+    out, err, _ = interrupt(proc)
+    assert err.rstrip().endswith("KeyboardInterrupt"), err
