@@ -75,7 +75,9 @@ demo: build python
 	scripts/demo.sh $(BUILD)
 
 # Benchmarks (bench/run.py, docs/performance.md): baselines and our paths side by side on a loopback
-# nginx; every figure, ratio and target printed and written to bench/results/latest.json.
+# nginx, over plain http and over https (a throw-away CA made by the run), plus cold batches; every
+# figure, ratio and target printed and written to bench/results/latest.json. nginx-light: its
+# nginx has the ssl module.
 BENCH_PACKAGES = nginx-light valgrind python3-requests python3-boto3
 
 bench: build python
@@ -87,7 +89,8 @@ bench-soak: build python
 	@SE_EXTRA_PACKAGES="$(BENCH_PACKAGES)" scripts/install-deps.sh
 	$(PYTHON) bench/run.py soak --build $(BUILD) --venv $(VENV)
 
-# Seconds: a few hundred sends per path, so the harness cannot rot; fails only if a path errors.
+# Seconds: a few hundred sends per path and scheme, so the harness cannot rot; fails only if a path
+# errors.
 bench-smoke: build
 	@SE_EXTRA_PACKAGES="$(BENCH_PACKAGES)" scripts/install-deps.sh
 	@$(VENV)/bin/python -c 'import sendevent' 2>/dev/null || $(MAKE) --no-print-directory python

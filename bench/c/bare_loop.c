@@ -4,16 +4,18 @@
  * SDKs add), POST it with the same headers libsendevent sends (auth included),
  * check the status, parse the JSON answer and read the id (and the accepted
  * time where the provider gives one).
- *   bare_loop PROVIDER BASE_URL N [WARMUP]      (see common.h) */
+ *   bare_loop PROVIDER BASE_URL N [WARMUP [CA_FILE]]      (see common.h) */
 #include "baseline.h"
 
 int main(int argc, char **argv) {
     bench_args a;
-    bench_parse_args(argc, argv, &a);
+    bench_parse_args(argc, argv, &a, 0);
     char url[1024];
     struct curl_slist *hdr = endpoint(&a, url, sizeof url);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     CURL *h = curl_easy_init();
+    if (a.ca_file)
+        curl_easy_setopt(h, CURLOPT_CAINFO, a.ca_file);
     long ok = 0, ok_warm = 0;
     bench_mark t0, t1;
     for (long i = 0; i < a.warmup + a.n; i++) {

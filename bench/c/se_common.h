@@ -8,13 +8,17 @@
 
 #include "common.h"
 
-/* A client for the bench responder, configured as a user would. */
-static inline se_client *bench_client(int provider, const char *base_url) {
+/* A client for the bench responder, configured as a user would (over https:
+ * trusting the run's CA with the ca_file option). */
+static inline se_client *bench_client(const bench_args *a) {
     static const char *const names[] = {"sinch", "zapi", "connect"};
+    int provider = a->provider;
     se_client *c = NULL;
     if (se_client_new(&c, names[provider]) != SE_OK)
         return NULL;
-    se_status st = se_client_set(c, "base_url", base_url);
+    se_status st = se_client_set(c, "base_url", a->base_url);
+    if (a->ca_file)
+        st = st ? st : se_client_set(c, "ca_file", a->ca_file);
     if (provider == P_SINCH) {
         st = st ? st : se_client_set(c, "project_id", BENCH_SINCH_PROJECT);
         st = st ? st : se_client_set(c, "access_token", BENCH_SINCH_TOKEN);

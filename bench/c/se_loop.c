@@ -1,13 +1,13 @@
 /* se_loop.c - the same work as bare_loop.c through libsendevent: one client
  * (keep-alive), se_send sequentially, reading the id (and the accepted time
  * where the provider gives one) from each response.
- *   se_loop PROVIDER BASE_URL N [WARMUP]        (see common.h) */
+ *   se_loop PROVIDER BASE_URL N [WARMUP [CA_FILE]]        (see common.h) */
 #include "se_common.h"
 
 int main(int argc, char **argv) {
     bench_args a;
-    bench_parse_args(argc, argv, &a);
-    se_client *c = bench_client(a.provider, a.base_url);
+    bench_parse_args(argc, argv, &a, 0);
+    se_client *c = bench_client(&a);
     if (!c)
         return 1;
     const char *request = bench_request(a.provider);

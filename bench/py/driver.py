@@ -1,6 +1,6 @@
 """One Python client path of the benchmark, measured in this process.
 
-    python driver.py PATH PROVIDER BASE_URL N [WARMUP]
+    python driver.py PATH PROVIDER BASE_URL N [WARMUP [CA_FILE]]
 
 PATH is one of
     http_client  baseline: http.client.HTTPConnection (keep-alive) + json
@@ -13,7 +13,10 @@ Every path does the same work per event as the C programs (bench/c/common.h): th
 JSON body (Connect: with a fresh UUID v4 ClientToken, which boto3 and libsendevent add
 themselves), the same headers including auth, the status checked, the JSON answer parsed and the
 id (and accepted time where given) read. WARMUP events are sent first and not measured
-(se_many: as a call of its own). Prints one JSON line like the C programs:
+(se_many: as a call of its own). Over https (BASE_URL https://...), every path verifies the
+server's certificate against CA_FILE (the benchmark's throw-away CA; "-" or absent: the
+system's): http.client and requests through an ssl context / verify=, boto3 with verify=,
+sendevent with its ca_file option. Prints one JSON line like the C programs:
     {"n":..,"ok":..,"wall_s":..,"user_s":..,"sys_s":..,"maxrss_kb":..,"minflt":..,"nvcsw":..}
 or {"skipped": "<reason>"} (exit 3) when the path's package cannot be imported.
 Exit 0 only when every event succeeded.
@@ -70,26 +73,34 @@ def se_request(provider):
     return wire_body(provider)
 
 
-def se_client(provider, base_url):
+def se_client(provider, base_url, ca_file):
     import sendevent
+    # ca_file=None leaves the option at its default (the system's CAs)
     if provider == "sinch":
         return sendevent.Client("sinch", project_id=SINCH_PROJECT, access_token=SINCH_TOKEN,
-                                base_url=base_url)
+                                base_url=base_url, ca_file=ca_file)
     if provider == "zapi":
         return sendevent.Client("zapi", instance_id=ZAPI_INSTANCE, token=ZAPI_TOKEN,
-                                client_token=ZAPI_CLIENT_TOKEN, base_url=base_url)
-    return sendevent.Client("connect", base_url=base_url)
+                                client_token=ZAPI_CLIENT_TOKEN, base_url=base_url,
+                                ca_file=ca_file)
+    return sendevent.Client("connect", base_url=base_url, ca_file=ca_file)
 
 
-def make_path(path, provider, base_url):
+def make_path(path, provider, base_url, ca_file):
     """Returns run(n) -> number of events that succeeded."""
     route, headers, id_key, time_key = ROUTES[provider]
 
     if path == "http_client":
         import http.client
+        import ssl
         import urllib.parse
         u = urllib.parse.urlsplit(base_url)
-        conn = http.client.HTTPConnection(u.hostname, u.port)
+        if u.scheme == "https":
+            # verifies the chain and that the certificate is for 127.0.0.1, as curl does
+            context = ssl.create_default_context(cafile=ca_file)
+            conn = http.client.HTTPSConnection(u.hostname, u.port, context=context)
+        else:
+            conn = http.client.HTTPConnection(u.hostname, u.port)
 
         def run(n):
             ok = 0
@@ -107,12 +118,15 @@ def make_path(path, provider, base_url):
     if path == "requests":
         import requests
         session = requests.Session()
+        # per request: REQUESTS_CA_BUNDLE in the environment would override session.verify
+        verify = ca_file or True
         url = base_url + route
 
         def run(n):
             ok = 0
             for _ in range(n):
-                r = session.post(url, data=json.dumps(wire_body(provider)), headers=headers)
+                r = session.post(url, data=json.dumps(wire_body(provider)), headers=headers,
+                                 verify=verify)
                 if r.status_code == 200:
                     answer = r.json()
                     ok += answer.get(id_key) is not None and (
@@ -129,6 +143,7 @@ def make_path(path, provider, base_url):
         # SendEvent is unsigned (X-Amz-Bearer only); boto3 still wants a region.
         client = boto3.client("connectparticipant", region_name="us-east-1", endpoint_url=base_url,
                               aws_access_key_id="unused", aws_secret_access_key="unused",
+                              verify=ca_file,  # None: botocore's default bundle
                               config=botocore.config.Config(retries={"mode": "standard"}))
 
         def run(n):
@@ -140,7 +155,7 @@ def make_path(path, provider, base_url):
         return run
 
     if path == "se_seq":
-        client = se_client(provider, base_url)
+        client = se_client(provider, base_url, ca_file)
         request = se_request(provider)
         need_time = time_key is not None
 
@@ -154,7 +169,7 @@ def make_path(path, provider, base_url):
         return run
 
     if path == "se_many":
-        client = se_client(provider, base_url)
+        client = se_client(provider, base_url, ca_file)
         need_time = time_key is not None
 
         def run(n):
@@ -171,12 +186,13 @@ def make_path(path, provider, base_url):
 
 
 def main(argv):
-    if len(argv) not in (5, 6):
+    if len(argv) not in (5, 6, 7):
         raise SystemExit(__doc__)
     path, provider, base_url, n = argv[1], argv[2], argv[3], int(argv[4])
-    warmup = int(argv[5]) if len(argv) == 6 else 0
+    warmup = int(argv[5]) if len(argv) >= 6 else 0
+    ca_file = argv[6] if len(argv) == 7 and argv[6] != "-" else None
     try:
-        run = make_path(path, provider, base_url)
+        run = make_path(path, provider, base_url, ca_file)
     except ImportError as exc:
         print(json.dumps({"skipped": "%s not importable: %s" % (path, exc)}))
         return 3

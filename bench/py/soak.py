@@ -32,7 +32,7 @@ def rss_kb():
 
 def main(argv):
     base_url, count, sample_every, timeout = argv[1], int(argv[2]), int(argv[3]), float(argv[4])
-    clients = {p: driver.se_client(p, base_url) for p in PROVIDERS}
+    clients = {p: driver.se_client(p, base_url, None) for p in PROVIDERS}
     requests = {p: driver.se_request(p) for p in PROVIDERS}
     need_time = {p: driver.ROUTES[p][3] is not None for p in PROVIDERS}
     invalid = {"sinch": {"app_id": "A", "recipient": {}, "event": {"composing_event": {}}},

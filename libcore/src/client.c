@@ -436,11 +436,7 @@ void se_client_free(se_client *c) {
     free(c->multis);
     se_wakers_free(c);
     se_diag_free(&c->token_diag);
-    while (c->abandoned) {
-        struct se_abandoned *next = c->abandoned->next;
-        free(c->abandoned); /* what it pointed to is the parent's: never cleaned up */
-        c->abandoned = next;
-    }
+
     for (size_t i = 0; i < c->pool_len; i++)
         curl_easy_cleanup(c->pool[i].easy);
     free(c->pool);
@@ -466,6 +462,7 @@ void se_client_free(se_client *c) {
 /* ---- processes -------------------------------------------------------------------------- */
 
 static pthread_mutex_t fork_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct se_abandoned *abandoned; /* every client's, for the life of the process */
 
 void se_client_after_fork(se_client *c) {
     unsigned now = atomic_load_explicit(&se_fork_gen, memory_order_acquire);
@@ -475,10 +472,10 @@ void se_client_after_fork(se_client *c) {
     if (atomic_load(&c->fork_gen) != now) {
         struct se_abandoned *left = calloc(1, sizeof *left);
         if (left) {
-            *left = (struct se_abandoned){c->abandoned, c->pool,   c->pool_len,
-                                          c->multis,    c->n_multis, c->share,
+            *left = (struct se_abandoned){abandoned, c->pool,   c->pool_len,
+                                          c->multis, c->n_multis, c->share,
                                           atomic_load(&c->wakers)};
-            c->abandoned = left;
+            abandoned = left;
         }
         c->pool = NULL;
         c->pool_len = c->pool_cap = 0;
@@ -588,7 +585,6 @@ se_status se_send_within(se_client *c, const char *operation, const char *reques
         *out = NULL;
     if (!c)
         return se_set_error(NULL, SE_E_MISUSE, "se_send: client must not be NULL");
-    se_client_after_fork(c);
     se_job job;
     se_status st = se_job_prepare(&job, c, operation, request_json, true);
     set_warnings(c, &job.diag);

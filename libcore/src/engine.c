@@ -370,26 +370,27 @@ static int wait_ms(const se_batch *b, double next_due) {
     }
     if (b->n_token_waiters > 0 && !b->token_in_flight && ms > 10)
         ms = 10; /* another run fetches: look again soon */
-    if (b->has_deadlines && ms > 50)
-        ms = 50; /* deadlines of waiting sends are checked at least this often */
+    if (b->has_deadlines && b->n_token_waiters > 0 && ms > 50)
+        ms = 50; /* deadlines of sends waiting for credentials are checked this often */
     return ms;
 }
 
-/* Finishes waiting items whose deadline has passed. */
-static se_status expire(se_batch *b, double now) {
+/* Finishes the sends waiting for credentials whose deadline has passed (a
+ * retry is never scheduled past its deadline; a request in flight has its
+ * timeout cut to it; one not yet started is checked when it starts). */
+static se_status expire_token_waiters(se_batch *b, double now) {
     se_status st = SE_OK;
-    for (size_t i = 0; i < b->n && st == SE_OK; i++) {
-        se_batch_item *it = &b->items[i];
-        if ((it->state != ITEM_WAITING && it->state != ITEM_TOKEN) || it->job->deadline <= 0 ||
-            now < it->job->deadline)
+    for (size_t k = 0; k < b->n_token_waiters && st == SE_OK;) {
+        size_t i = b->token_waiters[k];
+        se_job *job = b->items[i].job;
+        if (job->deadline <= 0 || now < job->deadline) {
+            k++;
             continue;
-        if (it->state == ITEM_WAITING)
-            b->n_waiting--;
-        else
-            for (size_t k = 0; k < b->n_token_waiters; k++)
-                if (b->token_waiters[k] == i)
-                    b->token_waiters[k] = b->token_waiters[--b->n_token_waiters];
-        it->state = ITEM_PENDING;
+        }
+        memmove(&b->token_waiters[k], &b->token_waiters[k + 1],
+                (b->n_token_waiters - k - 1) * sizeof *b->token_waiters);
+        b->n_token_waiters--;
+        b->items[i].state = ITEM_PENDING;
         st = deadline_passed(b, i);
     }
     return st;
@@ -420,9 +421,10 @@ se_status se_engine_run(se_batch *b) {
                 cancel_all(b);
             break;
         }
-        double now = b->n_waiting > 0 || b->has_deadlines ? se_now() : 0, next_due = -1;
-        if (b->has_deadlines)
-            st = expire(b, now);
+        bool token_deadlines = b->has_deadlines && b->n_token_waiters > 0;
+        double now = b->n_waiting > 0 || token_deadlines ? se_now() : 0, next_due = -1;
+        if (token_deadlines)
+            st = expire_token_waiters(b, now);
         /* retries that are due, then sends waiting on another run's fetch, then new ones */
         for (size_t i = 0; b->n_waiting > 0 && i < b->n && st == SE_OK; i++) {
             se_batch_item *it = &b->items[i];

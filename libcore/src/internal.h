@@ -207,7 +207,6 @@ struct se_client {
     /* se_fork_gen when the handles were made: another value means this is a
      * child process that has not yet abandoned what it inherited */
     atomic_uint fork_gen;
-    struct se_abandoned *abandoned; /* what forks left behind: kept, never cleaned up */
 };
 
 /* ---- processes (client.c) --------------------------------------------------- */

@@ -139,6 +139,7 @@ se_status se_job_url(se_job *job) {
 
 se_status se_job_prepare(se_job *job, se_client *c, const char *operation, const char *json,
                          bool with_url) {
+    se_client_after_fork(c); /* in a child, before any lock the parent may have held */
     memset(job, 0, sizeof *job);
     se_diag_init(&job->diag);
     job->client = c;

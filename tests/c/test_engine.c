@@ -422,14 +422,14 @@ static void test_fork(void) {
  * flight: the child neither hangs nor waits for a fetch that is not its own. */
 typedef struct holder {
     se_client *c;
-    volatile int holding;
+    atomic_int holding;
 } holder;
 
 static void *hold_token_lock(void *arg) {
     holder *h = arg;
     pthread_mutex_lock(&h->c->token_lock);
     h->c->token_fetching = true; /* as a run fetching a token would leave it */
-    h->holding = 1;
+    atomic_store(&h->holding, 1);
     sleep_s(1.0);
     h->c->token_fetching = false;
     pthread_mutex_unlock(&h->c->token_lock);
@@ -450,7 +450,7 @@ static void test_fork_during_token_fetch(void) {
     holder h = {c, 0};
     pthread_t t;
     pthread_create(&t, NULL, hold_token_lock, &h);
-    while (!h.holding)
+    while (!atomic_load(&h.holding))
         sleep_s(0.001);
     pid_t pid = fork();
     if (pid == 0) {
