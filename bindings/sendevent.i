@@ -87,6 +87,13 @@ typedef struct se_response {} se_response;
 %ignore se_request_json;
 /* process-wide init happens inside se_client_new */
 %ignore se_global_init;
+/* streaming batches (se_batch_start ... se_batch_close): for event loops; no binding drives
+ * them yet (asyncio and the command's streaming are later issues) */
+%ignore se_batch_start;
+%ignore se_batch_fd;
+%ignore se_batch_next;
+%ignore se_batch_pending;
+%ignore se_batch_close;
 
 /* ---- se_status: a failure raises ------------------------------------------ */
 
@@ -100,10 +107,12 @@ typedef struct se_response {} se_response;
 
 /* se_response_status reports a status; it does not fail */
 %apply int { se_status se_response_status };
+/* se_response_sent: a delivery state (se_sent_name gives its word) */
+%apply int { se_sent se_response_sent };
 
 /* se_batch_add: an invalid item is added (its response says why); only
  * NOMEM / MISUSE are errors of the call itself. */
-%typemap(out) se_status se_batch_add {
+%typemap(out) se_status se_batch_add, se_status se_batch_add_within {
     if ($1 != SE_OK && $1 != SE_E_INVALID) {
         SE_BIND_RAISE($1, se_last_error(), NULL);
         SWIG_fail;
@@ -122,7 +131,7 @@ typedef struct se_response {} se_response;
 
 /* se_send / se_batch_take: the status is checked together with the response
  * output (argout below), so that a failure carries its response. */
-%typemap(out) se_status se_send, se_status se_batch_take "";
+%typemap(out) se_status se_send, se_status se_send_within, se_status se_batch_take "";
 
 /* ---- outputs ---------------------------------------------------------------- */
 

@@ -30,7 +30,8 @@ struct cli {
     struct kv *sets; /* --set, in command-line order */
     int n_sets;
     bool dry_run, validate, verbose, no_progress;
-    const char *batch; /* FILE or "-" */
+    const char *deadline; /* --deadline SECONDS: the client's deadline option, over the others */
+    const char *batch;    /* FILE or "-" */
     int concurrency;
     enum output_mode output; /* resolved to JSON or TEXT before any output */
 

@@ -82,6 +82,8 @@ const struct opt_info common_options[] = {
      false},
     {"retry_base_delay", "backoff base, seconds (default 0.5)", false},
     {"retry_max_delay", "backoff cap and longest Retry-After honoured (default 20)", false},
+    {"deadline", "seconds a send may take over all its attempts (default 0: none)", false},
+    {"connection_max_idle", "seconds an idle connection may be reused after (default 4)", false},
     {"ca_file", "PEM bundle to verify servers with", false},
     {"allow_insecure_http", "true: allow http:// to non-loopback hosts", false},
     {"max_response_bytes", "response body cap (default 1048576)", false},
@@ -111,7 +113,8 @@ static void env_name(char *out, size_t n, const char *provider, const char *key)
 
 static const char usage_line[] =
     "usage: sendevent PROVIDER OPERATION [REQUEST] [--set key=value]... [--config FILE]\n"
-    "                 [--dry-run | --validate] [--output json|text] [--verbose]\n"
+    "                 [--deadline SECONDS] [--dry-run | --validate] [--output json|text]\n"
+    "                 [--verbose]\n"
     "       sendevent PROVIDER OPERATION --batch FILE|- [--concurrency N] [--no-progress] ...\n"
     "       sendevent [PROVIDER] --help | --version\n";
 
@@ -139,6 +142,8 @@ static void print_help(void) {
         "  --batch FILE|-      one JSON request per line; one result per line, in input order\n"
         "  --concurrency N     requests in flight for --batch, 1..1024 (default 16)\n"
         "  --no-progress       no progress line for --batch, even on a terminal\n"
+        "  --deadline SECONDS  time a send may take over all its attempts (each line's, in a\n"
+        "                      --batch); the same as --set deadline=SECONDS\n"
         "  --output json|text  result format (default: text on a terminal, json otherwise)\n"
         "  -v, --verbose       log each HTTP attempt and retry on standard error\n"
         "  -h, --help          this help; `sendevent PROVIDER --help` for a provider's options\n"
@@ -242,7 +247,7 @@ static int parse_args(struct cli *cli, int argc, char **argv) {
             cli->no_progress = true;
         } else if (flag_is(a, "--set", &v) || flag_is(a, "--config", &v) ||
                    flag_is(a, "--batch", &v) || flag_is(a, "--concurrency", &v) ||
-                   flag_is(a, "--output", &v)) {
+                   flag_is(a, "--output", &v) || flag_is(a, "--deadline", &v)) {
             char name[16];
             snprintf(name, sizeof name, "%.*s", (int)strcspn(a, "="), a);
             if (!v) {
@@ -261,6 +266,8 @@ static int parse_args(struct cli *cli, int argc, char **argv) {
                 cli->sets[cli->n_sets++].value = eq + 1;
             } else if (strcmp(name, "--config") == 0) {
                 cli->config_file = v;
+            } else if (strcmp(name, "--deadline") == 0) {
+                cli->deadline = v; /* checked by se_client_set, like the option */
             } else if (strcmp(name, "--batch") == 0) {
                 cli->batch = v;
             } else if (strcmp(name, "--concurrency") == 0) {
@@ -371,6 +378,9 @@ int main(int argc, char **argv) {
         goto out;
     }
     if (!apply_options(&cli, client)) {
+        rc = EXIT_USAGE;
+    } else if (cli.deadline && se_client_set(client, "deadline", cli.deadline) != SE_OK) {
+        errorf("--deadline: %s", se_client_errmsg(client));
         rc = EXIT_USAGE;
     } else {
         if (cli.verbose)

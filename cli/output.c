@@ -9,15 +9,18 @@
  *   provider, operation
  *   ok             true when the provider accepted the request
  *   status         "ok" or the failure: invalid, auth, forbidden, not_found, conflict,
- *                  throttled, rejected, server, network, timeout, tls, protocol, nomem, misuse
+ *                  throttled, rejected, server, network, timeout, tls, protocol, nomem, misuse,
+ *                  cancelled
  *   id             the provider's id (Sinch event_id/message_id, Z-API messageId, Connect Id)
  *   accepted_time  Sinch accepted_time or Connect AbsoluteTime
  *   http_status    HTTP status of the last attempt (0: no HTTP answer)
  *   attempts       HTTP attempts made (0: nothing was sent)
+ *   sent           "no" (never left), "maybe" (written, no answer), "yes" (the provider answered)
  *   elapsed        seconds, the whole send including retries
  *   provider_code  provider error code (INVALID_ARGUMENT, ValidationException, ...)
  *   message        failure detail (provider message, validation or transport error)
  *   request_id     provider request id (Connect x-amzn-RequestId, ...)
+ *   client_token   Connect's ClientToken the request carried (null for the other providers)
  *   warnings       list of validation warnings (unknown channel, deprecated ContentType)
  *   body           the provider's JSON answer on success (null on failure)
  */
@@ -181,6 +184,11 @@ static const char *or_dash(const char *s) {
     return s && *s ? s : "-";
 }
 
+/* Whether the request reached the provider: "no" without a response (nothing was sent). */
+static const char *sent_word(const se_response *r) {
+    return r ? se_sent_name(se_response_sent(r)) : "no";
+}
+
 /* Failure message: the response's, else what the client said. */
 static const char *failure_message(const se_response *r, const char *fallback) {
     const char *m = r ? se_response_error_message(r) : NULL;
@@ -198,10 +206,12 @@ void print_result(const struct cli *cli, const se_response *r, se_status st, lon
         add_str(o, "accepted_time", r ? se_response_accepted_time(r) : NULL);
         cJSON_AddNumberToObject(o, "http_status", r ? se_response_http_status(r) : 0);
         cJSON_AddNumberToObject(o, "attempts", r ? se_response_attempts(r) : 0);
+        add_str(o, "sent", sent_word(r));
         cJSON_AddNumberToObject(o, "elapsed", r ? round(se_response_elapsed(r) * 1e6) / 1e6 : 0.0);
         add_str(o, "provider_code", r && st != SE_OK ? se_response_provider_code(r) : NULL);
         add_str(o, "message", st != SE_OK ? failure_message(r, fallback_message) : NULL);
         add_str(o, "request_id", r ? se_response_request_id(r) : NULL);
+        add_str(o, "client_token", r ? se_response_client_token(r) : NULL);
         cJSON *w = cJSON_CreateArray();
         for (const char *p = warnings; p && *p;) {
             size_t n = strcspn(p, "\n");
@@ -219,24 +229,29 @@ void print_result(const struct cli *cli, const se_response *r, se_status st, lon
         print_json(o);
     } else if (index >= 0) { /* a --batch line in text */
         if (st == SE_OK)
-            printf("[%ld] accepted: id=%s accepted_time=%s attempts=%d", index,
+            printf("[%ld] accepted: id=%s accepted_time=%s attempts=%d sent=%s", index,
                    or_dash(se_response_id(r)), or_dash(se_response_accepted_time(r)),
-                   se_response_attempts(r));
+                   se_response_attempts(r), sent_word(r));
         else
-            printf("[%ld] failed: %s (HTTP %d, code %s, attempts %d): %s", index,
+            printf("[%ld] failed: %s (HTTP %d, code %s, attempts %d, sent %s): %s", index,
                    se_status_name(st), r ? se_response_http_status(r) : 0,
                    or_dash(r ? se_response_provider_code(r) : NULL),
-                   r ? se_response_attempts(r) : 0, or_dash(failure_message(r, fallback_message)));
+                   r ? se_response_attempts(r) : 0, sent_word(r),
+                   or_dash(failure_message(r, fallback_message)));
         if (r && se_response_request_id(r))
             printf(" request_id=%s", se_response_request_id(r));
+        if (r && se_response_client_token(r))
+            printf(" client_token=%s", se_response_client_token(r));
         printf(" (line %ld)\n", line);
     } else if (st == SE_OK) {
-        printf("%s %s accepted: id=%s accepted_time=%s attempts=%d http=%d elapsed=%.3fs",
+        printf("%s %s accepted: id=%s accepted_time=%s attempts=%d http=%d sent=%s elapsed=%.3fs",
                cli->provider, cli->operation, or_dash(se_response_id(r)),
                or_dash(se_response_accepted_time(r)), se_response_attempts(r),
-               se_response_http_status(r), se_response_elapsed(r));
+               se_response_http_status(r), sent_word(r), se_response_elapsed(r));
         if (se_response_request_id(r))
             printf(" request_id=%s", se_response_request_id(r));
+        if (se_response_client_token(r))
+            printf(" client_token=%s", se_response_client_token(r));
         printf("\n");
         const char *body = se_response_body(r);
         if (!se_response_id(r) && *body && strcmp(body, "{}") != 0) /* create_connection */
@@ -265,10 +280,12 @@ void print_failure(const struct cli *cli, const se_response *r, se_status st,
         return;
     }
     const char *rid = r ? se_response_request_id(r) : NULL;
-    errorf("%s %s failed: %s (HTTP %d, code %s, attempts %d): %s%s%s%s", cli->provider,
-           cli->operation, se_status_name(st), r ? se_response_http_status(r) : 0,
-           or_dash(r ? se_response_provider_code(r) : NULL), r ? se_response_attempts(r) : 0, msg,
-           rid ? " [request_id " : "", rid ? rid : "", rid ? "]" : "");
+    const char *ct = r ? se_response_client_token(r) : NULL;
+    errorf("%s %s failed: %s (HTTP %d, code %s, attempts %d, sent %s): %s%s%s%s%s%s%s",
+           cli->provider, cli->operation, se_status_name(st), r ? se_response_http_status(r) : 0,
+           or_dash(r ? se_response_provider_code(r) : NULL), r ? se_response_attempts(r) : 0,
+           sent_word(r), msg, rid ? " [request_id " : "", rid ? rid : "", rid ? "]" : "",
+           ct ? " [client_token " : "", ct ? ct : "", ct ? "]" : "");
 }
 
 void print_validation(const struct cli *cli, se_status st, const char *message, long index,

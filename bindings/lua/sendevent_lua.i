@@ -26,7 +26,10 @@
  *
  * Errors are raised as tables (metatable sendevent.Error, readable with tostring()):
  *   { status = "invalid", code = -1, message = "...", http_status = 0, provider_code = nil,
- *     request_id = nil, attempts = 0, response = <response table or nil> }
+ *     request_id = nil, attempts = 0, sent = "no", client_token = nil,
+ *     response = <response table or nil> }
+ * Every response and error says whether the request reached the provider: sent = "no",
+ * "maybe" or "yes" (se_response_sent).
  */
 %module sendevent
 
@@ -106,6 +109,9 @@ static const char *se_lua_request_arg(lua_State *L, int idx);
 %ignore se_response_header_at;
 %ignore se_response_request_line;
 %ignore se_response_get_string;
+%ignore se_response_sent;
+%ignore se_response_client_token;
+%ignore se_sent_name;
 %ignore se_free;
 
 %include "../sendevent.i"
@@ -147,6 +153,8 @@ static void se_lua_push_response_table(lua_State *L, se_response *resp) {
     se_lua_setstr(L, "request_id", se_response_request_id(resp));
     se_lua_setstr(L, "request_line", se_response_request_line(resp));
     se_lua_setint(L, "attempts", se_response_attempts(resp));
+    se_lua_setstr(L, "sent", se_sent_name(se_response_sent(resp)));
+    se_lua_setstr(L, "client_token", se_response_client_token(resp));
     size_t n_headers = se_response_header_count(resp);
     lua_createtable(L, (int)n_headers, 0); /* headers: { {name, value}, ... } in order */
     for (size_t i = 0; i < n_headers; i++) {
@@ -195,7 +203,8 @@ static void se_lua_push_error(lua_State *L, se_status status, const char *messag
     lua_setfield(L, -2, "message");
     if (has_resp) {
         static const char *const copied[] = {"http_status", "provider_code", "request_id",
-                                             "attempts", "elapsed", "provider", "operation"};
+                                             "attempts", "elapsed", "provider", "operation",
+                                             "sent", "client_token"};
         for (size_t i = 0; i < sizeof copied / sizeof copied[0]; i++) {
             lua_getfield(L, -2, copied[i]);
             lua_setfield(L, -2, copied[i]);
@@ -206,6 +215,7 @@ static void se_lua_push_error(lua_State *L, se_status status, const char *messag
     } else {
         se_lua_setint(L, "http_status", 0);
         se_lua_setint(L, "attempts", 0);
+        se_lua_setstr(L, "sent", "no");
     }
     lua_remove(L, -2); /* the message */
     luaL_setmetatable(L, SE_LUA_ERROR_MT);
@@ -889,7 +899,8 @@ static int se_lua_decode_fn(lua_State *L) {
 static int se_lua_error_fn(lua_State *L) {
     static const char *const names[] = {"ok", "invalid", "auth", "forbidden", "not_found",
                                         "conflict", "throttled", "rejected", "server", "network",
-                                        "timeout", "tls", "protocol", "nomem", "misuse", NULL};
+                                        "timeout", "tls", "protocol", "nomem", "misuse",
+                                        "cancelled", NULL};
     int i = luaL_checkoption(L, 1, NULL, names);
     se_lua_push_error(L, (se_status)-i, luaL_checkstring(L, 2), NULL);
     return 1;
@@ -900,7 +911,8 @@ static const char se_lua_layer[] =
     "local type, pairs, setmetatable, getmetatable, error, pcall, tostring, format ="
     "  type, pairs, setmetatable, getmetatable, error, pcall, tostring, string.format\n"
     "local mtype = math.type\n"
-    "local send, validate, prepare = C.se_send, C.se_validate, C.se_prepare\n"
+    "local send, send_within, validate, prepare ="
+    "  C.se_send, C.se_send_within, C.se_validate, C.se_prepare\n"
     "local new_error, encode = C.error, C.encode\n"
     "\n"
     "ERROR_MT.__name = 'sendevent.Error'\n"
@@ -976,16 +988,37 @@ static const char se_lua_layer[] =
     "  if type(op) ~= 'string' then invalid('operation: must be a string, got a ' .. type(op)) end\n"
     "end\n"
     "\n"
-    "-- client:send(operation, request) -> response table; raises an error table on failure\n"
-    "function Client:send(op, request)\n"
+    "-- per-call options: { deadline = seconds } (and concurrency for send_many)\n"
+    "local function call_options(opts, allowed)\n"
+    "  if opts == nil then return {} end\n"
+    "  if type(opts) ~= 'table' then invalid('options: must be a table, got a ' .. type(opts)) end\n"
+    "  for k in pairs(opts) do\n"
+    "    if not allowed[k] then invalid('options: unknown key ' .. tostring(k)) end\n"
+    "  end\n"
+    "  local d = opts.deadline\n"
+    "  if d ~= nil and (type(d) ~= 'number' or not (d > 0)) then\n"
+    "    invalid('deadline: must be a number of seconds > 0, got ' .. tostring(d)) end\n"
+    "  return opts\n"
+    "end\n"
+    "local SEND_OPTIONS = { deadline = true }\n"
+    "local function send_one(c, op, request, opts)\n"
+    "  local d = call_options(opts, SEND_OPTIONS).deadline\n"
+    "  if d then return send_within(c, op, request, d) end\n"
+    "  return send(c, op, request)\n"
+    "end\n"
+    "\n"
+    "-- client:send(operation, request [, {deadline = s}]) -> response table; raises an error\n"
+    "-- table on failure\n"
+    "function Client:send(op, request, opts)\n"
     "  local c = handle(self)\n"
     "  check_op(op)\n"
-    "  return send(c, op, request)\n"
+    "  return send_one(c, op, request, opts)\n"
     "end\n"
     "for _, op in ipairs({ 'send_event', 'send_message', 'edit_event', 'respond_event',\n"
     "                      'create_connection', 'disconnect' }) do\n"
-    "  Client[op] = function(self, request) return send(handle(self), op, request) end\n"
+    "  Client[op] = function(self, request, opts) return send_one(handle(self), op, request, opts) end\n"
     "end\n"
+
     "\n"
     "-- client:validate(operation, request) -> true; raises an 'invalid' error table\n"
     "function Client:validate(op, request)\n"
@@ -1007,12 +1040,19 @@ static const char se_lua_layer[] =
     "  return C.se_client_get(handle(self), key)\n"
     "end\n"
     "\n"
-    "-- client:send_many(operation, list, concurrency) -> list in input order of response\n"
-    "-- tables (status 'ok') and error tables; nothing is raised for a failed request\n"
+    "-- client:send_many(operation, list, concurrency | {concurrency = n, deadline = s}) -> list\n"
+    "-- in input order of response tables (status 'ok') and error tables; nothing is raised for a\n"
+    "-- failed request\n"
+    "local MANY_OPTIONS = { deadline = true, concurrency = true }\n"
     "function Client:send_many(op, list, concurrency)\n"
     "  local c = handle(self)\n"
     "  check_op(op)\n"
     "  if type(list) ~= 'table' then invalid('requests: must be a list, got a ' .. type(list)) end\n"
+    "  local deadline\n"
+    "  if type(concurrency) == 'table' then\n"
+    "    local opts = call_options(concurrency, MANY_OPTIONS)\n"
+    "    concurrency, deadline = opts.concurrency, opts.deadline\n"
+    "  end\n"
     "  concurrency = concurrency or 64\n"
     "  if mtype(concurrency) ~= 'integer' or concurrency < 1 or concurrency > 1024 then\n"
     "    invalid('concurrency: must be an integer in 1..1024, got ' .. tostring(concurrency)) end\n"
@@ -1027,7 +1067,11 @@ static const char se_lua_layer[] =
     "  if n == 0 then return {} end\n"
     "  local batch = C.se_batch_new(c)\n"
     "  local ok, results = pcall(function()\n"
-    "    for i = 1, n do C.se_batch_add(batch, op, bodies[i]) end\n"
+    "    if deadline then\n"
+    "      for i = 1, n do C.se_batch_add_within(batch, op, bodies[i], deadline) end\n"
+    "    else\n"
+    "      for i = 1, n do C.se_batch_add(batch, op, bodies[i]) end\n"
+    "    end\n"
     "    C.se_batch_run(batch, concurrency)\n"
     "    local out = {}\n"
     "    for i = 1, n do out[i] = C.se_batch_take(batch, i - 1) end\n"

@@ -11,15 +11,19 @@ redaction all happen in C; this package converts arguments and raises exceptions
     print(r.id, r.accepted_time, r.attempts)
 
 Requests use the provider's own field names (snake_case for Sinch, camelCase for Z-API,
-PascalCase for Connect). Every failure raises a subclass of sendevent.Error.
+PascalCase for Connect). Every failure raises a subclass of sendevent.Error; every outcome says
+whether the request reached the provider (`sent`: "no", "maybe" or "yes").
 A Client may be shared by any number of threads; the GIL is released while a call waits on the
-network. Log records go to logging.getLogger("sendevent") and never contain a secret.
+network, and Ctrl-C interrupts a call on the main thread at once (KeyboardInterrupt).
+Log records go to logging.getLogger("sendevent") and never contain a secret.
 """
 
 from __future__ import annotations
 
 # Only what a bare interpreter has loaded already: json, logging and datetime are reached
 # lazily (below), so `import sendevent` stays cheap (docs/performance.md).
+import _signal
+import _thread
 import builtins
 import os as _os
 import sys as _sys
@@ -31,7 +35,7 @@ from . import _sendevent as _ext
 __all__ = [
     "Client", "Response", "Error", "ValidationError", "AuthError", "ForbiddenError",
     "NotFoundError", "ConflictError", "ThrottledError", "RejectedError", "ServerError",
-    "NetworkError", "TimeoutError", "TLSError", "ProtocolError", "OPERATIONS",
+    "NetworkError", "TimeoutError", "TLSError", "ProtocolError", "CancelledError", "OPERATIONS",
     "__version__", "version",
 ]
 
@@ -78,8 +82,9 @@ class Response:
 
     Attributes: id, accepted_time, http_status, request_id, attempts, elapsed (seconds),
     body (the parsed JSON body, or None when the body is empty or not JSON), text (the raw body),
-    warnings (list of str), status ("ok" or the failure's status name), ok, provider, operation,
-    provider_code, error_message; header(name) reads a response header.
+    warnings (list of str), status ("ok" or the failure's status name), ok, sent ("no", "maybe"
+    or "yes"), client_token (Connect), provider, operation, provider_code, error_message;
+    header(name) reads a response header.
     """
 
     __slots__ = ("_r", "_body")
@@ -112,6 +117,20 @@ class Response:
     def attempts(self):
         """Number of HTTP attempts made (0 when nothing was sent)."""
         return _ext.se_response_attempts(self._r)
+
+    @property
+    def sent(self):
+        """Whether the request reached the provider: "yes" (an answer came, whatever it said),
+        "maybe" (written, no answer: it may have been delivered) or "no" (it never left; sending
+        it again cannot make a duplicate)."""
+        return _ext.se_sent_name(_ext.se_response_sent(self._r))
+
+    @property
+    def client_token(self):
+        """The Connect ClientToken the request carried (the caller's or the generated one):
+        send the same request again with it and Connect does not deliver it twice. None for the
+        other providers and operations."""
+        return _ext.se_response_client_token(self._r)
 
     @property
     def elapsed(self):
@@ -194,7 +213,8 @@ class Response:
 
     def __repr__(self):
         parts = ["provider=%r" % self.provider, "operation=%r" % self.operation,
-                 "status=%r" % self.status, "http_status=%d" % self.http_status]
+                 "status=%r" % self.status, "sent=%r" % self.sent,
+                 "http_status=%d" % self.http_status]
         if self.id is not None:
             parts.append("id=%r" % self.id)
         return "<sendevent.Response %s>" % " ".join(parts)
@@ -208,8 +228,10 @@ class Error(Exception):
     """Base class of every sendevent failure.
 
     Attributes: status (the status name: "invalid", "auth", ...), code (the C se_status number),
-    http_status (0 when no HTTP answer), provider_code, message, request_id, and response (the
-    Response of the failed send, or None when the call has none, e.g. a bad option).
+    http_status (0 when no HTTP answer), provider_code, message, request_id, sent ("no", "maybe"
+    or "yes": whether the request reached the provider; "no" without a response), client_token
+    (Connect's, else None), and response (the Response of the failed send, or None when the call
+    has none, e.g. a bad option).
     """
 
     status = "error"
@@ -225,10 +247,14 @@ class Error(Exception):
             self.http_status = response.http_status
             self.provider_code = response.provider_code
             self.request_id = response.request_id
+            self.sent = response.sent
+            self.client_token = response.client_token
         else:
             self.http_status = 0
             self.provider_code = None
             self.request_id = None
+            self.sent = "no"
+            self.client_token = None
 
     def __str__(self):
         extra = []
@@ -242,8 +268,9 @@ class Error(Exception):
         return text + (" (%s)" % ", ".join(extra) if extra else "")
 
     def __repr__(self):
-        return "%s(%r, status=%r, http_status=%r, provider_code=%r)" % (
-            type(self).__name__, self.message, self.status, self.http_status, self.provider_code)
+        return "%s(%r, status=%r, sent=%r, http_status=%r, provider_code=%r)" % (
+            type(self).__name__, self.message, self.status, self.sent, self.http_status,
+            self.provider_code)
 
     def __reduce__(self):
         # the response wraps a C object and does not pickle; everything else does
@@ -318,10 +345,17 @@ class ProtocolError(Error):
     status = "protocol"
 
 
+class CancelledError(Error):
+    """Cancelled before it completed (Client.cancel(), or Ctrl-C on another thread's call of
+    the same client). `sent` says whether it may have been delivered."""
+    status = "cancelled"
+
+
 _ERRORS = {
     -1: ValidationError, -2: AuthError, -3: ForbiddenError, -4: NotFoundError,
     -5: ConflictError, -6: ThrottledError, -7: RejectedError, -8: ServerError,
     -9: NetworkError, -10: TimeoutError, -11: TLSError, -12: ProtocolError,
+    -15: CancelledError,
 }
 
 
@@ -332,6 +366,19 @@ def _make_error(code, message, handle):
 
 
 _ext.set_error_factory(_make_error)
+
+
+def _main_thread_ident():
+    threading = _sys.modules.get("threading")  # not imported for this: see the module's imports
+    return threading.main_thread().ident if threading else _thread.get_ident()
+
+
+# Ctrl-C: blocking calls on the main thread, while SIGINT raises KeyboardInterrupt, are
+# cancelled by the signal (bindings/python/sendevent_python.i, "Ctrl-C").
+_ext.set_sigint_hooks(_signal.getsignal, _signal.default_int_handler, _signal.SIGINT,
+                      _main_thread_ident())
+if hasattr(_os, "register_at_fork"):
+    _os.register_at_fork(after_in_child=_ext.after_fork_child)
 
 
 # --------------------------------------------------------------------------------------------
@@ -438,6 +485,20 @@ def _option_text(key, value):
     return text
 
 
+def _deadline(value):
+    """A per-call deadline as the C calls take it: seconds > 0, or 0.0 (None: the client's
+    `deadline` option)."""
+    if value is None:
+        return 0.0
+    if "datetime" in _sys.modules and isinstance(value, _sys.modules["datetime"].timedelta):
+        value = value.total_seconds()
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError("deadline must be a number of seconds, not %s" % type(value).__name__)
+    if not value > 0:  # NaN too
+        raise ValueError("deadline must be more than 0 seconds, got %r" % value)
+    return float(value)
+
+
 # --------------------------------------------------------------------------------------------
 # the client
 # --------------------------------------------------------------------------------------------
@@ -453,8 +514,9 @@ class Client:
     "true"/"false", numbers their decimal text; None leaves an option at its default):
 
     * common: base_url (Connect also endpoint_url), timeout, connect_timeout (seconds),
-      max_attempts, retry_server_errors, retry_base_delay, retry_max_delay, ca_file,
-      allow_insecure_http, max_response_bytes, user_agent
+      max_attempts, retry_server_errors, retry_base_delay, retry_max_delay, deadline (seconds
+      over all attempts; default none), connection_max_idle, ca_file, allow_insecure_http,
+      max_response_bytes, user_agent
     * sinch: project_id, key_id, key_secret, region ("us", "eu", "br"), auth ("oauth2" or
       "basic"), auth_url, access_token
     * zapi: instance_id, token, client_token
@@ -511,6 +573,16 @@ class Client:
             raise _closed()
         return _ext.se_client_get(c, key)
 
+    def cancel(self):
+        """Cancels every send and send_many of this client in progress now, on any thread:
+        requests not started end with CancelledError (sent "no"), requests in flight are
+        aborted (CancelledError, sent "maybe"), finished ones keep their result. Later calls
+        are not affected. Safe from any thread."""
+        c = self._c
+        if c is None:
+            raise _closed()
+        _ext.se_client_cancel(c)
+
     def __repr__(self):
         text = "<sendevent.Client provider=%r" % self._provider
         if self._region:
@@ -521,21 +593,23 @@ class Client:
 
     # -- calls -------------------------------------------------------------------------------
 
-    def send(self, operation, request=None, /, **fields):
+    def send(self, operation, request=None, /, *, deadline=None, **fields):
         """Validates and sends one request for `operation`; returns a Response or raises a
         subclass of Error (ValidationError: nothing was sent). The request is a dict and/or
-        keyword arguments with the provider's field names (or JSON text, sent as is)."""
+        keyword arguments with the provider's field names (or JSON text, sent as is).
+        `deadline` (seconds, over all attempts; default: the client's option) is not a field."""
         if type(operation) is not str:
             raise TypeError("operation must be a str, not %s" % type(operation).__name__)
-        return self._send(operation, request, fields)
+        return self._send(operation, request, fields, deadline)
 
-    def _send(self, operation, request, fields):
+    def _send(self, operation, request, fields, deadline):
         c = self._c
         if c is None:
             raise _closed()
         body = _encode(operation, request, fields)
+        seconds = 0.0 if deadline is None else _deadline(deadline)
         try:
-            handle = _ext.se_send(c, operation, body)
+            handle = _ext.send(c, operation, body, seconds)
         except Error as exc:
             log = _logger(_INFO)
             if log:
@@ -547,29 +621,29 @@ class Client:
             self._log_success(log, operation, response)
         return response
 
-    def send_event(self, request=None, /, **fields):
+    def send_event(self, request=None, /, *, deadline=None, **fields):
         """Sends an event: Sinch events:send, Z-API send-event, Connect SendEvent."""
-        return self._send("send_event", request, fields)
+        return self._send("send_event", request, fields, deadline)
 
-    def send_message(self, request=None, /, **fields):
+    def send_message(self, request=None, /, *, deadline=None, **fields):
         """Sends a message: Sinch messages:send, Connect SendMessage."""
-        return self._send("send_message", request, fields)
+        return self._send("send_message", request, fields, deadline)
 
-    def edit_event(self, request=None, /, **fields):
+    def edit_event(self, request=None, /, *, deadline=None, **fields):
         """Z-API send-edit-event (phone, eventMessageId, event with every field re-sent)."""
-        return self._send("edit_event", request, fields)
+        return self._send("edit_event", request, fields, deadline)
 
-    def respond_event(self, request=None, /, **fields):
+    def respond_event(self, request=None, /, *, deadline=None, **fields):
         """Z-API send-event-response (phone, eventMessageId, eventResponse GOING|NOT_GOING)."""
-        return self._send("respond_event", request, fields)
+        return self._send("respond_event", request, fields, deadline)
 
-    def create_connection(self, request=None, /, **fields):
+    def create_connection(self, request=None, /, *, deadline=None, **fields):
         """Connect CreateParticipantConnection (ParticipantToken, Type, ConnectParticipant)."""
-        return self._send("create_connection", request, fields)
+        return self._send("create_connection", request, fields, deadline)
 
-    def disconnect(self, request=None, /, **fields):
+    def disconnect(self, request=None, /, *, deadline=None, **fields):
         """Connect DisconnectParticipant (ConnectionToken, ClientToken)."""
-        return self._send("disconnect", request, fields)
+        return self._send("disconnect", request, fields, deadline)
 
     def validate(self, operation, request=None, /, **fields):
         """Checks a request without any network traffic: returns None or raises
@@ -587,11 +661,16 @@ class Client:
             raise _closed()
         return _ext.se_prepare(c, operation, _encode(operation, request, fields))
 
-    def send_many(self, operation, requests, concurrency=64):
+    def send_many(self, operation, requests, concurrency=64, *, deadline=None):
         """Sends many requests of one operation at once, at most `concurrency` (1..1024) in
         flight. Returns a list in input order holding, for each request, its Response or the
         Error it failed with (nothing is raised for a failed request; an invalid one is not
-        sent). Requests are dicts or JSON texts."""
+        sent). Requests are dicts or JSON texts. `deadline`: seconds for each request over all
+        its attempts, counted from the call (default: the client's option).
+
+        Ctrl-C (on the main thread) stops it at once: nothing more is started, requests in
+        flight are aborted, and the KeyboardInterrupt raised carries `results`, the same list
+        (CancelledError for the requests cut short, sent "no" or "maybe")."""
         c = self._c
         if c is None:
             raise _closed()
@@ -601,6 +680,7 @@ class Client:
             raise TypeError("concurrency must be an int, not %s" % type(concurrency).__name__)
         if not 1 <= concurrency <= 1024:
             raise ValueError("concurrency must be between 1 and 1024, got %d" % concurrency)
+        seconds = 0.0 if deadline is None else _deadline(deadline)
         if isinstance(requests, (str, bytes, _Mapping)):
             raise TypeError("requests must be a list of requests, not %s"
                             % type(requests).__name__)
@@ -613,13 +693,24 @@ class Client:
             return _encode("%s: requests[%d]" % (operation, i), request, None)
 
         batch = _ext.se_batch_new(c)
+        takes = None
         try:
             # se_batch_add for each, in C; dicts written as JSON there too
-            _ext.batch_add_all(batch, operation, requests, encode)
-            _ext.se_batch_run(batch, concurrency)  # the GIL is released while it runs
-            takes = _ext.batch_take_all(batch)  # se_batch_take for each, in C
+            _ext.batch_add_all(batch, operation, requests, encode, seconds)
+            # se_batch_run (the GIL released; Ctrl-C cancels the batch), then se_batch_take for
+            # each, in C
+            takes = _ext.batch_run_take(batch, concurrency)
+            return self._results(operation, takes)
+        except KeyboardInterrupt as exc:
+            if takes is None:  # raised by batch_run_take: the responses ride on the exception
+                takes = exc.__dict__.pop("_sendevent_takes", None)
+            if takes is not None:
+                exc.results = self._results(operation, takes)
+            raise
         finally:
             del batch  # freed before the client reference goes
+
+    def _results(self, operation, takes):
         results = []
         status_of = _ext.se_response_status
         log = _logger(_INFO)

@@ -9,7 +9,7 @@ from cli_helpers import assert_no_secret, request, request_json
 
 BATCH_FIELDS = {"index", "line", "provider", "operation", "ok", "status", "id", "accepted_time",
                 "http_status", "attempts", "elapsed", "provider_code", "message", "request_id",
-                "warnings", "body"}
+                "warnings", "body", "sent", "client_token"}
 
 
 def zapi_lines(emu, n):

@@ -10,7 +10,7 @@ from cli_helpers import (ALL_OPERATIONS, ID_FIELD, assert_no_secret, request,
 
 RESULT_FIELDS = {"provider", "operation", "ok", "status", "id", "accepted_time", "http_status",
                  "attempts", "elapsed", "provider_code", "message", "request_id", "warnings",
-                 "body"}
+                 "body", "sent", "client_token"}
 
 
 @pytest.mark.parametrize("provider,operation", ALL_OPERATIONS)

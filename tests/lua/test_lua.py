@@ -645,3 +645,106 @@ def test_examples(emu, provider):
     emu.fault(provider=provider, status=403, count=10)
     proc = lua(script, None, emu.url, harness=False, env=env, check=False)
     assert proc.returncode != 0 and "failed" in proc.stderr
+
+
+# ---------------------------------------------------------------- delivery states, deadlines
+
+def test_sent_and_client_token(emu):
+    out = lua("""
+        local z = client("zapi")
+        local r = z:send_event(valid("zapi", "send_event"))
+        eq(r.sent, "yes") eq(r.client_token, nil)
+        local c = client("connect")
+        local r2 = c:send_event(valid("connect", "send_event"))
+        eq(r2.sent, "yes") assert(type(r2.client_token) == "string" and #r2.client_token > 0)
+        -- the same token again: Connect gives the first result, recorded once
+        local again = valid("connect", "send_event")
+        again.ClientToken = r2.client_token
+        local r3 = c:send_event(again)
+        eq(r3.id, r2.id) eq(r3.client_token, r2.client_token)
+        print(r2.client_token)
+    """, emu).stdout.split()
+    recs = api_requests(emu)
+    assert [q["provider"] for q in recs] == ["zapi", "connect"]
+    assert recs[1]["body"]["ClientToken"] == out[0]
+
+
+def test_errors_carry_sent(emu):
+    lua("""
+        local z = client("zapi", { max_attempts = 1 })
+        local e = expect_error("invalid", z.send_event, z, { phone = "bad/phone" })
+        eq(e.sent, "no") eq(e.response.sent, "no")
+        local bad = expect_error("invalid", sendevent.client, "zapi", { timeout = "x" })
+        eq(bad.sent, "no")
+    """, emu)
+    assert emu.requests(all=True) == []
+    lua("""
+        local z = client("zapi", { base_url = "http://127.0.0.1:1", max_attempts = 1 })
+        local e = expect_error("network", z.send_event, z, valid("zapi", "send_event"))
+        eq(e.sent, "no") eq(e.attempts, 0)
+    """, emu)
+    emu.fault(provider="zapi", status=500)
+    lua("""
+        local z = client("zapi")
+        local e = expect_error("server", z.send_event, z, valid("zapi", "send_event"))
+        eq(e.sent, "yes") eq(e.http_status, 500)
+    """, emu)
+    emu.reset()
+    emu.fault(provider="connect", action="hang")
+    lua("""
+        local c = client("connect", { timeout = 0.3, max_attempts = 1 })
+        local e = expect_error("timeout", c.send_event, c, valid("connect", "send_event"))
+        eq(e.sent, "maybe") assert(e.client_token and e.client_token == e.response.client_token)
+    """, emu)
+
+
+def test_cancelled_status_name():
+    out = lua("print(sendevent.status_name(-15), sendevent.status_name(-14))").stdout.split()
+    assert out == ["cancelled", "misuse"]
+
+
+def test_deadline_per_call(emu):
+    emu.fault(provider="zapi", action="hang")
+    out = lua("""
+        local z = client("zapi")
+        local t0 = os.clock()
+        local e = expect_error("timeout", z.send_event, z, valid("zapi", "send_event"),
+                               { deadline = 0.3 })
+        eq(e.sent, "maybe")
+        for _, bad in ipairs({ 0, -1, "1", 0/0 }) do
+          local b = expect_error("invalid", z.send_event, z, valid("zapi", "send_event"),
+                                 { deadline = bad })
+          assert(b.message:find("deadline"), b.message)
+        end
+        local u = expect_error("invalid", z.send, z, "send_event", valid("zapi", "send_event"),
+                               { deadlin = 1 })
+        assert(u.message:find("deadlin"), u.message)
+        print("done")
+    """, emu, timeout=20).stdout.split()
+    assert out == ["done"]
+    assert len(api_requests(emu, all=True)) == 1  # only the hung one went out
+    emu.reset()
+    lua("""
+        local z = client("zapi")
+        z:send_event(valid("zapi", "send_event"), { deadline = 5 })
+        z:send("send_event", valid("zapi", "send_event"), { deadline = 5 })
+    """, emu)
+    assert [("deadline" in q["body"]) for q in api_requests(emu)] == [False, False]
+
+
+def test_send_many_options_table(emu):
+    emu.fault(provider="zapi", action="hang")
+    lua("""
+        local z = client("zapi")
+        local list = {}
+        for i = 1, 4 do list[i] = valid("zapi", "send_event") end
+        local rs = z:send_many("send_event", list, { concurrency = 2, deadline = 0.4 })
+        local ok, timeout = 0, 0
+        for _, r in ipairs(rs) do
+          if r.status == "ok" then ok = ok + 1; eq(r.sent, "yes")
+          else eq(r.status, "timeout"); eq(r.sent, "maybe"); timeout = timeout + 1 end
+        end
+        eq(ok, 3) eq(timeout, 1)
+        expect_error("invalid", z.send_many, z, "send_event", list, { concurrency = 0 })
+        expect_error("invalid", z.send_many, z, "send_event", list, { speed = 1 })
+    """, emu, timeout=20)

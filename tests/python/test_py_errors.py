@@ -15,10 +15,11 @@ CLASSES = {
     "rejected": sendevent.RejectedError, "server": sendevent.ServerError,
     "network": sendevent.NetworkError, "timeout": sendevent.TimeoutError,
     "tls": sendevent.TLSError, "protocol": sendevent.ProtocolError,
+    "cancelled": sendevent.CancelledError,
 }
 
 ATTRIBUTES = ("status", "code", "http_status", "provider_code", "message", "request_id",
-              "response")
+              "sent", "client_token", "response")
 
 
 def test_hierarchy():
@@ -28,7 +29,7 @@ def test_hierarchy():
     assert issubclass(sendevent.TimeoutError, OSError)
     assert sendevent.TimeoutError is not builtins.TimeoutError
     assert issubclass(sendevent.ValidationError, ValueError)
-    assert len(set(CLASSES.values())) == 12
+    assert len(set(CLASSES.values())) == 13
 
 
 def check(info, cls, status, http_status, provider_code=None, in_message=None, attempts=None):
@@ -51,6 +52,8 @@ def check(info, cls, status, http_status, provider_code=None, in_message=None, a
     assert err.response.http_status == err.http_status
     assert err.response.provider_code == err.provider_code
     assert err.response.request_id == err.request_id
+    assert err.response.sent == err.sent and err.sent in ("no", "maybe", "yes")
+    assert err.response.client_token == err.client_token
     assert err.response.id is None
     if attempts is not None:
         assert err.response.attempts == attempts
@@ -111,6 +114,7 @@ def test_http_statuses_sinch(emu, client_for, status, cls, name):
         sinch.send_event(**valid("sinch", "send_event"))
     err = check(info, cls, name, status)
     assert err.provider_code  # google.rpc status, e.g. INVALID_ARGUMENT
+    assert err.sent == "yes"  # answered, whatever the answer said
 
 
 def test_sinch_bad_credentials_is_auth_error(emu, client_for):
@@ -166,6 +170,7 @@ def test_network_error_nothing_listening():
         c.send_event(**valid("connect", "send_event"))
     # no connection: nothing was written, so no attempt reached a server
     assert info.value.response.attempts == 0 and info.value.http_status == 0
+    assert info.value.sent == "no"
 
 
 def test_timeout_error(emu):
@@ -230,11 +235,12 @@ def test_errors_pickle_without_their_response(emu):
     assert type(copy) is sendevent.ConflictError
     assert copy.message == info.value.message and copy.http_status == 409
     assert copy.provider_code == info.value.provider_code and copy.response is None
+    assert copy.sent == info.value.sent == "yes" and copy.client_token == info.value.client_token
     assert str(copy) == str(info.value)
 
 
 def test_error_can_be_built_by_hand():
     err = sendevent.ThrottledError("slow down")
     assert err.message == "slow down" and err.http_status == 0 and err.response is None
-    assert err.status == "throttled"
+    assert err.status == "throttled" and err.sent == "no" and err.client_token is None
     assert str(err) == "throttled: slow down"
