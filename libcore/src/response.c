@@ -189,6 +189,11 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
             }
         }
     }
+    /* a failure's request id is shown with its message (and exceptions): scrubbed alike */
+    char *clean_id =
+        st != SE_OK && request_id ? se_scrubbed(job->client, &job->http, request_id) : NULL;
+    if (st != SE_OK && request_id)
+        request_id = clean_id; /* NULL when out of memory: dropped, never shown unscrubbed */
     const char *line = job->http.request_line; /* NULL when the request was never built */
     size_t line_len = line ? strlen(line) + 1 : 0, id_len = id.text ? id.len + 1 : 0;
     size_t when_len = when.text ? when.len + 1 : 0;
@@ -199,6 +204,7 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
     se_block *from = r ? block : NULL;
     if (!r && !(r = malloc(size))) {
         cJSON_Delete(json);
+        free(clean_id);
         return NULL;
     }
     memset(r, 0, sizeof *r);
@@ -216,6 +222,7 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
         r->accepted_time = put(&w, when.text, when.len);
     if (request_id)
         r->request_id = put(&w, request_id, request_id_len - 1);
+    free(clean_id);
     r->provider = p->name;
     r->operation = job->op ? job->op->name : "";
     r->attempts = job->attempts;
@@ -249,6 +256,15 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
     if (st != SE_OK && !r->message) {
         se_response_free(r);
         return NULL;
+    }
+    if (r->provider_code) { /* from the answer too (a header or the body) */
+        char *clean = se_scrubbed(job->client, &job->http, r->provider_code);
+        free(r->provider_code);
+        r->provider_code = clean;
+        if (!clean) {
+            se_response_free(r);
+            return NULL;
+        }
     }
     if (r->message) { /* the server may echo a credential back: never pass it on */
         char *clean = se_scrubbed(job->client, &job->http, r->message);

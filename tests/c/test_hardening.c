@@ -579,6 +579,7 @@ static void test_token_endpoint(void) {
 }
 
 static void test_echoed_secrets_scrubbed(void) {
+    se_client *c;
     /* the token endpoint echoes the Basic credential it received */
     se_client *s = sinch_client();
     LOG[0] = '\0';
@@ -616,6 +617,24 @@ static void test_echoed_secrets_scrubbed(void) {
     CHECK_LACKS(LOG, "tok%3Aen");
     se_response_free(r);
     se_client_free(z);
+
+    /* the request id and the error code come from the answer too */
+    c = NULL;
+    CHECK_INT(se_client_new(&c, "connect"), SE_OK);
+    se_client_set(c, "base_url", URL);
+    se_client_set(c, "max_attempts", "1");
+    server_reset(ANSWER_RAW, "HTTP/1.1 400 Bad\r\nx-amzn-RequestId: id-sekrit-connection-tok\r\n"
+                             "x-amzn-ErrorType: sekrit-connection-tok\r\nConnection: close\r\n"
+                             "Content-Length: 2\r\n\r\n{}");
+    CHECK_INT(se_send(c, "send_event",
+                      "{\"ConnectionToken\":\"sekrit-connection-tok\",\"ContentType\":"
+                      "\"application/vnd.amazonaws.connect.event.typing\"}",
+                      &r),
+              SE_E_REJECTED);
+    CHECK_STR(se_response_request_id(r), "id-[REDACTED]");
+    CHECK_STR(se_response_provider_code(r), "[REDACTED]");
+    se_response_free(r);
+    se_client_free(c);
 }
 
 static void test_url_credentials(void) {
