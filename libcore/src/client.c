@@ -265,6 +265,24 @@ static se_opt find_option(const se_client *c, const char *key) {
     return O_COUNT;
 }
 
+/* The URL with credentials (https://user:password@host) shown as [REDACTED]; NULL when it
+ * has none, `url` itself when out of memory. */
+static char *redacted_url(char *url) {
+    char *host = strstr(url, "://");
+    if (!host)
+        return NULL;
+    host += 3;
+    size_t span = strcspn(host, "/?#");
+    char *at = NULL;
+    for (size_t i = 0; i < span; i++)
+        if (host[i] == '@')
+            at = host + i;
+    if (!at)
+        return NULL;
+    char *shown = se_printf("%.*s" SE_REDACTED "%s", (int)(host - url), url, at);
+    return shown ? shown : url;
+}
+
 se_status se_client_set(se_client *c, const char *key, const char *value) {
     if (!c || !key)
         return se_set_error(c, SE_E_MISUSE, "se_client_set: client and key must not be NULL");
@@ -288,11 +306,17 @@ se_status se_client_set(se_client *c, const char *key, const char *value) {
         if (st != SE_OK)
             return se_set_error(c, st, msg);
     }
-    char *copy = NULL;
+    char *copy = NULL, *shown = NULL;
     if (value && !(copy = se_strdup(value)))
         return se_set_error(c, SE_E_NOMEM, "out of memory");
+    if (copy && opt_defs[o].kind == K_URL && (shown = redacted_url(copy)) == copy) {
+        free(copy);
+        return se_set_error(c, SE_E_NOMEM, "out of memory");
+    }
     free(c->opt[o]);
+    free(c->shown[o]);
     c->opt[o] = copy;
+    c->shown[o] = shown;
     c->num[o] = num;
     c->config_gen++; /* pooled curl handles pick up the change */
     c->env_proxy = se_env_has_proxy();
@@ -312,7 +336,7 @@ const char *se_client_get(const se_client *c, const char *key) {
     const char *v = se_opt_str(c, o);
     if (v && opt_defs[o].kind == K_SECRET)
         return SE_REDACTED;
-    return v;
+    return c->shown[o] ? c->shown[o] : v;
 }
 
 const char *se_client_provider(const se_client *c) {
@@ -557,8 +581,10 @@ void se_client_free(se_client *c) {
         free(c->op_cache[i].header_list);
         curl_url_cleanup(c->op_cache[i].curlu);
     }
-    for (int o = 0; o < O_COUNT; o++)
+    for (int o = 0; o < O_COUNT; o++) {
         free(c->opt[o]);
+        free(c->shown[o]);
+    }
     free(c->token);
     free(c);
 }

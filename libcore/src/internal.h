@@ -134,6 +134,8 @@ extern const se_provider se_provider_connect;
 struct se_client {
     const se_provider *provider;
     char *opt[O_COUNT];  /* raw values as set; NULL = default */
+    char *
+        shown[O_COUNT]; /* a URL option as se_client_get shows it (credentials redacted), or NULL */
     double num[O_COUNT]; /* parsed numeric/boolean values (defaults applied) */
     se_log_fn log_fn;
     void *log_userdata;

@@ -643,6 +643,8 @@ static void test_url_credentials(void) {
     se_client *z = zapi_client(url, NULL);
     LOG[0] = '\0';
     se_client_set_logger(z, logger, NULL);
+    CHECK_HAS(se_client_get(z, "base_url"), "http://[REDACTED]@127.0.0.1:");
+    CHECK_LACKS(se_client_get(z, "base_url"), "pa55word");
     char *http = NULL;
     CHECK_INT(se_prepare(z, "send_event", zapi_event("n"), &http), SE_OK);
     char host[64];
