@@ -312,8 +312,9 @@ static void test_nul_in_strings(void) {
     /* over-long values hidden behind a NUL: refused for the NUL, before any length rule */
     char *big = malloc(30000);
     strcpy(big, "{\"ConnectionToken\":\"t\",\"ContentType\":\"text/plain\",\"Content\":\"x\\u0000");
-    memset(big + strlen(big), 'y', 20002);
-    strcpy(big + strlen(big) - 0, "\"}");
+    size_t n = strlen(big);
+    memset(big + n, 'y', 20002);
+    strcpy(big + n + 20002, "\"}");
     refused(c, "send_message", big, SE_E_INVALID, "Content: value contains a NUL");
     free(big);
     se_client_free(c);
