@@ -109,8 +109,9 @@ static se_status check_proxy(const se_client *c, const char *url, const char *ke
     const char *at = memchr(host, '@', span);
     if (at)
         host = at + 1;
-    size_t hlen = host[0] == '[' ? strcspn(host, "]/") + (host[strcspn(host, "]/")] == ']')
-                                 : strcspn(host, ":/?#");
+    size_t hlen = strcspn(host, host[0] == '[' ? "]/?#" : ":/?#"); /* [::1]: with its ']' */
+    if (host[0] == '[' && host[hlen] == ']')
+        hlen++;
     if (no_proxy_for(host, hlen))
         return SE_OK;
     char *with_scheme = strstr(proxy, "://") ? se_strdup(proxy) : se_join("http://", proxy, NULL);
