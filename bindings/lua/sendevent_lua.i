@@ -57,6 +57,7 @@ static void se_lua_push_error(lua_State *L, se_status status, const char *messag
                               se_response *resp);
 static void se_lua_push_result(lua_State *L, se_response *resp);
 static const char *se_lua_request_arg(lua_State *L, int idx);
+static const char *se_lua_name_arg(lua_State *L, int idx, const char *what, int nil_ok);
 
 #define SE_BIND_RAISE(status, message, response) se_lua_push_error(L, (status), (message), (response))
 #define SE_BIND_VOID() ((void)0)
@@ -87,6 +88,17 @@ static const char *se_lua_request_arg(lua_State *L, int idx);
 
 /* a request is a table (encoded here) or a JSON string (sent as is) */
 %typemap(in) const char *request_json "$1 = (char *)se_lua_request_arg(L, $input);";
+
+/* names are whole or refused (a NUL would cut them in C): se_lua_name_arg */
+%typemap(in, checkfn = "SWIG_lua_isnilstring") const char *operation
+    "$1 = (char *)se_lua_name_arg(L, $input, \"operation\", 0);";
+%typemap(in, checkfn = "SWIG_lua_isnilstring") const char *provider
+    "$1 = (char *)se_lua_name_arg(L, $input, \"provider\", 0);";
+%typemap(in, checkfn = "SWIG_lua_isnilstring") const char *key
+    "$1 = (char *)se_lua_name_arg(L, $input, \"option name\", 0);";
+/* only se_client_set has a `value`: its key (arg2, converted first) names it */
+%typemap(in, checkfn = "SWIG_lua_isnilstring") const char *value
+    "$1 = (char *)se_lua_name_arg(L, $input, arg2 ? arg2 : \"value\", 1);";
 
 /* Lua users get responses as tables: the per-field accessors are not exported */
 %ignore se_response_free;
@@ -596,12 +608,34 @@ static const char *se_lua_encode(lua_State *L, int idx, const char *where, size_
  * the stack, which keeps it alive during the call). */
 static const char *se_lua_request_arg(lua_State *L, int idx) {
     int t = lua_type(L, idx);
-    if (t == LUA_TSTRING)
-        return lua_tostring(L, idx);
+    if (t == LUA_TSTRING) {
+        size_t len = 0;
+        const char *s = lua_tolstring(L, idx, &len);
+        if (strlen(s) != len) /* C would see the text cut there */
+            se_lua_invalid(L, "request: request JSON contains a NUL character (byte %lu)",
+                           (unsigned long)strlen(s));
+        return s;
+    }
     if (t != LUA_TTABLE)
         se_lua_invalid(L, "request: must be a table (or a JSON string), got %s",
                        luaL_typename(L, idx));
     return se_lua_encode(L, idx, NULL, NULL);
+}
+
+/* A string argument that names something (operation, provider, option key or value); nil
+ * gives NULL when nil_ok. A NUL inside is refused naming the argument, never cut off. */
+static const char *se_lua_name_arg(lua_State *L, int idx, const char *what, int nil_ok) {
+    size_t len = 0;
+    const char *s;
+    if (lua_isnil(L, idx) && nil_ok)
+        return NULL;
+    if (lua_type(L, idx) != LUA_TSTRING)
+        se_lua_invalid(L, "%s: must be a string, got %s", what, luaL_typename(L, idx));
+    s = lua_tolstring(L, idx, &len);
+    if (strlen(s) != len)
+        se_lua_invalid(L, "%s: contains a NUL character (byte %lu)", what,
+                       (unsigned long)strlen(s));
+    return s;
 }
 
 /* ======================================================================================

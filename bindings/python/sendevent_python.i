@@ -76,8 +76,11 @@ static const char *se_py_request_text(PyObject *obj) {
     Py_ssize_t len = 0;
     if (PyUnicode_Check(obj)) {
         s = PyUnicode_AsUTF8AndSize(obj, &len);
-        if (!s)
+        if (!s) { /* a lone surrogate has no UTF-8 form */
+            PyErr_Clear();
+            se_py_raise(SE_E_INVALID, "request: not valid Unicode (a lone surrogate)", NULL);
             return NULL;
+        }
     } else if (PyBytes_Check(obj)) {
         char *p = NULL;
         if (PyBytes_AsStringAndSize(obj, &p, &len) < 0)
@@ -89,7 +92,39 @@ static const char *se_py_request_text(PyObject *obj) {
         return NULL;
     }
     if (strlen(s) != (size_t)len) {
-        PyErr_SetString(PyExc_ValueError, "request JSON contains a NUL character");
+        char msg[128];
+        snprintf(msg, sizeof msg, "request: request JSON contains a NUL character (byte %zu)",
+                 strlen(s));
+        se_py_raise(SE_E_INVALID, msg, NULL); /* C would see the text cut there */
+        return NULL;
+    }
+    return s;
+}
+
+/* The UTF-8 text of a str argument that names something (operation, provider, option key or
+ * value), borrowed from obj; NULL with the error set. A NUL would cut the name in C, a lone
+ * surrogate has no UTF-8 form: both raise ValidationError naming the argument, never truncate.
+ * None gives NULL with no error when none_ok (an option value: its default). */
+static const char *se_py_name_arg(PyObject *obj, const char *what, int none_ok) {
+    Py_ssize_t len = 0;
+    const char *s;
+    char msg[160];
+    if (obj == Py_None && none_ok)
+        return NULL;
+    if (!PyUnicode_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s must be str, not %.100s", what, Py_TYPE(obj)->tp_name);
+        return NULL;
+    }
+    s = PyUnicode_AsUTF8AndSize(obj, &len);
+    if (!s) {
+        PyErr_Clear();
+        snprintf(msg, sizeof msg, "%s: not valid Unicode (a lone surrogate)", what);
+        se_py_raise(SE_E_INVALID, msg, NULL);
+        return NULL;
+    }
+    if (strlen(s) != (size_t)len) {
+        snprintf(msg, sizeof msg, "%s: contains a NUL character (byte %zu)", what, strlen(s));
+        se_py_raise(SE_E_INVALID, msg, NULL);
         return NULL;
     }
     return s;
@@ -100,6 +135,29 @@ static const char *se_py_request_text(PyObject *obj) {
 %typemap(in) const char *request_json {
     $1 = (char *)se_py_request_text($input);
     if (!$1)
+        SWIG_fail;
+}
+
+/* Names are whole or refused: se_py_name_arg above. */
+%typemap(in) const char *operation {
+    $1 = (char *)se_py_name_arg($input, "operation", 0);
+    if (!$1)
+        SWIG_fail;
+}
+%typemap(in) const char *provider {
+    $1 = (char *)se_py_name_arg($input, "provider", 0);
+    if (!$1)
+        SWIG_fail;
+}
+%typemap(in) const char *key {
+    $1 = (char *)se_py_name_arg($input, "option name", 0);
+    if (!$1)
+        SWIG_fail;
+}
+%typemap(in) const char *value {
+    /* only se_client_set has a `value`: its key (arg2, converted first) names it */
+    $1 = (char *)se_py_name_arg($input, arg2 ? arg2 : "value", 1);
+    if (!$1 && PyErr_Occurred())
         SWIG_fail;
 }
 

@@ -150,12 +150,65 @@ static bool has_word(const char *list, const char *word) {
     return false;
 }
 
+/* The longest value each option takes (bytes): a value past it is a mistake
+ * (a file's content pasted for its name) or an attack, refused when set. */
+static size_t option_max_len(se_opt o) {
+    switch (o) {
+    case O_BASE_URL:
+    case O_AUTH_URL:
+        return 2048;
+    case O_CA_FILE:
+    case O_ACCESS_TOKEN:
+        return 4096;
+    case O_USER_AGENT:
+    case O_KEY_SECRET:
+    case O_INSTANCE_ID:
+    case O_TOKEN:
+    case O_CLIENT_TOKEN:
+        return 256;
+    case O_PROJECT_ID:
+    case O_KEY_ID:
+        return 128;
+    default: /* numbers, booleans, enums, region */
+        return 64;
+    }
+}
+
+/* What every value must be, whatever its kind: not over its maximum length,
+ * no control characters, and no whitespace where none is meaningful (only
+ * user_agent and ca_file may hold spaces, not at either end). The message
+ * names the key and the rule, never the value (it may be a secret). */
+static se_status check_option_text(se_opt o, const char *v, char *msg, size_t cap) {
+    const char *key = opt_defs[o].key;
+    size_t len = strnlen(v, option_max_len(o) + 1);
+    if (len > option_max_len(o)) {
+        snprintf(msg, cap, "%s: at most %zu bytes long", key, option_max_len(o));
+        return SE_E_INVALID;
+    }
+    bool spaces = o == O_USER_AGENT || o == O_CA_FILE;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char b = (unsigned char)v[i];
+        if (b < 0x20 || b == 0x7f) {
+            snprintf(msg, cap, "%s: must not contain control characters (byte %zu)", key, i);
+            return SE_E_INVALID;
+        }
+        if (b == ' ' && (!spaces || i == 0 || i + 1 == len)) {
+            snprintf(msg, cap, "%s: must not contain %swhitespace (byte %zu)", key,
+                     spaces ? "leading or trailing " : "", i);
+            return SE_E_INVALID;
+        }
+    }
+    return SE_OK;
+}
+
 /* Checks one value and computes its number; msg gets "key: rule" on failure. */
 static se_status parse_option(const se_client *c, se_opt o, const char *v, double *num, char *msg,
                               size_t cap) {
     const struct opt_def *d = &opt_defs[o];
     char *end;
     *num = 0;
+    if (*v && check_option_text(o, v, msg, cap) != SE_OK)
+        return SE_E_INVALID;
     switch (d->kind) {
     case K_SECRET:
     case K_STR:
@@ -227,6 +280,24 @@ static se_opt find_option(const se_client *c, const char *key) {
     return O_COUNT;
 }
 
+/* The URL with credentials (https://user:password@host) shown as [REDACTED]; NULL when it
+ * has none, `url` itself when out of memory. */
+static char *redacted_url(char *url) {
+    char *host = strstr(url, "://");
+    if (!host)
+        return NULL;
+    host += 3;
+    size_t span = strcspn(host, "/?#");
+    char *at = NULL;
+    for (size_t i = 0; i < span; i++)
+        if (host[i] == '@')
+            at = host + i;
+    if (!at)
+        return NULL;
+    char *shown = se_printf("%.*s" SE_REDACTED "%s", (int)(host - url), url, at);
+    return shown ? shown : url;
+}
+
 se_status se_client_set(se_client *c, const char *key, const char *value) {
     if (!c || !key)
         return se_set_error(c, SE_E_MISUSE, "se_client_set: client and key must not be NULL");
@@ -250,11 +321,17 @@ se_status se_client_set(se_client *c, const char *key, const char *value) {
         if (st != SE_OK)
             return se_set_error(c, st, msg);
     }
-    char *copy = NULL;
+    char *copy = NULL, *shown = NULL;
     if (value && !(copy = se_strdup(value)))
         return se_set_error(c, SE_E_NOMEM, "out of memory");
+    if (copy && opt_defs[o].kind == K_URL && (shown = redacted_url(copy)) == copy) {
+        free(copy);
+        return se_set_error(c, SE_E_NOMEM, "out of memory");
+    }
     free(c->opt[o]);
+    free(c->shown[o]);
     c->opt[o] = copy;
+    c->shown[o] = shown;
     c->num[o] = num;
     c->config_gen++; /* pooled curl handles pick up the change */
     c->env_proxy = se_env_has_proxy();
@@ -274,7 +351,7 @@ const char *se_client_get(const se_client *c, const char *key) {
     const char *v = se_opt_str(c, o);
     if (v && opt_defs[o].kind == K_SECRET)
         return SE_REDACTED;
-    return v;
+    return c->shown[o] ? c->shown[o] : v;
 }
 
 const char *se_client_provider(const se_client *c) {
@@ -316,12 +393,93 @@ static se_status replace_all(char **text, const char *secret) {
     return SE_OK;
 }
 
+/* The secret percent-encoded as a URL path carries it (RFC 3986 unreserved
+ * bytes kept), with upper- or lower-case hex digits; NULL when nothing in it
+ * needs encoding (or out of memory: *st says which). */
+static char *percent_encoded(const char *secret, bool lower, se_status *st) {
+    const char *hex = lower ? "0123456789abcdef" : "0123456789ABCDEF";
+    static const char keep[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~";
+    size_t n = strlen(secret);
+    if (strspn(secret, keep) == n)
+        return NULL;
+    char *out = malloc(3 * n + 1), *w = out;
+    if (!out) {
+        *st = SE_E_NOMEM;
+        return NULL;
+    }
+    for (const unsigned char *p = (const unsigned char *)secret; *p; p++) {
+        if (strchr(keep, *p)) {
+            *w++ = (char)*p;
+        } else {
+            *w++ = '%';
+            *w++ = hex[*p >> 4];
+            *w++ = hex[*p & 15];
+        }
+    }
+    *w = '\0';
+    return out;
+}
+
+/* Replaces the secret and the forms it takes in a URL or a Basic credential. */
+static se_status replace_forms(char **text, const char *secret) {
+    se_status st = secret ? replace_all(text, secret) : SE_OK;
+    for (int lower = 0; st == SE_OK && secret && lower < 2; lower++) {
+        char *enc = percent_encoded(secret, lower, &st);
+        if (enc)
+            st = replace_all(text, enc);
+        free(enc);
+    }
+    return st;
+}
+
+/* The credentials of a URL option (https://user:password@host): the whole
+ * user:password and the password alone. */
+static se_status replace_url_credentials(char **text, const char *url) {
+    const char *host = url ? strstr(url, "://") : NULL;
+    if (!host)
+        return SE_OK;
+    host += 3;
+    size_t span = strcspn(host, "/?#"), cred_len = 0;
+    for (size_t i = 0; i < span; i++)
+        if (host[i] == '@')
+            cred_len = i;
+    if (!cred_len)
+        return SE_OK;
+    char *cred = se_strndup(host, cred_len);
+    if (!cred)
+        return SE_E_NOMEM;
+    const char *colon = strchr(cred, ':');
+    se_status st = replace_all(text, cred);
+    if (st == SE_OK && colon)
+        st = replace_all(text, colon + 1);
+    free(cred);
+    return st;
+}
+
 char *se_scrubbed(const se_client *c, const se_http_request *req, const char *msg) {
     char *text = se_strdup(msg);
     se_status st = text ? SE_OK : SE_E_NOMEM;
     for (int o = 0; st == SE_OK && o < O_COUNT; o++)
         if (opt_defs[o].kind == K_SECRET)
-            st = replace_all(&text, c->opt[o]);
+            st = replace_forms(&text, c->opt[o]);
+    if (st == SE_OK && c->opt[O_KEY_ID] && c->opt[O_KEY_SECRET]) {
+        /* the Basic credential, echoed by whichever endpoint received it; without
+         * its padding, which an echo may drop */
+        char *pair = se_join(c->opt[O_KEY_ID], ":", c->opt[O_KEY_SECRET], NULL);
+        char *b64 = pair ? se_base64((const unsigned char *)pair, strlen(pair)) : NULL;
+        if (b64) {
+            b64[strcspn(b64, "=")] = '\0';
+            st = replace_all(&text, b64);
+        } else {
+            st = SE_E_NOMEM;
+        }
+        free(pair);
+        free(b64);
+    }
+    if (st == SE_OK)
+        st = replace_url_credentials(&text, c->opt[O_BASE_URL]);
+    if (st == SE_OK)
+        st = replace_url_credentials(&text, c->opt[O_AUTH_URL]);
     for (int i = 0; st == SE_OK && req && i < req->n_headers; i++) {
         const se_header *h = &req->headers[i];
         const char *v = h->value, *space = strchr(v, ' ');
@@ -453,8 +611,10 @@ void se_client_free(se_client *c) {
         free(c->op_cache[i].header_list);
         curl_url_cleanup(c->op_cache[i].curlu);
     }
-    for (int o = 0; o < O_COUNT; o++)
+    for (int o = 0; o < O_COUNT; o++) {
         free(c->opt[o]);
+        free(c->shown[o]);
+    }
     free(c->token);
     free(c);
 }
@@ -544,6 +704,11 @@ se_status se_prepare(se_client *c, const char *operation, const char *request_js
     const char *host = strstr(url, "://") + 3;
     size_t host_len = strcspn(host, "/");
     const char *path = host[host_len] ? host + host_len : "/";
+    const char *at = memchr(host, '@', host_len); /* credentials: not part of Host */
+    if (at) {
+        host_len -= (size_t)(at + 1 - host);
+        host = at + 1;
+    }
     se_buf b = {0};
     char *line = se_printf("POST %s HTTP/1.1\r\nHost: %.*s\r\n", path, (int)host_len, host);
     st = line ? se_buf_append(&b, line, strlen(line)) : SE_E_NOMEM;

@@ -154,6 +154,8 @@ extern const se_provider se_provider_connect;
 struct se_client {
     const se_provider *provider;
     char *opt[O_COUNT];  /* raw values as set; NULL = default */
+    char *
+        shown[O_COUNT]; /* a URL option as se_client_get shows it (credentials redacted), or NULL */
     double num[O_COUNT]; /* parsed numeric/boolean values (defaults applied) */
     se_log_fn log_fn;
     void *log_userdata;
@@ -249,6 +251,9 @@ void se_log(const se_client *c, int level, const char *fmt, ...)
 se_status se_set_error(const se_client *c, se_status status, const char *msg);
 
 #define SE_MAX_HEADER_BYTES 65536 /* response header block kept per answer */
+#define SE_MAX_HEADER_COUNT 1000  /* header lines per answer */
+#define SE_MAX_HEADER_TOTAL 262144 /* header bytes per attempt, interim answers included */
+#define SE_MAX_INTERIM_ANSWERS 8   /* 1xx answers before the final one */
 
 /* ---- transport -------------------------------------------------------------- */
 
@@ -279,6 +284,10 @@ struct se_attempt {
     size_t n_headers;
     size_t max_body;
     bool oversized;
+    /* the answer's headers went past a cap (SE_MAX_HEADER_*): SE_E_PROTOCOL */
+    bool header_overflow;
+    size_t header_bytes; /* header bytes received in this attempt */
+    unsigned answers;    /* status lines received (interim answers, then the final one) */
 };
 
 /* Whether the environment names a proxy for http or https, as libcurl reads it. */
@@ -304,6 +313,9 @@ const char *se_headers_find(const char *pairs, size_t n, const char *name);
 /* Value of the answer's first header called `name`, or NULL; owned by the attempt. */
 const char *se_attempt_header(const se_attempt *a, const char *name);
 
+/* Whether libcurl gave up on a header line over its own limit (100 KiB):
+ * it reports that as out of memory, but it is the server's doing. */
+bool se_attempt_header_too_long(const se_attempt *a);
 /* Status of an attempt: the design's mapping table. */
 se_status se_attempt_status(const se_attempt *a);
 
@@ -448,6 +460,17 @@ typedef struct se_json_want {
 bool se_json_read_object(const char *text, size_t len, se_json_want *want, size_t n_want);
 /* Turns the marked numbers into raw items, printed as the caller wrote them. */
 void se_json_raw_long_numbers(cJSON *root);
+/* Requests and responses nest at most this deep (objects and arrays): deeper
+ * ones are refused (SE_E_INVALID, SE_E_PROTOCOL), as every face can then
+ * convert them without running out of stack. */
+#define SE_JSON_MAX_DEPTH 128
+/* Checks every string of the request text whole: a \u0000 escape (cJSON, and
+ * so the checks, would see the value cut there) or bytes that are not UTF-8
+ * fail naming the field (and the byte offset); so does nesting deeper than
+ * SE_JSON_MAX_DEPTH. SE_OK or SE_E_INVALID with d filled. */
+se_status se_json_check_text(const char *text, size_t len, se_diag *d);
+/* Whether the JSON text nests objects and arrays deeper than limit. */
+bool se_json_deeper_than(const char *text, size_t len, int limit);
 /* Retry-After as seconds from now: delay seconds or an HTTP-date; -1 if unparseable. */
 double se_parse_retry_after(const char *value);
 

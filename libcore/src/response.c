@@ -95,6 +95,12 @@ static void transport_message(se_response *r, se_status st, const se_attempt *a)
     /* curl refuses up front when Content-Length is over the cap; on_body when it is not given */
     if (a->oversized || a->curl_code == CURLE_FILESIZE_EXCEEDED)
         r->message = se_printf("response body larger than max_response_bytes (%zu)", a->max_body);
+    else if (a->header_overflow || se_attempt_header_too_long(a))
+        r->message = se_printf("response headers over the limits (a line of at most 100 KiB, %d "
+                               "lines and %d bytes per answer, %d KiB and %d interim answers in "
+                               "all)",
+                               SE_MAX_HEADER_COUNT, SE_MAX_HEADER_BYTES, SE_MAX_HEADER_TOTAL / 1024,
+                               SE_MAX_INTERIM_ANSWERS);
     else if (a->curl_code != CURLE_OK)
         r->message = se_printf("%s: %s", se_strerror(st),
                                a->curl_error[0] ? a->curl_error : curl_easy_strerror(a->curl_code));
@@ -145,7 +151,7 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
     field id = {NULL, 0}, when = {NULL, 0};
     size_t body_len = 0, headers_len = 0, n_headers = 0;
     cJSON *json = NULL;
-    bool not_object = false;
+    bool not_object = false, too_deep = false;
     if (a) {
         if (a->body.data) {
             body = a->body.data;
@@ -158,8 +164,13 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
         }
         request_id = find_request_id(a);
         if (st != SE_OK || !read_success(p, body, body_len, &st, &id, &when)) {
-            if (body_len > 0) /* a failure's answer, or one only cJSON can read */
+            /* a body no face could convert without running out of stack */
+            if (body_len > 0 && se_json_deeper_than(body, body_len, SE_JSON_MAX_DEPTH)) {
+                st = SE_E_PROTOCOL;
+                too_deep = true;
+            } else if (body_len > 0) { /* a failure's answer, or one only cJSON can read */
                 json = cJSON_ParseWithLength(body, body_len);
+            }
             if (st == SE_OK && !cJSON_IsObject(json)) {
                 st = SE_E_PROTOCOL;
                 not_object = true;
@@ -178,6 +189,11 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
             }
         }
     }
+    /* a failure's request id is shown with its message (and exceptions): scrubbed alike */
+    char *clean_id =
+        st != SE_OK && request_id ? se_scrubbed(job->client, &job->http, request_id) : NULL;
+    if (st != SE_OK && request_id)
+        request_id = clean_id; /* NULL when out of memory: dropped, never shown unscrubbed */
     const char *line = job->http.request_line; /* NULL when the request was never built */
     size_t line_len = line ? strlen(line) + 1 : 0, id_len = id.text ? id.len + 1 : 0;
     size_t when_len = when.text ? when.len + 1 : 0;
@@ -190,6 +206,7 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
     se_block *from = r ? block : NULL;
     if (!r && !(r = malloc(size))) {
         cJSON_Delete(json);
+        free(clean_id);
         return NULL;
     }
     memset(r, 0, sizeof *r);
@@ -209,6 +226,7 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
         r->request_id = put(&w, request_id, request_id_len - 1);
     if (token)
         r->client_token = put(&w, token, token_len - 1);
+    free(clean_id);
     r->provider = p->name;
     r->operation = job->op ? job->op->name : "";
     r->attempts = job->attempts;
@@ -218,7 +236,10 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
     job->diag.warnings = NULL;
     if (a) {
         r->http_status = (int)a->http_status;
-        if (not_object)
+        if (too_deep)
+            r->message = se_printf("the provider answered with a body nested deeper than %d levels",
+                                   SE_JSON_MAX_DEPTH);
+        else if (not_object)
             r->message =
                 se_strdup("the provider answered success with a body that is not a JSON object");
         else if (st != SE_OK && a->curl_code != CURLE_OK)
@@ -240,6 +261,15 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
     if (st != SE_OK && !r->message) {
         se_response_free(r);
         return NULL;
+    }
+    if (r->provider_code) { /* from the answer too (a header or the body) */
+        char *clean = se_scrubbed(job->client, &job->http, r->provider_code);
+        free(r->provider_code);
+        r->provider_code = clean;
+        if (!clean) {
+            se_response_free(r);
+            return NULL;
+        }
     }
     if (r->message) { /* the server may echo a credential back: never pass it on */
         char *clean = se_scrubbed(job->client, &job->http, r->message);

@@ -56,6 +56,77 @@ const se_operation *se_find_operation(const se_provider *p, const char *name) {
     return NULL;
 }
 
+/* The first of the environment variables `names` (NULL-ended) that is set
+ * and not empty; its name in *which. */
+static const char *first_env(const char *const *names, const char **which) {
+    for (; *names; names++) {
+        const char *v = getenv(*names);
+        if (v && *v) {
+            *which = *names;
+            return v;
+        }
+    }
+    return NULL;
+}
+
+/* Whether `host` (hlen bytes) is listed in no_proxy / NO_PROXY as libcurl
+ * reads it: "*", or comma-separated names matching the host or a domain of it. */
+static bool no_proxy_for(const char *host, size_t hlen) {
+    static const char *const names[] = {"no_proxy", "NO_PROXY", NULL};
+    const char *which, *list = first_env(names, &which);
+    for (const char *p = list; p && *p;) {
+        p += strspn(p, ", \t");
+        size_t n = strcspn(p, ", \t");
+        const char *entry = p;
+        p += n;
+        if (n == 1 && *entry == '*')
+            return true;
+        if (n > 0 && *entry == '.')
+            entry++, n--;
+        if (n == 0 || n > hlen)
+            continue;
+        /* an address matches itself only (libcurl's CIDR ranges are not read
+         * here: the proxy is then assumed, which errs on the safe side) */
+        bool address = host[0] == '[' || strspn(host, "0123456789.") >= hlen;
+        if (!strncasecmp(host + hlen - n, entry, n) &&
+            (n == hlen || (!address && host[hlen - n - 1] == '.')))
+            return true;
+    }
+    return false;
+}
+
+/* A plain-http request must not travel in clear through a proxy on another
+ * host either: the proxy (and the network to it) would read the request,
+ * secrets included. https goes through a tunnel (CONNECT) and stays allowed.
+ * The variables are the ones libcurl reads (se_env_has_proxy); the message
+ * names the variable, never its value (it may hold a password). */
+static se_status check_proxy(const se_client *c, const char *url, const char *key, se_diag *d) {
+    static const char *const for_http[] = {"http_proxy", "all_proxy", "ALL_PROXY", NULL};
+    const char *which = NULL, *proxy = c->env_proxy ? first_env(for_http, &which) : NULL;
+    const char *host = strstr(url, "://");
+    if (!proxy || !host || se_opt_bool(c, O_ALLOW_INSECURE_HTTP))
+        return SE_OK;
+    host += 3;
+    size_t span = strcspn(host, "/?#");
+    const char *at = memchr(host, '@', span);
+    if (at)
+        host = at + 1;
+    size_t hlen = strcspn(host, host[0] == '[' ? "]/?#" : ":/?#"); /* [::1]: with its ']' */
+    if (host[0] == '[' && host[hlen] == ']')
+        hlen++;
+    if (no_proxy_for(host, hlen))
+        return SE_OK;
+    char *with_scheme = strstr(proxy, "://") ? se_strdup(proxy) : se_join("http://", proxy, NULL);
+    bool proxy_http, loopback = with_scheme && se_is_loopback_url(with_scheme, &proxy_http);
+    free(with_scheme);
+    if (loopback)
+        return SE_OK;
+    return se_diag_fail(d,
+                        "%s: plain http:// would travel in clear through the proxy in %s (not a "
+                        "loopback host); use https:// or set allow_insecure_http=true",
+                        key, which);
+}
+
 /* The base URL must not carry secrets in clear text across a network. */
 static se_status check_base_url(const se_client *c, const char *url, const char *key, se_diag *d) {
     bool is_http;
@@ -65,7 +136,7 @@ static se_status check_base_url(const se_client *c, const char *url, const char 
                             "%s: plain http:// is only allowed to loopback hosts; use https:// or "
                             "set allow_insecure_http=true",
                             key);
-    return SE_OK;
+    return is_http ? check_proxy(c, url, key, d) : SE_OK;
 }
 
 /* Builds the operation's URL and checks the client's options for a send. */
@@ -157,6 +228,8 @@ se_status se_job_prepare(se_job *job, se_client *c, const char *operation, const
     if (!json)
         return se_diag_fail(&job->diag, "request: must be a JSON object, got NULL");
     size_t json_len = strlen(json);
+    if (se_json_check_text(json, json_len, &job->diag) != SE_OK)
+        return SE_E_INVALID; /* every string whole: the tree's are cut at a NUL */
     /* strict text (the usual) is read into a tree whose strings live here */
     char small[1024], *strings = json_len < sizeof small ? small : malloc(json_len + 1);
     se_json_text text = {false, false};

@@ -154,12 +154,26 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {
     return se_buf_append(&a->body, data, n) == SE_OK ? n : 0;
 }
 
+/* A hostile server may send endless headers or interim answers (100
+ * Continue): counted over the whole attempt, past the caps it is a protocol
+ * error (header_overflow) rather than memory or time spent on it. */
+static bool header_over_limit(se_attempt *a, const char *data, size_t n) {
+    a->header_bytes += n;
+    if (n >= 5 && !memcmp(data, "HTTP/", 5) && ++a->answers > SE_MAX_INTERIM_ANSWERS + 1)
+        a->header_overflow = true;
+    if (a->header_bytes > SE_MAX_HEADER_TOTAL)
+        a->header_overflow = true;
+    return a->header_overflow;
+}
+
 /* Each header line of the final answer is stored as "name\0value\0" (the
  * value without surrounding blanks), the form responses hand out, so that
  * nothing is re-parsed or copied after the transfer. */
 static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata) {
     se_attempt *a = userdata;
     size_t n = size * nmemb;
+    if (header_over_limit(a, data, n))
+        return 0; /* aborts the transfer: SE_E_PROTOCOL (se_attempt_status) */
     if (n >= 5 && !memcmp(data, "HTTP/", 5)) {
         a->headers.len = 0; /* a new answer (after 100 Continue): keep only the final one */
         a->n_headers = 0;
@@ -175,8 +189,10 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata) {
     while (end > v && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
         end--;
     size_t value_len = (size_t)(end - v), need = a->headers.len + name_len + value_len + 2;
-    if (need > SE_MAX_HEADER_BYTES)
-        return n; /* header block cap; extra lines are dropped */
+    if (need > SE_MAX_HEADER_BYTES || a->n_headers >= SE_MAX_HEADER_COUNT) {
+        a->header_overflow = true; /* a hostile or broken server: not kept, not retried */
+        return 0;
+    }
     if (se_buf_reserve(&a->headers, need) != SE_OK)
         return 0;
     char *w = a->headers.data + a->headers.len;
@@ -323,7 +339,7 @@ void se_attempt_free(se_attempt *a) {
 /* ---- status mapping (design.md §2) ------------------------------------------ */
 
 static se_status curl_status(const se_attempt *a) {
-    if (a->oversized)
+    if (a->oversized || a->header_overflow || se_attempt_header_too_long(a))
         return SE_E_PROTOCOL;
     switch (a->curl_code) {
     case CURLE_OUT_OF_MEMORY:
@@ -379,4 +395,9 @@ se_status se_attempt_status(const se_attempt *a) {
     if (s >= 500 && s < 600)
         return SE_E_SERVER;
     return SE_E_PROTOCOL; /* 1xx/3xx final answers: redirects are never followed */
+}
+
+bool se_attempt_header_too_long(const se_attempt *a) {
+    /* after a status line: what failed was reading the answer's headers */
+    return a->curl_code == CURLE_OUT_OF_MEMORY && a->answers > 0;
 }

@@ -36,6 +36,7 @@ __all__ = [
     "Client", "Response", "Error", "ValidationError", "AuthError", "ForbiddenError",
     "NotFoundError", "ConflictError", "ThrottledError", "RejectedError", "ServerError",
     "NetworkError", "TimeoutError", "TLSError", "ProtocolError", "CancelledError", "OPERATIONS",
+    "MAX_DEPTH",
     "__version__", "version",
 ]
 
@@ -146,7 +147,7 @@ class Response:
             import json  # first use of a body; see the module's imports
             try:
                 body = json.loads(raw) if raw else None
-            except ValueError:
+            except (ValueError, RecursionError):  # deeper than MAX_DEPTH: a ProtocolError
                 body = None
             self._body = body
         return body
@@ -394,11 +395,33 @@ def _dumps(obj):
     return _dumps(obj)
 
 
-def _find_unencodable(value, path, seen):
-    """Path and problem of the first value json cannot encode, or None."""
+#: Requests (and responses) nest objects and arrays at most this deep (the C library's limit).
+MAX_DEPTH = 128
+
+
+class _ValidationTypeError(ValidationError, TypeError):
+    """A request value JSON has no form for (a set, an object): a ValidationError naming the
+    field, and a TypeError as it always was."""
+
+
+def _unicode_problem(text):
+    """The problem of a str that has no UTF-8 form (a lone surrogate), or None."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return ValueError("not valid Unicode: a lone surrogate at index %d" % exc.start)
+    return None
+
+
+def _find_unencodable(value, path, seen, depth=0):
+    """Path and problem of the first value json cannot encode, or None. Not recursive past
+    MAX_DEPTH, so that it names the place where a request nests too deep."""
     if isinstance(value, float) and (value != value or value in (_INF, -_INF)):
         return path, ValueError("%r is not a JSON number (NaN and infinities are not allowed)"
                                 % value)
+    if isinstance(value, str):
+        problem = _unicode_problem(value)
+        return (path, problem) if problem else None
     if isinstance(value, (str, int, float, bool)) or value is None:
         try:
             _dumps(value)
@@ -406,6 +429,8 @@ def _find_unencodable(value, path, seen):
             return path, exc
         return None
     if isinstance(value, (dict, list, tuple)):
+        if depth >= MAX_DEPTH:
+            return path, ValueError("nested deeper than %d levels" % MAX_DEPTH)
         if id(value) in seen:
             return path, ValueError("circular reference")
         seen.add(id(value))
@@ -415,9 +440,12 @@ def _find_unencodable(value, path, seen):
                 if not isinstance(key, (str, int, float, bool)) and key is not None:
                     return path, TypeError("keys must be str, not %s" % type(key).__name__)
                 sub = "%s.%s" % (path, key) if path else str(key)
+                problem = _unicode_problem(key) if isinstance(key, str) else None
+                if problem:
+                    return sub, problem
             else:
                 sub = "%s[%d]" % (path, key)
-            found = _find_unencodable(item, sub, seen)
+            found = _find_unencodable(item, sub, seen, depth + 1)
             if found:
                 return found
         seen.discard(id(value))
@@ -426,12 +454,16 @@ def _find_unencodable(value, path, seen):
 
 
 def _encode_error(where, obj, exc):
+    """The ValidationError (also a TypeError for a value of the wrong type) naming the field
+    that could not become JSON."""
     found = _find_unencodable(obj, "", set())
     path, problem = found if found else ("", exc)
-    cls = TypeError if isinstance(problem, TypeError) else ValueError
+    cls = _ValidationTypeError if isinstance(problem, TypeError) else ValidationError
+    if isinstance(problem, RecursionError):  # not found below the limit: say what happened
+        problem = "nested too deep to encode"
     if path:
-        return cls("%s: argument %r: %s" % (where, path, problem))
-    return cls("%s: %s" % (where, problem))
+        return cls("%s: argument %r: %s" % (where, path, problem), code=-1)
+    return cls("%s: %s" % (where, problem), code=-1)
 
 
 def _encode(where, request, fields):
@@ -457,7 +489,10 @@ def _encode(where, request, fields):
     if text is not None:
         return text
     try:
-        return _dumps(obj)
+        text = _dumps(obj)
+        if not text.isascii():
+            text.encode("utf-8")  # a lone surrogate: named below, never UnicodeEncodeError
+        return text
     except (TypeError, ValueError, RecursionError) as exc:
         raise _encode_error(where, obj, exc) from None
 
@@ -480,9 +515,7 @@ def _option_text(key, value):
     else:
         raise TypeError("option %r: expected str, bool, int, float or a path, not %s"
                         % (key, type(value).__name__))
-    if "\0" in text:
-        raise ValueError("option %r: contains a NUL character" % key)
-    return text
+    return text  # a NUL or a lone surrogate: ValidationError from the extension
 
 
 def _deadline(value):

@@ -5,6 +5,7 @@ from types import TracebackType
 from typing import Any, Dict, Iterable, List, Literal, Mapping, Optional, Tuple, Type, Union
 
 __version__: str
+MAX_DEPTH: int
 OPERATIONS: Dict[str, Tuple[str, ...]]
 
 def version() -> str: ...

@@ -748,3 +748,75 @@ def test_send_many_options_table(emu):
         expect_error("invalid", z.send_many, z, "send_event", list, { concurrency = 0 })
         expect_error("invalid", z.send_many, z, "send_event", list, { speed = 1 })
     """, emu, timeout=20)
+
+
+# ---------------------------------------------------------------- hardening (issue 13)
+
+def test_nul_anywhere_is_refused_naming_it(emu):
+    lua(r"""
+        local z = client("zapi")
+        local e = expect_error("invalid", z.send_event, z,
+                               { phone = GROUP, event = { name = "GOING\0NOT", dateTime = "x" } })
+        contains(e.message, "event.name: value contains a NUL character")
+        e = expect_error("invalid", z.send, z, "send_event\0x", valid("zapi", "send_event"))
+        contains(e.message, "operation: contains a NUL character (byte 10)")
+        e = expect_error("invalid", z.send_event, z,
+                         '{"phone":"' .. GROUP .. '","event":{}}\0{"x":1}')
+        contains(e.message, "request: request JSON contains a NUL character")
+        e = expect_error("invalid", sendevent.client, "zapi\0x", {})
+        contains(e.message, "provider: contains a NUL character")
+        e = expect_error("invalid", sendevent.client, "zapi", { ["token\0x"] = "t" })
+        contains(e.message, "option name: contains a NUL character")
+        e = expect_error("invalid", sendevent.client, "zapi", { token = "emulator-token\0x" })
+        contains(e.message, "token: contains a NUL character (byte 14)")
+        local c = client("connect")
+        e = expect_error("invalid", c.send_event, c, { ConnectionToken = "tok\0\r\nX-Injected: 1",
+                         ContentType = "application/vnd.amazonaws.connect.event.typing" })
+        contains(e.message, "ConnectionToken: value contains a NUL")
+    """, emu)
+    assert emu.requests(all=True) == []
+
+
+def test_options_checked_when_set_and_limits(emu):
+    lua(r"""
+        local e = expect_error("invalid", sendevent.client, "zapi",
+                               { base_url = "http://127.0.0.1:1/a\1b" })
+        contains(e.message, "base_url: must not contain control characters (byte 20)")
+        e = expect_error("invalid", sendevent.client, "zapi", { token = string.rep("k", 9 << 20) })
+        eq(e.message, "token: at most 256 bytes long")
+        local z = client("zapi")
+        local deep = {}
+        local t = deep
+        for i = 1, 127 do t[1] = {} t = t[1] end
+        e = expect_error("invalid", z.send_event, z,
+                         { phone = GROUP, event = { name = "n", dateTime = "x", x = deep } })
+        contains(e.message, "nested more than 128 levels deep")
+    """, emu)
+    assert emu.requests(all=True) == []
+
+
+def test_plain_http_through_a_remote_proxy_is_refused(emu):
+    env = {"http_proxy": "http://192.0.2.1:3128", "https_proxy": "", "all_proxy": "",
+           "ALL_PROXY": "", "HTTPS_PROXY": "", "no_proxy": "", "NO_PROXY": ""}
+    lua(r"""
+        local z = client("zapi")
+        local e = expect_error("invalid", z.send_event, z, valid("zapi", "send_event"))
+        contains(e.message, "base_url: plain http:// would travel in clear through the proxy in http_proxy")
+        local ok = client("zapi", { allow_insecure_http = true })
+        eq(ok:validate("send_event", valid("zapi", "send_event")), true)
+    """, emu, env=env)
+    assert emu.requests(all=True) == []
+
+
+def test_a_deeply_nested_response_is_a_protocol_error(emu):
+    deep = inner = []
+    for _ in range(199):
+        inner.append([])
+        inner = inner[0]
+    emu.fault(provider="connect", status=400, body={"message": "deep", "x": deep})
+    lua(r"""
+        local c = client("connect")
+        local e = expect_error("protocol", c.send_event, c, valid("connect", "send_event"))
+        contains(e.message, "nested deeper than 128 levels")
+        eq(e.attempts, 1)
+    """, emu)

@@ -87,6 +87,10 @@ SE_API void se_client_free(se_client *client);
  * Z-API: instance_id (secret), token (secret), client_token (secret).
  * Connect: region (e.g. "us-east-1"), fips ("true"/"false").
  *
+ * Every value is checked when set: control characters, whitespace (except
+ * inside user_agent and ca_file) and values over the option's maximum length
+ * (docs/c-api.md, Options) are SE_E_INVALID.
+ *
  * Returns SE_OK, SE_E_INVALID (unknown key or bad value; the message names
  * the key and never contains a secret value), SE_E_NOMEM, SE_E_MISUSE.
  * Thread safety: not concurrently with any other call on this client.
@@ -95,7 +99,8 @@ SE_API se_status se_client_set(se_client *client, const char *key, const char *v
 
 /**
  * Current value of an option as it would be used. Secret options give
- * "[REDACTED]" when set. Returns NULL for an unset option or an unknown key.
+ * "[REDACTED]" when set; a URL with credentials shows them as [REDACTED]
+ * (https://[REDACTED]@host). Returns NULL for an unset option or an unknown key.
  * Ownership: owned by the client until the option is set again or the
  * client is freed.
  */

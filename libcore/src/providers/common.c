@@ -37,6 +37,25 @@ static se_status append_encoded(se_buf *b, const char *s) {
     return st;
 }
 
+/* The base URL as shown (request line, logs, dry runs): credentials in it
+ * (https://user:password@host) become [REDACTED]. */
+static se_status append_shown_base(se_buf *line, const char *base, size_t n) {
+    const char *host = strstr(base, "://");
+    size_t start = host ? (size_t)(host + 3 - base) : 0;
+    const char *at = NULL;
+    for (size_t i = start; host && i < n && !strchr("/?#", base[i]); i++)
+        if (base[i] == '@')
+            at = base + i; /* the last one ends the credentials */
+    if (!at)
+        return se_buf_append(line, base, n);
+    se_status st = se_buf_append(line, base, start);
+    if (st == SE_OK)
+        st = se_buf_append(line, SE_REDACTED, strlen(SE_REDACTED));
+    if (st == SE_OK)
+        st = se_buf_append(line, at, n - (size_t)(at - base));
+    return st;
+}
+
 se_status se_set_url(se_http_request *out, const se_client *c, const char *fallback,
                      const se_url_part *parts) {
     const char *base = se_opt_str(c, O_BASE_URL);
@@ -50,7 +69,7 @@ se_status se_set_url(se_http_request *out, const se_client *c, const char *fallb
     if (st == SE_OK)
         st = se_buf_append(&line, "POST ", 5);
     if (st == SE_OK)
-        st = se_buf_append(&line, base, n);
+        st = append_shown_base(&line, base, n);
     for (const se_url_part *p = parts; p->text && st == SE_OK; p++) {
         if (p->kind == URL_TEXT) {
             st = se_buf_append(&url, p->text, strlen(p->text));

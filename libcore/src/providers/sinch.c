@@ -76,6 +76,34 @@ static se_status sinch_build(const se_client *c, const se_operation *op, cJSON *
     return st;
 }
 
+#define SE_MAX_ACCESS_TOKEN 4096 /* bytes; Sinch's JWTs are about a thousand */
+
+/* An access token from the token endpoint goes into a header of every API
+ * request: only what RFC 6750 allows in a bearer token (b64token: letters,
+ * digits, "-._~+/", then "=" padding), at most SE_MAX_ACCESS_TOKEN bytes.
+ * Anything else (a CR/LF would inject a header) is SE_E_PROTOCOL. The
+ * message never shows the token. */
+static se_status check_access_token(const char *token, se_diag *d) {
+    size_t len = strnlen(token, SE_MAX_ACCESS_TOKEN + 1);
+    if (len > SE_MAX_ACCESS_TOKEN) {
+        se_diag_fail(d,
+                     "auth_url: the token endpoint answered an access_token longer than %d bytes",
+                     SE_MAX_ACCESS_TOKEN);
+        return SE_E_PROTOCOL;
+    }
+    size_t n =
+        strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/");
+    n += n > 0 ? strspn(token + n, "=") : 0;
+    if (n == 0 || n < len) {
+        se_diag_fail(d,
+                     "auth_url: the token endpoint answered an access_token that is not a bearer "
+                     "token (RFC 6750 b64token; byte %zu)",
+                     n);
+        return SE_E_PROTOCOL;
+    }
+    return SE_OK;
+}
+
 /* The client-credentials grant, sent by the run that fetches the token. */
 static se_status sinch_token_request(const se_client *c, se_http_request *out) {
     memset(out, 0, sizeof *out);
@@ -108,6 +136,8 @@ static void take_token_answer(se_client *c, const se_attempt *a) {
         c->token_status = SE_E_PROTOCOL;
         se_diag_fail(d, "auth_url: the token endpoint answered without an access_token");
     }
+    if (c->token_status == SE_OK)
+        c->token_status = check_access_token(tok->valuestring, d);
     if (c->token_status == SE_OK) {
         double lifetime = cJSON_IsNumber(exp) && exp->valuedouble > 0 ? exp->valuedouble : 3600;
         double margin = lifetime / 2 < 60 ? lifetime / 2 : 60; /* refresh before it expires */
