@@ -398,6 +398,7 @@ se_status se_attempt_status(const se_attempt *a) {
 }
 
 bool se_attempt_header_too_long(const se_attempt *a) {
-    /* after a status line: what failed was reading the answer's headers */
-    return a->curl_code == CURLE_OUT_OF_MEMORY && a->answers > 0;
+    /* libcurl reports a line over its 100 KiB limit as out of memory: once the
+     * request is written, that is what failed (the status line or a header) */
+    return a->curl_code == CURLE_OUT_OF_MEMORY && (a->answers > 0 || a->writes > 0);
 }

@@ -25,6 +25,7 @@
 typedef enum {
     ANSWER_RAW,      /* api_answer as written ("%PATH%" replaced by the request path) */
     ANSWER_BIGLINE,  /* a 1 MiB header line */
+    ANSWER_BIGSTATUS, /* a 1 MiB status line */
     ANSWER_MANY,     /* 100,000 header lines */
     ANSWER_CONTINUE, /* 100 Continue, endlessly */
     ANSWER_DEEP,     /* a 200 whose body nests 100,000 deep */
@@ -83,6 +84,13 @@ static void answer(int fd, const char *path) {
         put_str(fd, "\r\nContent-Length: 2\r\n\r\n{}");
         break;
     }
+    case ANSWER_BIGSTATUS:
+        put_str(fd, "HTTP/1.1 200 ");
+        memset(buf, 'a', sizeof buf);
+        for (int i = 0; i < 64; i++)
+            put(fd, buf, sizeof buf);
+        put_str(fd, "\r\nContent-Length: 2\r\n\r\n{}");
+        break;
     case ANSWER_MANY:
         put_str(fd, "HTTP/1.1 200 OK\r\n");
         for (int i = 0; i < 100000; i++)
@@ -674,6 +682,7 @@ static void test_hostile_headers(void) {
         answer_mode mode;
         const char *name;
     } modes[] = {{ANSWER_BIGLINE, "1 MiB header line"},
+                 {ANSWER_BIGSTATUS, "1 MiB status line"},
                  {ANSWER_MANY, "100,000 headers"},
                  {ANSWER_CONTINUE, "endless 100 Continue"}};
     se_client *c = NULL;
