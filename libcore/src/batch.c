@@ -181,7 +181,8 @@ static se_status add_running(se_batch *b, const char *operation, const char *req
         pthread_mutex_unlock(&b->lock);
         if (refused && se_engine_queue(b, index, refused) != SE_OK)
             return se_set_error(b->client, SE_E_NOMEM, "out of memory");
-        se_waker_ring(atomic_load(&b->waker));
+        if (atomic_load(&b->sleeping)) /* a busy run takes it at its next turn */
+            se_waker_ring(atomic_load(&b->waker));
         return st;
     }
     pthread_mutex_unlock(&b->lock);
@@ -388,7 +389,19 @@ se_status se_batch_start(se_batch *b, int max_in_flight) {
 }
 
 int se_batch_fd(const se_batch *b) {
-    return b && b->started ? b->done_fd : -1;
+    if (!b || !b->started)
+        return -1;
+    se_batch *m = (se_batch *)b; /* the fd's state is a cache, not the batch's value */
+    if (!atomic_exchange(&m->fd_wanted, true)) {
+        /* from now on kept up to date by the run: bring it level with the queue */
+        pthread_mutex_lock(&m->lock);
+        uint64_t one = 1;
+        if ((m->q_len > 0 || m->finished) && write(m->done_fd, &one, sizeof one) < 0) {
+            /* full counter: readable anyway */
+        }
+        pthread_mutex_unlock(&m->lock);
+    }
+    return b->done_fd;
 }
 
 se_status se_batch_next(se_batch *b, double wait_seconds, size_t *index, se_response **out) {
@@ -424,7 +437,8 @@ se_status se_batch_next(se_batch *b, double wait_seconds, size_t *index, se_resp
         *index = cpl.index;
         *out = cpl.response;
         uint64_t n;
-        if (b->q_len == 0 && !b->finished && read(b->done_fd, &n, sizeof n) < 0) {
+        if (b->q_len == 0 && !b->finished && atomic_load(&b->fd_wanted) &&
+            read(b->done_fd, &n, sizeof n) < 0) {
             /* not readable: nothing to drain */
         }
     }

@@ -396,6 +396,20 @@ static se_status expire_token_waiters(se_batch *b, double now) {
     return st;
 }
 
+/* A started batch's run says it is going to sleep, then looks for requests
+ * added meanwhile: an add that comes after the look sees the flag and rings
+ * (add_running), so none waits for a poll to time out, and adds to a busy run
+ * cost no system call. false when requests came. */
+static bool about_to_sleep(se_batch *b) {
+    atomic_store(&b->sleeping, true);
+    pthread_mutex_lock(&b->lock);
+    bool quiet = b->n_incoming == 0;
+    pthread_mutex_unlock(&b->lock);
+    if (!quiet)
+        atomic_store(&b->sleeping, false);
+    return quiet;
+}
+
 se_status se_engine_run(se_batch *b) {
     se_client *c = b->client;
     se_waker *w = se_waker_take(c);
@@ -454,8 +468,12 @@ se_status se_engine_run(se_batch *b) {
             break;
         if (b->n_free > 0 && b->next < b->n && !b->token_blocked)
             continue; /* free slots and requests not yet started: start them now */
+        if (b->started && !about_to_sleep(b))
+            continue; /* a request came in meanwhile */
         int numfds = 0;
         curl_multi_poll(b->multi, w ? &wfd : NULL, w ? 1 : 0, wait_ms(b, next_due), &numfds);
+        if (b->started)
+            atomic_store(&b->sleeping, false);
         if (w && wfd.revents) {
             waker_drain(w);
             wfd.revents = 0;
@@ -520,7 +538,7 @@ se_status se_engine_queue(se_batch *b, size_t index, se_response *r) {
         b->q_head = 0;
     }
     b->queue[(b->q_head + b->q_len++) % b->q_cap] = (se_completion){index, r};
-    if (b->q_len == 1) {
+    if (b->q_len == 1 && atomic_load(&b->fd_wanted)) { /* else nobody polls it: no system call */
         uint64_t one = 1;
         if (write(b->done_fd, &one, sizeof one) < 0) {
             /* full counter: readable anyway */

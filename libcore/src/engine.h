@@ -84,6 +84,8 @@ struct se_batch {
     pthread_mutex_t lock; /* what follows, shared with the run's thread */
     pthread_cond_t cond;
     int done_fd;     /* readable while completions wait or the run has ended */
+    atomic_bool fd_wanted; /* se_batch_fd was asked: done_fd is kept up to date */
+    atomic_bool sleeping;  /* the run is in (or about to enter) its poll: an add rings */
     bool closed;     /* se_batch_close: no more adds */
     bool finished;   /* the run's thread is done */
     size_t n_added;  /* every se_batch_add, the index the next one gets */
