@@ -1,7 +1,7 @@
 /*
  * bindings/python/sendevent_python.i - the Python extension module
- * sendevent._swig (compiled as sendevent.__swig with libcore's sources by
- * setup.py). The Pythonic API is python/sendevent/__init__.py; this module is
+ * sendevent._swig (its C half compiled as sendevent._sendevent with libcore's
+ * sources by setup.py). The Pythonic API is python/sendevent/__init__.py; this module is
  * its low-level half: the C calls, one owned object per C handle, and a
  * failing status raised as the exception the package's factory builds.
  *

@@ -251,7 +251,7 @@ static se_status start(se_batch *b, size_t i) {
     it->state = ITEM_RUNNING;
     job->tries++;
     se_client *c = b->client;
-    bool resend_ok = c->provider->idempotent || se_opt_bool(c, O_RETRY_SERVER_ERRORS);
+    bool resend_ok = se_job_idempotent(job) || se_opt_bool(c, O_RETRY_SERVER_ERRORS);
     return setup_slot(b, s, job, &job->http, resend_ok);
 }
 

@@ -137,7 +137,8 @@ typedef struct se_provider {
     /* Which response fields hold the unified id and the accepted time. */
     const char *const *id_fields;
     const char *time_field;
-    /* Retry policy: every retryable error is safe (Connect's ClientToken). */
+    /* Retry policy: every retryable error is safe for a request that carries
+     * an idempotency key (Connect's ClientToken: se_job_idempotent). */
     bool idempotent;
 } se_provider;
 
@@ -353,6 +354,8 @@ void se_job_log_attempt(se_client *c, const se_job *job, se_status st, const se_
                         double t0);
 /* Logs that the job is retried after `delay` seconds, having failed with st. */
 void se_job_log_retry(se_client *c, const se_job *job, double delay, se_status st);
+/* Whether sending the job again cannot deliver it twice (an idempotency key). */
+bool se_job_idempotent(const se_job *job);
 /* After an attempt: the delay before retrying (>= 0), or -1 for no retry. */
 double se_job_retry_delay(se_job *job, se_status st, const se_attempt *a);
 /* Adds what attempt `a` tells about delivery to job->sent and job->attempts. */

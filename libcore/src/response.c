@@ -187,6 +187,10 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
                 id.len = id.text ? strlen(id.text) : 0;
                 when.len = when.text ? strlen(when.text) : 0;
             }
+        } else if (st != SE_OK && body_len > 0) {
+            /* a failure the quick reader saw (Z-API's {"value": false}): its members, such as
+             * a "message", are read like any failure's */
+            json = cJSON_ParseWithLength(body, body_len);
         }
     }
     /* a failure's request id is shown with its message (and exceptions): scrubbed alike */

@@ -339,6 +339,12 @@ static bool refused_oauth_token(const se_job *job, const se_attempt *a) {
            job->auth_token_used[7] != '\0' && !se_opt_str(job->client, O_ACCESS_TOKEN);
 }
 
+bool se_job_idempotent(const se_job *job) {
+    /* an idempotency key makes a repeat safe: Connect's ClientToken, which
+     * CreateParticipantConnection does not have */
+    return job->client->provider->idempotent && job->http.client_token;
+}
+
 static double retry_delay(se_job *job, se_status st, const se_attempt *a);
 
 double se_job_retry_delay(se_job *job, se_status st, const se_attempt *a) {
@@ -375,8 +381,8 @@ static double retry_delay(se_job *job, se_status st, const se_attempt *a) {
                                 (a->http_status == 500 || a->http_status == 502 ||
                                  a->http_status == 503 || a->http_status == 504);
         retry =
-            server_retryable && (c->provider->idempotent || se_opt_bool(c, O_RETRY_SERVER_ERRORS));
-    } else if (c->provider->idempotent && a && a->http_status == 400) {
+            server_retryable && (se_job_idempotent(job) || se_opt_bool(c, O_RETRY_SERVER_ERRORS));
+    } else if (se_job_idempotent(job) && a && a->http_status == 400) {
         const char *type = se_attempt_header(a, "x-amzn-ErrorType");
         retry = type && strstr(type, "Throttling"); /* AWS also throttles with a 400 */
     }

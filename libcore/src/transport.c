@@ -336,7 +336,7 @@ void se_attempt_free(se_attempt *a) {
     a->n_headers = 0;
 }
 
-/* ---- status mapping (design.md §2) ------------------------------------------ */
+/* ---- status mapping (docs/c-api.md, Statuses) ----------------------------- */
 
 static se_status curl_status(const se_attempt *a) {
     if (a->oversized || a->header_overflow || se_attempt_header_too_long(a))

@@ -579,6 +579,43 @@ static void test_no_hidden_resend(void) {
     se_client_free(c);
 }
 
+/* CreateParticipantConnection has no ClientToken: unlike Connect's other
+ * operations, nothing that may have been delivered is sent again. */
+static void test_create_connection_not_repeated(void) {
+    static const char req[] = "{\"ParticipantToken\":\"" EMU_PARTICIPANT_TOKEN "\","
+                              "\"Type\":[\"CONNECTION_CREDENTIALS\"]}";
+    se_client *c = connect_client();
+    emu_reset(&E);
+    emu_fault(&E, "{\"provider\":\"connect\",\"operation\":\"create_connection\",\"status\":500}");
+    se_response *r = NULL;
+    CHECK_INT(se_send(c, "create_connection", req, &r), SE_E_SERVER);
+    CHECK_INT(se_response_attempts(r), 1);
+    CHECK(se_response_client_token(r) == NULL);
+    se_response_free(r);
+    /* a dropped answer on a reused connection: curl's own re-send is refused */
+    emu_reset(&E);
+    r = NULL;
+    CHECK_INT(se_send(c, "create_connection", req, &r), SE_OK);
+    se_response_free(r);
+    emu_fault(&E, "{\"provider\":\"connect\",\"operation\":\"create_connection\","
+                  "\"action\":\"close_after\",\"connection\":\"reused\"}");
+    r = NULL;
+    CHECK_INT(se_send(c, "create_connection", req, &r), SE_E_NETWORK);
+    CHECK_INT(se_response_attempts(r), 1);
+    CHECK_INT(se_response_sent(r), SE_SENT_MAYBE);
+    se_response_free(r);
+    CHECK_INT(emu_count(&E, false), 2);
+    /* the other operations carry a ClientToken: retried */
+    emu_fault(&E, "{\"provider\":\"connect\",\"operation\":\"send_event\",\"status\":500}");
+    char ev[300];
+    connect_event(ev, sizeof ev, "retried-token");
+    r = NULL;
+    CHECK_INT(se_send(c, "send_event", ev, &r), SE_OK);
+    CHECK_INT(se_response_attempts(r), 2);
+    se_response_free(r);
+    se_client_free(c);
+}
+
 /* Thousands of sends, a fifth of them faulted in every way: no Sinch or Z-API
  * request is acted on twice, every request's attempts are the requests the
  * server read, Connect delivers each ClientToken once, and every outcome says
@@ -763,6 +800,7 @@ int main(void) {
     test_cancel_from_thread();
     test_cancel_from_signal();
     test_no_hidden_resend();
+    test_create_connection_not_repeated();
     test_fault_mix();
     test_idle_close();
     test_slow_token_in_batch();

@@ -143,6 +143,12 @@ static void test_provider_error_details(void) {
     CHECK_HAS(se_response_error_message(r), "value");
     CHECK(se_response_id(r) == NULL);
     se_response_free(r);
+    /* {"value": false} with a message: the message is the provider's */
+    r = faulted(c, "{\"provider\":\"zapi\",\"body\":{\"value\":false,\"message\":\"phone is not "
+                   "in the group\"}}");
+    CHECK_INT(se_response_status(r), SE_E_REJECTED);
+    CHECK_STR(se_response_error_message(r), "phone is not in the group");
+    se_response_free(r);
     se_client_free(c);
 }
 

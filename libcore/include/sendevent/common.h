@@ -4,7 +4,8 @@
  * Conventions used by every sendevent header:
  *  - Every fallible call returns se_status: SE_OK (0) or a negative failure.
  *    New codes are only ever appended; existing values never change.
- *  - Outputs come first and are named `out`; on failure an output pointer is
+ *  - Outputs are named `out` and come first in constructors (se_client_new),
+ *    last in the calls that send or look up (se_send); on failure an output pointer is
  *    set to NULL unless the call documents otherwise.
  *  - Input strings are copied; the caller keeps ownership of what it passes.
  *  - Memory handed out is either "static", "owned by X until Y", or must be
