@@ -84,3 +84,23 @@ function contains(s, part, what)
     error(string.format("%s: %q does not contain %q", what or "text", tostring(s), part), 2)
   end
 end
+
+-- The request-validation cases shared with the C and Python suites (tests/data/validation.jsonl;
+-- its header describes the fields): a list of tables, each with `where` (file:line) and the
+-- request still JSON text, %repeat[N x TEXT]% written out (curl's tests/data macro).
+local DATA = debug.getinfo(1, "S").source:match("^@(.*)/[^/]*$") .. "/../data/validation.jsonl"
+function validation_cases(path)
+  path = path or DATA
+  local cases, lineno = {}, 0
+  for line in io.lines(path) do
+    lineno = lineno + 1
+    if line:find("%S") and line:sub(1, 1) ~= "#" then
+      local case = assert(sendevent.decode(line))
+      case.where = "validation.jsonl:" .. lineno
+      case.request = (case.request:gsub("%%repeat%[(%d+) x (.-)%]%%",
+                                        function(n, text) return text:rep(tonumber(n)) end))
+      cases[#cases + 1] = case
+    end
+  end
+  return cases
+end

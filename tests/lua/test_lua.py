@@ -556,6 +556,48 @@ def test_bad_inputs_send_nothing(emu):
     assert emu.requests(all=True) == []
 
 
+def test_validation_data_file(emu):
+    """Every case of tests/data/validation.jsonl, as JSON text: an invalid one raises the C
+    message from send, validate and prepare (and is an error result of send_many), never quoting
+    its secret; a passing one validates and prepares the normalized body. Warnings are checked
+    by the C suite only: validate does not return them. Nothing is sent: the emulator has rules
+    of its own."""
+    out = lua("""
+        local clients = { sinch = client("sinch"), zapi = client("zapi"),
+                          connect = client("connect") }
+        local function check(case)
+          local c, op, req = clients[case.provider], case.operation, case.request
+          if case.status == "ok" then
+            eq(c:validate(op, req), true)
+            local text = c:prepare(op, req)
+            local body = text:sub(assert(text:find("\\r\\n\\r\\n", 1, true)) + 4)
+            if case.after then eq(body, case.after, "body") end
+            return
+          end
+          for _, call in ipairs({ c.send, c.validate, c.prepare }) do
+            local e = expect_error(case.status, call, c, op, req)
+            contains(e.message, case.message or "")
+            assert(not (case.absent and e.message:find(case.absent, 1, true)), "quotes the secret")
+            if call == c.send then eq(e.http_status, 0) eq(e.attempts, 0) end
+          end
+          local r = c:send_many(op, { req })[1]
+          eq(r.status, case.status, "send_many") contains(r.message, case.message or "")
+        end
+        local seen, failures = { ok = 0, invalid = 0 }, {}
+        for _, case in ipairs(validation_cases()) do
+          local ok, err = pcall(check, case)
+          if not ok then failures[#failures + 1] = case.where .. ": " .. tostring(err) end
+          seen[case.status] = seen[case.status] + 1
+        end
+        print(seen.ok, seen.invalid)
+        assert(#failures == 0, table.concat(failures, "\\n"))
+    """, emu).stdout.split()
+    lines = [line for line in (REPO / "tests/data/validation.jsonl").open(encoding="utf-8")
+             if line.startswith("{")]
+    assert int(out[0]) + int(out[1]) == len(lines) and int(out[1]) > 100
+    assert emu.requests(all=True) == []
+
+
 def test_unicode_strings_are_byte_exact(emu):
     emu.fault(provider="zapi", status=400, body={"error": "falhou: não há sinal ✓ 😀"})
     lua("""
