@@ -40,6 +40,20 @@ static se_client *zapi(void) {
     return c;
 }
 
+/* A Sinch client with OAuth against emulator e. */
+static se_client *sinch_client(const emu *e) {
+    se_client *c = NULL;
+    se_client_new(&c, "sinch");
+    se_client_set(c, "base_url", e->url);
+    char auth_url[300];
+    snprintf(auth_url, sizeof auth_url, "%s/oauth2/token", e->url);
+    se_client_set(c, "auth_url", auth_url);
+    se_client_set(c, "project_id", "p1");
+    se_client_set(c, "key_id", EMU_SINCH_KEY_ID);
+    se_client_set(c, "key_secret", EMU_SINCH_KEY_SECRET);
+    return c;
+}
+
 static se_client *connect_client(void) {
     se_client *c = NULL;
     se_client_new(&c, "connect");
@@ -438,15 +452,7 @@ static void *hold_token_lock(void *arg) {
 
 static void test_fork_during_token_fetch(void) {
     emu_reset(&E);
-    se_client *c = NULL;
-    se_client_new(&c, "sinch");
-    se_client_set(c, "base_url", E.url);
-    char auth_url[300];
-    snprintf(auth_url, sizeof auth_url, "%s/oauth2/token", E.url);
-    se_client_set(c, "auth_url", auth_url);
-    se_client_set(c, "project_id", "p1");
-    se_client_set(c, "key_id", EMU_SINCH_KEY_ID);
-    se_client_set(c, "key_secret", EMU_SINCH_KEY_SECRET);
+    se_client *c = sinch_client(&E);
     holder h = {c, 0};
     pthread_t t;
     pthread_create(&t, NULL, hold_token_lock, &h);
@@ -639,23 +645,11 @@ static void fault_mix(const char *provider, const char *operation) {
                  operation, faults[k]);
         emu_fault(&E, spec);
     }
-    se_client *c = NULL;
-    se_client_new(&c, provider);
-    se_client_set(c, "base_url", E.url);
+    se_client *c = !strcmp(provider, "zapi")    ? zapi()
+                   : !strcmp(provider, "sinch") ? sinch_client(&E)
+                                                : connect_client();
     se_client_set(c, "timeout", "0.5");
     se_client_set(c, "retry_base_delay", "0.01");
-    if (!strcmp(provider, "zapi")) {
-        se_client_set(c, "instance_id", EMU_ZAPI_INSTANCE);
-        se_client_set(c, "token", EMU_ZAPI_TOKEN);
-        se_client_set(c, "client_token", EMU_ZAPI_CLIENT_TOKEN);
-    } else if (!strcmp(provider, "sinch")) {
-        char auth_url[300];
-        snprintf(auth_url, sizeof auth_url, "%s/oauth2/token", E.url);
-        se_client_set(c, "auth_url", auth_url);
-        se_client_set(c, "project_id", "p1");
-        se_client_set(c, "key_id", EMU_SINCH_KEY_ID);
-        se_client_set(c, "key_secret", EMU_SINCH_KEY_SECRET);
-    }
     enum { N = 1000 };
     se_batch *b = NULL;
     se_batch_new(&b, c);
@@ -755,15 +749,7 @@ static void test_slow_token_in_batch(void) {
     emu slow;
     if (!emu_start(&slow, args))
         return;
-    se_client *c = NULL;
-    se_client_new(&c, "sinch");
-    se_client_set(c, "base_url", slow.url);
-    char auth_url[300];
-    snprintf(auth_url, sizeof auth_url, "%s/oauth2/token", slow.url);
-    se_client_set(c, "auth_url", auth_url);
-    se_client_set(c, "project_id", "p1");
-    se_client_set(c, "key_id", EMU_SINCH_KEY_ID);
-    se_client_set(c, "key_secret", EMU_SINCH_KEY_SECRET);
+    se_client *c = sinch_client(&slow);
     se_client_set(c, "timeout", "1");
     /* the first token comes at once; the refresh (after 1 s) takes 1.5 s */
     emu_fault(&slow, "{\"provider\":\"sinch\",\"operation\":\"send_event\","
