@@ -104,13 +104,85 @@ static bool read_success(const se_provider *p, const char *body, size_t len, se_
     return true;
 }
 
+/* What was wrong with an answer the status table calls success. */
+typedef enum { ANSWER_OK, ANSWER_TOO_DEEP, ANSWER_NOT_OBJECT } answer_problem;
+
+/* Reads the answer body: the status it comes to (from st), the id and the
+ * accepted time of a success, and the parsed tree (*json, NULL unless the
+ * body had to be parsed) for a failure's error format. */
+static se_status read_answer(const se_provider *p, const char *body, size_t body_len, se_status st,
+                             field *id, field *when, cJSON **json, answer_problem *problem) {
+    if (st == SE_OK && read_success(p, body, body_len, &st, id, when))
+        return st;
+    /* a body no face could convert without running out of stack */
+    if (body_len > 0 && se_json_deeper_than(body, body_len, SE_JSON_MAX_DEPTH)) {
+        *problem = ANSWER_TOO_DEEP;
+        return SE_E_PROTOCOL;
+    }
+    if (body_len > 0) /* a failure's answer, or one only cJSON can read */
+        *json = cJSON_ParseWithLength(body, body_len);
+    if (st != SE_OK)
+        return st;
+    if (!cJSON_IsObject(*json)) {
+        *problem = ANSWER_NOT_OBJECT;
+        return SE_E_PROTOCOL;
+    }
+    if (p->rejected_if_false &&
+        cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(*json, p->rejected_if_false)))
+        return SE_E_REJECTED;
+    for (const char *const *f = p->id_fields; *f && !id->text; f++)
+        id->text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(*json, *f));
+    if (p->time_field)
+        when->text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(*json, p->time_field));
+    id->len = id->text ? strlen(id->text) : 0;
+    when->len = when->text ? strlen(when->text) : 0;
+    return SE_OK;
+}
+
+/* *text scrubbed of the client's and the request's secrets; false when out of memory. */
+static bool scrub_text(se_job *job, char **text) {
+    if (!*text)
+        return true;
+    char *clean = se_scrubbed(job->client, &job->http, *text);
+    free(*text);
+    *text = clean;
+    return clean != NULL;
+}
+
+/* The failure's provider code and message (scrubbed: the server may echo a
+ * credential back); false when out of memory. */
+static bool failure_texts(se_response *r, se_job *job, se_status st, const se_attempt *a,
+                          const cJSON *json, answer_problem problem) {
+    if (a) {
+        if (problem == ANSWER_TOO_DEEP)
+            r->message = se_printf("the provider answered with a body nested deeper than %d levels",
+                                   SE_JSON_MAX_DEPTH);
+        else if (problem == ANSWER_NOT_OBJECT)
+            r->message =
+                se_strdup("the provider answered success with a body that is not a JSON object");
+        else if (st != SE_OK && a->curl_code != CURLE_OK)
+            transport_message(r, st, a);
+        else if (st != SE_OK)
+            se_parse_error(r, json, job->client->provider, a);
+    } else if (job->diag.code) { /* nothing reached the API; a credential request may have */
+        r->provider_code = se_strdup(job->diag.code);
+    } else if (job->diag.http_status) {
+        r->provider_code = se_printf("%d", job->diag.http_status);
+    }
+    if (st != SE_OK && !r->message)
+        r->message = se_strdup(job->diag.msg ? job->diag.msg : se_strerror(st));
+    if (st != SE_OK && !r->message)
+        return false;
+    return scrub_text(job, &r->provider_code) && scrub_text(job, &r->message);
+}
+
 se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block *block) {
     const se_provider *p = job->client->provider;
     const char *body = "", *headers = "", *request_id = NULL;
     field id = {NULL, 0}, when = {NULL, 0};
     size_t body_len = 0, headers_len = 0, n_headers = 0;
     cJSON *json = NULL;
-    bool not_object = false, too_deep = false;
+    answer_problem problem = ANSWER_OK;
     if (a) {
         if (a->body.data) {
             body = a->body.data;
@@ -122,32 +194,7 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
             n_headers = a->n_headers;
         }
         request_id = find_request_id(p, a);
-        if (st != SE_OK || !read_success(p, body, body_len, &st, &id, &when)) {
-            /* a body no face could convert without running out of stack */
-            if (body_len > 0 && se_json_deeper_than(body, body_len, SE_JSON_MAX_DEPTH)) {
-                st = SE_E_PROTOCOL;
-                too_deep = true;
-            } else if (body_len > 0) { /* a failure's answer, or one only cJSON can read */
-                json = cJSON_ParseWithLength(body, body_len);
-            }
-            if (st == SE_OK && !cJSON_IsObject(json)) {
-                st = SE_E_PROTOCOL;
-                not_object = true;
-            } else if (st == SE_OK && p->rejected_if_false &&
-                       cJSON_IsFalse(
-                           cJSON_GetObjectItemCaseSensitive(json, p->rejected_if_false))) {
-                st = SE_E_REJECTED;
-            }
-            if (st == SE_OK) {
-                for (const char *const *f = p->id_fields; *f && !id.text; f++)
-                    id.text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(json, *f));
-                if (p->time_field)
-                    when.text =
-                        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(json, p->time_field));
-                id.len = id.text ? strlen(id.text) : 0;
-                when.len = when.text ? strlen(when.text) : 0;
-            }
-        }
+        st = read_answer(p, body, body_len, st, &id, &when, &json, &problem);
     }
     /* a failure's request id is shown with its message (and exceptions): scrubbed alike */
     char *clean_id =
@@ -194,51 +241,13 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
     r->elapsed = se_now() - job->started;
     r->warnings = job->diag.warnings; /* the job ends here: taken, not copied */
     job->diag.warnings = NULL;
-    if (a) {
-        r->http_status = (int)a->http_status;
-        if (too_deep)
-            r->message = se_printf("the provider answered with a body nested deeper than %d levels",
-                                   SE_JSON_MAX_DEPTH);
-        else if (not_object)
-            r->message =
-                se_strdup("the provider answered success with a body that is not a JSON object");
-        else if (st != SE_OK && a->curl_code != CURLE_OK)
-            transport_message(r, st, a);
-        else if (st != SE_OK)
-            se_parse_error(r, json, p, a);
-    } else {
-        /* nothing reached the API; a failed credential request may have answered */
-        r->http_status = job->diag.http_status;
-        if (job->diag.code)
-            r->provider_code = se_strdup(job->diag.code);
-        else if (job->diag.http_status)
-            r->provider_code = se_printf("%d", job->diag.http_status);
-    }
-    cJSON_Delete(json); /* parsed again on demand: kept, a batch's responses would be large */
-    if (st != SE_OK && !r->message)
-        r->message = se_strdup(job->diag.msg ? job->diag.msg : se_strerror(st));
+    r->http_status = a ? (int)a->http_status : job->diag.http_status;
     r->status = st;
-    if (st != SE_OK && !r->message) {
+    bool ok = failure_texts(r, job, st, a, json, problem);
+    cJSON_Delete(json); /* parsed again on demand: kept, a batch's responses would be large */
+    if (!ok) {
         se_response_free(r);
         return NULL;
-    }
-    if (r->provider_code) { /* from the answer too (a header or the body) */
-        char *clean = se_scrubbed(job->client, &job->http, r->provider_code);
-        free(r->provider_code);
-        r->provider_code = clean;
-        if (!clean) {
-            se_response_free(r);
-            return NULL;
-        }
-    }
-    if (r->message) { /* the server may echo a credential back: never pass it on */
-        char *clean = se_scrubbed(job->client, &job->http, r->message);
-        free(r->message);
-        r->message = clean;
-        if (!clean) {
-            se_response_free(r);
-            return NULL;
-        }
     }
     return r;
 }
