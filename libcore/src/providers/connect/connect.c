@@ -83,6 +83,9 @@ static se_status connect_url(const se_client *c, const se_operation *op, se_http
     return se_set_url(out, c, fallback, path);
 }
 
+/* the headers build() adds: X-Amz-Bearer, Content-Type */
+_Static_assert(2 <= SE_MAX_HEADERS, "a request holds SE_MAX_HEADERS headers");
+
 static se_status connect_build(const se_client *c, const se_operation *op, cJSON *req,
                                se_http_request *out, se_diag *d) {
     (void)c;

@@ -114,6 +114,9 @@ static se_status sinch_url(const se_client *c, const se_operation *op, se_http_r
     return se_set_url(out, c, fallback, path);
 }
 
+/* the headers build() adds: Authorization, Content-Type, Accept */
+_Static_assert(3 <= SE_MAX_HEADERS, "a request holds SE_MAX_HEADERS headers");
+
 static se_status sinch_build(const se_client *c, const se_operation *op, cJSON *req,
                              se_http_request *out, se_diag *d) {
     (void)op;

@@ -54,6 +54,9 @@ static se_status zapi_url(const se_client *c, const se_operation *op, se_http_re
     return se_set_url(out, c, "https://api.z-api.io", path);
 }
 
+/* the headers build() adds: Content-Type, Client-Token */
+_Static_assert(2 <= SE_MAX_HEADERS, "a request holds SE_MAX_HEADERS headers");
+
 static se_status zapi_build(const se_client *c, const se_operation *op, cJSON *req,
                             se_http_request *out, se_diag *d) {
     (void)op;
