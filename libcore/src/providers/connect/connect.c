@@ -31,6 +31,7 @@ static se_status check_region(const char *v, char *msg, size_t cap) {
     return SE_OK;
 }
 
+/* one row per slot above, in its order */
 static const se_option connect_options[] = {
     {.key = "region",
      .kind = SE_OPT_STR,

@@ -34,6 +34,7 @@ static se_status check_region(const char *v, char *msg, size_t cap) {
     return SE_E_INVALID;
 }
 
+/* one row per slot above, in its order */
 static const se_option sinch_options[] = {
     {.key = "project_id", .kind = SE_OPT_STR, .max_len = 128, .help = "project id (required)"},
     {.key = "key_id",

@@ -16,6 +16,7 @@ _Static_assert(sizeof zapi_ops / sizeof zapi_ops[0] <= SE_MAX_OPERATIONS, "clien
 
 enum { ZAPI_O_INSTANCE_ID = O_COMMON_COUNT, ZAPI_O_TOKEN, ZAPI_O_CLIENT_TOKEN, ZAPI_O_END };
 
+/* one row per slot above, in its order */
 static const se_option zapi_options[] = {
     {.key = "instance_id",
      .kind = SE_OPT_SECRET,
