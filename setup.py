@@ -38,7 +38,8 @@ def version():
 
 def core_sources():
     found = []
-    for pattern in ("libcore/src/*.c", "libcore/src/providers/*.c", "libcore/src/validate/*.c"):
+    for pattern in ("libcore/src/*.c", "libcore/src/providers/*.c", "libcore/src/providers/*/*.c",
+                    "libcore/src/validate/*.c"):
         found += sorted(glob.glob(os.path.join(ROOT, pattern)))
     return [rel(p) for p in found]
 

@@ -6,7 +6,7 @@ seconds=${1:-10}
 out=${2:-build-fuzz}
 cc=${CLANG:-clang-14}
 mkdir -p "$out"
-src=(libcore/src/*.c libcore/src/providers/*.c libcore/src/validate/*.c)
+src=(libcore/src/*.c libcore/src/providers/*.c libcore/src/providers/*/*.c libcore/src/validate/*.c)
 flags=(-g -O1 -std=c11 -D_GNU_SOURCE -DSE_BUILDING_LIBRARY -Ilibcore/include -Ilibcore/src
        -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined)
 libs=($(pkg-config --libs libcurl libcjson) -lpthread -lm)

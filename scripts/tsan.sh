@@ -10,7 +10,7 @@ mkdir -p "$out"
 for t in test_threads test_engine; do
   clang-14 -g -O1 -fsanitize=thread -std=c11 -D_GNU_SOURCE -DSE_BUILDING_LIBRARY \
     -Ilibcore/include -Ilibcore/src -Itests/c \
-    libcore/src/*.c libcore/src/providers/*.c libcore/src/validate/*.c \
+    libcore/src/*.c libcore/src/providers/*.c libcore/src/providers/*/*.c libcore/src/validate/*.c \
     tests/c/harness.c tests/c/emu.c "tests/c/$t.c" \
     $(pkg-config --cflags --libs libcurl libcjson) -lpthread -lm -o "$out/$t"
   SE_EMULATOR="$PWD/$build/emulator/sendevent-emulator" TSAN_OPTIONS="halt_on_error=1 exitcode=66" \

@@ -1,5 +1,5 @@
-/* client.c - the client handle: options, errors, scrubbing, logging, and the
- * public validate / prepare / send calls. */
+/* client.c - the client handle: lifecycle, errors, scrubbing, logging, and the
+ * public validate / prepare / send calls (options: options.c). */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -23,59 +23,6 @@ struct se_abandoned {
     CURLSH *share;
     se_waker *wakers;
 };
-
-enum { P_SINCH = 1, P_ZAPI = 2, P_CONNECT = 4, P_ALL = 7 };
-typedef enum { K_STR, K_SECRET, K_URL, K_SECONDS, K_INT, K_BOOL, K_ENUM } opt_kind;
-
-static const struct opt_def {
-    const char *key;
-    int providers;
-    opt_kind kind;
-    const char *def;    /* default, NULL = unset */
-    double min, max;    /* numbers; K_ENUM: unused */
-    const char *values; /* K_ENUM: allowed values, space separated */
-} opt_defs[O_COUNT] = {
-    [O_BASE_URL] = {"base_url", P_ALL, K_URL, NULL, 0, 0, NULL},
-    [O_TIMEOUT] = {"timeout", P_ALL, K_SECONDS, "30", 0.001, 3600, NULL},
-    [O_CONNECT_TIMEOUT] = {"connect_timeout", P_ALL, K_SECONDS, "10", 0.001, 3600, NULL},
-    [O_MAX_ATTEMPTS] = {"max_attempts", P_ALL, K_INT, "3", 1, 10, NULL},
-    [O_RETRY_SERVER_ERRORS] = {"retry_server_errors", P_ALL, K_BOOL, "false", 0, 1, NULL},
-    [O_RETRY_BASE_DELAY] = {"retry_base_delay", P_ALL, K_SECONDS, "0.5", 0, 60, NULL},
-    [O_RETRY_MAX_DELAY] = {"retry_max_delay", P_ALL, K_SECONDS, "20", 0, 3600, NULL},
-    [O_CA_FILE] = {"ca_file", P_ALL, K_STR, NULL, 0, 0, NULL},
-    [O_ALLOW_INSECURE_HTTP] = {"allow_insecure_http", P_ALL, K_BOOL, "false", 0, 1, NULL},
-    [O_MAX_RESPONSE_BYTES] = {"max_response_bytes", P_ALL, K_INT, "1048576", 1024, 1 << 30, NULL},
-    [O_USER_AGENT] = {"user_agent", P_ALL, K_STR, "sendevent/" SE_VERSION, 0, 0, NULL},
-    [O_DEADLINE] = {"deadline", P_ALL, K_SECONDS, "0", 0, 86400, NULL},
-    [O_CONNECTION_MAX_IDLE] = {"connection_max_idle", P_ALL, K_INT, "4", 1, 3600, NULL},
-    [O_PROJECT_ID] = {"project_id", P_SINCH, K_STR, NULL, 0, 0, NULL},
-    [O_KEY_ID] = {"key_id", P_SINCH, K_STR, NULL, 0, 0, NULL},
-    [O_KEY_SECRET] = {"key_secret", P_SINCH, K_SECRET, NULL, 0, 0, NULL},
-    [O_REGION] = {"region", P_SINCH | P_CONNECT, K_STR, NULL, 0, 0, NULL},
-    [O_AUTH] = {"auth", P_SINCH, K_ENUM, "oauth2", 0, 0, "oauth2 basic"},
-    [O_AUTH_URL] = {"auth_url", P_SINCH, K_URL, "https://auth.sinch.com/oauth2/token", 0, 0, NULL},
-    [O_ACCESS_TOKEN] = {"access_token", P_SINCH, K_SECRET, NULL, 0, 0, NULL},
-    [O_INSTANCE_ID] = {"instance_id", P_ZAPI, K_SECRET, NULL, 0, 0, NULL},
-    [O_TOKEN] = {"token", P_ZAPI, K_SECRET, NULL, 0, 0, NULL},
-    [O_CLIENT_TOKEN] = {"client_token", P_ZAPI, K_SECRET, NULL, 0, 0, NULL},
-    [O_FIPS] = {"fips", P_CONNECT, K_BOOL, "false", 0, 1, NULL},
-};
-
-static const struct {
-    const se_provider *provider;
-    int bit;
-} providers[] = {
-    {&se_provider_sinch, P_SINCH},
-    {&se_provider_zapi, P_ZAPI},
-    {&se_provider_connect, P_CONNECT},
-};
-
-static int provider_bit(const se_provider *p) {
-    for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++)
-        if (providers[i].provider == p)
-            return providers[i].bit;
-    return 0;
-}
 
 /* ---- per-thread error detail ------------------------------------------------ */
 
@@ -118,240 +65,6 @@ const char *se_client_errmsg(const se_client *c) {
 
 const char *se_last_error(void) {
     return last_error.msg;
-}
-
-/* ---- options -------------------------------------------------------------------- */
-
-const char *se_opt_str(const se_client *c, se_opt o) {
-    return c->opt[o] ? c->opt[o] : opt_defs[o].def;
-}
-
-bool se_opt_bool(const se_client *c, se_opt o) {
-    return c->num[o] != 0;
-}
-
-static bool parse_bool(const char *v, double *out) {
-    static const char *const yes[] = {"true", "1", "yes", "on"}, *const no[] = {"false", "0", "no",
-                                                                                "off"};
-    for (int i = 0; i < 4; i++) {
-        if (!strcasecmp(v, yes[i]))
-            return *out = 1, true;
-        if (!strcasecmp(v, no[i]))
-            return *out = 0, true;
-    }
-    return false;
-}
-
-static bool has_word(const char *list, const char *word) {
-    size_t n = strlen(word);
-    for (const char *p = list; (p = strstr(p, word)); p += n)
-        if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-            return true;
-    return false;
-}
-
-/* The longest value each option takes (bytes): a value past it is a mistake
- * (a file's content pasted for its name) or an attack, refused when set. */
-static size_t option_max_len(se_opt o) {
-    switch (o) {
-    case O_BASE_URL:
-    case O_AUTH_URL:
-        return 2048;
-    case O_CA_FILE:
-    case O_ACCESS_TOKEN:
-        return 4096;
-    case O_USER_AGENT:
-    case O_KEY_SECRET:
-    case O_INSTANCE_ID:
-    case O_TOKEN:
-    case O_CLIENT_TOKEN:
-        return 256;
-    case O_PROJECT_ID:
-    case O_KEY_ID:
-        return 128;
-    default: /* numbers, booleans, enums, region */
-        return 64;
-    }
-}
-
-/* What every value must be, whatever its kind: not over its maximum length,
- * no control characters, and no whitespace where none is meaningful (only
- * user_agent and ca_file may hold spaces, not at either end). The message
- * names the key and the rule, never the value (it may be a secret). */
-static se_status check_option_text(se_opt o, const char *v, char *msg, size_t cap) {
-    const char *key = opt_defs[o].key;
-    size_t len = strnlen(v, option_max_len(o) + 1);
-    if (len > option_max_len(o)) {
-        snprintf(msg, cap, "%s: at most %zu bytes long", key, option_max_len(o));
-        return SE_E_INVALID;
-    }
-    bool spaces = o == O_USER_AGENT || o == O_CA_FILE;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char b = (unsigned char)v[i];
-        if (b < 0x20 || b == 0x7f) {
-            snprintf(msg, cap, "%s: must not contain control characters (byte %zu)", key, i);
-            return SE_E_INVALID;
-        }
-        if (b == ' ' && (!spaces || i == 0 || i + 1 == len)) {
-            snprintf(msg, cap, "%s: must not contain %swhitespace (byte %zu)", key,
-                     spaces ? "leading or trailing " : "", i);
-            return SE_E_INVALID;
-        }
-    }
-    return SE_OK;
-}
-
-/* Checks one value and computes its number; msg gets "key: rule" on failure. */
-static se_status parse_option(const se_client *c, se_opt o, const char *v, double *num, char *msg,
-                              size_t cap) {
-    const struct opt_def *d = &opt_defs[o];
-    char *end;
-    *num = 0;
-    if (*v && check_option_text(o, v, msg, cap) != SE_OK)
-        return SE_E_INVALID;
-    switch (d->kind) {
-    case K_SECRET:
-    case K_STR:
-        if (!*v || strpbrk(v, "\r\n")) {
-            snprintf(msg, cap, "%s: must be a non-empty single-line string", d->key);
-            return SE_E_INVALID;
-        }
-        break;
-    case K_URL:
-        if (strncasecmp(v, "http://", 7) && strncasecmp(v, "https://", 8)) {
-            snprintf(msg, cap, "%s: must start with http:// or https://", d->key);
-            return SE_E_INVALID;
-        }
-        if (strpbrk(v, " \t\r\n?#")) {
-            snprintf(msg, cap, "%s: must be a URL without spaces, query or fragment", d->key);
-            return SE_E_INVALID;
-        }
-        break;
-    case K_SECONDS:
-    case K_INT:
-        errno = 0;
-        *num = strtod(v, &end);
-        if (errno || end == v || *end || !isfinite(*num) ||
-            (d->kind == K_INT && *num != floor(*num))) {
-            snprintf(msg, cap, "%s: must be %s, got \"%s\"", d->key,
-                     d->kind == K_INT ? "an integer" : "a number of seconds", v);
-            return SE_E_INVALID;
-        }
-        if (*num < d->min || *num > d->max) {
-            snprintf(msg, cap, "%s: must be between %g and %g, got %s", d->key, d->min, d->max, v);
-            return SE_E_INVALID;
-        }
-        break;
-    case K_BOOL:
-        if (!parse_bool(v, num)) {
-            snprintf(msg, cap, "%s: must be true or false, got \"%s\"", d->key, v);
-            return SE_E_INVALID;
-        }
-        break;
-    case K_ENUM:
-        if (!has_word(d->values, v)) {
-            snprintf(msg, cap, "%s: must be one of %s, got \"%s\"", d->key, d->values, v);
-            return SE_E_INVALID;
-        }
-        break;
-    }
-    if (o == O_REGION && c->provider == &se_provider_sinch && !has_word("us eu br", v)) {
-        snprintf(msg, cap, "region: must be one of us, eu, br for sinch, got \"%s\"", v);
-        return SE_E_INVALID;
-    }
-    if (o == O_REGION && c->provider == &se_provider_connect) {
-        /* AWS region names: letters, digits and dashes, e.g. us-gov-west-1 */
-        size_t n = strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789-");
-        if (v[n] || !strchr(v, '-') || !isdigit((unsigned char)v[strlen(v) - 1])) {
-            snprintf(msg, cap, "region: not an AWS region name (like us-east-1), got \"%s\"", v);
-            return SE_E_INVALID;
-        }
-    }
-    return SE_OK;
-}
-
-static se_opt find_option(const se_client *c, const char *key) {
-    if (c->provider == &se_provider_connect && !strcmp(key, "endpoint_url"))
-        return O_BASE_URL;
-    int bit = provider_bit(c->provider);
-    for (int o = 0; o < O_COUNT; o++)
-        if ((opt_defs[o].providers & bit) && !strcmp(opt_defs[o].key, key))
-            return (se_opt)o;
-    return O_COUNT;
-}
-
-/* The URL with credentials (https://user:password@host) shown as [REDACTED]; NULL when it
- * has none, `url` itself when out of memory. */
-static char *redacted_url(char *url) {
-    char *host = strstr(url, "://");
-    if (!host)
-        return NULL;
-    host += 3;
-    size_t span = strcspn(host, "/?#");
-    char *at = NULL;
-    for (size_t i = 0; i < span; i++)
-        if (host[i] == '@')
-            at = host + i;
-    if (!at)
-        return NULL;
-    char *shown = se_printf("%.*s" SE_REDACTED "%s", (int)(host - url), url, at);
-    return shown ? shown : url;
-}
-
-se_status se_client_set(se_client *c, const char *key, const char *value) {
-    if (!c || !key)
-        return se_set_error(c, SE_E_MISUSE, "se_client_set: client and key must not be NULL");
-    se_opt o = find_option(c, key);
-    char msg[512];
-    if (o == O_COUNT) {
-        int n = snprintf(msg, sizeof msg, "%s: unknown option for the %s provider (known:", key,
-                         c->provider->name);
-        int bit = provider_bit(c->provider);
-        for (int i = 0; i < O_COUNT && n > 0 && (size_t)n < sizeof msg; i++)
-            if (opt_defs[i].providers & bit)
-                n += snprintf(msg + n, sizeof msg - (size_t)n, " %s", opt_defs[i].key);
-        if (n > 0 && (size_t)n < sizeof msg)
-            snprintf(msg + n, sizeof msg - (size_t)n, ")");
-        return se_set_error(c, SE_E_INVALID, msg);
-    }
-    const char *effective = value ? value : opt_defs[o].def;
-    double num = 0;
-    if (effective) {
-        se_status st = parse_option(c, o, effective, &num, msg, sizeof msg);
-        if (st != SE_OK)
-            return se_set_error(c, st, msg);
-    }
-    char *copy = NULL, *shown = NULL;
-    if (value && !(copy = se_strdup(value)))
-        return se_set_error(c, SE_E_NOMEM, "out of memory");
-    if (copy && opt_defs[o].kind == K_URL && (shown = redacted_url(copy)) == copy) {
-        free(copy);
-        return se_set_error(c, SE_E_NOMEM, "out of memory");
-    }
-    free(c->opt[o]);
-    free(c->shown[o]);
-    c->opt[o] = copy;
-    c->shown[o] = shown;
-    c->num[o] = num;
-    c->config_gen++; /* pooled curl handles pick up the change */
-    c->env_proxy = se_env_has_proxy();
-    if (o == O_KEY_ID || o == O_KEY_SECRET || o == O_AUTH_URL || o == O_ACCESS_TOKEN) {
-        free(c->token); /* credentials changed: a cached token is no longer theirs */
-        c->token = NULL;
-    }
-    return SE_OK;
-}
-
-const char *se_client_get(const se_client *c, const char *key) {
-    if (!c || !key)
-        return NULL;
-    se_opt o = find_option(c, key);
-    if (o == O_COUNT)
-        return NULL;
-    const char *v = se_opt_str(c, o);
-    if (v && opt_defs[o].kind == K_SECRET)
-        return SE_REDACTED;
-    return c->shown[o] ? c->shown[o] : v;
 }
 
 const char *se_client_provider(const se_client *c) {
@@ -459,27 +172,19 @@ static se_status replace_url_credentials(char **text, const char *url) {
 char *se_scrubbed(const se_client *c, const se_http_request *req, const char *msg) {
     char *text = se_strdup(msg);
     se_status st = text ? SE_OK : SE_E_NOMEM;
-    for (int o = 0; st == SE_OK && o < O_COUNT; o++)
-        if (opt_defs[o].kind == K_SECRET)
+    for (se_opt o = 0; st == SE_OK && o < c->n_opts; o++)
+        if (se_opt_def(c, o)->kind == SE_OPT_SECRET)
             st = replace_forms(&text, c->opt[o]);
-    if (st == SE_OK && c->opt[O_KEY_ID] && c->opt[O_KEY_SECRET]) {
-        /* the Basic credential, echoed by whichever endpoint received it; without
-         * its padding, which an echo may drop */
-        char *pair = se_join(c->opt[O_KEY_ID], ":", c->opt[O_KEY_SECRET], NULL);
-        char *b64 = pair ? se_base64((const unsigned char *)pair, strlen(pair)) : NULL;
-        if (b64) {
-            b64[strcspn(b64, "=")] = '\0';
-            st = replace_all(&text, b64);
-        } else {
-            st = SE_E_NOMEM;
-        }
-        free(pair);
-        free(b64);
+    if (st == SE_OK && c->provider->derived_secret) {
+        char *derived = NULL; /* e.g. a Basic credential, echoed by an endpoint that received it */
+        st = c->provider->derived_secret(c, &derived);
+        if (st == SE_OK && derived)
+            st = replace_all(&text, derived);
+        free(derived);
     }
-    if (st == SE_OK)
-        st = replace_url_credentials(&text, c->opt[O_BASE_URL]);
-    if (st == SE_OK)
-        st = replace_url_credentials(&text, c->opt[O_AUTH_URL]);
+    for (se_opt o = 0; st == SE_OK && o < c->n_opts; o++)
+        if (se_opt_def(c, o)->kind == SE_OPT_URL)
+            st = replace_url_credentials(&text, c->opt[o]);
     for (int i = 0; st == SE_OK && req && i < req->n_headers; i++) {
         const se_header *h = &req->headers[i];
         const char *v = h->value, *space = strchr(v, ' ');
@@ -542,6 +247,18 @@ static CURLSH *new_share(se_client *c) {
     return share;
 }
 
+/* "provider: must be one of sinch, zapi, connect, got ..." (se_providers[]) */
+static se_status unknown_provider(const char *name) {
+    char msg[256];
+    int n = snprintf(msg, sizeof msg, "provider: must be one of");
+    for (size_t i = 0; se_providers[i] && n > 0 && (size_t)n < sizeof msg; i++)
+        n +=
+            snprintf(msg + n, sizeof msg - (size_t)n, "%s %s", i ? "," : "", se_providers[i]->name);
+    if (n > 0 && (size_t)n < sizeof msg)
+        snprintf(msg + n, sizeof msg - (size_t)n, ", got \"%.100s\"", name ? name : "(null)");
+    return se_set_error(NULL, SE_E_INVALID, msg);
+}
+
 se_status se_client_new(se_client **out, const char *provider) {
     if (!out)
         return se_set_error(NULL, SE_E_MISUSE, "se_client_new: out must not be NULL");
@@ -549,26 +266,15 @@ se_status se_client_new(se_client **out, const char *provider) {
     se_status st = se_global_init();
     if (st != SE_OK)
         return se_set_error(NULL, st, "libcurl global initialisation failed");
-    const se_provider *p = NULL;
-    for (size_t i = 0; provider && i < sizeof providers / sizeof providers[0]; i++)
-        if (!strcmp(providers[i].provider->name, provider))
-            p = providers[i].provider;
-    if (!p) {
-        char msg[256];
-        snprintf(msg, sizeof msg, "provider: must be one of sinch, zapi, connect, got \"%.100s\"",
-                 provider ? provider : "(null)");
-        return se_set_error(NULL, SE_E_INVALID, msg);
-    }
+    const se_provider *p = provider ? se_provider_find(provider) : NULL;
+    if (!p)
+        return unknown_provider(provider);
     se_client *c = calloc(1, sizeof *c);
     if (!c)
         return se_set_error(NULL, SE_E_NOMEM, "out of memory");
     c->provider = p;
     c->env_proxy = se_env_has_proxy();
-    for (int o = 0; o < O_COUNT; o++) {
-        char msg[256];
-        if (opt_defs[o].def)
-            parse_option(c, (se_opt)o, opt_defs[o].def, &c->num[o], msg, sizeof msg);
-    }
+    se_opts_init(c);
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
         pthread_mutex_init(&c->share_locks[i], NULL);
     pthread_mutex_init(&c->pool_lock, NULL);
@@ -611,10 +317,7 @@ void se_client_free(se_client *c) {
         free(c->op_cache[i].header_list);
         curl_url_cleanup(c->op_cache[i].curlu);
     }
-    for (int o = 0; o < O_COUNT; o++) {
-        free(c->opt[o]);
-        free(c->shown[o]);
-    }
+    se_opts_free(c);
     free(c->token);
     free(c);
 }
@@ -632,8 +335,12 @@ void se_client_after_fork(se_client *c) {
     if (atomic_load(&c->fork_gen) != now) {
         struct se_abandoned *left = calloc(1, sizeof *left);
         if (left) {
-            *left = (struct se_abandoned){abandoned, c->pool,   c->pool_len,
-                                          c->multis, c->n_multis, c->share,
+            *left = (struct se_abandoned){abandoned,
+                                          c->pool,
+                                          c->pool_len,
+                                          c->multis,
+                                          c->n_multis,
+                                          c->share,
                                           atomic_load(&c->wakers)};
             abandoned = left;
         }
@@ -648,7 +355,7 @@ void se_client_after_fork(se_client *c) {
         pthread_mutex_init(&c->pool_lock, NULL);
         pthread_mutex_init(&c->cache_lock, NULL);
         pthread_mutex_init(&c->token_lock, NULL);
-        c->share = new_share(c); /* NULL: handles go without DNS and TLS session sharing */
+        c->share = new_share(c);   /* NULL: handles go without DNS and TLS session sharing */
         c->token_fetching = false; /* a fetch in flight was the parent's */
         c->token_status = SE_OK;
         c->token_gen++;
@@ -758,7 +465,8 @@ se_status se_send_within(se_client *c, const char *operation, const char *reques
         deadline = c->num[O_DEADLINE];
     if (deadline > 0)
         job.deadline = job.started + deadline;
-    se_response *r = st == SE_OK ? se_engine_send(c, &job, cancel_gen) : se_job_response(&job, st, NULL, NULL);
+    se_response *r =
+        st == SE_OK ? se_engine_send(c, &job, cancel_gen) : se_job_response(&job, st, NULL, NULL);
     se_job_clear(&job);
     if (!r)
         return se_set_error(c, SE_E_NOMEM, "out of memory");

@@ -14,46 +14,17 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "option.h"
+#include "provider.h"
 #include "sendevent/sendevent.h"
 
 #define SE_REDACTED "[REDACTED]"
 
-typedef struct se_block se_block;     /* block.c */
-typedef struct se_attempt se_attempt; /* below */
-
-/* ---- options ------------------------------------------------------------ */
-
-typedef enum se_opt {
-    O_BASE_URL,
-    O_TIMEOUT,
-    O_CONNECT_TIMEOUT,
-    O_MAX_ATTEMPTS,
-    O_RETRY_SERVER_ERRORS,
-    O_RETRY_BASE_DELAY,
-    O_RETRY_MAX_DELAY,
-    O_CA_FILE,
-    O_ALLOW_INSECURE_HTTP,
-    O_MAX_RESPONSE_BYTES,
-    O_USER_AGENT,
-    O_DEADLINE,
-    O_CONNECTION_MAX_IDLE,
-    O_PROJECT_ID,
-    O_KEY_ID,
-    O_KEY_SECRET,
-    O_REGION,
-    O_AUTH,
-    O_AUTH_URL,
-    O_ACCESS_TOKEN,
-    O_INSTANCE_ID,
-    O_TOKEN,
-    O_CLIENT_TOKEN,
-    O_FIPS,
-    O_COUNT
-} se_opt;
+typedef struct se_block se_block; /* block.c */
 
 /* ---- a built request ------------------------------------------------------ */
 
-#define SE_MAX_HEADERS 4 /* the most any request has: Sinch, 3 */
+#define SE_MAX_HEADERS 4 /* headers a provider may add to a request (se_http_add_header) */
 
 typedef struct se_header {
     const char *name;  /* a string literal */
@@ -64,7 +35,7 @@ typedef struct se_header {
 
 typedef struct se_op_cache se_op_cache;
 
-typedef struct se_http_request {
+struct se_http_request {
     char *url;          /* the real URL, secrets included */
     char *request_line; /* "POST <url as logs and dry runs show it>" */
     se_op_cache *cache; /* when set, both are borrowed from it (se_job_url), not to be freed */
@@ -83,7 +54,7 @@ typedef struct se_http_request {
     /* built on the first attempt, kept for retries; one block: free(), not curl_slist_free_all */
     struct curl_slist *header_list;
     bool header_list_borrowed; /* cache's list (se_transport_setup): not freed with the request */
-} se_http_request;
+};
 
 /* The URL with secrets redacted: the request line without its method. */
 #define SE_REDACTED_URL(r) ((r)->request_line + sizeof "POST " - 1)
@@ -96,68 +67,15 @@ se_status se_http_add_header_owned(se_http_request *r, const char *name, char *v
 /* Replaces the value of an existing header (taking ownership of value). */
 void se_http_replace_header(se_http_request *r, se_header *h, char *value);
 
-/* ---- providers -------------------------------------------------------------- */
-
-typedef struct se_client se_client;
-typedef struct se_operation se_operation;
-
-#define SE_MAX_OPERATIONS 8 /* per provider */
-
-struct se_operation {
-    const char *name;                           /* "send_event" */
-    const char *route;                          /* provider path suffix */
-    se_status (*check)(cJSON *req, se_diag *d); /* validate.h */
-};
-
-typedef struct se_provider {
-    const char *name;
-    const se_operation *ops;
-    size_t n_ops;
-    /* Checks the client's options for a send (e.g. region or base_url set). */
-    se_status (*check_config)(const se_client *c, se_diag *d);
-    /* Sets the operation's URL and request line (se_set_url). They depend on
-     * the client's options only: se_job_prepare keeps them per configuration. */
-    se_status (*url)(const se_client *c, const se_operation *op, se_http_request *out);
-    /* Turns a checked request into headers and body. Never blocks. */
-    se_status (*build)(const se_client *c, const se_operation *op, cJSON *req, se_http_request *out,
-                       se_diag *d);
-    /* Adds credentials that need the network (Sinch OAuth). NULL if none.
-     * `stale` names a token the server refused: it is not to be used again.
-     * Never blocks: SE_PENDING_FETCH asks the caller to fetch one (with
-     * token_request, then token_answer), SE_PENDING to wait for the fetch in
-     * progress; either way *token_gen is set to the generation waited on. A
-     * fetch that ended in failure after that generation fails the request. */
-    se_status (*authorize)(se_client *c, se_http_request *req, const char *stale,
-                           unsigned *token_gen, se_diag *d);
-    /* The credential request (Sinch: the OAuth client-credentials grant). */
-    se_status (*token_request)(const se_client *c, se_http_request *out);
-    /* Takes the credential answer (attempt), or with a NULL attempt an
-     * abandoned fetch; wakes the waiters (token_gen). */
-    void (*token_answer)(se_client *c, const se_attempt *a);
-    /* Which response fields hold the unified id and the accepted time. */
-    const char *const *id_fields;
-    const char *time_field;
-    /* Retry policy: every retryable error is safe for a request that carries
-     * an idempotency key (Connect's ClientToken: se_job_idempotent). */
-    bool idempotent;
-} se_provider;
-
-/* authorize() is waiting for credentials: positive, never returned by the API */
-#define SE_PENDING ((se_status)1)       /* another send is fetching them */
-#define SE_PENDING_FETCH ((se_status)2) /* the caller must fetch them */
-
-extern const se_provider se_provider_sinch;
-extern const se_provider se_provider_zapi;
-extern const se_provider se_provider_connect;
-
 /* ---- the client ------------------------------------------------------------- */
 
 struct se_client {
     const se_provider *provider;
-    char *opt[O_COUNT];  /* raw values as set; NULL = default */
-    char *
-        shown[O_COUNT]; /* a URL option as se_client_get shows it (credentials redacted), or NULL */
-    double num[O_COUNT]; /* parsed numeric/boolean values (defaults applied) */
+    /* option slots (option.h): the common options, then the provider's */
+    unsigned n_opts;
+    char *opt[SE_OPT_SLOTS];   /* raw values as set; NULL = default */
+    char *shown[SE_OPT_SLOTS]; /* a URL option as se_client_get shows it (credentials redacted) */
+    double num[SE_OPT_SLOTS];  /* parsed numeric/boolean values (defaults applied) */
     se_log_fn log_fn;
     void *log_userdata;
 
@@ -195,7 +113,7 @@ struct se_client {
         unsigned config_gen;
     } op_cache[SE_MAX_OPERATIONS];
 
-    pthread_mutex_t token_lock; /* Sinch OAuth token: one fetch at a time */
+    pthread_mutex_t token_lock; /* a fetched credential (provider authorize): one fetch at a time */
     char *token;
     double token_expiry; /* se_now() seconds */
     bool token_fetching; /* a run has the fetch in flight */
@@ -237,8 +155,15 @@ void se_waker_give(se_waker *w);
 void se_waker_ring(se_waker *w); /* async-signal-safe */
 void se_wakers_free(se_client *c);
 
+/* ---- option values (options.c) ---------------------------------------------- */
+
+/* The description of the client's option in `slot`. */
+const se_option *se_opt_def(const se_client *c, se_opt slot);
 const char *se_opt_str(const se_client *c, se_opt o); /* value or default, may be NULL */
 bool se_opt_bool(const se_client *c, se_opt o);
+/* Applies the defaults of every slot of a new client. */
+void se_opts_init(se_client *c);
+void se_opts_free(se_client *c);
 
 /* A malloc'd copy of msg with every secret (secret options, the request's
  * secrets and secret header credentials) replaced by [REDACTED]; NULL on
@@ -251,8 +176,8 @@ void se_log(const se_client *c, int level, const char *fmt, ...)
 /* Records the calling thread's last error (scrubbed) and returns status. */
 se_status se_set_error(const se_client *c, se_status status, const char *msg);
 
-#define SE_MAX_HEADER_BYTES 65536 /* response header block kept per answer */
-#define SE_MAX_HEADER_COUNT 1000  /* header lines per answer */
+#define SE_MAX_HEADER_BYTES 65536  /* response header block kept per answer */
+#define SE_MAX_HEADER_COUNT 1000   /* header lines per answer */
 #define SE_MAX_HEADER_TOTAL 262144 /* header bytes per attempt, interim answers included */
 #define SE_MAX_INTERIM_ANSWERS 8   /* 1xx answers before the final one */
 
@@ -276,9 +201,9 @@ struct se_attempt {
     /* Times the request was written to a connection (CURLOPT_PREREQFUNCTION:
      * curl re-sends by itself on a reused connection that died). */
     int writes;
-    bool resend_ok;      /* a second write is allowed: the operation is idempotent */
-    bool resend_refused; /* a second write was refused: the first may have been delivered */
-    bool answered;       /* a status line came back */
+    bool resend_ok;       /* a second write is allowed: the operation is idempotent */
+    bool resend_refused;  /* a second write was refused: the first may have been delivered */
+    bool answered;        /* a status line came back */
     long new_connections; /* connections opened for this attempt: 0 = reused */
     se_buf body;
     se_buf headers; /* the final answer's headers: n_headers "name\0value\0" pairs */
@@ -334,7 +259,7 @@ typedef struct se_job {
     unsigned token_gen;    /* the credential fetch it waits on (SE_PENDING) */
     bool refreshed_token;  /* a refused OAuth token is fetched again once */
     bool force_refresh;    /* the next authorize must replace auth_token_used */
-    char *auth_token_used; /* bearer token of the current attempt (Sinch OAuth) */
+    char *auth_token_used; /* Authorization value of the current attempt (fetched credentials) */
     double started;
 } se_job;
 
@@ -406,8 +331,8 @@ struct se_response {
     se_block *block;          /* the batch memory holding it, or NULL: malloc'd */
 };
 
-/* Fills provider code/message from an error answer (all three formats), whose
- * parsed body is `json` (NULL when not JSON). */
+/* Fills provider code/message from an error answer (the provider's format,
+ * then the common fallbacks), whose parsed body is `json` (NULL when not JSON). */
 void se_parse_error(se_response *r, const cJSON *json, const se_provider *p, const se_attempt *a);
 
 /* ---- small utilities (util.c) ----------------------------------------------------- */

@@ -1,5 +1,5 @@
-/* response.c - building a response from a finished job, error-body parsing for
- * the three formats, and the public accessors. */
+/* response.c - building a response from a finished job (the error body is
+ * read by the provider's parse_error), and the public accessors. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,73 +7,32 @@
 
 #include "internal.h"
 
-static char *dup_json_string(const cJSON *obj, const char *key) {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsString(v) ? se_strdup(v->valuestring) : NULL;
-}
-
-/* AWS codes: cut at the first ':' and keep what follows the last '#'. */
-static char *normalize_aws_code(const char *code) {
-    size_t n = strcspn(code, ":");
-    const char *start = code;
-    for (const char *p = code; p < code + n; p++)
-        if (*p == '#')
-            start = p + 1;
-    return se_strndup(start, n - (size_t)(start - code));
-}
-
 void se_parse_error(se_response *r, const cJSON *json, const se_provider *p, const se_attempt *a) {
-    const char *header;
-    if (p == &se_provider_connect) {
-        if ((header = se_attempt_header(a, "x-amzn-ErrorType"))) {
-            r->provider_code = normalize_aws_code(header);
-        } else {
-            const char *keys[] = {"code", "Code", "__type"};
-            for (int i = 0; i < 3 && !r->provider_code; i++) {
-                const cJSON *v = cJSON_GetObjectItemCaseSensitive(json, keys[i]);
-                if (cJSON_IsString(v))
-                    r->provider_code = normalize_aws_code(v->valuestring);
-            }
-        }
-        r->message = dup_json_string(json, "message");
-        if (!r->message)
-            r->message = dup_json_string(json, "Message");
-    } else if (p == &se_provider_sinch) {
-        /* {"error": {code, message, status, details}}; the bare inner object also occurs */
-        const cJSON *err = cJSON_GetObjectItemCaseSensitive(json, "error");
-        if (!cJSON_IsObject(err))
-            err = json;
-        r->provider_code = dup_json_string(err, "status");
-        r->message = dup_json_string(err, "message");
-    } else {
-        /* Z-API: {"error": "..."} or {"message": "..."}; 200 {"value": false} */
-        r->message = dup_json_string(json, "error");
-        if (!r->message)
-            r->message = dup_json_string(json, "message");
-        if (!r->message && cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(json, "value")))
-            r->message = se_strdup("the provider answered {\"value\": false}");
-    }
+    p->parse_error(r, json, a);
     if (!r->message && r->body_len > 0 && !json) /* not JSON: the raw text is the message */
         r->message = se_strndup(r->body, r->body_len < 300 ? r->body_len : 300);
     if (!r->provider_code && r->http_status)
         r->provider_code = se_printf("%d", r->http_status);
 }
 
-/* The first of the request-id headers the providers use, in one pass (a
- * value in the attempt's header block), or NULL. */
-static const char *find_request_id(const se_attempt *a) {
-    static const struct {
-        const char *name;
-        size_t len;
-    } names[] = {{"x-amzn-RequestId", 16}, {"x-request-id", 12}, {"x-correlation-id", 16}};
+/* The request id: the first of the provider's headers for it, else of the
+ * usual ones, in one pass (a value in the attempt's header block), or NULL. */
+static const char *find_request_id(const se_provider *p, const se_attempt *a) {
+    static const char *const usual[] = {"x-request-id", "x-correlation-id"};
+    const char *names[8];
+    size_t n = 0;
+    for (const char *const *h = p->request_id_headers; h && *h && n < 6; h++)
+        names[n++] = *h;
+    names[n++] = usual[0];
+    names[n++] = usual[1];
     const char *best = NULL;
-    size_t best_rank = sizeof names / sizeof names[0];
+    size_t best_rank = n;
     const char *h = a->headers.data;
     for (size_t i = 0; i < a->n_headers && best_rank > 0; i++) {
         size_t name_len = strlen(h);
         const char *value = h + name_len + 1;
         for (size_t k = 0; k < best_rank; k++)
-            if (name_len == names[k].len && !strcasecmp(h, names[k].name)) {
+            if (!strcasecmp(h, names[k])) {
                 best = value;
                 best_rank = k;
             }
@@ -112,12 +71,12 @@ typedef struct field {
     size_t len;
 } field;
 
-/* The success answer's id, accepted time and Z-API's {"value": false}, read
+/* The success answer's id, accepted time and rejected_if_false member, read
  * straight from the text (no tree, nothing allocated). false when the text is
  * not a plain strict object or a wanted string has escapes: cJSON decides. */
 static bool read_success(const se_provider *p, const char *body, size_t len, se_status *st,
                          field *id, field *when) {
-    se_json_want want[4]; /* the id fields (at most 2), then the time field, then "value" */
+    se_json_want want[4]; /* the id fields (at most 2), the time field, rejected_if_false */
     size_t n_ids = 0, n = 0;
     for (const char *const *f = p->id_fields; *f && n_ids < 2; f++)
         want[n_ids++].key = *f;
@@ -125,16 +84,16 @@ static bool read_success(const se_provider *p, const char *body, size_t len, se_
     const se_json_want *time = p->time_field ? &want[n] : NULL;
     if (time)
         want[n++].key = p->time_field;
-    const se_json_want *value = p == &se_provider_zapi ? &want[n] : NULL;
+    const se_json_want *value = p->rejected_if_false ? &want[n] : NULL;
     if (value)
-        want[n++].key = "value";
+        want[n++].key = p->rejected_if_false;
     if (!se_json_read_object(body, len, want, n))
         return false;
     for (size_t i = 0; i < n; i++)
         if (want[i].found && want[i].value[0] == '"' && memchr(want[i].value, '\\', want[i].len))
             return false;
     if (value && value->found && value->len == 5 && !memcmp(value->value, "false", 5)) {
-        *st = SE_E_REJECTED; /* Z-API reports some failures as 200 {"value": false} */
+        *st = SE_E_REJECTED; /* a failure reported as success (Z-API's {"value": false}) */
         return true;
     }
     for (size_t i = 0; i < n_ids && !id->text; i++) /* the first that holds a string */
@@ -145,13 +104,90 @@ static bool read_success(const se_provider *p, const char *body, size_t len, se_
     return true;
 }
 
+/* What was wrong with an answer the status table calls success. */
+typedef enum { ANSWER_OK, ANSWER_TOO_DEEP, ANSWER_NOT_OBJECT } answer_problem;
+
+/* Reads the answer body: the status it comes to (from st), the id and the
+ * accepted time of a success, and the parsed tree (*json, NULL unless the
+ * body had to be parsed) for a failure's error format. */
+static se_status read_answer(const se_provider *p, const char *body, size_t body_len, se_status st,
+                             field *id, field *when, cJSON **json, answer_problem *problem) {
+    if (st == SE_OK && read_success(p, body, body_len, &st, id, when)) {
+        /* a failure the quick reader saw (Z-API's {"value": false}): its members,
+         * such as a "message", are read like any failure's */
+        if (st != SE_OK && body_len > 0)
+            *json = cJSON_ParseWithLength(body, body_len);
+        return st;
+    }
+    /* a body no face could convert without running out of stack */
+    if (body_len > 0 && se_json_deeper_than(body, body_len, SE_JSON_MAX_DEPTH)) {
+        *problem = ANSWER_TOO_DEEP;
+        return SE_E_PROTOCOL;
+    }
+    if (body_len > 0) /* a failure's answer, or one only cJSON can read */
+        *json = cJSON_ParseWithLength(body, body_len);
+    if (st != SE_OK)
+        return st;
+    if (!cJSON_IsObject(*json)) {
+        *problem = ANSWER_NOT_OBJECT;
+        return SE_E_PROTOCOL;
+    }
+    if (p->rejected_if_false &&
+        cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(*json, p->rejected_if_false)))
+        return SE_E_REJECTED;
+    for (const char *const *f = p->id_fields; *f && !id->text; f++)
+        id->text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(*json, *f));
+    if (p->time_field)
+        when->text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(*json, p->time_field));
+    id->len = id->text ? strlen(id->text) : 0;
+    when->len = when->text ? strlen(when->text) : 0;
+    return SE_OK;
+}
+
+/* *text scrubbed of the client's and the request's secrets; false when out of memory. */
+static bool scrub_text(se_job *job, char **text) {
+    if (!*text)
+        return true;
+    char *clean = se_scrubbed(job->client, &job->http, *text);
+    free(*text);
+    *text = clean;
+    return clean != NULL;
+}
+
+/* The failure's provider code and message (scrubbed: the server may echo a
+ * credential back); false when out of memory. */
+static bool failure_texts(se_response *r, se_job *job, se_status st, const se_attempt *a,
+                          const cJSON *json, answer_problem problem) {
+    if (a) {
+        if (problem == ANSWER_TOO_DEEP)
+            r->message = se_printf("the provider answered with a body nested deeper than %d levels",
+                                   SE_JSON_MAX_DEPTH);
+        else if (problem == ANSWER_NOT_OBJECT)
+            r->message =
+                se_strdup("the provider answered success with a body that is not a JSON object");
+        else if (st != SE_OK && a->curl_code != CURLE_OK)
+            transport_message(r, st, a);
+        else if (st != SE_OK)
+            se_parse_error(r, json, job->client->provider, a);
+    } else if (job->diag.code) { /* nothing reached the API; a credential request may have */
+        r->provider_code = se_strdup(job->diag.code);
+    } else if (job->diag.http_status) {
+        r->provider_code = se_printf("%d", job->diag.http_status);
+    }
+    if (st != SE_OK && !r->message)
+        r->message = se_strdup(job->diag.msg ? job->diag.msg : se_strerror(st));
+    if (st != SE_OK && !r->message)
+        return false;
+    return scrub_text(job, &r->provider_code) && scrub_text(job, &r->message);
+}
+
 se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block *block) {
     const se_provider *p = job->client->provider;
     const char *body = "", *headers = "", *request_id = NULL;
     field id = {NULL, 0}, when = {NULL, 0};
     size_t body_len = 0, headers_len = 0, n_headers = 0;
     cJSON *json = NULL;
-    bool not_object = false, too_deep = false;
+    answer_problem problem = ANSWER_OK;
     if (a) {
         if (a->body.data) {
             body = a->body.data;
@@ -162,36 +198,8 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
             headers_len = a->headers.len;
             n_headers = a->n_headers;
         }
-        request_id = find_request_id(a);
-        if (st != SE_OK || !read_success(p, body, body_len, &st, &id, &when)) {
-            /* a body no face could convert without running out of stack */
-            if (body_len > 0 && se_json_deeper_than(body, body_len, SE_JSON_MAX_DEPTH)) {
-                st = SE_E_PROTOCOL;
-                too_deep = true;
-            } else if (body_len > 0) { /* a failure's answer, or one only cJSON can read */
-                json = cJSON_ParseWithLength(body, body_len);
-            }
-            if (st == SE_OK && !cJSON_IsObject(json)) {
-                st = SE_E_PROTOCOL;
-                not_object = true;
-            } else if (st == SE_OK && p == &se_provider_zapi &&
-                       cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(json, "value"))) {
-                st = SE_E_REJECTED;
-            }
-            if (st == SE_OK) {
-                for (const char *const *f = p->id_fields; *f && !id.text; f++)
-                    id.text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(json, *f));
-                if (p->time_field)
-                    when.text =
-                        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(json, p->time_field));
-                id.len = id.text ? strlen(id.text) : 0;
-                when.len = when.text ? strlen(when.text) : 0;
-            }
-        } else if (st != SE_OK && body_len > 0) {
-            /* a failure the quick reader saw (Z-API's {"value": false}): its members, such as
-             * a "message", are read like any failure's */
-            json = cJSON_ParseWithLength(body, body_len);
-        }
+        request_id = find_request_id(p, a);
+        st = read_answer(p, body, body_len, st, &id, &when, &json, &problem);
     }
     /* a failure's request id is shown with its message (and exceptions): scrubbed alike */
     char *clean_id =
@@ -238,51 +246,13 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
     r->elapsed = se_now() - job->started;
     r->warnings = job->diag.warnings; /* the job ends here: taken, not copied */
     job->diag.warnings = NULL;
-    if (a) {
-        r->http_status = (int)a->http_status;
-        if (too_deep)
-            r->message = se_printf("the provider answered with a body nested deeper than %d levels",
-                                   SE_JSON_MAX_DEPTH);
-        else if (not_object)
-            r->message =
-                se_strdup("the provider answered success with a body that is not a JSON object");
-        else if (st != SE_OK && a->curl_code != CURLE_OK)
-            transport_message(r, st, a);
-        else if (st != SE_OK)
-            se_parse_error(r, json, p, a);
-    } else {
-        /* nothing reached the API; a failed credential request may have answered */
-        r->http_status = job->diag.http_status;
-        if (job->diag.code)
-            r->provider_code = se_strdup(job->diag.code);
-        else if (job->diag.http_status)
-            r->provider_code = se_printf("%d", job->diag.http_status);
-    }
-    cJSON_Delete(json); /* parsed again on demand: kept, a batch's responses would be large */
-    if (st != SE_OK && !r->message)
-        r->message = se_strdup(job->diag.msg ? job->diag.msg : se_strerror(st));
+    r->http_status = a ? (int)a->http_status : job->diag.http_status;
     r->status = st;
-    if (st != SE_OK && !r->message) {
+    bool ok = failure_texts(r, job, st, a, json, problem);
+    cJSON_Delete(json); /* parsed again on demand: kept, a batch's responses would be large */
+    if (!ok) {
         se_response_free(r);
         return NULL;
-    }
-    if (r->provider_code) { /* from the answer too (a header or the body) */
-        char *clean = se_scrubbed(job->client, &job->http, r->provider_code);
-        free(r->provider_code);
-        r->provider_code = clean;
-        if (!clean) {
-            se_response_free(r);
-            return NULL;
-        }
-    }
-    if (r->message) { /* the server may echo a credential back: never pass it on */
-        char *clean = se_scrubbed(job->client, &job->http, r->message);
-        free(r->message);
-        r->message = clean;
-        if (!clean) {
-            se_response_free(r);
-            return NULL;
-        }
     }
     return r;
 }

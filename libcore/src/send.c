@@ -148,9 +148,9 @@ static se_status build_url(se_job *job) {
         st = p->url(c, job->op, &job->http);
     if (st == SE_OK)
         st = check_base_url(c, job->http.url, "base_url", &job->diag);
-    if (st == SE_OK && p->authorize && !se_opt_str(c, O_ACCESS_TOKEN) &&
-        !strcmp(se_opt_str(c, O_AUTH), "oauth2"))
-        st = check_base_url(c, se_opt_str(c, O_AUTH_URL), "auth_url", &job->diag);
+    se_opt token_url = st == SE_OK && p->token_url ? p->token_url(c) : SE_OPT_NONE;
+    if (token_url != SE_OPT_NONE) /* where credentials are fetched from: the same rules */
+        st = check_base_url(c, se_opt_str(c, token_url), se_opt_def(c, token_url)->key, &job->diag);
     return st;
 }
 
@@ -331,12 +331,13 @@ void se_job_count(se_job *job, const se_attempt *a) {
     job->attempts += a->writes;
 }
 
-/* A 401 to a token this client fetched (not a configured access_token):
- * expired or forgotten by the server, it is dropped and fetched again once. */
-static bool refused_oauth_token(const se_job *job, const se_attempt *a) {
-    return a && a->http_status == 401 && job->auth_token_used &&
-           !strncasecmp(job->auth_token_used, "Bearer ", 7) &&
-           job->auth_token_used[7] != '\0' && !se_opt_str(job->client, O_ACCESS_TOKEN);
+/* The server refused the credential this client fetched for the attempt
+ * (the provider says which answers mean that): it is dropped and fetched
+ * again once. */
+static bool refused_credential(const se_job *job, const se_attempt *a) {
+    const se_provider *p = job->client->provider;
+    return a && p->refused_credential &&
+           p->refused_credential(job->client, job->auth_token_used, a);
 }
 
 bool se_job_idempotent(const se_job *job) {
@@ -361,7 +362,7 @@ static double retry_delay(se_job *job, se_status st, const se_attempt *a) {
     se_client *c = job->client;
     /* A refused token is fetched again and the send retried once, whatever
      * max_attempts says; a second 401 (with a fresh token) is final. */
-    if (refused_oauth_token(job, a)) {
+    if (refused_credential(job, a)) {
         if (job->refreshed_token)
             return -1;
         job->refreshed_token = true;
@@ -382,9 +383,8 @@ static double retry_delay(se_job *job, se_status st, const se_attempt *a) {
                                  a->http_status == 503 || a->http_status == 504);
         retry =
             server_retryable && (se_job_idempotent(job) || se_opt_bool(c, O_RETRY_SERVER_ERRORS));
-    } else if (se_job_idempotent(job) && a && a->http_status == 400) {
-        const char *type = se_attempt_header(a, "x-amzn-ErrorType");
-        retry = type && strstr(type, "Throttling"); /* AWS also throttles with a 400 */
+    } else if (a && c->provider->retryable_rejection) {
+        retry = c->provider->retryable_rejection(a); /* e.g. throttled with a 400: not acted on */
     }
     if (!retry)
         return -1;

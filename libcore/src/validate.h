@@ -21,16 +21,10 @@
 
 #include "diag.h"
 
-se_status se_check_sinch_send_event(cJSON *req, se_diag *d);
-se_status se_check_sinch_send_message(cJSON *req, se_diag *d);
-
-se_status se_check_zapi_send_event(cJSON *req, se_diag *d);
-se_status se_check_zapi_edit_event(cJSON *req, se_diag *d);
-se_status se_check_zapi_respond_event(cJSON *req, se_diag *d);
-
-se_status se_check_connect_send_event(cJSON *req, se_diag *d);
-se_status se_check_connect_send_message(cJSON *req, se_diag *d);
-se_status se_check_connect_create_connection(cJSON *req, se_diag *d);
-se_status se_check_connect_disconnect(cJSON *req, se_diag *d);
+/* Every provider's checks, for the validation tests, which call them directly
+ * (the library reaches them through each provider's operation table). */
+#include "providers/connect/checks.h"
+#include "providers/sinch/checks.h"
+#include "providers/zapi/checks.h"
 
 #endif

@@ -3,10 +3,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-se_status se_require_option(const se_client *c, se_opt o, const char *key, se_diag *d) {
+se_status se_require_option(const se_client *c, se_opt o, se_diag *d) {
     if (se_opt_str(c, o))
         return SE_OK;
-    return se_diag_fail(d, "%s: required client option for %s is not set", key, c->provider->name);
+    return se_diag_fail(d, "%s: required client option for %s is not set", se_opt_def(c, o)->key,
+                        c->provider->name);
+}
+
+char *se_json_dup_string(const cJSON *obj, const char *key) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(v) ? se_strdup(v->valuestring) : NULL;
 }
 
 se_status se_check_path_id(const char *value, const char *key, se_diag *d) {

@@ -1,11 +1,12 @@
-/* providers/common.h - request-building steps the three providers share. */
+/* providers/common.h - what providers share: request-building steps and
+ * small readers of answers. Included by providers/<name>/ only. */
 #ifndef SE_PROVIDERS_COMMON_H
 #define SE_PROVIDERS_COMMON_H
 
 #include "internal.h"
 
-/* Fails naming `key` when the option is unset. */
-se_status se_require_option(const se_client *c, se_opt o, const char *key, se_diag *d);
+/* Fails naming the option when it is unset. */
+se_status se_require_option(const se_client *c, se_opt o, se_diag *d);
 
 /* An id that becomes a URL path segment: non-empty, not "." or "..", no
  * whitespace, control characters, '/', '?' or '#'. The message names the
@@ -28,5 +29,8 @@ se_status se_set_url(se_http_request *out, const se_client *c, const char *fallb
 /* Sets out->body: the caller's text as written (out->source) unless the build
  * changed the tree (tree_changed) or there is none, else req printed compactly. */
 se_status se_set_json_body(se_http_request *out, const cJSON *req, bool tree_changed);
+
+/* A copy of obj's string member `key`, or NULL (absent, not a string, out of memory). */
+char *se_json_dup_string(const cJSON *obj, const char *key);
 
 #endif

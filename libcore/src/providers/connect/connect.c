@@ -1,12 +1,14 @@
-/* connect.c - Amazon Connect Participant Service. No SigV4: the connection (or
- * participant) token travels as X-Amz-Bearer. ClientToken makes every send
- * idempotent, so all retryable errors are retried with the same token. */
+/* providers/connect/connect.c - Amazon Connect Participant Service. No SigV4:
+ * the connection (or participant) token travels as X-Amz-Bearer. ClientToken
+ * makes every send idempotent, so all retryable errors are retried with the
+ * same token; AWS also throttles with a 400. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "checks.h"
 #include "providers/common.h"
-#include "validate.h"
 
 static const se_operation connect_ops[] = {
     {"send_event", "participant/event", se_check_connect_send_event},
@@ -17,6 +19,40 @@ static const se_operation connect_ops[] = {
 _Static_assert(sizeof connect_ops / sizeof connect_ops[0] <= SE_MAX_OPERATIONS,
                "client URL cache size");
 
+enum { CONNECT_O_REGION = O_COMMON_COUNT, CONNECT_O_FIPS, CONNECT_O_END };
+
+/* AWS region names: letters, digits and dashes, e.g. us-gov-west-1 */
+static se_status check_region(const char *v, char *msg, size_t cap) {
+    size_t n = strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789-");
+    if (v[n] || !strchr(v, '-') || !isdigit((unsigned char)v[strlen(v) - 1])) {
+        snprintf(msg, cap, "region: not an AWS region name (like us-east-1), got \"%s\"", v);
+        return SE_E_INVALID;
+    }
+    return SE_OK;
+}
+
+/* one row per slot above, in its order */
+static const se_option connect_options[] = {
+    {.key = "region",
+     .kind = SE_OPT_STR,
+     .max_len = 64,
+     .check = check_region,
+     .help = "AWS region, e.g. us-east-1; required unless base_url"},
+    {.key = "fips",
+     .kind = SE_OPT_BOOL,
+     .def = "false",
+     .min = 0,
+     .max = 1,
+     .max_len = 64,
+     .help = "FIPS endpoint (us-east-1, us-west-2; us-gov-west-1's is FIPS already)"},
+};
+_Static_assert(sizeof connect_options / sizeof connect_options[0] ==
+                       CONNECT_O_END - O_COMMON_COUNT &&
+                   CONNECT_O_END - O_COMMON_COUNT <= SE_MAX_PROVIDER_OPTIONS,
+               "one row per option slot");
+
+static const se_option_alias connect_aliases[] = {{"endpoint_url", O_BASE_URL}, {NULL, 0}};
+
 static bool is_create_connection(const se_operation *op) {
     return op == &connect_ops[2];
 }
@@ -24,12 +60,12 @@ static bool is_create_connection(const se_operation *op) {
 static se_status connect_check_config(const se_client *c, se_diag *d) {
     if (se_opt_str(c, O_BASE_URL))
         return SE_OK;
-    const char *region = se_opt_str(c, O_REGION);
+    const char *region = se_opt_str(c, CONNECT_O_REGION);
     if (!region)
         return se_diag_fail(d, "region: required client option for connect (e.g. us-east-1) unless "
                                "base_url is set");
-    if (se_opt_bool(c, O_FIPS) && strcmp(region, "us-east-1") && strcmp(region, "us-west-2") &&
-        strcmp(region, "us-gov-west-1"))
+    if (se_opt_bool(c, CONNECT_O_FIPS) && strcmp(region, "us-east-1") &&
+        strcmp(region, "us-west-2") && strcmp(region, "us-gov-west-1"))
         return se_diag_fail(d,
                             "fips: no FIPS endpoint in region %s (us-east-1, us-west-2, "
                             "us-gov-west-1 have one)",
@@ -38,15 +74,18 @@ static se_status connect_check_config(const se_client *c, se_diag *d) {
 }
 
 static se_status connect_url(const se_client *c, const se_operation *op, se_http_request *out) {
-    const char *region = se_opt_str(c, O_REGION);
+    const char *region = se_opt_str(c, CONNECT_O_REGION);
     char fallback[128];
     /* us-gov-west-1's plain endpoint is already the FIPS one */
-    bool fips = se_opt_bool(c, O_FIPS) && region && strcmp(region, "us-gov-west-1");
+    bool fips = se_opt_bool(c, CONNECT_O_FIPS) && region && strcmp(region, "us-gov-west-1");
     snprintf(fallback, sizeof fallback, "https://participant.connect%s.%s.amazonaws.com",
              fips ? "-fips" : "", region ? region : "us-east-1");
     const se_url_part path[] = {{"/", URL_TEXT}, {op->route, URL_TEXT}, {NULL, URL_TEXT}};
     return se_set_url(out, c, fallback, path);
 }
+
+/* the headers build() adds: X-Amz-Bearer, Content-Type */
+_Static_assert(2 <= SE_MAX_HEADERS, "a request holds SE_MAX_HEADERS headers");
 
 static se_status connect_build(const se_client *c, const se_operation *op, cJSON *req,
                                se_http_request *out, se_diag *d) {
@@ -72,7 +111,7 @@ static se_status connect_build(const se_client *c, const se_operation *op, cJSON
         return st;
     if (!is_create_connection(op)) { /* on the response, to send the same event again later */
         const cJSON *given = cJSON_GetObjectItemCaseSensitive(req, "ClientToken");
-        out->client_token = member[0] ? se_strndup(uuid, 36)
+        out->client_token = member[0]               ? se_strndup(uuid, 36)
                             : cJSON_IsString(given) ? se_strdup(given->valuestring)
                                                     : NULL;
         if (!out->client_token && (member[0] || cJSON_IsString(given)))
@@ -93,16 +132,58 @@ static se_status connect_build(const se_client *c, const se_operation *op, cJSON
     return se_set_json_body(out, req, true);
 }
 
+/* AWS codes: cut at the first ':' and keep what follows the last '#'. */
+static char *normalize_aws_code(const char *code) {
+    size_t n = strcspn(code, ":");
+    const char *start = code;
+    for (const char *p = code; p < code + n; p++)
+        if (*p == '#')
+            start = p + 1;
+    return se_strndup(start, n - (size_t)(start - code));
+}
+
+/* The code from x-amzn-ErrorType, else the body's code, Code or __type; the
+ * body's message or Message. */
+static void connect_parse_error(se_response *r, const cJSON *json, const se_attempt *a) {
+    const char *header = se_attempt_header(a, "x-amzn-ErrorType");
+    if (header) {
+        r->provider_code = normalize_aws_code(header);
+    } else {
+        const char *keys[] = {"code", "Code", "__type"};
+        for (int i = 0; i < 3 && !r->provider_code; i++) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(json, keys[i]);
+            if (cJSON_IsString(v))
+                r->provider_code = normalize_aws_code(v->valuestring);
+        }
+    }
+    r->message = se_json_dup_string(json, "message");
+    if (!r->message)
+        r->message = se_json_dup_string(json, "Message");
+}
+
+static bool connect_retryable_rejection(const se_attempt *a) {
+    if (a->http_status != 400)
+        return false;
+    const char *type = se_attempt_header(a, "x-amzn-ErrorType");
+    return type && strstr(type, "Throttling");
+}
+
+static const char *const connect_request_id_headers[] = {"x-amzn-RequestId", NULL};
 static const char *const connect_id_fields[] = {"Id", NULL};
 
 const se_provider se_provider_connect = {
     .name = "connect",
     .ops = connect_ops,
     .n_ops = sizeof connect_ops / sizeof connect_ops[0],
+    .options = connect_options,
+    .n_options = sizeof connect_options / sizeof connect_options[0],
+    .aliases = connect_aliases,
     .check_config = connect_check_config,
     .url = connect_url,
     .build = connect_build,
-    .authorize = NULL,
+    .retryable_rejection = connect_retryable_rejection,
+    .parse_error = connect_parse_error,
+    .request_id_headers = connect_request_id_headers,
     .id_fields = connect_id_fields,
     .time_field = "AbsoluteTime",
     .idempotent = true,

@@ -1,8 +1,8 @@
-/* validate/zapi.c - Z-API: send-event, send-edit-event, send-event-response. */
+/* providers/zapi/validate.c - Z-API: send-event, send-edit-event, send-event-response. */
 #include <string.h>
 
-#include "../validate.h"
-#include "rules.h"
+#include "checks.h"
+#include "validate/rules.h"
 
 SE_CLOSED_ENUM(call_link_enum, "voice", "video");
 SE_CLOSED_ENUM(response_enum, "GOING", "NOT_GOING");

@@ -1,12 +1,13 @@
-/* sinch.c - Sinch Conversation API: events:send and messages:send, Basic or
- * OAuth2 client-credentials auth with a shared, cached token. */
+/* providers/sinch/sinch.c - Sinch Conversation API: events:send and
+ * messages:send, Basic or OAuth2 client-credentials auth with a shared,
+ * cached token (refused once: fetched again). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "checks.h"
 #include "providers/common.h"
-#include "validate.h"
 
 static const se_operation sinch_ops[] = {
     {"send_event", "events:send", se_check_sinch_send_event},
@@ -15,27 +16,86 @@ static const se_operation sinch_ops[] = {
 _Static_assert(sizeof sinch_ops / sizeof sinch_ops[0] <= SE_MAX_OPERATIONS,
                "client URL cache size");
 
+enum {
+    SINCH_O_PROJECT_ID = O_COMMON_COUNT,
+    SINCH_O_KEY_ID,
+    SINCH_O_KEY_SECRET,
+    SINCH_O_REGION,
+    SINCH_O_AUTH,
+    SINCH_O_AUTH_URL,
+    SINCH_O_ACCESS_TOKEN,
+    SINCH_O_END
+};
+
+static se_status check_region(const char *v, char *msg, size_t cap) {
+    if (!strcmp(v, "us") || !strcmp(v, "eu") || !strcmp(v, "br"))
+        return SE_OK;
+    snprintf(msg, cap, "region: must be one of us, eu, br for sinch, got \"%s\"", v);
+    return SE_E_INVALID;
+}
+
+/* one row per slot above, in its order */
+static const se_option sinch_options[] = {
+    {.key = "project_id", .kind = SE_OPT_STR, .max_len = 128, .help = "project id (required)"},
+    {.key = "key_id",
+     .kind = SE_OPT_STR,
+     .max_len = 128,
+     .credential = true,
+     .help = "access key id (required unless access_token)"},
+    {.key = "key_secret",
+     .kind = SE_OPT_SECRET,
+     .max_len = 256,
+     .credential = true,
+     .help = "access key secret (required unless access_token)"},
+    {.key = "region",
+     .kind = SE_OPT_STR,
+     .max_len = 64,
+     .check = check_region,
+     .help = "us, eu or br; required unless base_url"},
+    {.key = "auth",
+     .kind = SE_OPT_ENUM,
+     .def = "oauth2",
+     .values = "oauth2 basic",
+     .max_len = 64,
+     .help = "oauth2 (a fetched bearer token) or basic"},
+    {.key = "auth_url",
+     .kind = SE_OPT_URL,
+     .def = "https://auth.sinch.com/oauth2/token",
+     .max_len = 2048,
+     .credential = true,
+     .help = "OAuth2 token endpoint"},
+    {.key = "access_token",
+     .kind = SE_OPT_SECRET,
+     .max_len = 4096,
+     .credential = true,
+     .help = "a bearer token to use as is"},
+};
+_Static_assert(sizeof sinch_options / sizeof sinch_options[0] == SINCH_O_END - O_COMMON_COUNT &&
+                   SINCH_O_END - O_COMMON_COUNT <= SE_MAX_PROVIDER_OPTIONS,
+               "one row per option slot");
+
 static bool uses_oauth(const se_client *c) {
-    return !se_opt_str(c, O_ACCESS_TOKEN) && !strcmp(se_opt_str(c, O_AUTH), "oauth2");
+    return !se_opt_str(c, SINCH_O_ACCESS_TOKEN) && !strcmp(se_opt_str(c, SINCH_O_AUTH), "oauth2");
 }
 
 static se_status sinch_check_config(const se_client *c, se_diag *d) {
-    se_status st = se_require_option(c, O_PROJECT_ID, "project_id", d);
+    se_status st = se_require_option(c, SINCH_O_PROJECT_ID, d);
     if (st == SE_OK)
-        st = se_check_path_id(se_opt_str(c, O_PROJECT_ID), "project_id", d);
-    if (st == SE_OK && !se_opt_str(c, O_BASE_URL) && !se_opt_str(c, O_REGION))
+        st = se_check_path_id(se_opt_str(c, SINCH_O_PROJECT_ID), "project_id", d);
+    if (st == SE_OK && !se_opt_str(c, O_BASE_URL) && !se_opt_str(c, SINCH_O_REGION))
         st = se_diag_fail(d, "region: required client option for sinch (us, eu or br; there is no "
                              "safe default) unless base_url is set");
-    if (st == SE_OK && !se_opt_str(c, O_ACCESS_TOKEN)) {
-        st = se_require_option(c, O_KEY_ID, "key_id", d);
+    if (st == SE_OK && !se_opt_str(c, SINCH_O_ACCESS_TOKEN)) {
+        st = se_require_option(c, SINCH_O_KEY_ID, d);
         if (st == SE_OK)
-            st = se_require_option(c, O_KEY_SECRET, "key_secret", d);
+            st = se_require_option(c, SINCH_O_KEY_SECRET, d);
     }
     return st;
 }
 
 static char *basic_credentials(const se_client *c) {
-    char *pair = se_join(se_opt_str(c, O_KEY_ID), ":", se_opt_str(c, O_KEY_SECRET), NULL);
+    char *pair =
+        se_join(se_opt_str(c, SINCH_O_KEY_ID), ":", se_opt_str(c, SINCH_O_KEY_SECRET), NULL);
     char *b64 = pair ? se_base64((const unsigned char *)pair, strlen(pair)) : NULL;
     char *header = b64 ? se_join("Basic ", b64, NULL) : NULL;
     free(pair);
@@ -46,22 +106,25 @@ static char *basic_credentials(const se_client *c) {
 static se_status sinch_url(const se_client *c, const se_operation *op, se_http_request *out) {
     char fallback[64];
     snprintf(fallback, sizeof fallback, "https://%s.conversation.api.sinch.com",
-             se_opt_str(c, O_REGION) ? se_opt_str(c, O_REGION) : "us");
+             se_opt_str(c, SINCH_O_REGION) ? se_opt_str(c, SINCH_O_REGION) : "us");
     const se_url_part path[] = {{"/v1/projects/", URL_TEXT},
-                                {se_opt_str(c, O_PROJECT_ID), URL_ID},
+                                {se_opt_str(c, SINCH_O_PROJECT_ID), URL_ID},
                                 {"/", URL_TEXT},
                                 {op->route, URL_TEXT},
                                 {NULL, URL_TEXT}};
     return se_set_url(out, c, fallback, path);
 }
 
+/* the headers build() adds: Authorization, Content-Type, Accept */
+_Static_assert(3 <= SE_MAX_HEADERS, "a request holds SE_MAX_HEADERS headers");
+
 static se_status sinch_build(const se_client *c, const se_operation *op, cJSON *req,
                              se_http_request *out, se_diag *d) {
     (void)op;
     (void)d;
     char *auth;
-    if (se_opt_str(c, O_ACCESS_TOKEN))
-        auth = se_join("Bearer ", se_opt_str(c, O_ACCESS_TOKEN), NULL);
+    if (se_opt_str(c, SINCH_O_ACCESS_TOKEN))
+        auth = se_join("Bearer ", se_opt_str(c, SINCH_O_ACCESS_TOKEN), NULL);
     else if (uses_oauth(c))
         auth = se_strdup("Bearer "); /* the token is added by sinch_authorize before each attempt */
     else
@@ -107,7 +170,7 @@ static se_status check_access_token(const char *token, se_diag *d) {
 /* The client-credentials grant, sent by the run that fetches the token. */
 static se_status sinch_token_request(const se_client *c, se_http_request *out) {
     memset(out, 0, sizeof *out);
-    out->url = se_strdup(se_opt_str(c, O_AUTH_URL));
+    out->url = se_strdup(se_opt_str(c, SINCH_O_AUTH_URL));
     out->request_line = out->url ? se_join("POST ", out->url, NULL) : NULL;
     out->body = se_strdup("grant_type=client_credentials");
     se_status st = se_http_add_header_owned(out, "Authorization", basic_credentials(c), true);
@@ -230,18 +293,62 @@ static se_status sinch_authorize(se_client *c, se_http_request *req, const char 
     return SE_OK;
 }
 
+/* The token endpoint, when this configuration fetches tokens. */
+static se_opt sinch_token_url(const se_client *c) {
+    return uses_oauth(c) ? SINCH_O_AUTH_URL : SE_OPT_NONE;
+}
+
+/* A 401 to a token this client fetched (not a configured access_token):
+ * expired or forgotten by the server. */
+static bool sinch_refused_credential(const se_client *c, const char *used, const se_attempt *a) {
+    return a->http_status == 401 && used && !strncasecmp(used, "Bearer ", 7) && used[7] != '\0' &&
+           !se_opt_str(c, SINCH_O_ACCESS_TOKEN);
+}
+
+/* The Basic credential, echoed by whichever endpoint received it; without its
+ * padding, which an echo may drop. */
+static se_status sinch_derived_secret(const se_client *c, char **out) {
+    *out = NULL;
+    if (!c->opt[SINCH_O_KEY_ID] || !c->opt[SINCH_O_KEY_SECRET])
+        return SE_OK;
+    char *pair = se_join(c->opt[SINCH_O_KEY_ID], ":", c->opt[SINCH_O_KEY_SECRET], NULL);
+    char *b64 = pair ? se_base64((const unsigned char *)pair, strlen(pair)) : NULL;
+    free(pair);
+    if (!b64)
+        return SE_E_NOMEM;
+    b64[strcspn(b64, "=")] = '\0';
+    *out = b64;
+    return SE_OK;
+}
+
+/* {"error": {code, message, status, details}}; the bare inner object also occurs */
+static void sinch_parse_error(se_response *r, const cJSON *json, const se_attempt *a) {
+    (void)a;
+    const cJSON *err = cJSON_GetObjectItemCaseSensitive(json, "error");
+    if (!cJSON_IsObject(err))
+        err = json;
+    r->provider_code = se_json_dup_string(err, "status");
+    r->message = se_json_dup_string(err, "message");
+}
+
 static const char *const sinch_id_fields[] = {"event_id", "message_id", NULL};
 
 const se_provider se_provider_sinch = {
     .name = "sinch",
     .ops = sinch_ops,
     .n_ops = sizeof sinch_ops / sizeof sinch_ops[0],
+    .options = sinch_options,
+    .n_options = sizeof sinch_options / sizeof sinch_options[0],
     .check_config = sinch_check_config,
     .url = sinch_url,
     .build = sinch_build,
     .authorize = sinch_authorize,
     .token_request = sinch_token_request,
     .token_answer = sinch_token_answer,
+    .token_url = sinch_token_url,
+    .refused_credential = sinch_refused_credential,
+    .derived_secret = sinch_derived_secret,
+    .parse_error = sinch_parse_error,
     .id_fields = sinch_id_fields,
     .time_field = "accepted_time",
     .idempotent = false,

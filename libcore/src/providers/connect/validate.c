@@ -1,9 +1,9 @@
-/* validate/connect.c - Amazon Connect Participant Service. Messages name the
+/* providers/connect/validate.c - Amazon Connect Participant Service. Messages name the
  * tokens but never quote them: they are credentials. */
 #include <string.h>
 
-#include "../validate.h"
-#include "rules.h"
+#include "checks.h"
+#include "validate/rules.h"
 
 #define EVENT_PREFIX "application/vnd.amazonaws.connect.event."
 static const char TYPING[] = EVENT_PREFIX "typing";

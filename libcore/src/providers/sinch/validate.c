@@ -1,9 +1,9 @@
-/* validate/sinch.c - Sinch Conversation API: events:send and messages:send. */
+/* providers/sinch/validate.c - Sinch Conversation API: events:send and messages:send. */
 #include <stdio.h>
 #include <string.h>
 
-#include "../validate.h"
-#include "rules.h"
+#include "checks.h"
+#include "validate/rules.h"
 
 SE_CLOSED_ENUM(queue_enum, "NORMAL_PRIORITY", "HIGH_PRIORITY");
 SE_CLOSED_ENUM(agent_type_enum, "UNKNOWN_AGENT_TYPE", "HUMAN", "BOT");

@@ -1,0 +1,329 @@
+/* options.c - client options: the common ones, the checks every value goes
+ * through, and se_client_set / se_client_get over the client's slots (the
+ * common options, then its provider's: option.h). */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+const se_option se_common_options[O_COMMON_COUNT] = {
+    [O_BASE_URL] = {.key = "base_url",
+                    .kind = SE_OPT_URL,
+                    .max_len = 2048,
+                    .help = "API base URL; overrides region"},
+    [O_TIMEOUT] = {.key = "timeout",
+                   .kind = SE_OPT_SECONDS,
+                   .def = "30",
+                   .min = 0.001,
+                   .max = 3600,
+                   .max_len = 64,
+                   .help = "seconds per attempt, whole transfer"},
+    [O_CONNECT_TIMEOUT] = {.key = "connect_timeout",
+                           .kind = SE_OPT_SECONDS,
+                           .def = "10",
+                           .min = 0.001,
+                           .max = 3600,
+                           .max_len = 64,
+                           .help = "seconds to connect"},
+    [O_MAX_ATTEMPTS] = {.key = "max_attempts",
+                        .kind = SE_OPT_INT,
+                        .def = "3",
+                        .min = 1,
+                        .max = 10,
+                        .max_len = 64,
+                        .help = "attempts per send including retries"},
+    [O_RETRY_SERVER_ERRORS] =
+        {.key = "retry_server_errors",
+         .kind = SE_OPT_BOOL,
+         .def = "false",
+         .min = 0,
+         .max = 1,
+         .max_len = 64,
+         .help = "also retry 5xx, timeouts and lost connections (may deliver twice)"},
+    [O_RETRY_BASE_DELAY] = {.key = "retry_base_delay",
+                            .kind = SE_OPT_SECONDS,
+                            .def = "0.5",
+                            .min = 0,
+                            .max = 60,
+                            .max_len = 64,
+                            .help = "backoff base (seconds)"},
+    [O_RETRY_MAX_DELAY] = {.key = "retry_max_delay",
+                           .kind = SE_OPT_SECONDS,
+                           .def = "20",
+                           .min = 0,
+                           .max = 3600,
+                           .max_len = 64,
+                           .help = "backoff cap (seconds); a longer Retry-After is not waited for"},
+    [O_CA_FILE] = {.key = "ca_file",
+                   .kind = SE_OPT_STR,
+                   .max_len = 4096,
+                   .spaces = true,
+                   .help = "PEM bundle; TLS verification is always on"},
+    [O_ALLOW_INSECURE_HTTP] = {.key = "allow_insecure_http",
+                               .kind = SE_OPT_BOOL,
+                               .def = "false",
+                               .min = 0,
+                               .max = 1,
+                               .max_len = 64,
+                               .help = "permit http:// to non-loopback hosts"},
+    [O_MAX_RESPONSE_BYTES] = {.key = "max_response_bytes",
+                              .kind = SE_OPT_INT,
+                              .def = "1048576",
+                              .min = 1024,
+                              .max = 1 << 30,
+                              .max_len = 64,
+                              .help = "response body cap (bytes)"},
+    [O_USER_AGENT] = {.key = "user_agent",
+                      .kind = SE_OPT_STR,
+                      .def = "sendevent/" SE_VERSION,
+                      .max_len = 256,
+                      .spaces = true,
+                      .help = "User-Agent header"},
+    [O_DEADLINE] = {.key = "deadline",
+                    .kind = SE_OPT_SECONDS,
+                    .def = "0",
+                    .min = 0,
+                    .max = 86400,
+                    .max_len = 64,
+                    .help = "seconds a send may take over all its attempts (0: none)"},
+    [O_CONNECTION_MAX_IDLE] = {.key = "connection_max_idle",
+                               .kind = SE_OPT_INT,
+                               .def = "4",
+                               .min = 1,
+                               .max = 3600,
+                               .max_len = 64,
+                               .help =
+                                   "a connection idle longer than this many seconds is not reused"},
+};
+
+const se_option *se_opt_def(const se_client *c, se_opt slot) {
+    return slot < O_COMMON_COUNT ? &se_common_options[slot]
+                                 : &c->provider->options[slot - O_COMMON_COUNT];
+}
+
+const char *se_opt_str(const se_client *c, se_opt o) {
+    return c->opt[o] ? c->opt[o] : se_opt_def(c, o)->def;
+}
+
+bool se_opt_bool(const se_client *c, se_opt o) {
+    return c->num[o] != 0;
+}
+
+static bool parse_bool(const char *v, double *out) {
+    static const char *const yes[] = {"true", "1", "yes", "on"}, *const no[] = {"false", "0", "no",
+                                                                                "off"};
+    for (int i = 0; i < 4; i++) {
+        if (!strcasecmp(v, yes[i]))
+            return *out = 1, true;
+        if (!strcasecmp(v, no[i]))
+            return *out = 0, true;
+    }
+    return false;
+}
+
+static bool has_word(const char *list, const char *word) {
+    size_t n = strlen(word);
+    for (const char *p = list; (p = strstr(p, word)); p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+            return true;
+    return false;
+}
+
+/* What every value must be, whatever its kind: not over its maximum length,
+ * no control characters, and no whitespace where none is meaningful (only
+ * options with `spaces` may hold spaces, not at either end). The message
+ * names the key and the rule, never the value (it may be a secret). */
+static se_status check_option_text(const se_option *d, const char *v, char *msg, size_t cap) {
+    size_t len = strnlen(v, d->max_len + 1);
+    if (len > d->max_len) {
+        snprintf(msg, cap, "%s: at most %zu bytes long", d->key, d->max_len);
+        return SE_E_INVALID;
+    }
+    for (size_t i = 0; i < len; i++) {
+        unsigned char b = (unsigned char)v[i];
+        if (b < 0x20 || b == 0x7f) {
+            snprintf(msg, cap, "%s: must not contain control characters (byte %zu)", d->key, i);
+            return SE_E_INVALID;
+        }
+        if (b == ' ' && (!d->spaces || i == 0 || i + 1 == len)) {
+            snprintf(msg, cap, "%s: must not contain %swhitespace (byte %zu)", d->key,
+                     d->spaces ? "leading or trailing " : "", i);
+            return SE_E_INVALID;
+        }
+    }
+    return SE_OK;
+}
+
+/* The kind's rule; *num gets the value's number. */
+static se_status parse_kind(const se_option *d, const char *v, double *num, char *msg, size_t cap) {
+    char *end;
+    switch (d->kind) {
+    case SE_OPT_SECRET:
+    case SE_OPT_STR:
+        if (!*v || strpbrk(v, "\r\n")) {
+            snprintf(msg, cap, "%s: must be a non-empty single-line string", d->key);
+            return SE_E_INVALID;
+        }
+        break;
+    case SE_OPT_URL:
+        if (strncasecmp(v, "http://", 7) && strncasecmp(v, "https://", 8)) {
+            snprintf(msg, cap, "%s: must start with http:// or https://", d->key);
+            return SE_E_INVALID;
+        }
+        if (strpbrk(v, " \t\r\n?#")) {
+            snprintf(msg, cap, "%s: must be a URL without spaces, query or fragment", d->key);
+            return SE_E_INVALID;
+        }
+        break;
+    case SE_OPT_SECONDS:
+    case SE_OPT_INT:
+        errno = 0;
+        *num = strtod(v, &end);
+        if (errno || end == v || *end || !isfinite(*num) ||
+            (d->kind == SE_OPT_INT && *num != floor(*num))) {
+            snprintf(msg, cap, "%s: must be %s, got \"%s\"", d->key,
+                     d->kind == SE_OPT_INT ? "an integer" : "a number of seconds", v);
+            return SE_E_INVALID;
+        }
+        if (*num < d->min || *num > d->max) {
+            snprintf(msg, cap, "%s: must be between %g and %g, got %s", d->key, d->min, d->max, v);
+            return SE_E_INVALID;
+        }
+        break;
+    case SE_OPT_BOOL:
+        if (!parse_bool(v, num)) {
+            snprintf(msg, cap, "%s: must be true or false, got \"%s\"", d->key, v);
+            return SE_E_INVALID;
+        }
+        break;
+    case SE_OPT_ENUM:
+        if (!has_word(d->values, v)) {
+            snprintf(msg, cap, "%s: must be one of %s, got \"%s\"", d->key, d->values, v);
+            return SE_E_INVALID;
+        }
+        break;
+    }
+    return SE_OK;
+}
+
+/* Checks one value and computes its number; msg gets "key: rule" on failure. */
+static se_status parse_option(const se_option *d, const char *v, double *num, char *msg,
+                              size_t cap) {
+    *num = 0;
+    if (*v && check_option_text(d, v, msg, cap) != SE_OK)
+        return SE_E_INVALID;
+    se_status st = parse_kind(d, v, num, msg, cap);
+    if (st == SE_OK && d->check)
+        st = d->check(v, msg, cap);
+    return st;
+}
+
+static se_opt find_option(const se_client *c, const char *key) {
+    for (const se_option_alias *a = c->provider->aliases; a && a->key; a++)
+        if (!strcmp(a->key, key))
+            return a->slot;
+    for (se_opt o = 0; o < c->n_opts; o++)
+        if (!strcmp(se_opt_def(c, o)->key, key))
+            return o;
+    return SE_OPT_NONE;
+}
+
+void se_opts_init(se_client *c) {
+    c->n_opts = O_COMMON_COUNT + (unsigned)c->provider->n_options;
+    for (se_opt o = 0; o < c->n_opts; o++) {
+        char msg[256];
+        const se_option *d = se_opt_def(c, o);
+        if (d->def)
+            parse_option(d, d->def, &c->num[o], msg, sizeof msg);
+    }
+}
+
+void se_opts_free(se_client *c) {
+    for (se_opt o = 0; o < c->n_opts; o++) {
+        free(c->opt[o]);
+        free(c->shown[o]);
+    }
+}
+
+/* The URL with credentials (https://user:password@host) shown as [REDACTED]; NULL when it
+ * has none, `url` itself when out of memory. */
+static char *redacted_url(char *url) {
+    char *host = strstr(url, "://");
+    if (!host)
+        return NULL;
+    host += 3;
+    size_t span = strcspn(host, "/?#");
+    char *at = NULL;
+    for (size_t i = 0; i < span; i++)
+        if (host[i] == '@')
+            at = host + i;
+    if (!at)
+        return NULL;
+    char *shown = se_printf("%.*s" SE_REDACTED "%s", (int)(host - url), url, at);
+    return shown ? shown : url;
+}
+
+/* "key: unknown option for the <provider> provider (known: ...)" */
+static se_status unknown_option(se_client *c, const char *key) {
+    char msg[512];
+    int n = snprintf(msg, sizeof msg, "%s: unknown option for the %s provider (known:", key,
+                     c->provider->name);
+    for (se_opt o = 0; o < c->n_opts && n > 0 && (size_t)n < sizeof msg; o++)
+        n += snprintf(msg + n, sizeof msg - (size_t)n, " %s", se_opt_def(c, o)->key);
+    if (n > 0 && (size_t)n < sizeof msg)
+        snprintf(msg + n, sizeof msg - (size_t)n, ")");
+    return se_set_error(c, SE_E_INVALID, msg);
+}
+
+se_status se_client_set(se_client *c, const char *key, const char *value) {
+    if (!c || !key)
+        return se_set_error(c, SE_E_MISUSE, "se_client_set: client and key must not be NULL");
+    se_opt o = find_option(c, key);
+    if (o == SE_OPT_NONE)
+        return unknown_option(c, key);
+    const se_option *d = se_opt_def(c, o);
+    const char *effective = value ? value : d->def;
+    double num = 0;
+    if (effective) {
+        char msg[512];
+        se_status st = parse_option(d, effective, &num, msg, sizeof msg);
+        if (st != SE_OK)
+            return se_set_error(c, st, msg);
+    }
+    char *copy = NULL, *shown = NULL;
+    if (value && !(copy = se_strdup(value)))
+        return se_set_error(c, SE_E_NOMEM, "out of memory");
+    if (copy && d->kind == SE_OPT_URL && (shown = redacted_url(copy)) == copy) {
+        free(copy);
+        return se_set_error(c, SE_E_NOMEM, "out of memory");
+    }
+    free(c->opt[o]);
+    free(c->shown[o]);
+    c->opt[o] = copy;
+    c->shown[o] = shown;
+    c->num[o] = num;
+    c->config_gen++; /* pooled curl handles pick up the change */
+    c->env_proxy = se_env_has_proxy();
+    if (d->credential) {
+        free(c->token); /* credentials changed: a cached token is no longer theirs */
+        c->token = NULL;
+    }
+    return SE_OK;
+}
+
+const char *se_client_get(const se_client *c, const char *key) {
+    if (!c || !key)
+        return NULL;
+    se_opt o = find_option(c, key);
+    if (o == SE_OPT_NONE)
+        return NULL;
+    const char *v = se_opt_str(c, o);
+    if (v && se_opt_def(c, o)->kind == SE_OPT_SECRET)
+        return SE_REDACTED;
+    return c->shown[o] ? c->shown[o] : v;
+}

@@ -1,0 +1,100 @@
+/* providers/zapi/zapi.c - Z-API (WhatsApp) event routes. The instance id and
+ * token are secrets that travel in the URL path: only the redacted URL is ever
+ * shown. Some failures come as 200 {"value": false}. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks.h"
+#include "providers/common.h"
+
+static const se_operation zapi_ops[] = {
+    {"send_event", "send-event", se_check_zapi_send_event},
+    {"edit_event", "send-edit-event", se_check_zapi_edit_event},
+    {"respond_event", "send-event-response", se_check_zapi_respond_event},
+};
+_Static_assert(sizeof zapi_ops / sizeof zapi_ops[0] <= SE_MAX_OPERATIONS, "client URL cache size");
+
+enum { ZAPI_O_INSTANCE_ID = O_COMMON_COUNT, ZAPI_O_TOKEN, ZAPI_O_CLIENT_TOKEN, ZAPI_O_END };
+
+/* one row per slot above, in its order */
+static const se_option zapi_options[] = {
+    {.key = "instance_id",
+     .kind = SE_OPT_SECRET,
+     .max_len = 256,
+     .help = "instance id (required; a secret in the URL path)"},
+    {.key = "token",
+     .kind = SE_OPT_SECRET,
+     .max_len = 256,
+     .help = "instance token (required; a secret in the URL path)"},
+    {.key = "client_token",
+     .kind = SE_OPT_SECRET,
+     .max_len = 256,
+     .help = "account security token, sent as Client-Token when set"},
+};
+_Static_assert(sizeof zapi_options / sizeof zapi_options[0] == ZAPI_O_END - O_COMMON_COUNT &&
+                   ZAPI_O_END - O_COMMON_COUNT <= SE_MAX_PROVIDER_OPTIONS,
+               "one row per option slot");
+
+static se_status zapi_check_config(const se_client *c, se_diag *d) {
+    se_status st = se_require_option(c, ZAPI_O_INSTANCE_ID, d);
+    if (st == SE_OK)
+        st = se_check_path_id(se_opt_str(c, ZAPI_O_INSTANCE_ID), "instance_id", d);
+    if (st == SE_OK)
+        st = se_require_option(c, ZAPI_O_TOKEN, d);
+    if (st == SE_OK)
+        st = se_check_path_id(se_opt_str(c, ZAPI_O_TOKEN), "token", d);
+    return st;
+}
+
+static se_status zapi_url(const se_client *c, const se_operation *op, se_http_request *out) {
+    const se_url_part path[] = {
+        {"/instances/", URL_TEXT}, {se_opt_str(c, ZAPI_O_INSTANCE_ID), URL_SECRET},
+        {"/token/", URL_TEXT},     {se_opt_str(c, ZAPI_O_TOKEN), URL_SECRET},
+        {"/", URL_TEXT},           {op->route, URL_TEXT},
+        {NULL, URL_TEXT}};
+    return se_set_url(out, c, "https://api.z-api.io", path);
+}
+
+/* the headers build() adds: Content-Type, Client-Token */
+_Static_assert(2 <= SE_MAX_HEADERS, "a request holds SE_MAX_HEADERS headers");
+
+static se_status zapi_build(const se_client *c, const se_operation *op, cJSON *req,
+                            se_http_request *out, se_diag *d) {
+    (void)op;
+    (void)d;
+    se_status st = se_http_add_header(out, "Content-Type", "application/json", false);
+    if (st == SE_OK && se_opt_str(c, ZAPI_O_CLIENT_TOKEN))
+        st = se_http_add_header_owned(out, "Client-Token",
+                                      se_strdup(se_opt_str(c, ZAPI_O_CLIENT_TOKEN)), true);
+    if (st == SE_OK)
+        st = se_set_json_body(out, req, false);
+    return st;
+}
+
+/* {"error": "..."} or {"message": "..."}; 200 {"value": false} */
+static void zapi_parse_error(se_response *r, const cJSON *json, const se_attempt *a) {
+    (void)a;
+    r->message = se_json_dup_string(json, "error");
+    if (!r->message)
+        r->message = se_json_dup_string(json, "message");
+    if (!r->message && cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(json, "value")))
+        r->message = se_strdup("the provider answered {\"value\": false}");
+}
+
+static const char *const zapi_id_fields[] = {"messageId", "id", NULL};
+
+const se_provider se_provider_zapi = {
+    .name = "zapi",
+    .ops = zapi_ops,
+    .n_ops = sizeof zapi_ops / sizeof zapi_ops[0],
+    .options = zapi_options,
+    .n_options = sizeof zapi_options / sizeof zapi_options[0],
+    .check_config = zapi_check_config,
+    .url = zapi_url,
+    .build = zapi_build,
+    .parse_error = zapi_parse_error,
+    .rejected_if_false = "value",
+    .id_fields = zapi_id_fields,
+    .time_field = NULL,
+    .idempotent = false,
+};
