@@ -87,9 +87,8 @@ typedef struct se_response {} se_response;
 %ignore se_request_json;
 /* process-wide init happens inside se_client_new */
 %ignore se_global_init;
-/* streaming batches (se_batch_start ... se_batch_close): Python's send_many drives them
- * through helpers of its own (sendevent_python.i); asyncio and the command's streaming are
- * later issues */
+/* streaming batches (se_batch_start ... se_batch_close): for event loops; no binding drives
+ * them yet (asyncio and the command's streaming are later issues) */
 %ignore se_batch_start;
 %ignore se_batch_fd;
 %ignore se_batch_next;

@@ -398,9 +398,6 @@ static int se_py_json_value(se_py_json *b, PyObject *v, int depth) {
 %rename(batch_add_all) se_py_batch_add_all;
 %rename(json_text) se_py_json_text;
 %rename(batch_take_all) se_py_batch_take_all;
-%rename(batch_start) se_py_batch_start;
-%rename(batch_close) se_py_batch_close;
-%rename(batch_next_all) se_py_batch_next_all;
 %inline %{
 /* se_batch_add(batch, operation, request) for each item of the list `requests`, in order (with
  * a deadline > 0: se_batch_add_within, each request's own, from the moment it is added): str
@@ -691,78 +688,6 @@ static PyObject *se_py_send(se_client *client, const char *operation, PyObject *
         return NULL;
     }
     return se_py_response_object(resp);
-}
-
-/* A large send_many runs its batch on the batch's own thread (se_batch_start) while this one
- * adds the requests in chunks and takes the responses as they come: encoding, validation and
- * the Python objects of the results overlap the sending instead of adding to it. */
-static PyObject *se_py_batch_start(se_batch *batch, int max_in_flight) {
-    se_status st = se_batch_start(batch, max_in_flight);
-    if (st != SE_OK) {
-        se_py_raise(st, se_last_error(), NULL);
-        return NULL;
-    }
-    Py_RETURN_NONE;
-}
-
-static PyObject *se_py_batch_close(se_batch *batch) {
-    se_batch_close(batch);
-    Py_RETURN_NONE;
-}
-
-/* The responses of a started batch ready now: (list of (index, response object), number of
- * requests still to come). With `wait` > 0 and none ready, waits up to about `wait` seconds for
- * some (the GIL released; Ctrl-C cancels the batch), a short nap at a time: woken for each
- * response, this thread would cost the run two context switches per request, while send_many
- * only needs them all in the end. When a signal handler raises (KeyboardInterrupt) the list
- * rides on the exception as `_sendevent_takes`, so no finished result is lost. */
-#define SE_PY_NAP_NS 500000L
-static PyObject *se_py_batch_next_all(se_batch *batch, double wait) {
-    PyObject *list = PyList_New(0), *pair;
-    int interrupted = 0;
-    double waited = 0;
-    if (!list)
-        return NULL;
-    for (;;) {
-        size_t index = 0;
-        se_response *resp = NULL;
-        se_batch_next(batch, 0, &index, &resp);
-        while (!resp && !interrupted && waited < wait && PyList_GET_SIZE(list) == 0 &&
-               se_batch_pending(batch) > 0) {
-            struct timespec nap = {0, SE_PY_NAP_NS};
-            int guarded = se_py_sigint_enter(NULL, batch);
-            Py_BEGIN_ALLOW_THREADS
-            nanosleep(&nap, NULL);
-            se_batch_next(batch, 0, &index, &resp);
-            Py_END_ALLOW_THREADS
-            if (guarded)
-                se_py_sigint_leave();
-            waited += SE_PY_NAP_NS / 1e9;
-            interrupted = guarded && PyErr_CheckSignals() < 0;
-        }
-        if (!resp)
-            break;
-        pair = Py_BuildValue("nN", (Py_ssize_t)index, se_py_response_object(resp));
-        if (!pair || PyList_Append(list, pair) < 0) {
-            Py_XDECREF(pair);
-            Py_DECREF(list);
-            return NULL;
-        }
-        Py_DECREF(pair);
-        if (interrupted)
-            break;
-    }
-    if (interrupted) {
-        PyObject *type, *value, *tb;
-        PyErr_Fetch(&type, &value, &tb);
-        PyErr_NormalizeException(&type, &value, &tb);
-        if (value && PyObject_SetAttrString(value, "_sendevent_takes", list) < 0)
-            PyErr_Clear();
-        Py_DECREF(list);
-        PyErr_Restore(type, value, tb);
-        return NULL;
-    }
-    return Py_BuildValue("Nn", list, (Py_ssize_t)se_batch_pending(batch));
 }
 
 /* se_batch_run (GIL released, Ctrl-C cancelling the batch), then se_py_batch_take_all. When a

@@ -387,11 +387,6 @@ if hasattr(_os, "register_at_fork"):
 # --------------------------------------------------------------------------------------------
 
 _INF = float("inf")
-_CANCELLED = -15  # se_status SE_E_CANCELLED
-# send_many of this many requests or more runs its batch on a thread of the batch's own (fewer:
-# starting a thread costs more than the overlap saves), adding them this many at a time
-_STREAM_MIN = 256
-_STREAM_CHUNK = 256
 def _dumps(obj):
     """Compact JSON text of a request. Replaces itself with the encoder on first use."""
     global _dumps
@@ -727,9 +722,6 @@ class Client:
         if not requests:
             return []
 
-        if len(requests) >= _STREAM_MIN:
-            return self._send_streamed(c, operation, requests, concurrency, seconds)
-
         def encode(i, request):  # what the C loop leaves: raises naming requests[i]
             return _encode("%s: requests[%d]" % (operation, i), request, None)
 
@@ -751,54 +743,11 @@ class Client:
         finally:
             del batch  # freed before the client reference goes
 
-    def _send_streamed(self, c, operation, requests, concurrency, seconds):
-        """send_many of a long list: the batch sends on a thread of its own while this one adds
-        the requests a chunk at a time and takes each response as it comes, so that encoding,
-        validation and the results' objects overlap the sending."""
-        n = len(requests)
-        takes = [None] * n
-        batch = _ext.se_batch_new(c)
-        pairs = ()
-        try:
-            _ext.batch_start(batch, concurrency)
-            for base in range(0, n, _STREAM_CHUNK):
-                def encode(i, request, base=base):  # raises naming requests[base + i]
-                    return _encode("%s: requests[%d]" % (operation, base + i), request, None)
-                _ext.batch_add_all(batch, operation, requests[base:base + _STREAM_CHUNK], encode,
-                                   seconds)
-                pairs, _ = _ext.batch_next_all(batch, 0)
-                for i, handle in pairs:
-                    takes[i] = handle
-            _ext.batch_close(batch)
-            pending = n
-            while pending:
-                pairs, pending = _ext.batch_next_all(batch, 1.0)
-                for i, handle in pairs:
-                    takes[i] = handle
-            return self._results(operation, takes)
-        except KeyboardInterrupt as exc:
-            # nothing more starts; what finished (or comes back cancelled) is kept
-            _ext.se_batch_cancel(batch)
-            for i, handle in list(pairs) + exc.__dict__.pop("_sendevent_takes", []):
-                takes[i] = handle
-            pending = 1
-            while pending:
-                pairs, pending = _ext.batch_next_all(batch, 1.0)
-                for i, handle in pairs:
-                    takes[i] = handle
-            exc.results = self._results(operation, takes)
-            raise
-        finally:
-            del batch  # its thread joined, freed before the client reference goes
-
     def _results(self, operation, takes):
         results = []
         status_of = _ext.se_response_status
         log = _logger(_INFO)
         for handle in takes:
-            if handle is None:  # never added: the call was interrupted first
-                results.append(_make_error(_CANCELLED, "cancelled before it was added", None))
-                continue
             code = status_of(handle)
             if code == 0:
                 result = Response(handle)
