@@ -369,8 +369,7 @@ se_status se_batch_start(se_batch *b, int max_in_flight) {
     b->n_added = b->n;
     /* what was added before the start is handed out like what comes after */
     for (size_t i = 0; i < b->n; i++)
-        if (b->items[i].response &&
-            se_engine_queue(b, i, b->items[i].response) == SE_OK)
+        if (b->items[i].response && se_engine_queue(b, i, b->items[i].response) == SE_OK)
             b->items[i].response = NULL;
     se_status st = begin_run(b, max_in_flight);
     if (st == SE_OK && pthread_create(&b->thread, NULL, run_thread, b) != 0) {

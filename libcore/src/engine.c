@@ -414,7 +414,8 @@ se_status se_engine_run(se_batch *b) {
     se_client *c = b->client;
     se_waker *w = se_waker_take(c);
     atomic_store(&b->waker, w);
-    if (!b->cancel_gen_set) /* se_send reads it when it is called: a cancel while it validates counts */
+    if (!b->cancel_gen_set) /* se_send reads it when it is called: a cancel while it validates
+                               counts */
         b->cancel_gen = atomic_load(&c->cancel_gen);
     struct curl_waitfd wfd = {w ? w->fd : -1, CURL_WAIT_POLLIN, 0};
     se_status st = SE_OK;

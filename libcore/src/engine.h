@@ -58,7 +58,7 @@ struct se_batch {
     se_slot token_slot;        /* the credential fetch this run makes, if any */
     se_http_request token_req; /* its request */
     bool token_in_flight;
-    bool token_blocked; /* the last send that asked for credentials has to wait */
+    bool token_blocked;    /* the last send that asked for credentials has to wait */
     size_t *token_waiters; /* items in ITEM_TOKEN, in the order they asked */
     size_t n_token_waiters, cap_token_waiters;
     _Atomic(se_waker *) waker; /* rung by se_batch_cancel, se_client_cancel, se_batch_add */
@@ -83,13 +83,13 @@ struct se_batch {
     pthread_t thread;
     pthread_mutex_t lock; /* what follows, shared with the run's thread */
     pthread_cond_t cond;
-    int done_fd;     /* readable while completions wait or the run has ended */
-    atomic_bool fd_wanted; /* se_batch_fd was asked: done_fd is kept up to date */
-    atomic_bool sleeping;  /* the run is in (or about to enter) its poll: an add rings */
-    bool closed;     /* se_batch_close: no more adds */
-    bool finished;   /* the run's thread is done */
-    size_t n_added;  /* every se_batch_add, the index the next one gets */
-    size_t n_taken;  /* handed out by se_batch_next */
+    int done_fd;             /* readable while completions wait or the run has ended */
+    atomic_bool fd_wanted;   /* se_batch_fd was asked: done_fd is kept up to date */
+    atomic_bool sleeping;    /* the run is in (or about to enter) its poll: an add rings */
+    bool closed;             /* se_batch_close: no more adds */
+    bool finished;           /* the run's thread is done */
+    size_t n_added;          /* every se_batch_add, the index the next one gets */
+    size_t n_taken;          /* handed out by se_batch_next */
     se_batch_item *incoming; /* added while running, not yet seen by the run */
     size_t n_incoming, cap_incoming;
     se_completion *queue; /* completions not yet taken, a ring */

@@ -743,7 +743,7 @@ se_status se_json_check_text(const char *text, size_t len, se_diag *d) {
     for (const unsigned char *p = s; p < end;) {
         uint64_t x;
         if (end - p >= 8 && (memcpy(&x, p, 8), !((x & SE_SCAN_HIGHS) | se_scan_has(x, '\\') |
-                                                  se_scan_has(x, '{') | se_scan_has(x, '[')))) {
+                                                 se_scan_has(x, '{') | se_scan_has(x, '[')))) {
             p += 8;
             continue;
         }

@@ -141,7 +141,7 @@ static void check_cancelled(se_batch *b, double cancelled_at, double returned_at
     CHECK_INT(k.ok + k.cancelled_no + k.cancelled_maybe, BIG);
     CHECK_INT(k.other, 0);
     CHECK_INT(k.attempts_of_unsent, 0);
-    CHECK(k.ok >= 64);              /* a round or more was answered */
+    CHECK(k.ok >= 64);               /* a round or more was answered */
     CHECK(k.cancelled_no > BIG / 2); /* most had not started */
     CHECK(k.cancelled_maybe > 0 && k.cancelled_maybe <= 64);
     sleep_s(0.1);
@@ -503,8 +503,7 @@ static void test_no_hidden_resend(void) {
     for (int k = 0; k < 2; k++) {
         char fault[200], req[300];
         snprintf(fault, sizeof fault,
-                 "{\"provider\":\"zapi\",\"action\":\"%s\",\"connection\":\"reused\"}",
-                 actions[k]);
+                 "{\"provider\":\"zapi\",\"action\":\"%s\",\"connection\":\"reused\"}", actions[k]);
         /* Z-API, default settings: once, and it says it may have been delivered */
         se_client *c = zapi();
         emu_reset(&E);

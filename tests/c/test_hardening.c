@@ -23,12 +23,12 @@
 /* ---- the capture server ------------------------------------------------------------ */
 
 typedef enum {
-    ANSWER_RAW,      /* api_answer as written ("%PATH%" replaced by the request path) */
-    ANSWER_BIGLINE,  /* a 1 MiB header line */
+    ANSWER_RAW,       /* api_answer as written ("%PATH%" replaced by the request path) */
+    ANSWER_BIGLINE,   /* a 1 MiB header line */
     ANSWER_BIGSTATUS, /* a 1 MiB status line */
-    ANSWER_MANY,     /* 100,000 header lines */
-    ANSWER_CONTINUE, /* 100 Continue, endlessly */
-    ANSWER_DEEP,     /* a 200 whose body nests 100,000 deep */
+    ANSWER_MANY,      /* 100,000 header lines */
+    ANSWER_CONTINUE,  /* 100 Continue, endlessly */
+    ANSWER_DEEP,      /* a 200 whose body nests 100,000 deep */
 } answer_mode;
 
 static struct server {
