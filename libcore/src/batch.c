@@ -27,7 +27,7 @@ static bool inherited_run(const se_batch *b) {
     return b->started && b->fork_gen != atomic_load(&se_fork_gen);
 }
 
-static void free_items(se_batch *b, se_batch_item *items, size_t n) {
+static void free_items(se_batch_item *items, size_t n) {
     for (size_t i = 0; i < n; i++) {
         se_batch_item *it = &items[i];
         if (it->job) {
@@ -39,7 +39,6 @@ static void free_items(se_batch *b, se_batch_item *items, size_t n) {
         }
         se_response_free(it->response);
     }
-    (void)b;
 }
 
 void se_batch_free(se_batch *b) {
@@ -51,8 +50,8 @@ void se_batch_free(se_batch *b) {
     }
     if (inherited_run(b)) /* the parent's: abandoned, never cleaned up */
         return;
-    free_items(b, b->items, b->n);
-    free_items(b, b->incoming, b->n_incoming);
+    free_items(b->items, b->n);
+    free_items(b->incoming, b->n_incoming);
     for (size_t k = 0; k < b->q_len; k++)
         se_response_free(b->queue[(b->q_head + k) % b->q_cap].response);
     free(b->items);

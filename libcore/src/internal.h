@@ -142,7 +142,7 @@ void se_client_after_fork(se_client *c);
 /* The child's half of pthread_atfork: locks of this module are made anew. */
 void se_fork_child_reset(void);
 
-/* ---- wakers (engine.c): an eventfd for each run in progress ---------------- */
+/* ---- wakers (waker.c): an eventfd for each run in progress ----------------- */
 
 typedef struct se_waker {
     int fd;
@@ -153,6 +153,8 @@ typedef struct se_waker {
 se_waker *se_waker_take(se_client *c); /* NULL when no eventfd can be had */
 void se_waker_give(se_waker *w);
 void se_waker_ring(se_waker *w); /* async-signal-safe */
+/* Empties the counter of a waker whose fd polled readable. */
+void se_waker_drain(se_waker *w);
 void se_wakers_free(se_client *c);
 
 /* ---- option values (options.c) ---------------------------------------------- */
