@@ -66,8 +66,8 @@ static se_status setup_slot(se_batch *b, se_slot *s, se_job *job, se_http_reques
     curl_easy_setopt(s->easy, CURLOPT_PREREQDATA, &s->attempt);
     curl_easy_setopt(s->easy, CURLOPT_PRIVATE, s);
     double timeout = c->num[O_TIMEOUT];
-    if (job && job->deadline > 0 && job->deadline - se_now() < timeout) {
-        double left = job->deadline - se_now();
+    double left = job && job->deadline > 0 ? job->deadline - se_now() : timeout;
+    if (left < timeout) {
         curl_easy_setopt(s->easy, CURLOPT_TIMEOUT_MS, left > 0.001 ? (long)(left * 1000) : 1L);
         s->short_timeout = true;
     } else if (s->short_timeout) {
