@@ -144,7 +144,7 @@ typedef struct sei_json_reader {
     int depth;          /* containers open */
     int max_depth;      /* a begin with this many open is an error */
     int state;          /* what may come next (json_reader.c) */
-    const char *str;    /* KEY, STRING, NUMBER: the text (NUL-terminated) ... */
+    const char *str;    /* KEY, STRING, NUMBER: the text (NUL-terminated, until the next call) */
     size_t len;         /* ... and its length */
     bool integer;       /* NUMBER: written without fraction and exponent */
     const char *error;  /* ERROR: static text ("unexpected character", ...) */
@@ -153,7 +153,7 @@ typedef struct sei_json_reader {
     uint64_t arrays[SEI_JSON_READER_MAX_DEPTH / 64]; /* bit per level: an array is open there */
 } sei_json_reader;
 
-/* Reads text[0..len) (need not be NUL-terminated); max_depth 0 means
+/* Reads text[0..len), which must be NUL-terminated at text[len]; max_depth 0 means
  * SE_JSON_MAX_DEPTH, at most SEI_JSON_READER_MAX_DEPTH. */
 void sei_json_reader_init(sei_json_reader *r, const char *text, size_t len, int max_depth);
 sei_json_event sei_json_next(sei_json_reader *r);
