@@ -34,7 +34,7 @@
 #include <stdatomic.h>
 #include <time.h>
 
-#include "scan.h" /* libcore's word-at-a-time scan */
+#include "json.h" /* libcore's JSON writer */
 #include "sendevent/sendevent.h"
 
 /* sendevent._make_error(status: int, message: str, response) -> Exception,
@@ -227,164 +227,90 @@ static PyObject *se_py_set_error_factory(PyObject *factory) {
 
 %{
 /* ---- requests as JSON, written in C ------------------------------------------------------
- * send_many spent more on json.dumps than on anything else of its own. This writes the same
- * text JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False) writes, for the
- * shapes requests have: exact dict (str keys), list, tuple, str, int, float, bool, None. It
- * declines anything else (a subclass, another key type, NaN, a string that is not valid
- * Unicode, nesting deeper than 64), and the caller then goes through the Python encoder, which
- * encodes it or raises the error naming the request. */
-typedef struct se_py_json {
-    char *data;
-    size_t len, cap;
-} se_py_json;
+ * send_many spent more on json.dumps than on anything else of its own. This walk writes, with
+ * libcore's JSON writer, the same text JSONEncoder(separators=(",", ":"), ensure_ascii=False,
+ * allow_nan=False) writes, for the shapes requests have: exact dict (str keys), list, tuple,
+ * str, int, float, bool, None. It declines anything else (a subclass, another key type, NaN, a
+ * string that is not valid Unicode, nesting deeper than SE_PY_JSON_DEPTH), and the caller then
+ * goes through the Python encoder, which encodes it or raises the error naming the request. */
+#define SE_PY_JSON_DEPTH 64 /* deeper: the Python encoder, whose text is the same */
 
-/* Room for n more bytes and the final NUL. */
-static int se_py_json_reserve(se_py_json *b, size_t n) {
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 512;
-        char *p;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        if (!(p = realloc(b->data, cap)))
-            return 0;
-        b->data = p;
-        b->cap = cap;
-    }
-    return 1;
-}
-
-static int se_py_json_put(se_py_json *b, const char *s, size_t n) {
-    if (!se_py_json_reserve(b, n))
-        return 0;
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-    return 1;
-}
-
-/* One character of JSON punctuation. */
-static int se_py_json_char(se_py_json *b, char c) {
-    if (!se_py_json_reserve(b, 1))
-        return 0;
-    b->data[b->len++] = c;
-    b->data[b->len] = '\0';
-    return 1;
-}
-
-/* A str as a JSON string: the escapes json writes with ensure_ascii=False. */
-static int se_py_json_string(se_py_json *b, PyObject *str) {
-    static const char hex[] = "0123456789abcdef";
-    Py_ssize_t n = 0;
-    const unsigned char *s = (const unsigned char *)PyUnicode_AsUTF8AndSize(str, &n);
-    if (!s) { /* lone surrogates: json's text would not encode either */
+/* A str's UTF-8 text, or NULL (no Python error left set) for lone surrogates, which json's
+ * text would not encode either. */
+static const char *se_py_json_utf8(PyObject *str, Py_ssize_t *n) {
+    const char *s = PyUnicode_AsUTF8AndSize(str, n);
+    if (!s)
         PyErr_Clear();
-        return 0;
-    }
-    if (!se_py_json_reserve(b, (size_t)n * 6 + 2)) /* every byte escaped, at worst */
-        return 0;
-    char *w = b->data + b->len;
-    *w++ = '"';
-    for (const unsigned char *p = s, *end = s + n; p < end;) {
-        size_t run = se_scan_plain(p, (size_t)(end - p), '"', '\\'); /* copied as it is */
-        memcpy(w, p, run);
-        w += run;
-        p += run;
-        if (p == end)
-            break;
-        unsigned char c = *p++;
-        *w++ = '\\';
-        switch (c) {
-        case '"': *w++ = '"'; break;
-        case '\\': *w++ = '\\'; break;
-        case '\n': *w++ = 'n'; break;
-        case '\r': *w++ = 'r'; break;
-        case '\t': *w++ = 't'; break;
-        case '\b': *w++ = 'b'; break;
-        case '\f': *w++ = 'f'; break;
-        default:
-            memcpy(w, "u00", 3);
-            w[3] = hex[c >> 4];
-            w[4] = hex[c & 15];
-            w += 5;
-        }
-    }
-    *w++ = '"';
-    *w = '\0';
-    b->len = (size_t)(w - b->data);
-    return 1;
+    return s;
 }
 
-/* 1 when v was written; 0 when declined (no Python error left set). */
-static int se_py_json_value(se_py_json *b, PyObject *v, int depth) {
-    if (v == Py_None)
-        return se_py_json_put(b, "null", 4);
-    if (v == Py_True)
-        return se_py_json_put(b, "true", 4);
-    if (v == Py_False)
-        return se_py_json_put(b, "false", 5);
-    if (PyUnicode_CheckExact(v))
-        return se_py_json_string(b, v);
-    if (PyLong_CheckExact(v)) {
-        int overflow = 0;
-        long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
-        if (!overflow) {
-            char digits[24], *d = digits + sizeof digits;
-            unsigned long long u = x < 0 ? 0ULL - (unsigned long long)x : (unsigned long long)x;
-            do
-                *--d = (char)('0' + u % 10);
-            while (u /= 10);
-            if (x < 0)
-                *--d = '-';
-            return se_py_json_put(b, d, (size_t)(digits + sizeof digits - d));
-        }
-        PyObject *text = PyLong_Type.tp_repr(v); /* what json writes for a big int */
-        Py_ssize_t n = 0;
-        const char *s = text ? PyUnicode_AsUTF8AndSize(text, &n) : NULL;
-        int ok = s && se_py_json_put(b, s, (size_t)n);
-        Py_XDECREF(text);
-        if (!ok)
-            PyErr_Clear();
-        return ok;
-    }
+/* The text Python gives a number (int.__repr__ for big ints, float.__repr__), written as is. */
+static int se_py_json_number(sei_json_writer *w, PyObject *v) {
     if (PyFloat_CheckExact(v)) {
         double d = PyFloat_AS_DOUBLE(v);
         if (!isfinite(d))
             return 0; /* allow_nan=False: the Python encoder raises */
-        char *r = PyOS_double_to_string(d, 'r', 0, Py_DTSF_ADD_DOT_0, NULL); /* float.__repr__ */
-        int ok = r && se_py_json_put(b, r, strlen(r));
-        PyMem_Free(r);
+        char *r = PyOS_double_to_string(d, 'r', 0, Py_DTSF_ADD_DOT_0, NULL);
+        int ok = r && sei_json_number_text(w, r, strlen(r)) == SE_OK;
         if (!r)
             PyErr_Clear();
+        PyMem_Free(r);
         return ok;
     }
-    if (depth >= 64)
-        return 0;
+    int overflow = 0;
+    long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
+    if (!overflow)
+        return sei_json_int(w, x) == SE_OK;
+    PyObject *text = PyLong_Type.tp_repr(v); /* what json writes for a big int */
+    Py_ssize_t n = 0;
+    const char *s = text ? PyUnicode_AsUTF8AndSize(text, &n) : NULL;
+    int ok = s && sei_json_number_text(w, s, (size_t)n) == SE_OK;
+    Py_XDECREF(text);
+    if (!s)
+        PyErr_Clear();
+    return ok;
+}
+
+/* 1 when v was written; 0 when declined (no Python error left set). */
+static int se_py_json_value(sei_json_writer *w, PyObject *v) {
+    Py_ssize_t n = 0;
+    const char *s;
+    if (v == Py_None)
+        return sei_json_null(w) == SE_OK;
+    if (v == Py_True || v == Py_False)
+        return sei_json_bool(w, v == Py_True) == SE_OK;
+    if (PyUnicode_CheckExact(v))
+        return (s = se_py_json_utf8(v, &n)) && sei_json_string(w, s, (size_t)n) == SE_OK;
+    if (PyLong_CheckExact(v) || PyFloat_CheckExact(v))
+        return se_py_json_number(w, v);
     if (PyDict_CheckExact(v)) {
         Py_ssize_t pos = 0;
         PyObject *key, *value;
-        int first = 1;
-        if (!se_py_json_char(b, '{'))
+        if (sei_json_begin_object(w) != SE_OK)
             return 0;
-        while (PyDict_Next(v, &pos, &key, &value)) {
-            if (!PyUnicode_CheckExact(key) || (!first && !se_py_json_char(b, ',')) ||
-                !se_py_json_string(b, key) || !se_py_json_char(b, ':') ||
-                !se_py_json_value(b, value, depth + 1))
+        while (PyDict_Next(v, &pos, &key, &value))
+            if (!PyUnicode_CheckExact(key) || !(s = se_py_json_utf8(key, &n)) ||
+                sei_json_key(w, s, (size_t)n) != SE_OK || !se_py_json_value(w, value))
                 return 0;
-            first = 0;
-        }
-        return se_py_json_char(b, '}');
+        return sei_json_end_object(w) == SE_OK;
     }
     if (PyList_CheckExact(v) || PyTuple_CheckExact(v)) {
-        Py_ssize_t n = PySequence_Fast_GET_SIZE(v);
-        if (!se_py_json_char(b, '['))
+        if (sei_json_begin_array(w) != SE_OK)
             return 0;
-        for (Py_ssize_t i = 0; i < n; i++)
-            if ((i && !se_py_json_char(b, ',')) ||
-                !se_py_json_value(b, PySequence_Fast_GET_ITEM(v, i), depth + 1))
+        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(v); i++)
+            if (!se_py_json_value(w, PySequence_Fast_GET_ITEM(v, i)))
                 return 0;
-        return se_py_json_char(b, ']');
+        return sei_json_end_array(w) == SE_OK;
     }
     return 0;
+}
+
+/* The JSON text of an exact dict in `out` (emptied first); 0 when declined. */
+static int se_py_json_dict(sei_dynbuf *out, PyObject *obj) {
+    sei_json_writer w;
+    sei_dynbuf_reset(out);
+    sei_json_writer_init(&w, out, SE_PY_JSON_DEPTH);
+    return PyDict_CheckExact(obj) && se_py_json_value(&w, obj);
 }
 %}
 
@@ -408,8 +334,9 @@ static int se_py_json_value(se_py_json *b, PyObject *v, int depth) {
  * batch, unrun). */
 static PyObject *se_py_batch_add_all(se_batch *batch, const char *operation, PyObject *requests,
                                      PyObject *encode, double deadline) {
-    se_py_json json = {NULL, 0, 0};
+    sei_dynbuf json;
     PyObject *result = NULL;
+    sei_dynbuf_init(&json, 0);
     if (!PyList_Check(requests)) {
         PyErr_Format(PyExc_TypeError, "requests must be a list, not %.100s",
                      Py_TYPE(requests)->tp_name);
@@ -424,9 +351,8 @@ static PyObject *se_py_batch_add_all(se_batch *batch, const char *operation, PyO
         if (PyUnicode_Check(item) || PyBytes_Check(item)) {
             text = se_py_request_text(item);
         } else {
-            json.len = 0;
-            if (PyDict_CheckExact(item) && se_py_json_value(&json, item, 0))
-                text = json.data;
+            if (se_py_json_dict(&json, item))
+                text = sei_dynbuf_ptr(&json);
             else if ((encoded = PyObject_CallFunction(encode, "nO", i, item)))
                 text = se_py_request_text(encoded);
         }
@@ -445,21 +371,23 @@ static PyObject *se_py_batch_add_all(se_batch *batch, const char *operation, PyO
     Py_INCREF(Py_None);
     result = Py_None;
 done:
-    free(json.data);
+    sei_dynbuf_free(&json);
     return result;
 }
 
 /* The JSON text of a request dict written by se_py_json_value, or None when it declines (the
  * caller then uses the Python encoder). */
 static PyObject *se_py_json_text(PyObject *obj) {
-    se_py_json json = {NULL, 0, 0};
+    sei_dynbuf json;
     PyObject *text;
-    if (!PyDict_CheckExact(obj) || !se_py_json_value(&json, obj, 0)) {
-        free(json.data);
+    sei_dynbuf_init(&json, 0);
+    if (!se_py_json_dict(&json, obj)) {
+        sei_dynbuf_free(&json);
         Py_RETURN_NONE;
     }
-    text = PyUnicode_DecodeUTF8(json.data, (Py_ssize_t)json.len, "strict");
-    free(json.data);
+    text = PyUnicode_DecodeUTF8(sei_dynbuf_ptr(&json), (Py_ssize_t)sei_dynbuf_len(&json),
+                                "strict");
+    sei_dynbuf_free(&json);
     return text;
 }
 
