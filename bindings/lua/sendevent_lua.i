@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h" /* libcore's JSON writer and reader */
 #include "sendevent/sendevent.h"
 
 #define SE_LUA_ERROR_MT "sendevent.Error"
@@ -255,50 +256,44 @@ static int se_lua_invalid(lua_State *L, const char *fmt, ...) {
 }
 
 /* ======================================================================================
- * Lua value -> JSON text
+ * Lua value -> JSON text (libcore's JSON writer; the Lua rules are here)
  * ====================================================================================== */
 
-typedef struct se_lua_buf {
-    char *data;
-    size_t len, cap;
-} se_lua_buf;
+/* The C memory of one conversion, in a userdata whose __gc frees it if a Lua error
+ * unwinds: the text written, or the reader's. */
+typedef struct se_lua_json {
+    sei_dynbuf buf;
+    sei_json_reader reader;
+} se_lua_json;
 
 static int se_lua_buf_gc(lua_State *L) {
-    se_lua_buf *b = (se_lua_buf *)luaL_checkudata(L, 1, SE_LUA_BUFFER_MT);
-    free(b->data);
-    b->data = NULL;
-    b->len = b->cap = 0;
+    se_lua_json *j = (se_lua_json *)luaL_checkudata(L, 1, SE_LUA_BUFFER_MT);
+    sei_dynbuf_free(&j->buf);
+    sei_json_reader_free(&j->reader);
     return 0;
+}
+
+static se_lua_json *se_lua_json_new(lua_State *L) {
+    se_lua_json *j = (se_lua_json *)lua_newuserdatauv(L, sizeof *j, 0);
+    memset(j, 0, sizeof *j);
+    luaL_setmetatable(L, SE_LUA_BUFFER_MT);
+    return j;
 }
 
 typedef struct se_enc {
     lua_State *L;
-    se_lua_buf *buf;
+    sei_json_writer w;
     int seen; /* stack index of a table: tables on the current path */
     int depth;
     char path[256];
     size_t path_len;
 } se_enc;
 
-static void se_enc_add(se_enc *e, const char *s, size_t n) {
-    se_lua_buf *b = e->buf;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        char *p;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        p = (char *)realloc(b->data, cap);
-        if (!p)
-            luaL_error(e->L, "sendevent: out of memory");
-        b->data = p;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
+/* What the writer says after a call that can only run out of memory. */
+static void se_enc_check(se_enc *e, se_status st) {
+    if (st != SE_OK)
+        luaL_error(e->L, "sendevent: out of memory");
 }
-
-#define SE_ENC_LIT(e, lit) se_enc_add((e), (lit), sizeof(lit) - 1)
 
 static const char *se_enc_where(se_enc *e) {
     return e->path_len ? e->path : "request";
@@ -324,96 +319,27 @@ static void se_enc_pop_path(se_enc *e, size_t old) {
     e->path[old] = '\0';
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 if invalid. */
-static size_t se_utf8_len(const unsigned char *s, size_t n) {
-    unsigned c = s[0];
-    size_t len;
-    unsigned cp;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4, cp = c & 0x07;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    return len;
-}
-
 static void se_enc_string(se_enc *e, const char *s, size_t n, int is_key) {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0, start = 0;
-    SE_ENC_LIT(e, "\"");
-    while (i < n) {
-        unsigned c = p[i];
-        if (c >= 0x80) {
-            size_t len = se_utf8_len(p + i, n - i);
-            if (!len)
-                se_lua_invalid(e->L, "%s: %s is not valid UTF-8 (byte %u at offset %lu)",
-                               se_enc_where(e), is_key ? "a key" : "string", c,
-                               (unsigned long)i);
-            i += len;
-            continue;
-        }
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            i++;
-            continue;
-        }
-        se_enc_add(e, s + start, i - start);
-        switch (c) {
-        case '"': SE_ENC_LIT(e, "\\\""); break;
-        case '\\': SE_ENC_LIT(e, "\\\\"); break;
-        case '\n': SE_ENC_LIT(e, "\\n"); break;
-        case '\r': SE_ENC_LIT(e, "\\r"); break;
-        case '\t': SE_ENC_LIT(e, "\\t"); break;
-        case '\b': SE_ENC_LIT(e, "\\b"); break;
-        case '\f': SE_ENC_LIT(e, "\\f"); break;
-        default: {
-            char esc[8];
-            snprintf(esc, sizeof esc, "\\u%04x", c);
-            se_enc_add(e, esc, 6);
-        }
-        }
-        start = ++i;
-    }
-    se_enc_add(e, s + start, n - start);
-    SE_ENC_LIT(e, "\"");
+    se_status st = is_key ? sei_json_key(&e->w, s, n) : sei_json_string(&e->w, s, n);
+    if (st == SE_E_INVALID)
+        se_lua_invalid(e->L, "%s: %s is not valid UTF-8 (byte %u at offset %lu)",
+                       se_enc_where(e), is_key ? "a key" : "string",
+                       (unsigned)(unsigned char)s[e->w.bad_offset],
+                       (unsigned long)e->w.bad_offset);
+    se_enc_check(e, st);
 }
 
 static void se_enc_number(se_enc *e, int idx) {
     lua_State *L = e->L;
-    char num[64];
-    int n;
     if (lua_isinteger(L, idx)) {
-        n = snprintf(num, sizeof num, "%lld", (long long)lua_tointeger(L, idx));
-    } else {
-        double d = lua_tonumber(L, idx);
-        if (!isfinite(d))
-            se_lua_invalid(L, "%s: %s is not a JSON number", se_enc_where(e),
-                           isnan(d) ? "NaN" : "an infinity");
-        n = 0;
-        for (int prec = 15; prec <= 17; prec++) { /* shortest text that reads back exactly */
-            n = snprintf(num, sizeof num, "%.*g", prec, d);
-            for (char *c = num; *c; c++)
-                if (*c == ',')
-                    *c = '.'; /* a locale's decimal comma */
-            if (strtod(num, NULL) == d || prec == 17)
-                break;
-        }
+        se_enc_check(e, sei_json_int(&e->w, (int64_t)lua_tointeger(L, idx)));
+        return;
     }
-    se_enc_add(e, num, (size_t)n);
+    double d = lua_tonumber(L, idx);
+    if (!isfinite(d))
+        se_lua_invalid(L, "%s: %s is not a JSON number", se_enc_where(e),
+                       isnan(d) ? "NaN" : "an infinity");
+    se_enc_check(e, sei_json_double(&e->w, d)); /* the shortest text that reads back */
 }
 
 static void se_enc_value(se_enc *e, int idx);
@@ -436,7 +362,7 @@ static void se_enc_table(se_enc *e, int idx) {
     int kind = se_enc_forced_kind(L, idx);
     lua_Integer count = 0, max = 0, min = LUA_MAXINTEGER;
     int has_str = 0, has_int = 0;
-    if (e->depth >= SE_LUA_MAX_DEPTH)
+    if (e->depth >= SE_LUA_MAX_DEPTH) /* said before the writer's own limit would */
         se_lua_invalid(L, "%s: nested more than %d levels deep", se_enc_where(e),
                        SE_LUA_MAX_DEPTH);
     luaL_checkstack(L, 6, "sendevent: request nested too deeply");
@@ -494,20 +420,17 @@ static void se_enc_table(se_enc *e, int idx) {
             se_lua_invalid(L, "%s: sparse array: %lld elements with keys up to %lld (fill the "
                            "holes with sendevent.null)", se_enc_where(e), (long long)count,
                            (long long)max);
-        SE_ENC_LIT(e, "[");
+        se_enc_check(e, sei_json_begin_array(&e->w));
         for (lua_Integer i = 1; i <= count; i++) {
             size_t old = se_enc_push_path(e, NULL, i - 1);
-            if (i > 1)
-                SE_ENC_LIT(e, ",");
             lua_rawgeti(L, idx, i);
             se_enc_value(e, lua_gettop(L));
             lua_pop(L, 1);
             se_enc_pop_path(e, old);
         }
-        SE_ENC_LIT(e, "]");
+        se_enc_check(e, sei_json_end_array(&e->w));
     } else {
-        int first = 1;
-        SE_ENC_LIT(e, "{");
+        se_enc_check(e, sei_json_begin_object(&e->w));
         lua_pushnil(L);
         while (lua_next(L, idx)) {
             char keybuf[32];
@@ -520,17 +443,13 @@ static void se_enc_table(se_enc *e, int idx) {
                                         (long long)lua_tointeger(L, -2));
                 key = keybuf;
             }
-            if (!first)
-                SE_ENC_LIT(e, ",");
-            first = 0;
             se_enc_string(e, key, klen, 1); /* checked before it becomes part of the path */
-            SE_ENC_LIT(e, ":");
             old = se_enc_push_path(e, key, 0);
             se_enc_value(e, lua_gettop(L));
             lua_pop(L, 1);
             se_enc_pop_path(e, old);
         }
-        SE_ENC_LIT(e, "}");
+        se_enc_check(e, sei_json_end_object(&e->w));
     }
     e->depth--;
     lua_pushvalue(L, idx);
@@ -542,13 +461,10 @@ static void se_enc_value(se_enc *e, int idx) {
     lua_State *L = e->L;
     switch (lua_type(L, idx)) {
     case LUA_TNIL:
-        SE_ENC_LIT(e, "null");
+        se_enc_check(e, sei_json_null(&e->w));
         break;
     case LUA_TBOOLEAN:
-        if (lua_toboolean(L, idx))
-            SE_ENC_LIT(e, "true");
-        else
-            SE_ENC_LIT(e, "false");
+        se_enc_check(e, sei_json_bool(&e->w, lua_toboolean(L, idx)));
         break;
     case LUA_TNUMBER:
         se_enc_number(e, idx);
@@ -564,7 +480,7 @@ static void se_enc_value(se_enc *e, int idx) {
         break;
     case LUA_TLIGHTUSERDATA:
         if (lua_touserdata(L, idx) == SE_LUA_NULL) {
-            SE_ENC_LIT(e, "null");
+            se_enc_check(e, sei_json_null(&e->w));
             break;
         }
         /* fall through */
@@ -577,7 +493,7 @@ static void se_enc_value(se_enc *e, int idx) {
  * the value in error messages (NULL: "request"). Errors are raised as "invalid" tables. */
 static const char *se_lua_encode(lua_State *L, int idx, const char *where, size_t *len) {
     se_enc e;
-    se_lua_buf *b;
+    se_lua_json *j;
     const char *out;
     idx = lua_absindex(L, idx);
     memset(&e, 0, sizeof e);
@@ -586,19 +502,16 @@ static const char *se_lua_encode(lua_State *L, int idx, const char *where, size_
         snprintf(e.path, sizeof e.path, "%s", where);
         e.path_len = strlen(e.path);
     }
-    b = (se_lua_buf *)lua_newuserdatauv(L, sizeof *b, 0);
-    memset(b, 0, sizeof *b);
-    luaL_setmetatable(L, SE_LUA_BUFFER_MT); /* frees the C buffer if an error unwinds */
-    e.buf = b;
+    j = se_lua_json_new(L); /* frees the C buffer if an error unwinds */
+    sei_dynbuf_init(&j->buf, 0);
+    sei_json_writer_init(&e.w, &j->buf, SE_LUA_MAX_DEPTH);
     lua_newtable(L);
     e.seen = lua_gettop(L);
     se_enc_value(&e, idx);
-    out = lua_pushlstring(L, b->data ? b->data : "", b->len);
+    out = lua_pushlstring(L, sei_dynbuf_ptr(&j->buf), sei_dynbuf_len(&j->buf));
     if (len)
-        *len = b->len;
-    free(b->data);
-    b->data = NULL;
-    b->len = b->cap = 0;
+        *len = sei_dynbuf_len(&j->buf);
+    sei_dynbuf_free(&j->buf);
     lua_replace(L, -3); /* keep the string where the buffer was, drop the seen table */
     lua_pop(L, 1);
     return out;
@@ -639,267 +552,96 @@ static const char *se_lua_name_arg(lua_State *L, int idx, const char *what, int 
 }
 
 /* ======================================================================================
- * JSON text -> Lua value
+ * JSON text -> Lua value (libcore's JSON reader; the Lua rules are here)
  * ====================================================================================== */
 
-typedef struct se_dec {
-    lua_State *L;
-    const char *p, *end;
-} se_dec;
-
-static void se_dec_ws(se_dec *d) {
-    while (d->p < d->end && (*d->p == ' ' || *d->p == '\t' || *d->p == '\n' || *d->p == '\r'))
-        d->p++;
-}
-
-static int se_dec_hex4(const char *p, unsigned *out) {
-    unsigned v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = p[i];
-        v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= (unsigned)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v |= (unsigned)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            v |= (unsigned)(c - 'A' + 10);
-        else
-            return 0;
-    }
-    *out = v;
-    return 1;
-}
-
-static void se_dec_utf8(luaL_Buffer *b, unsigned cp) {
-    char s[4];
-    size_t n;
-    if (cp < 0x80)
-        s[0] = (char)cp, n = 1;
-    else if (cp < 0x800)
-        s[0] = (char)(0xC0 | (cp >> 6)), s[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
-    else if (cp < 0x10000)
-        s[0] = (char)(0xE0 | (cp >> 12)), s[1] = (char)(0x80 | ((cp >> 6) & 0x3F)),
-        s[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
+/* Sets the value on top into the container under it (the key, for an object, between). */
+static void se_dec_attach(lua_State *L, const char *kinds, lua_Integer *counts, int depth) {
+    if (depth == 0)
+        return; /* the top value */
+    if (kinds[depth - 1] == 'a')
+        lua_rawseti(L, -2, ++counts[depth - 1]);
     else
-        s[0] = (char)(0xF0 | (cp >> 18)), s[1] = (char)(0x80 | ((cp >> 12) & 0x3F)),
-        s[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), s[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
-    luaL_addlstring(b, s, n);
+        lua_rawset(L, -3);
 }
 
-/* Pushes the string at d->p (after the opening quote). Returns 0 on malformed input. */
-static int se_dec_string(se_dec *d) {
-    luaL_Buffer b;
-    const char *p = d->p, *start;
-    luaL_buffinit(d->L, &b);
-    start = p;
-    while (p < d->end && *p != '"') {
-        unsigned char c = (unsigned char)*p;
-        if (c < 0x20)
-            goto bad;
-        if (c != '\\') {
-            p++;
-            continue;
-        }
-        luaL_addlstring(&b, start, (size_t)(p - start));
-        if (p + 1 >= d->end)
-            goto bad;
-        switch (p[1]) {
-        case '"': luaL_addchar(&b, '"'); break;
-        case '\\': luaL_addchar(&b, '\\'); break;
-        case '/': luaL_addchar(&b, '/'); break;
-        case 'b': luaL_addchar(&b, '\b'); break;
-        case 'f': luaL_addchar(&b, '\f'); break;
-        case 'n': luaL_addchar(&b, '\n'); break;
-        case 'r': luaL_addchar(&b, '\r'); break;
-        case 't': luaL_addchar(&b, '\t'); break;
-        case 'u': {
-            unsigned cp, lo;
-            if (d->end - p < 6 || !se_dec_hex4(p + 2, &cp))
-                goto bad;
-            p += 6;
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-                if (d->end - p < 6 || p[0] != '\\' || p[1] != 'u' || !se_dec_hex4(p + 2, &lo) ||
-                    lo < 0xDC00 || lo > 0xDFFF)
-                    goto bad;
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                p += 6;
-            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-                goto bad;
-            }
-            se_dec_utf8(&b, cp);
-            start = p;
-            continue;
-        }
-        default:
-            goto bad;
-        }
-        p += 2;
-        start = p;
-    }
-    if (p >= d->end)
-        goto bad;
-    luaL_addlstring(&b, start, (size_t)(p - start));
-    luaL_pushresult(&b);
-    d->p = p + 1;
-    return 1;
-bad:
-    luaL_pushresult(&b);
-    lua_pop(d->L, 1);
-    return 0;
-}
-
-static int se_dec_number(se_dec *d) {
-    const char *p = d->p;
-    char num[512];
-    size_t n;
-    if (p < d->end && *p == '-')
-        p++;
-    if (p >= d->end || *p < '0' || *p > '9')
-        return 0;
-    if (*p == '0')
-        p++;
-    else
-        while (p < d->end && *p >= '0' && *p <= '9')
-            p++;
-    if (p < d->end && *p == '.') {
-        p++;
-        if (p >= d->end || *p < '0' || *p > '9')
-            return 0;
-        while (p < d->end && *p >= '0' && *p <= '9')
-            p++;
-    }
-    if (p < d->end && (*p == 'e' || *p == 'E')) {
-        p++;
-        if (p < d->end && (*p == '+' || *p == '-'))
-            p++;
-        if (p >= d->end || *p < '0' || *p > '9')
-            return 0;
-        while (p < d->end && *p >= '0' && *p <= '9')
-            p++;
-    }
-    n = (size_t)(p - d->p);
-    if (n >= sizeof num)
-        return 0;
-    memcpy(num, d->p, n);
-    num[n] = '\0';
-    /* Lua's own conversion: integers that fit 64 bits stay integers, others become floats */
-    if (lua_stringtonumber(d->L, num) == 0)
-        return 0;
-    d->p = p;
-    return 1;
-}
-
-static int se_dec_value(se_dec *d, int depth);
-
-static int se_dec_literal(se_dec *d, const char *lit, size_t n) {
-    if ((size_t)(d->end - d->p) < n || memcmp(d->p, lit, n) != 0)
-        return 0;
-    d->p += n;
-    return 1;
-}
-
-static int se_dec_value(se_dec *d, int depth) {
-    lua_State *L = d->L;
-    if (depth > SE_LUA_MAX_DEPTH)
-        return 0;
-    luaL_checkstack(L, 4, "sendevent: response nested too deeply");
-    se_dec_ws(d);
-    if (d->p >= d->end)
-        return 0;
-    switch (*d->p) {
-    case '{': {
-        d->p++;
+/* Pushes the value of one event (a container opens empty); 0 when it cannot be one. */
+static int se_dec_push(lua_State *L, sei_json_reader *r, sei_json_event ev) {
+    switch (ev) {
+    case SEI_JSON_BEGIN_OBJECT:
         lua_newtable(L);
-        se_dec_ws(d);
-        if (d->p < d->end && *d->p == '}') {
-            d->p++;
-            return 1;
-        }
-        for (;;) {
-            se_dec_ws(d);
-            if (d->p >= d->end || *d->p != '"')
-                return 0;
-            d->p++;
-            if (!se_dec_string(d))
-                return 0;
-            se_dec_ws(d);
-            if (d->p >= d->end || *d->p != ':')
-                return 0;
-            d->p++;
-            if (!se_dec_value(d, depth + 1))
-                return 0;
-            lua_rawset(L, -3);
-            se_dec_ws(d);
-            if (d->p < d->end && *d->p == ',') {
-                d->p++;
-                continue;
-            }
-            if (d->p < d->end && *d->p == '}') {
-                d->p++;
-                return 1;
-            }
-            return 0;
-        }
-    }
-    case '[': {
-        lua_Integer i = 0;
-        d->p++;
+        return 1;
+    case SEI_JSON_BEGIN_ARRAY:
         lua_newtable(L);
         luaL_setmetatable(L, SE_LUA_ARRAY_MT);
-        se_dec_ws(d);
-        if (d->p < d->end && *d->p == ']') {
-            d->p++;
-            return 1;
-        }
-        for (;;) {
-            if (!se_dec_value(d, depth + 1))
-                return 0;
-            lua_rawseti(L, -2, ++i);
-            se_dec_ws(d);
-            if (d->p < d->end && *d->p == ',') {
-                d->p++;
-                continue;
-            }
-            if (d->p < d->end && *d->p == ']') {
-                d->p++;
-                return 1;
-            }
-            return 0;
-        }
-    }
-    case '"':
-        d->p++;
-        return se_dec_string(d);
-    case 't':
-        if (!se_dec_literal(d, "true", 4))
-            return 0;
-        lua_pushboolean(L, 1);
         return 1;
-    case 'f':
-        if (!se_dec_literal(d, "false", 5))
-            return 0;
-        lua_pushboolean(L, 0);
+    case SEI_JSON_STRING:
+        lua_pushlstring(L, r->str, r->len);
         return 1;
-    case 'n':
-        if (!se_dec_literal(d, "null", 4))
-            return 0;
+    case SEI_JSON_NUMBER:
+        /* Lua's own conversion: integers that fit 64 bits stay integers, others become floats */
+        return r->len < 512 && lua_stringtonumber(L, r->str) != 0;
+    case SEI_JSON_TRUE:
+    case SEI_JSON_FALSE:
+        lua_pushboolean(L, ev == SEI_JSON_TRUE);
+        return 1;
+    case SEI_JSON_NULL:
         lua_pushlightuserdata(L, SE_LUA_NULL);
         return 1;
     default:
-        return se_dec_number(d);
+        return 0;
     }
 }
 
+/* Builds the value from the reader's events; 1 with it pushed, or 0. No value sits inside
+ * more than SE_LUA_MAX_DEPTH containers. */
+static int se_dec_walk(lua_State *L, sei_json_reader *r) {
+    char kinds[SE_LUA_MAX_DEPTH + 1];
+    lua_Integer counts[SE_LUA_MAX_DEPTH + 1];
+    int depth = 0;
+    for (;;) {
+        sei_json_event ev = sei_json_next(r);
+        switch (ev) {
+        case SEI_JSON_EOF:
+            return 1;
+        case SEI_JSON_ERROR:
+            return 0;
+        case SEI_JSON_KEY:
+            lua_pushlstring(L, r->str, r->len);
+            continue;
+        case SEI_JSON_END_OBJECT:
+        case SEI_JSON_END_ARRAY:
+            se_dec_attach(L, kinds, counts, --depth);
+            continue;
+        default:
+            break;
+        }
+        if (depth > SE_LUA_MAX_DEPTH)
+            return 0;
+        luaL_checkstack(L, 4, "sendevent: response nested too deeply");
+        if (!se_dec_push(L, r, ev))
+            return 0;
+        if (ev == SEI_JSON_BEGIN_OBJECT || ev == SEI_JSON_BEGIN_ARRAY) {
+            kinds[depth] = ev == SEI_JSON_BEGIN_ARRAY ? 'a' : 'o';
+            counts[depth++] = 0;
+        } else {
+            se_dec_attach(L, kinds, counts, depth);
+        }
+    }
+}
+
+/* Pushes the value of the JSON text (NUL-terminated at text[len]), or nil when it is not
+ * strict JSON. */
 static void se_lua_decode(lua_State *L, const char *text, size_t len) {
-    se_dec d;
     int top = lua_gettop(L);
-    d.L = L;
-    d.p = text;
-    d.end = text + len;
-    if (se_dec_value(&d, 0)) {
-        se_dec_ws(&d);
-        if (d.p == d.end)
-            return;
+    se_lua_json *j = se_lua_json_new(L); /* frees the reader's memory if an error unwinds */
+    sei_json_reader_init(&j->reader, text, len, SE_LUA_MAX_DEPTH + 1);
+    int ok = se_dec_walk(L, &j->reader);
+    sei_json_reader_free(&j->reader);
+    if (ok) {
+        lua_replace(L, top + 1); /* the value where the userdata was */
+        lua_settop(L, top + 1);
+        return;
     }
     lua_settop(L, top);
     lua_pushnil(L);
