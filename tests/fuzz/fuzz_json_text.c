@@ -7,7 +7,11 @@
  * without a tree (se_json_read_object) agrees with cJSON on every text it
  * accepts: cJSON parses an object with the same members found, and the same
  * string contents. The strict tree builder (se_json_parse_strict) makes a tree
- * only of text the scan calls strict, and exactly the tree cJSON makes of it. */
+ * only of text the scan calls strict, and exactly the tree cJSON makes of it.
+ * The module's reader and writer (sei_json_*): the reader accepts whatever the
+ * strict builder does; what it reads, the writer writes back (unless a string
+ * is not UTF-8) as text that cJSON reads as the same tree and that reads and
+ * writes back to itself; neither goes past its depth limit. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,12 +102,109 @@ static void check_strict_parse(const char *s, size_t len, se_json_text scan) {
     free(strings);
 }
 
+/* The reader's events written back with the writer: SE_OK and the text in
+ * out, or the failure (SEI_JSON_ERROR from the reader is SE_E_PROTOCOL). */
+static se_status rewrite(const char *s, size_t len, sei_dynbuf *out) {
+    sei_json_reader r;
+    sei_json_writer w;
+    sei_json_event e;
+    sei_dynbuf_init(out, 0);
+    sei_json_writer_init(&w, out, 0);
+    sei_json_reader_init(&r, s, len, 0);
+    while ((e = sei_json_next(&r)) > SEI_JSON_EOF) {
+        if (r.depth > SE_JSON_MAX_DEPTH || w.depth > SE_JSON_MAX_DEPTH)
+            abort();
+        switch (e) {
+        case SEI_JSON_BEGIN_OBJECT:
+            sei_json_begin_object(&w);
+            break;
+        case SEI_JSON_END_OBJECT:
+            sei_json_end_object(&w);
+            break;
+        case SEI_JSON_BEGIN_ARRAY:
+            sei_json_begin_array(&w);
+            break;
+        case SEI_JSON_END_ARRAY:
+            sei_json_end_array(&w);
+            break;
+        case SEI_JSON_KEY:
+            sei_json_key(&w, r.str, r.len);
+            break;
+        case SEI_JSON_STRING:
+            sei_json_string(&w, r.str, r.len);
+            break;
+        case SEI_JSON_NUMBER:
+            if (sei_json_number_text(&w, r.str, r.len) != SE_OK && w.error != SE_E_INVALID)
+                abort(); /* the reader's literals are JSON numbers */
+            break;
+        case SEI_JSON_TRUE:
+            sei_json_bool(&w, true);
+            break;
+        case SEI_JSON_FALSE:
+            sei_json_bool(&w, false);
+            break;
+        default:
+            sei_json_null(&w);
+            break;
+        }
+    }
+    if (e == SEI_JSON_ERROR && r.offset > len)
+        abort();
+    sei_json_reader_free(&r);
+    if (e == SEI_JSON_ERROR)
+        return SE_E_PROTOCOL;
+    if (w.error == SE_OK && w.depth != 0)
+        abort();
+    return w.error;
+}
+
+static bool valid_utf8(const char *s, size_t len) {
+    sei_dynbuf b;
+    sei_json_writer w;
+    sei_dynbuf_init(&b, 0);
+    sei_json_writer_init(&w, &b, 0);
+    bool ok = sei_json_string(&w, s, len) == SE_OK;
+    sei_dynbuf_free(&b);
+    return ok;
+}
+
+static void check_round_trip(const char *s, size_t len) {
+    sei_dynbuf once, twice;
+    se_status st = rewrite(s, len, &once);
+    char *strings = malloc(len + 1);
+    se_json_text t;
+    cJSON *strict = se_json_parse_strict(s, len, strings, &t);
+    if (strict && st == SE_E_PROTOCOL)
+        abort(); /* the reader refused strict text */
+    cJSON_Delete(strict);
+    free(strings);
+    if (st == SE_E_INVALID && valid_utf8(s, len))
+        abort(); /* the writer refused a string though the text is UTF-8 */
+    if (st != SE_OK) {
+        if (st != SE_E_INVALID && st != SE_E_PROTOCOL)
+            abort();
+        sei_dynbuf_free(&once);
+        return;
+    }
+    if (rewrite(sei_dynbuf_ptr(&once), sei_dynbuf_len(&once), &twice) != SE_OK ||
+        strcmp(sei_dynbuf_ptr(&once), sei_dynbuf_ptr(&twice)))
+        abort();
+    cJSON *a = cJSON_ParseWithLength(s, len), *b = cJSON_Parse(sei_dynbuf_ptr(&once));
+    if (!a || !b || !same_tree(a, b))
+        abort();
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    sei_dynbuf_free(&once);
+    sei_dynbuf_free(&twice);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char *s = malloc(size + 1);
     memcpy(s, data, size);
     s[size] = '\0';
-    check_reader(s, size);  /* answers may hold anything: the whole input */
-    size_t len = strlen(s); /* requests are NUL-terminated text */
+    check_reader(s, size);     /* answers may hold anything: the whole input */
+    check_round_trip(s, size); /* NUL-terminated at size, maybe holding NULs */
+    size_t len = strlen(s);    /* requests are NUL-terminated text */
     se_json_text t = se_json_scan(s, len);
     check_strict_parse(s, len, t);
     const char *end = NULL;
