@@ -15,6 +15,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
+#include "json.h" /* libcore's JSON writer (CMake's sendevent_json) */
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <stdio.h>
@@ -157,6 +158,17 @@ bool apply_options(struct cli *cli, se_client *client) {
     return true;
 }
 
+/* A token that is not UTF-8 goes in as its bytes (the library then refuses it, naming the
+ * field), unless it needs escapes: what the writer refused, after the key it wrote. */
+static bool raw_token(sei_json_writer *w, const char *token) {
+    for (const unsigned char *p = (const unsigned char *)token; *p; p++)
+        if (*p < 0x20 || *p == '"' || *p == '\\')
+            return false;
+    w->error = SE_OK;
+    return sei_dynbuf_addc(w->out, '"') == SE_OK && sei_dynbuf_adds(w->out, token) == SE_OK &&
+           sei_dynbuf_addc(w->out, '"') == SE_OK;
+}
+
 char *add_connect_tokens(const struct cli *cli, const char *operation, const char *request_json) {
     if (strcmp(cli->provider, "connect") != 0)
         return NULL;
@@ -172,18 +184,24 @@ char *add_connect_tokens(const struct cli *cli, const char *operation, const cha
     if (!wanted)
         return NULL; /* present, or not an object: the library judges the request as given */
     /* insert textually after the opening brace, so the rest stays byte for byte */
-    cJSON *s = cJSON_CreateString(token);
-    char *quoted = s ? cJSON_PrintUnformatted(s) : NULL;
-    cJSON_Delete(s);
-    if (!quoted)
+    sei_dynbuf member;
+    sei_json_writer w;
+    sei_dynbuf_init(&member, 0);
+    sei_json_writer_init(&w, &member, 0);
+    sei_json_key(&w, field, strlen(field));
+    if (sei_json_string(&w, token, strlen(token)) == SE_E_INVALID && !raw_token(&w, token)) {
+        sei_dynbuf_free(&member);
         return NULL;
+    }
+    if (w.error != SE_OK)
+        return NULL; /* out of memory: the buffer is freed */
     const char *brace = strchr(request_json, '{');
     size_t head = (size_t)(brace - request_json) + 1;
-    size_t n = strlen(request_json) + strlen(field) + strlen(quoted) + 8;
+    size_t n = strlen(request_json) + sei_dynbuf_len(&member) + 2;
     char *out = malloc(n);
     if (out)
-        snprintf(out, n, "%.*s\"%s\":%s%s%s", (int)head, request_json, field, quoted,
+        snprintf(out, n, "%.*s%s%s%s", (int)head, request_json, sei_dynbuf_ptr(&member),
                  empty ? "" : ",", brace + 1);
-    cJSON_free(quoted);
+    sei_dynbuf_free(&member);
     return out;
 }
