@@ -34,6 +34,7 @@
 typedef struct se_json_text {
     bool strict;       /* strict JSON: may be sent exactly as written */
     bool long_numbers; /* a number has more digits than a double holds */
+    bool nul_escape;   /* a string holds \u0000 (set by se_json_parse_strict only) */
 } se_json_text;
 se_json_text se_json_scan(const char *text, size_t len);
 /* The tree of text[0..len) when it is strict JSON, as cJSON would parse it but
@@ -71,6 +72,10 @@ bool se_json_read_object(const char *text, size_t len, se_json_want *want, size_
  * fail naming the field (and the byte offset); so does nesting deeper than
  * SE_JSON_MAX_DEPTH. SE_OK or SE_E_INVALID with d filled. */
 se_status se_json_check_text(const char *text, size_t len, se_diag *d);
+/* Whether text[0..len) is ASCII only: then se_json_check_text can only fail on
+ * a \u0000 escape or the depth, which a strict parse (nul_escape, its own
+ * depth limit of 64) already tells. Eight bytes at a time. */
+bool se_json_is_ascii(const char *text, size_t len);
 /* Whether the JSON text nests objects and arrays deeper than limit. */
 bool se_json_deeper_than(const char *text, size_t len, int limit);
 

@@ -52,8 +52,21 @@ static const unsigned char *next_number(const unsigned char **p, const unsigned 
     return NULL;
 }
 
+bool se_json_is_ascii(const char *text, size_t len) {
+    const unsigned char *p = (const unsigned char *)text;
+    uint64_t any = 0, x;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        memcpy(&x, p + i, 8);
+        any |= x;
+    }
+    for (; i < len; i++)
+        any |= p[i];
+    return !(any & SE_SCAN_HIGHS);
+}
+
 se_json_text se_json_scan(const char *text, size_t len) {
-    se_json_text t = {.strict = true, .long_numbers = false};
+    se_json_text t = {.strict = true, .long_numbers = false, .nul_escape = false};
     const unsigned char *p = (const unsigned char *)text, *end = p + len;
     if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
         t.strict = false; /* a byte-order mark, which cJSON skips */
@@ -110,6 +123,7 @@ typedef struct builder {
     char *strings;      /* where keys and string values are written, unescaped */
     char decimal_point; /* strtod's, as cJSON finds it */
     bool long_numbers;
+    bool nul_escape; /* an unescaped string holds a NUL */
 } builder;
 
 /* The strict string at b->in.p, unescaped into b->strings (NUL-terminated), or
@@ -127,6 +141,8 @@ static const char *build_string(builder *b) {
         w += after - 1 - s;
     } else {
         w = sei_json_unescape(s, (size_t)(after - 1 - s), w);
+        if (memchr(out, '\0', (size_t)(w - out)))
+            b->nul_escape = true;
     }
     *w++ = '\0';
     b->strings = w;
@@ -252,5 +268,6 @@ cJSON *se_json_parse_strict(const char *text, size_t len, char *strings, se_json
     }
     info->strict = root != NULL;
     info->long_numbers = b.long_numbers;
+    info->nul_escape = b.nul_escape;
     return root;
 }

@@ -228,13 +228,24 @@ se_status se_job_prepare(se_job *job, se_client *c, const char *operation, const
     if (!json)
         return se_diag_fail(&job->diag, "request: must be a JSON object, got NULL");
     size_t json_len = strlen(json);
-    if (se_json_check_text(json, json_len, &job->diag) != SE_OK)
-        return SE_E_INVALID; /* every string whole: the tree's are cut at a NUL */
+    /* Every string whole (the tree's are cut at a NUL), valid UTF-8, nesting
+     * bounded: checked first, unless the text is ASCII and its strict parse
+     * shows no \u0000, which leaves nothing for the check to find. */
+    bool checked = !se_json_is_ascii(json, json_len);
+    if (checked && se_json_check_text(json, json_len, &job->diag) != SE_OK)
+        return SE_E_INVALID;
     /* strict text (the usual) is read into a tree whose strings live here */
     char small[1024], *strings = json_len < sizeof small ? small : malloc(json_len + 1);
-    se_json_text text = {false, false};
+    se_json_text text = {false, false, false};
     cJSON *req = strings ? se_json_parse_strict(json, json_len, strings, &text) : NULL;
     se_status st = SE_OK;
+    if (!checked && (!req || text.nul_escape) &&
+        se_json_check_text(json, json_len, &job->diag) != SE_OK) {
+        cJSON_Delete(req);
+        if (strings != small)
+            free(strings);
+        return SE_E_INVALID;
+    }
     if (!req) { /* anything else is cJSON's to read, or to refuse */
         const char *end = NULL;
         req = cJSON_ParseWithLengthOpts(json, json_len, &end, false);
