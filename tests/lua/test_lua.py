@@ -530,7 +530,7 @@ def test_bad_inputs_send_nothing(emu):
           { z, "respond_event", { phone = GROUP, eventMessageId = "X", eventResponse = "MAYBE" }, "eventResponse" },
           { z, "edit_event", { phone = GROUP, event = { name = "N", dateTime = "2024-04-29T09:30" } },
             "eventMessageId: required" },
-          { z, "send_message", { phone = GROUP }, "operation" },
+          { z, "disconnect", { phone = GROUP }, "operation" },
           { c, "send_event", { ContentType = TYPING }, "ConnectionToken: required" },
           { c, "send_event", { ConnectionToken = "t", ContentType = TYPING, Content = string.rep("x", 16385) },
             "Content: at most 16384" },
