@@ -866,3 +866,17 @@ def test_a_deeply_nested_response_is_a_protocol_error(emu):
         contains(e.message, "nested deeper than 128 levels")
         eq(e.attempts, 1)
     """, emu)
+
+
+def test_zapi_send_message(emu):
+    lua(r"""
+        local z = client("zapi")
+        local r = z:send_message{ phone = "5511999999999", message = "*Hello*", delayTyping = 2 }
+        assert(r.id and r.id == r.body.messageId)
+        local ok, err = pcall(z.send_message, z, { phone = "5511999999999", message = "hi",
+                                                  delayMessage = 20 })
+        assert(not ok and tostring(err.message):find("delayMessage", 1, true), tostring(err))
+    """, emu)
+    (rec,) = api_requests(emu)
+    assert rec["operation"] == "send_message" and rec["path"].endswith("/send-text")
+    assert rec["body"] == {"phone": "5511999999999", "message": "*Hello*", "delayTyping": 2}
