@@ -177,11 +177,4 @@ ${resolve}    return NULL;
 }
 ${stubs}")
 
-# rewritten only when it changed, so that nothing recompiles for nothing
-if(EXISTS ${OUT})
-  file(READ ${OUT} old)
-  if(old STREQUAL content)
-    return()
-  endif()
-endif()
 file(WRITE ${OUT} "${content}")
