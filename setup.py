@@ -82,14 +82,15 @@ class BuildExt(build_ext):
         cmake = tool("cmake", "cmake")
         builddir = os.path.abspath(os.environ.get("SE_CMAKE_BUILD_DIR")
                                    or os.path.join(self.build_temp, "libcore"))
-        jobs = str(self.parallel or os.cpu_count() or 1)
+        jobs = os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL") or str(os.cpu_count() or 1)
         for cmd in ([cmake, "-S", ROOT, "-B", builddir] + CMAKE_OPTIONS,
                     [cmake, "--build", builddir, "--target", "sendevent_python_core",
                      "--parallel", jobs]):
             self.announce(" ".join(cmd), level=2)
             subprocess.run(cmd, check=True)
         for extension in self.extensions:
-            read_link_file(os.path.join(builddir, "python-link.txt"), extension)
+            if not extension.extra_objects:  # once, should build_ext run again
+                read_link_file(os.path.join(builddir, "python-link.txt"), extension)
 
     def swig_sources(self, sources, extension):
         interfaces = [s for s in sources if s.endswith(".i")]
