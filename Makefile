@@ -57,9 +57,10 @@ test-install:
 VENV ?= $(abspath $(BUILD))/venv
 LUA_MODULE_DIR = $(abspath $(BUILD))/bindings/lua
 
+# setup.py has CMake build libcore (SE_LAZY_CURL=ON) into $(BUILD)/python-core, kept between runs.
 python:
 	rm -rf build/python dist/sendevent-*.whl
-	$(PYTHON) -m pip wheel --no-build-isolation --no-deps -w dist .
+	SE_CMAKE_BUILD_DIR=$(abspath $(BUILD))/python-core $(PYTHON) -m pip wheel --no-build-isolation --no-deps -w dist .
 	[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv --system-site-packages $(VENV)
 	$(VENV)/bin/python -m pip install --no-index --no-deps --force-reinstall dist/sendevent-*.whl
 

@@ -1,6 +1,12 @@
-"""Builds the `sendevent` Python package: libcore's C sources and the SWIG interface compiled
-into ONE extension module (sendevent._sendevent), plus the hand-written package in
-python/sendevent/.
+"""Builds the `sendevent` Python package: the SWIG interface compiled into ONE extension module
+(sendevent._sendevent) linked with libcore, plus the hand-written package in python/sendevent/.
+
+libcore is built by CMake, the project's one build description: build_ext configures the
+source tree with SE_LAZY_CURL=ON into a directory of its own (build_temp/libcore, or
+$SE_CMAKE_BUILD_DIR), builds the target sendevent_python_core (libcore as a static,
+position-independent library, and the generated stubs that load libcurl on first use) and
+links the extension as that build's python-link.txt says. No source list or flag of libcore
+lives here.
 
 Offline, from a clean checkout (no pyproject.toml on purpose: pip then builds with the
 setuptools and wheel already installed instead of downloading them):
@@ -8,10 +14,10 @@ setuptools and wheel already installed instead of downloading them):
     /usr/bin/python3 -m pip wheel --no-build-isolation --no-deps -w dist .
     /usr/bin/python3 -m pip install .
 
-Needs: swig (4.x), a C11 compiler, libcurl and libcjson development headers.
+Needs: swig (4.x), cmake (3.18+), a C11 compiler, pkg-config, libcurl and libcjson
+development headers.
 """
 
-import glob
 import os
 import re
 import shutil
@@ -25,10 +31,10 @@ from setuptools.command.build_py import build_py
 ROOT = os.path.dirname(os.path.abspath(__file__))
 PACKAGE_DIR = "python"
 SWIG_INTERFACE = "bindings/python/sendevent_python.i"
-
-
-def rel(path):
-    return os.path.relpath(path, ROOT)
+# The CMake options of the Python build: libcore and the lazy libcurl stubs, nothing else.
+CMAKE_OPTIONS = ["-DCMAKE_BUILD_TYPE=RelWithDebInfo", "-DSE_LAZY_CURL=ON",
+                 "-DSE_BUILD_TESTS=OFF", "-DSE_BUILD_EMULATOR=OFF", "-DSE_BUILD_CLI=OFF",
+                 "-DSE_BUILD_LUA=OFF"]
 
 
 def version():
@@ -36,53 +42,62 @@ def version():
     return re.search(r'#define SE_VERSION "([^"]+)"', text).group(1)
 
 
-def core_sources():
-    found = []
-    for pattern in ("libcore/src/*.c", "libcore/src/providers/*.c", "libcore/src/providers/*/*.c",
-                    "libcore/src/validate/*.c"):
-        found += sorted(glob.glob(os.path.join(ROOT, pattern)))
-    return [rel(p) for p in found]
+def tool(name, debian_package):
+    found = shutil.which(os.environ.get(name.upper(), name))
+    if not found:
+        sys.exit("error: %s not found (Debian: apt-get install %s)" % (name, debian_package))
+    return found
 
 
-def pkg_config(*args):
-    try:
-        out = subprocess.run(["pkg-config", *args], check=True, capture_output=True, text=True)
-    except (OSError, subprocess.CalledProcessError):
-        return []
-    return out.stdout.split()
-
-
-def dependency_flags():
-    """Include dirs, library dirs and libraries of libcurl and libcjson (pkg-config when present)."""
-    includes, libdirs, libs = [], [], []
-    for flag in pkg_config("--cflags-only-I", "libcurl", "libcjson"):
-        includes.append(flag[2:])
-    for flag in pkg_config("--libs", "libcurl", "libcjson"):
-        if flag.startswith("-L"):
-            libdirs.append(flag[2:])
-        elif flag.startswith("-l"):
-            libs.append(flag[2:])
-    # libcurl is not linked: bindings/python/curl_lazy.c loads it on first use, so that
-    # `import sendevent` does not pay for loading it and its dependencies
-    libs = [name for name in libs if name != "curl"]
-    for name in ("cjson", "pthread", "m", "dl"):
-        if name not in libs:
-            libs.append(name)
-    return includes, libdirs, libs
+def read_link_file(path, extension):
+    """Applies CMake's python-link.txt to the extension: `include DIR`, `archive FILE`,
+    `library NAME|FILE|-FLAG`, one per line."""
+    for line in open(path, encoding="utf-8").read().splitlines():
+        kind, _, value = line.partition(" ")
+        if kind == "include":
+            extension.include_dirs.append(value)
+        elif kind == "archive":
+            extension.extra_objects.append(value)
+            extension.depends.append(value)  # relink when libcore changed
+        elif kind == "library" and value.startswith("-"):
+            extension.extra_link_args.append(value)
+        elif kind == "library" and os.path.isabs(value):
+            extension.extra_objects.append(value)
+        elif kind == "library":
+            extension.libraries.append(value)
+        elif line.strip():
+            sys.exit("error: %s: unexpected line %r" % (path, line))
 
 
 class BuildExt(build_ext):
     """Runs SWIG itself: the C wrapper goes to build_temp (not into the source tree) and the
     generated _swig.py straight into the package being built, so it is in every wheel."""
 
+    def build_extensions(self):
+        self.build_core()
+        super().build_extensions()
+
+    def build_core(self):
+        """CMake builds libcore (and the lazy libcurl stubs) once; the extension links it."""
+        cmake = tool("cmake", "cmake")
+        builddir = os.path.abspath(os.environ.get("SE_CMAKE_BUILD_DIR")
+                                   or os.path.join(self.build_temp, "libcore"))
+        jobs = os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL") or str(os.cpu_count() or 1)
+        for cmd in ([cmake, "-S", ROOT, "-B", builddir] + CMAKE_OPTIONS,
+                    [cmake, "--build", builddir, "--target", "sendevent_python_core",
+                     "--parallel", jobs]):
+            self.announce(" ".join(cmd), level=2)
+            subprocess.run(cmd, check=True)
+        for extension in self.extensions:
+            if not extension.extra_objects:  # once, should build_ext run again
+                read_link_file(os.path.join(builddir, "python-link.txt"), extension)
+
     def swig_sources(self, sources, extension):
         interfaces = [s for s in sources if s.endswith(".i")]
         others = [s for s in sources if not s.endswith(".i")]
         if not interfaces:
             return sources
-        swig = shutil.which(os.environ.get("SWIG", "swig"))
-        if not swig:
-            sys.exit("error: swig not found (Debian: apt-get install swig)")
+        swig = tool("swig", "swig")
         if self.inplace:
             outdir = os.path.join(ROOT, PACKAGE_DIR, "sendevent")
         else:
@@ -120,14 +135,10 @@ def write_stub(build_lib):
                    check=True)
 
 
-includes, libdirs, libs = dependency_flags()
-
+# The SWIG wrapper's own flags; libcore's come from CMake (build_core).
 extension = Extension(
     "sendevent._sendevent",
-    sources=core_sources() + ["bindings/python/curl_lazy.c", SWIG_INTERFACE],
-    include_dirs=["libcore/include", "libcore/src"] + includes,
-    library_dirs=libdirs,
-    libraries=libs,
+    sources=[SWIG_INTERFACE],
     define_macros=[("SE_BUILDING_LIBRARY", None), ("_GNU_SOURCE", None)],
     extra_compile_args=["-std=c11", "-fvisibility=hidden", "-Wall", "-Wextra",
                         "-Wno-unused-parameter", "-Wno-missing-field-initializers"],

@@ -23,6 +23,11 @@ if [ -n "$others" ]; then
   echo "exported symbols other than se_*:"; echo "$others"; exit 1
 fi
 echo "install: $(nm -D --defined-only "$lib" | wc -l) symbols exported, all se_*; SONAME $soname"
+# libcurl is linked, not loaded lazily: SE_LAZY_CURL is for the Python module only
+objdump -p "$lib" | grep -q 'NEEDED.*libcurl' || { echo "libsendevent.so does not link libcurl"; exit 1; }
+if find "$prefix" -name '*curl_lazy*' | grep -q .; then
+  echo "the lazy libcurl stubs were installed"; exit 1
+fi
 # no curl or cJSON include or type in the public headers (comments may name libcurl)
 if grep -rnE '#[[:space:]]*include[[:space:]]*[<"](curl|cjson)/|\<(CURL[A-Za-z_]*|cJSON[A-Za-z_]*)\>' \
     "$prefix/include/sendevent"; then

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "curl_lazy/curl_lazy.h"
 #include "engine.h"
 
 /* What a child inherited from its parent's sends: kept reachable (a leak
@@ -264,8 +265,11 @@ se_status se_client_new(se_client **out, const char *provider) {
         return se_set_error(NULL, SE_E_MISUSE, "se_client_new: out must not be NULL");
     *out = NULL;
     se_status st = se_global_init();
-    if (st != SE_OK)
-        return se_set_error(NULL, st, "libcurl global initialisation failed");
+    if (st != SE_OK) /* built with SE_LAZY_CURL, the loader says why libcurl is not there */
+        return se_set_error(NULL, st,
+                            sei_curl_load_error && sei_curl_load_error()
+                                ? sei_curl_load_error()
+                                : "libcurl global initialisation failed");
     const se_provider *p = provider ? se_provider_find(provider) : NULL;
     if (!p)
         return unknown_provider(provider);

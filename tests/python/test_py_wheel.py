@@ -14,7 +14,8 @@ import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 BASE_PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
-SOURCES = ["setup.py", "python", "bindings", "libcore", "docs"]
+# what a build of the package reads: setup.py, and CMake for libcore
+SOURCES = ["setup.py", "CMakeLists.txt", "cmake", "python", "bindings", "libcore", "docs"]
 
 pytestmark = pytest.mark.skipif(bool(os.environ.get("SE_SKIP_WHEEL_TEST")),
                                 reason="SE_SKIP_WHEEL_TEST is set")
