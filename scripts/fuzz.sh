@@ -5,20 +5,20 @@ set -euo pipefail
 seconds=${1:-10}
 out=${2:-build-fuzz}
 cc=${CLANG:-clang-14}
+# CMake builds the library and the targets (SE_FUZZ): no second source list or flag set here.
 mkdir -p "$out"
-src=(libcore/src/*.c libcore/src/providers/*.c libcore/src/providers/*/*.c libcore/src/validate/*.c)
-flags=(-g -O1 -std=c11 -D_GNU_SOURCE -DSE_BUILDING_LIBRARY -Ilibcore/include -Ilibcore/src
-       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined)
-libs=($(pkg-config --libs libcurl libcjson) -lpthread -lm)
-for target in tests/fuzz/fuzz_*.c; do
-  name=$(basename "$target" .c)
-  "$cc" "${flags[@]}" "${src[@]}" "$target" "${libs[@]}" -o "$out/$name"
+cmake -S . -B "$out" -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSE_FUZZ=ON \
+  -DSE_BUILD_TESTS=OFF -DSE_BUILD_EMULATOR=OFF -DSE_BUILD_CLI=OFF -DSE_BUILD_LUA=OFF >"$out/cmake.log"
+targets=$(for t in tests/fuzz/fuzz_*.c; do basename "$t" .c; done)
+cmake --build "$out" -j"${JOBS:-2}" --target $targets >>"$out/cmake.log" ||
+  { tail -30 "$out/cmake.log"; exit 1; }
+for name in $targets; do
   mkdir -p "$out/corpus-$name"
   seeds=tests/fuzz/seeds/$name
   mkdir -p "$out/artifacts-$name"
   echo "fuzz: $name for ${seconds}s"
   rc=0
-  "$out/$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  "$out/tests/fuzz/$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$out/artifacts-$name/" "$out/corpus-$name" \
     $( [ -d "$seeds" ] && echo "$seeds" ) >"$out/$name.log" 2>&1 || rc=$?
   grep -E '^#[0-9]+.*DONE' "$out/$name.log" || true

@@ -6,13 +6,11 @@
 set -euo pipefail
 build=${1:-build}
 out=build-tsan
-mkdir -p "$out"
+# CMake builds the library and the tests (SE_SANITIZE_THREAD): no second source list here.
+cmake -S . -B "$out" -DCMAKE_C_COMPILER=clang-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DSE_SANITIZE_THREAD=ON -DSE_BUILD_EMULATOR=OFF -DSE_BUILD_CLI=OFF -DSE_BUILD_LUA=OFF >/dev/null
+cmake --build "$out" -j"${JOBS:-2}" --target test_threads test_engine >/dev/null
 for t in test_threads test_engine; do
-  clang-14 -g -O1 -fsanitize=thread -std=c11 -D_GNU_SOURCE -DSE_BUILDING_LIBRARY \
-    -Ilibcore/include -Ilibcore/src -Itests/c \
-    libcore/src/*.c libcore/src/providers/*.c libcore/src/providers/*/*.c libcore/src/validate/*.c \
-    tests/c/harness.c tests/c/emu.c "tests/c/$t.c" \
-    $(pkg-config --cflags --libs libcurl libcjson) -lpthread -lm -o "$out/$t"
   SE_EMULATOR="$PWD/$build/emulator/sendevent-emulator" TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
-    "$out/$t"
+    "$out/tests/c/$t"
 done
