@@ -23,7 +23,8 @@ static se_status fail(sei_dynbuf *b, se_status st) {
 se_status sei_dynbuf_reserve(sei_dynbuf *b, size_t more) {
     if (b->error != SE_OK)
         return b->error;
-    if (more > b->max - b->len)
+    size_t max = b->max ? b->max : SEI_DYNBUF_MAX; /* a zeroed buffer: the default cap */
+    if (more > max - b->len)
         return fail(b, SE_E_PROTOCOL);
     size_t need = b->len + more + 1;
     if (need <= b->cap)
@@ -31,8 +32,8 @@ se_status sei_dynbuf_reserve(sei_dynbuf *b, size_t more) {
     size_t cap = b->cap ? b->cap : 64;
     while (cap < need)
         cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-    if (cap > b->max + 1)
-        cap = b->max + 1; /* need <= max + 1 here */
+    if (cap > max + 1)
+        cap = max + 1; /* need <= max + 1 here */
     char *p = realloc(b->data, cap);
     if (!p)
         return fail(b, SE_E_NOMEM);

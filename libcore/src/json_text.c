@@ -16,8 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "json_text.h"
 #include "scan.h"
+#include "util.h"
 
 #define SE_EXACT_DIGITS 15 /* a double holds any 15 significant digits exactly */
 

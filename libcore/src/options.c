@@ -9,7 +9,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "options.h"
+
+#include "client_state.h"
+#include "logging.h"
+#include "util.h"
 
 const se_option se_common_options[O_COMMON_COUNT] = {
     [O_BASE_URL] = {.key = "base_url",
@@ -100,19 +104,6 @@ const se_option se_common_options[O_COMMON_COUNT] = {
                                .help =
                                    "a connection idle longer than this many seconds is not reused"},
 };
-
-const se_option *se_opt_def(const se_client *c, se_opt slot) {
-    return slot < O_COMMON_COUNT ? &se_common_options[slot]
-                                 : &c->provider->options[slot - O_COMMON_COUNT];
-}
-
-const char *se_opt_str(const se_client *c, se_opt o) {
-    return c->opt[o] ? c->opt[o] : se_opt_def(c, o)->def;
-}
-
-bool se_opt_bool(const se_client *c, se_opt o) {
-    return c->num[o] != 0;
-}
 
 static bool parse_bool(const char *v, double *out) {
     static const char *const yes[] = {"true", "1", "yes", "on"}, *const no[] = {"false", "0", "no",
