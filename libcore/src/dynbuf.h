@@ -15,7 +15,7 @@ typedef struct sei_dynbuf {
     char *data;      /* NULL until the first append */
     size_t len;      /* bytes held, the NUL not counted */
     size_t cap;      /* bytes allocated */
-    size_t max;      /* most bytes it may hold, the NUL not counted */
+    size_t max;      /* most bytes it may hold, the NUL not counted; 0: SEI_DYNBUF_MAX */
     se_status error; /* SE_OK, or how an append failed: the buffer was then freed and stays empty */
 } sei_dynbuf;
 
