@@ -37,6 +37,7 @@ se_status sei_dynbuf_reserve(sei_dynbuf *b, size_t more) {
     char *p = realloc(b->data, cap);
     if (!p)
         return fail(b, SE_E_NOMEM);
+    p[b->len] = '\0'; /* NUL-terminated even before the first commit (take of an empty one) */
     b->data = p;
     b->cap = cap;
     return SE_OK;
