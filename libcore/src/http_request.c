@@ -10,8 +10,11 @@ void se_http_request_clear(se_http_request *r) {
     for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++)
         sei_bufref_free(refs[i]);
     for (int i = 0; i < r->n_headers; i++)
-        sei_bufref_free(&r->headers[i].value);
-    memset(r, 0, sizeof *r);
+        sei_bufref_release(&r->headers[i].value);
+    r->n_headers = 0; /* headers past n_headers are never read: no memset of the array */
+    r->cache = NULL;
+    r->source = NULL;
+    r->source_len = 0;
 }
 
 se_status se_http_add_header_owned(se_http_request *r, const char *name, char *value, bool secret) {
