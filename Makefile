@@ -7,7 +7,7 @@ ASAN_BUILD ?= build-asan
 JOBS ?= 2
 EMULATOR = $(abspath $(BUILD))/emulator/sendevent-emulator
 
-.PHONY: all deps build test test-c test-abi test-asan test-tsan test-valgrind test-fuzz test-install test-py python lua demo clean bench bench-soak bench-smoke
+.PHONY: all deps build test test-includes test-c test-abi test-asan test-tsan test-valgrind test-fuzz test-install test-py python lua demo clean bench bench-soak bench-smoke
 
 all: build
 
@@ -19,10 +19,14 @@ build: deps
 	cmake --build $(BUILD) -j$(JOBS)
 
 test: build
-	$(MAKE) --no-print-directory test-c test-abi test-asan test-tsan test-valgrind test-fuzz test-install test-py bench-smoke
+	$(MAKE) --no-print-directory test-includes test-c test-abi test-asan test-tsan test-valgrind test-fuzz test-install test-py bench-smoke
 
 test-c:
 	ctest --test-dir $(BUILD) --output-on-failure
+
+# No include circle between modules in libcore, the command or the emulator.
+test-includes:
+	$(PYTHON) scripts/check-includes.py
 
 # The exported ABI against the committed baseline (abi/libsendevent.abi).
 test-abi:

@@ -10,7 +10,10 @@
  * "index" counts requests, "line" is the input line number.
  */
 #define _POSIX_C_SOURCE 200809L
+#include "batch.h"
 #include "cli.h"
+#include "options.h"
+#include "output.h"
 
 #include <pthread.h>
 #include <stdio.h>

@@ -3,7 +3,11 @@
  * modes (send, --validate, --dry-run). See sendevent(1) and docs/cli.md.
  */
 #define _POSIX_C_SOURCE 200809L
+#include "batch.h"
 #include "cli.h"
+#include "options.h"
+#include "output.h"
+#include "providers.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,21 +25,6 @@ static const struct cli_option cli_options[] = {
     {"connect", "connection_token", "ConnectionToken for requests that give none (sendevent only)"},
     {"connect", "participant_token", "ParticipantToken for create_connection (sendevent only)"},
     {NULL, NULL, NULL}};
-
-const se_provider_info *find_provider(const char *name) {
-    for (const se_provider_info *p = se_provider_next(NULL); name && p; p = se_provider_next(p))
-        if (strcmp(p->name, name) == 0)
-            return p;
-    return NULL;
-}
-
-bool provider_has_op(const se_provider_info *p, const char *op) {
-    for (const se_operation_info *o = se_operation_next(p->name, NULL); op && o;
-         o = se_operation_next(p->name, o))
-        if (strcmp(o->name, op) == 0)
-            return true;
-    return false;
-}
 
 /* "  key   [ENV]   help (default D) [secret]" */
 static void print_option(const se_option_info *o, const char *env) {

@@ -13,7 +13,10 @@
  * token to requests that lack it.
  */
 #define _POSIX_C_SOURCE 200809L
+#include "options.h"
 #include "cli.h"
+#include "output.h"
+#include "providers.h"
 
 #include "json.h" /* libcore's JSON writer (CMake's sendevent_json) */
 #include <cjson/cJSON.h>

@@ -25,6 +25,7 @@
  *   body           the provider's JSON answer on success (null on failure)
  */
 #define _POSIX_C_SOURCE 200809L
+#include "output.h"
 #include "cli.h"
 
 #include <cjson/cJSON.h>

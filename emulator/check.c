@@ -2,6 +2,8 @@
  * validation, and the point of the emulator is that the two are independent. */
 #include "check.h"
 
+#include "util.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

@@ -4,7 +4,9 @@
 #ifndef SE_EMULATOR_CHECK_H
 #define SE_EMULATOR_CHECK_H
 
-#include "emulator.h"
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 struct verr {
     char msg[640];

@@ -1,6 +1,12 @@
 /* Amazon Connect Participant Service: SendEvent, SendMessage, CreateParticipantConnection,
  * DisconnectParticipant. Rules from docs/providers.md §3 and seed 003. */
+#include "connect.h"
+
 #include "check.h"
+#include "emulator.h"
+#include "reply.h"
+#include "store.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

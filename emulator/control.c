@@ -5,7 +5,12 @@
  *   POST   /_emulator/faults             add one fault (spec object) or several (array)
  *   DELETE /_emulator/faults             clear faults
  *   GET    /_emulator/config             credentials and settings in effect */
+#include "control.h"
+
 #include "emulator.h"
+#include "reply.h"
+#include "store.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +18,8 @@
 #ifndef EMULATOR_VERSION
 #define EMULATOR_VERSION "0"
 #endif
+
+void (*control_on_reset)(void);
 
 static void control_error(struct reply *rp, int status, const char *message) {
     cJSON *doc = cJSON_CreateObject();
@@ -111,7 +118,8 @@ bool control_handle(const struct request *rq, struct reply *rp) {
             reply_json(rp, 200, store_requests_json(query_all(rq->query)));
     } else if (strcmp(p, "/_emulator/reset") == 0) {
         if (method_is(rq, rp, "POST")) {
-            http_release_hung();
+            if (control_on_reset)
+                control_on_reset();
             store_reset();
             reply_text(rp, 200, "{\"reset\":true}");
         }

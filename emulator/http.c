@@ -4,7 +4,16 @@
  * MHD runs an internal epoll loop per worker thread (a small pool). A handler never blocks:
  * a delayed answer is prepared at once, the connection is suspended, and a timer thread resumes
  * it when due; a hung connection stays suspended until reset or shutdown closes it. */
+#include "http.h"
+
+#include "connect.h"
+#include "control.h"
 #include "emulator.h"
+#include "reply.h"
+#include "sinch.h"
+#include "store.h"
+#include "util.h"
+#include "zapi.h"
 
 #include <microhttpd.h>
 #include <netdb.h>
@@ -15,35 +24,6 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
-
-/* ------------------------------------------------------------------ names */
-
-static const char *const PROVIDERS[] = {"sinch", "zapi", "connect"};
-static const char *const OPERATIONS[] = {"send_event",    "send_message",      "edit_event",
-                                         "respond_event", "create_connection", "disconnect",
-                                         "oauth_token"};
-
-const char *provider_name(enum provider p) {
-    return p >= 0 && p < PROV_COUNT ? PROVIDERS[p] : NULL;
-}
-
-const char *operation_name(enum operation op) {
-    return op >= 0 && op < OP_COUNT ? OPERATIONS[op] : NULL;
-}
-
-enum provider provider_from_name(const char *s) {
-    for (int i = 0; i < PROV_COUNT; i++)
-        if (strcmp(s, PROVIDERS[i]) == 0)
-            return (enum provider)i;
-    return PROV_NONE;
-}
-
-enum operation operation_from_name(const char *s) {
-    for (int i = 0; i < OP_COUNT; i++)
-        if (strcmp(s, OPERATIONS[i]) == 0)
-            return (enum operation)i;
-    return OP_NONE;
-}
 
 /* ------------------------------------------------------------------ the route table */
 
@@ -117,89 +97,6 @@ static void plain_error(struct reply *rp, int status, const char *message) {
 static error_fn error_for(enum provider p) {
     static const error_fn fns[] = {sinch_error, zapi_error, connect_error};
     return p == PROV_NONE ? plain_error : fns[p];
-}
-
-/* ------------------------------------------------------------------ replies and requests */
-
-/* A header set twice keeps the last value: injected fault headers (added last)
- * replace the emulator's own, as a real server sends one of each. */
-void reply_header(struct reply *rp, const char *name, const char *value) {
-    for (int i = 0; i < rp->nheaders; i++)
-        if (!strcasecmp(rp->headers[i].name, name)) {
-            free(rp->headers[i].value);
-            rp->headers[i].value = xstrdup(value);
-            return;
-        }
-    if (rp->nheaders == REPLY_MAX_HEADERS)
-        return;
-    rp->headers[rp->nheaders].name = xstrdup(name);
-    rp->headers[rp->nheaders].value = xstrdup(value);
-    rp->nheaders++;
-}
-
-void reply_set_body(struct reply *rp, int status, char *body) {
-    free(rp->body);
-    rp->status = status;
-    rp->body = body;
-    rp->body_len = body ? strlen(body) : 0;
-}
-
-void reply_text(struct reply *rp, int status, const char *text) {
-    reply_set_body(rp, status, xstrdup(text));
-}
-
-void reply_json(struct reply *rp, int status, cJSON *doc) {
-    reply_set_body(rp, status, cJSON_PrintUnformatted(doc));
-    cJSON_Delete(doc);
-}
-
-void reply_clear(struct reply *rp) {
-    free(rp->body);
-    for (int i = 0; i < rp->nheaders; i++) {
-        free(rp->headers[i].name);
-        free(rp->headers[i].value);
-    }
-    memset(rp, 0, sizeof *rp);
-}
-
-const char *request_header(const struct request *rq, const char *name) {
-    return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
-}
-
-bool content_type_is_json(const struct request *rq) {
-    const char *ct = request_header(rq, "Content-Type");
-    if (!ct || !str_prefix_ieq(ct, "application/json"))
-        return false;
-    char next = ct[16];
-    return next == '\0' || next == ';' || next == ' ';
-}
-
-bool require_post(const struct request *rq, struct reply *rp, error_fn err) {
-    if (strcmp(rq->method, "POST") == 0)
-        return true;
-    err(rp, 405, "method not allowed: use POST");
-    reply_header(rp, "Allow", "POST");
-    return false;
-}
-
-cJSON *parse_json_body(const struct request *rq, struct reply *rp, error_fn err) {
-    if (!content_type_is_json(rq)) {
-        err(rp, 415, "Content-Type must be application/json");
-        return NULL;
-    }
-    /* Length includes the terminating NUL so that trailing garbage is rejected. */
-    const char *end;
-    cJSON *doc = cJSON_ParseWithLengthOpts(rq->body, rq->body_len + 1, &end, true);
-    if (!doc) {
-        err(rp, 400, "request body is not valid JSON");
-        return NULL;
-    }
-    if (!cJSON_IsObject(doc)) {
-        cJSON_Delete(doc);
-        err(rp, 400, "request body must be a JSON object");
-        return NULL;
-    }
-    return doc;
 }
 
 /* ------------------------------------------------------------------ per-request state */
@@ -681,6 +578,7 @@ static char *read_file(const char *path) {
 
 /* Starts the daemon and fills cfg.url. Returns false with a message on stderr. */
 bool http_start(void) {
+    control_on_reset = http_release_hung; /* control.c sits below this file */
     struct addrinfo hints = {.ai_family = AF_UNSPEC,
                              .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_PASSIVE | AI_NUMERICSERV};

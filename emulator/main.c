@@ -2,6 +2,10 @@
  * Connect Participant Service, for tests, demos and benchmarks. See docs/emulator.md. */
 #include "emulator.h"
 
+#include "http.h"
+#include "store.h"
+#include "util.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -12,22 +16,6 @@
 #ifndef EMULATOR_VERSION
 #define EMULATOR_VERSION "0"
 #endif
-
-struct config cfg = {
-    .host = "127.0.0.1",
-    .port = 0,
-    .threads = 2,
-    .max_records = 100000,
-    .max_body_bytes = 1 << 20,
-    .sinch_key_id = "emulator-key",
-    .sinch_key_secret = "emulator-secret",
-    .sinch_token_lifetime = 3600,
-    .zapi_instance_id = "emulator-instance",
-    .zapi_token = "emulator-token",
-    .zapi_client_token = "emulator-client-token",
-    .connect_participant_token = "emulator-participant-token",
-    .connect_connection_token = "emulator-connection-token",
-};
 
 static void usage(FILE *out) {
     fprintf(out,

@@ -1,6 +1,12 @@
 /* Sinch Conversation API: events:send, messages:send and the OAuth2 token endpoint.
  * Rules from docs/providers.md §1 and seeds 000/001. */
+#include "sinch.h"
+
 #include "check.h"
+#include "emulator.h"
+#include "reply.h"
+#include "store.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -1,7 +1,10 @@
 /* Shared state behind one mutex: the request log (a ring of max_records), pending faults,
  * issued tokens and Connect's idempotency memory. Critical sections are short copies, so a
  * single lock is not a bottleneck at the request rates the emulator is built for. */
+#include "store.h"
+
 #include "emulator.h"
+#include "util.h"
 
 #include <pthread.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* Small helpers: allocation, clocks, ids, base64, UTF-8, date syntax. */
-#include "emulator.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <stdio.h>

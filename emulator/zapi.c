@@ -1,6 +1,12 @@
 /* Z-API (WhatsApp): send-event, send-edit-event, send-event-response, send-text.
  * Rules from docs/providers.md §2 and seed 002. */
+#include "zapi.h"
+
 #include "check.h"
+#include "emulator.h"
+#include "reply.h"
+#include "store.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -11,6 +11,10 @@
 
 #include "engine.h"
 
+#include "fork.h"
+#include "logging.h"
+#include "util.h"
+
 se_status se_batch_new(se_batch **out, se_client *client) {
     if (!out || !client)
         return se_set_error(client, SE_E_MISUSE, "se_batch_new: out and client must not be NULL");
@@ -72,14 +76,25 @@ void se_batch_free(se_batch *b) {
  * for the struct, its body and its owned header values, instead of three
  * fresh heap allocations for every queued request. NULL when no block can be
  * had; the job is then left as it was. */
+/* Moves what ref holds into the block at *w (NUL-terminated), leaving ref
+ * pointing at the copy, borrowed: the block holds it. */
+static void park_ref(sei_bufref *ref, char **w) {
+    memcpy(*w, ref->ptr, ref->len + 1);
+    sei_bufref_set(ref, *w, ref->len, NULL);
+    *w += ref->len + 1;
+}
+
 static se_job *park(se_batch *b, se_job *job, se_block **from) {
     se_http_request *h = &job->http;
-    size_t token_len = h->client_token ? strlen(h->client_token) + 1 : 0;
-    size_t need = sizeof *job + h->body_len + 1 + token_len;
+    /* what the job owns moves; borrowed parts (literals, the cache) stay where they are */
+    sei_bufref *refs[SE_MAX_HEADERS + 2] = {&h->body, &h->client_token};
+    size_t n_refs = 2, need = sizeof *job;
     for (int i = 0; i < h->n_headers; i++)
-        if (h->headers[i].owned)
-            need += strlen(h->headers[i].owned) + 1;
-    if (!h->body || need > 65536)
+        refs[n_refs++] = &h->headers[i].value;
+    for (size_t i = 0; i < n_refs; i++)
+        if (refs[i]->dtor)
+            need += refs[i]->len + 1;
+    if (!h->body.ptr || need > 65536)
         return NULL;
     if (se_block_room(b->job_block) < need + 16) {
         /* 16 KiB first, doubling to 1 MiB: a small batch takes little (block.c) */
@@ -93,30 +108,11 @@ static se_job *park(se_batch *b, se_job *job, se_block **from) {
     se_job *parked = se_block_alloc(b->job_block, need);
     if (!parked)
         return NULL;
-    *parked = *job;
     char *w = (char *)(parked + 1);
-    memcpy(w, h->body, h->body_len + 1);
-    free(h->body);
-    parked->http.body = w;
-    parked->http.body_parked = true;
-    w += h->body_len + 1;
-    if (token_len) {
-        memcpy(w, h->client_token, token_len);
-        free(h->client_token);
-        parked->http.client_token = w;
-        w += token_len;
-    }
-    for (int i = 0; i < h->n_headers; i++) {
-        se_header *ph = &parked->http.headers[i];
-        if (!ph->owned)
-            continue;
-        size_t n = strlen(ph->owned) + 1;
-        memcpy(w, ph->owned, n);
-        free(ph->owned);
-        ph->value = w; /* now like a literal: the block holds it */
-        ph->owned = NULL;
-        w += n;
-    }
+    for (size_t i = 0; i < n_refs; i++)
+        if (refs[i]->dtor)
+            park_ref(refs[i], &w);
+    *parked = *job; /* the references now point into the block */
     *from = b->job_block;
     return parked;
 }

@@ -9,10 +9,11 @@
  * Unmapping costs a TLB flush, which on virtual machines is dearer still: the
  * small blocks of a small batch come from malloc instead, whose memory is
  * used again without a system call. */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 
-#include "internal.h"
+#include "block.h"
 
 #ifndef MAP_POPULATE
 #define MAP_POPULATE 0 /* elsewhere the pages fault in one by one */

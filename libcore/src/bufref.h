@@ -19,16 +19,36 @@ typedef struct sei_bufref {
 
 #define SEI_BUFREF_EMPTY ((sei_bufref){NULL, NULL, 0})
 
+/* Inline: the send path sets and releases several references per request. */
+
+/* Releases what it held (dtor), leaving the reference as it was: for a holder
+ * that clears itself next. */
+static inline void sei_bufref_release(const sei_bufref *r) {
+    if (r->ptr && r->dtor)
+        r->dtor(r->ptr);
+}
+/* Releases what it held (dtor) and leaves it empty. */
+static inline void sei_bufref_free(sei_bufref *r) {
+    sei_bufref_release(r);
+    *r = SEI_BUFREF_EMPTY;
+}
 /* Releases what the reference held, then points it at ptr[0..len), to be
  * released with dtor (NULL: borrowed, never freed). */
-void sei_bufref_set(sei_bufref *r, const void *ptr, size_t len, void (*dtor)(void *));
+static inline void sei_bufref_set(sei_bufref *r, const void *ptr, size_t len,
+                                  void (*dtor)(void *)) {
+    sei_bufref_free(r);
+    r->ptr = (void *)ptr;
+    r->len = len;
+    r->dtor = dtor;
+}
 /* Points it at a malloc'd, NUL-terminated copy of ptr[0..len), owned (free). */
 se_status sei_bufref_memdup(sei_bufref *r, const void *ptr, size_t len);
-/* Releases what it held (dtor) and leaves it empty. */
-void sei_bufref_free(sei_bufref *r);
 /* Gives up ownership: the reference stays pointing at the bytes, which whoever
  * now owns them frees (dtor cleared). Returns the bytes. */
-void *sei_bufref_disown(sei_bufref *r);
+static inline void *sei_bufref_disown(sei_bufref *r) {
+    r->dtor = NULL;
+    return r->ptr;
+}
 
 static inline const char *sei_bufref_str(const sei_bufref *r) {
     return (const char *)r->ptr;

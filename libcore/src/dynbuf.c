@@ -20,39 +20,26 @@ static se_status fail(sei_dynbuf *b, se_status st) {
     return st;
 }
 
-se_status sei_dynbuf_reserve(sei_dynbuf *b, size_t more) {
+se_status sei_dynbuf_grow(sei_dynbuf *b, size_t more) {
     if (b->error != SE_OK)
         return b->error;
-    if (more > b->max - b->len)
+    size_t max = b->max ? b->max : SEI_DYNBUF_MAX; /* a zeroed buffer: the default cap */
+    if (more > max - b->len)
         return fail(b, SE_E_PROTOCOL);
     size_t need = b->len + more + 1;
     if (need <= b->cap)
         return SE_OK;
-    size_t cap = b->cap ? b->cap : 64;
+    size_t cap = b->cap ? b->cap : 256; /* a response's headers or body: rarely grown again */
     while (cap < need)
         cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-    if (cap > b->max + 1)
-        cap = b->max + 1; /* need <= max + 1 here */
+    if (cap > max + 1)
+        cap = max + 1; /* need <= max + 1 here */
     char *p = realloc(b->data, cap);
     if (!p)
         return fail(b, SE_E_NOMEM);
+    p[b->len] = '\0'; /* NUL-terminated even before the first commit (take of an empty one) */
     b->data = p;
     b->cap = cap;
-    return SE_OK;
-}
-
-void sei_dynbuf_commit(sei_dynbuf *b, size_t n) {
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-se_status sei_dynbuf_add(sei_dynbuf *b, const void *data, size_t len) {
-    se_status st = sei_dynbuf_reserve(b, len);
-    if (st != SE_OK)
-        return st;
-    if (len)
-        memcpy(b->data + b->len, data, len);
-    sei_dynbuf_commit(b, len);
     return SE_OK;
 }
 
@@ -88,13 +75,6 @@ void sei_dynbuf_truncate(sei_dynbuf *b, size_t len) {
     }
 }
 
-void sei_dynbuf_reset(sei_dynbuf *b) {
-    b->len = 0;
-    b->error = SE_OK;
-    if (b->data)
-        b->data[0] = '\0';
-}
-
 char *sei_dynbuf_take(sei_dynbuf *b, size_t *len) {
     if (b->error != SE_OK)
         return NULL;
@@ -106,11 +86,4 @@ char *sei_dynbuf_take(sei_dynbuf *b, size_t *len) {
     b->data = NULL;
     b->len = b->cap = 0;
     return p;
-}
-
-void sei_dynbuf_free(sei_dynbuf *b) {
-    free(b->data);
-    size_t max = b->max;
-    memset(b, 0, sizeof *b);
-    b->max = max;
 }

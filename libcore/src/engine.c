@@ -18,6 +18,10 @@
 
 #include "engine.h"
 
+#include "fork.h"
+#include "logging.h"
+#include "util.h"
+
 /* ---- attempts ------------------------------------------------------------------------ */
 
 /* Called by curl before every write of the request to a connection. */
@@ -157,7 +161,7 @@ static se_status start(se_batch *b, size_t i) {
     it->state = ITEM_PENDING;
     if (job->deadline > 0 && se_now() >= job->deadline)
         return deadline_passed(b, i);
-    se_status st = job->http.url ? SE_OK : se_job_url(job);
+    se_status st = job->http.url.ptr ? SE_OK : se_job_url(job);
     if (st != SE_OK) /* the client's options changed since se_batch_add */
         return se_engine_finish(b, i, st, NULL);
     st = se_job_authorize(job);

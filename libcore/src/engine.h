@@ -4,7 +4,12 @@
 #ifndef SE_ENGINE_H
 #define SE_ENGINE_H
 
-#include "internal.h"
+#include "block.h"
+#include "client_state.h"
+#include "response_internal.h"
+#include "send.h"
+#include "transport.h"
+#include "waker.h"
 
 typedef enum {
     ITEM_PENDING, /* not started */

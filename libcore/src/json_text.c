@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
 #include "json.h"
 #include "json_lex.h"
+#include "util.h"
 
 #define SE_EXACT_DIGITS 15   /* a double holds any 15 significant digits exactly */
 #define SE_READ_MAX_DEPTH 64 /* deeper text is left to cJSON */

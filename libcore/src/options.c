@@ -1,6 +1,6 @@
-/* options.c - client options: the common ones, the checks every value goes
- * through, and se_client_set / se_client_get over the client's slots (the
- * common options, then its provider's: option.h). */
+/* options.c - client option values: the checks every value goes through,
+ * and se_client_set / se_client_get over the client's slots (the common
+ * options, then its provider's: option.h, option.c). */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -9,110 +9,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "options.h"
 
-const se_option se_common_options[O_COMMON_COUNT] = {
-    [O_BASE_URL] = {.key = "base_url",
-                    .kind = SE_OPT_URL,
-                    .max_len = 2048,
-                    .help = "API base URL; overrides region"},
-    [O_TIMEOUT] = {.key = "timeout",
-                   .kind = SE_OPT_SECONDS,
-                   .def = "30",
-                   .min = 0.001,
-                   .max = 3600,
-                   .max_len = 64,
-                   .help = "seconds per attempt, whole transfer"},
-    [O_CONNECT_TIMEOUT] = {.key = "connect_timeout",
-                           .kind = SE_OPT_SECONDS,
-                           .def = "10",
-                           .min = 0.001,
-                           .max = 3600,
-                           .max_len = 64,
-                           .help = "seconds to connect"},
-    [O_MAX_ATTEMPTS] = {.key = "max_attempts",
-                        .kind = SE_OPT_INT,
-                        .def = "3",
-                        .min = 1,
-                        .max = 10,
-                        .max_len = 64,
-                        .help = "attempts per send including retries"},
-    [O_RETRY_SERVER_ERRORS] =
-        {.key = "retry_server_errors",
-         .kind = SE_OPT_BOOL,
-         .def = "false",
-         .min = 0,
-         .max = 1,
-         .max_len = 64,
-         .help = "also retry 5xx, timeouts and lost connections (may deliver twice)"},
-    [O_RETRY_BASE_DELAY] = {.key = "retry_base_delay",
-                            .kind = SE_OPT_SECONDS,
-                            .def = "0.5",
-                            .min = 0,
-                            .max = 60,
-                            .max_len = 64,
-                            .help = "backoff base (seconds)"},
-    [O_RETRY_MAX_DELAY] = {.key = "retry_max_delay",
-                           .kind = SE_OPT_SECONDS,
-                           .def = "20",
-                           .min = 0,
-                           .max = 3600,
-                           .max_len = 64,
-                           .help = "backoff cap (seconds); a longer Retry-After is not waited for"},
-    [O_CA_FILE] = {.key = "ca_file",
-                   .kind = SE_OPT_STR,
-                   .max_len = 4096,
-                   .spaces = true,
-                   .help = "PEM bundle; TLS verification is always on"},
-    [O_ALLOW_INSECURE_HTTP] = {.key = "allow_insecure_http",
-                               .kind = SE_OPT_BOOL,
-                               .def = "false",
-                               .min = 0,
-                               .max = 1,
-                               .max_len = 64,
-                               .help = "permit http:// to non-loopback hosts"},
-    [O_MAX_RESPONSE_BYTES] = {.key = "max_response_bytes",
-                              .kind = SE_OPT_INT,
-                              .def = "1048576",
-                              .min = 1024,
-                              .max = 1 << 30,
-                              .max_len = 64,
-                              .help = "response body cap (bytes)"},
-    [O_USER_AGENT] = {.key = "user_agent",
-                      .kind = SE_OPT_STR,
-                      .def = "sendevent/" SE_VERSION,
-                      .max_len = 256,
-                      .spaces = true,
-                      .help = "User-Agent header"},
-    [O_DEADLINE] = {.key = "deadline",
-                    .kind = SE_OPT_SECONDS,
-                    .def = "0",
-                    .min = 0,
-                    .max = 86400,
-                    .max_len = 64,
-                    .help = "seconds a send may take over all its attempts (0: none)"},
-    [O_CONNECTION_MAX_IDLE] = {.key = "connection_max_idle",
-                               .kind = SE_OPT_INT,
-                               .def = "4",
-                               .min = 1,
-                               .max = 3600,
-                               .max_len = 64,
-                               .help =
-                                   "a connection idle longer than this many seconds is not reused"},
-};
-
-const se_option *se_opt_def(const se_client *c, se_opt slot) {
-    return slot < O_COMMON_COUNT ? &se_common_options[slot]
-                                 : &c->provider->options[slot - O_COMMON_COUNT];
-}
-
-const char *se_opt_str(const se_client *c, se_opt o) {
-    return c->opt[o] ? c->opt[o] : se_opt_def(c, o)->def;
-}
-
-bool se_opt_bool(const se_client *c, se_opt o) {
-    return c->num[o] != 0;
-}
+#include "client_state.h"
+#include "logging.h"
+#include "util.h"
 
 static bool parse_bool(const char *v, double *out) {
     static const char *const yes[] = {"true", "1", "yes", "on"}, *const no[] = {"false", "0", "no",

@@ -1,11 +1,13 @@
 /* request.c - the JSON builder with dotted-path setters, for C callers who
  * would rather not write JSON. */
-#include <ctype.h>
-#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "client_state.h"
+#include "json_path.h"
+#include "logging.h"
+#include "util.h"
 
 struct se_request {
     cJSON *root;
@@ -34,43 +36,81 @@ void se_request_free(se_request *r) {
     free(r);
 }
 
-/* One step of a path: a key (len > 0) or an array index (len == 0). */
-typedef struct step {
-    const char *key;
-    size_t len;
-    long index;
-} step;
-
-/* Reads the step at *p and advances; false when the path is malformed. */
-static bool next_step(const char **p, step *s, bool first) {
-    const char *q = *p;
-    if (*q == '[') {
-        char *end;
-        errno = 0;
-        s->index = strtol(q + 1, &end, 10);
-        if (end == q + 1 || *end != ']' || s->index < 0 || errno || !isdigit((unsigned char)q[1]))
-            return false;
-        s->key = NULL;
-        s->len = 0;
-        *p = end + 1;
-        return true;
-    }
-    if (!first) {
-        if (*q != '.')
-            return false;
-        q++;
-    }
-    s->key = q;
-    s->len = strcspn(q, ".[");
-    *p = q + s->len;
-    return s->len > 0;
+/* Whether child can be gone through to reach step s (an object for a key,
+ * an array for an index). */
+static bool fits(const cJSON *child, const sei_path_step *s) {
+    return s->key ? cJSON_IsObject(child) : cJSON_IsArray(child);
 }
 
-static cJSON *get_key(cJSON *obj, const step *s) {
-    for (cJSON *it = obj->child; it; it = it->next)
-        if (it->string && strlen(it->string) == s->len && !memcmp(it->string, s->key, s->len))
-            return it;
-    return NULL;
+/* Puts target at step s of parent, in child's place when there is one
+ * (keeping its key). false when out of memory. */
+static bool attach(cJSON *parent, const sei_path_step *s, cJSON *child, cJSON *target) {
+    if (!s->key)
+        return child ? cJSON_ReplaceItemViaPointer(parent, child, target)
+                     : cJSON_AddItemToArray(parent, target);
+    char *key = se_strndup(s->key, s->len);
+    bool ok = key && (child ? cJSON_ReplaceItemViaPointer(parent, child, target)
+                            : cJSON_AddItemToObject(parent, key, target));
+    if (ok && child) { /* the replacement keeps the key */
+        free(target->string);
+        target->string = key;
+        key = NULL;
+    }
+    free(key);
+    return ok;
+}
+
+/* The containers a put creates: the first one is removed again if the put
+ * fails, so a failed set leaves the request as it was. */
+typedef struct created {
+    cJSON *item, *in;
+} created;
+
+/* Walks `path` (well formed) from root, creating containers, and puts value
+ * (consumed in every case) at its end. SE_E_INVALID with msg, or SE_E_NOMEM. */
+static se_status put_at(cJSON *root, const char *path, cJSON *value, created *made, char *msg,
+                        size_t cap) {
+    const char *p = path;
+    sei_path_step s, nxt;
+    cJSON *parent = root;
+    sei_path_next(&p, &s, true);
+    for (;;) {
+        bool last = *p == '\0';
+        if (!last)
+            sei_path_next(&p, &nxt, false);
+        int size = cJSON_GetArraySize(parent);
+        if (!s.key && s.index > size) {
+            snprintf(msg, cap, "%.200s: index %ld is past the end of the array (size %d)", path,
+                     s.index, size);
+            cJSON_Delete(value);
+            return SE_E_INVALID;
+        }
+        cJSON *child =
+            s.key ? sei_path_member(parent, &s) : cJSON_GetArrayItem(parent, (int)s.index);
+        cJSON *target = last ? value : child;
+        if (!last && child && !fits(child, &nxt)) {
+            snprintf(msg, cap, "%.200s: goes through a %s, not an %s", path,
+                     se_json_type_name(child), nxt.key ? "object" : "array");
+            cJSON_Delete(value);
+            return SE_E_INVALID;
+        }
+        if (!last && !child && !(target = nxt.key ? cJSON_CreateObject() : cJSON_CreateArray())) {
+            cJSON_Delete(value);
+            return SE_E_NOMEM;
+        }
+        if (target != child && !attach(parent, &s, child, target)) {
+            if (target != value)
+                cJSON_Delete(target);
+            cJSON_Delete(value);
+            return SE_E_NOMEM;
+        }
+        if (last)
+            return SE_OK;
+        if (target != child && !made->item)
+            *made = (created){target, parent};
+        parent = target;
+        s = nxt;
+    }
 }
 
 /* Puts `value` (owned, consumed in every case) at `path`, creating containers. */
@@ -81,81 +121,22 @@ static se_status put(se_request *r, const char *path, cJSON *value) {
     }
     if (!value)
         return se_set_error(NULL, SE_E_NOMEM, "out of memory");
-    const char *p = path;
-    step s;
-    cJSON *parent = r->root;
-    /* the first container this call creates: removed again if the call fails,
-     * so a failed set leaves the request as it was */
-    cJSON *created = NULL, *created_in = NULL;
     char msg[300];
-    if (!next_step(&p, &s, true) || !s.key)
-        goto malformed;
-    for (;;) {
-        step nxt;
-        bool last = *p == '\0';
-        if (!last && !next_step(&p, &nxt, false))
-            goto malformed;
-        cJSON *child = s.key ? get_key(parent, &s) : cJSON_GetArrayItem(parent, (int)s.index);
-        if (s.key == NULL && s.index > cJSON_GetArraySize(parent)) {
-            snprintf(msg, sizeof msg, "%.200s: index %ld is past the end of the array (size %d)",
-                     path, s.index, cJSON_GetArraySize(parent));
-            goto fail;
-        }
-        cJSON *target = last ? value : child;
-        if (!last && (!child || (nxt.key ? !cJSON_IsObject(child) : !cJSON_IsArray(child)))) {
-            if (child) {
-                snprintf(msg, sizeof msg, "%.200s: goes through a %s, not an %s", path,
-                         se_json_type_name(child), nxt.key ? "object" : "array");
-                goto fail;
-            }
-            target = nxt.key ? cJSON_CreateObject() : cJSON_CreateArray();
-            if (!target) {
-                cJSON_Delete(value);
-                return se_set_error(NULL, SE_E_NOMEM, "out of memory");
-            }
-        }
-        if (target != child) {
-            bool ok;
-            if (s.key) {
-                char *key = se_strndup(s.key, s.len);
-                ok = key && (child ? cJSON_ReplaceItemViaPointer(parent, child, target)
-                                   : cJSON_AddItemToObject(parent, key, target));
-                if (ok && child) { /* the replacement keeps the key */
-                    free(target->string);
-                    target->string = key;
-                    key = NULL;
-                }
-                free(key);
-            } else {
-                ok = child ? cJSON_ReplaceItemViaPointer(parent, child, target)
-                           : cJSON_AddItemToArray(parent, target);
-            }
-            if (!ok) {
-                if (target != value)
-                    cJSON_Delete(target);
-                cJSON_Delete(value);
-                return se_set_error(NULL, SE_E_NOMEM, "out of memory");
-            }
-        }
-        if (last)
-            break;
-        if (target != child && !created) {
-            created = target;
-            created_in = parent;
-        }
-        parent = target;
-        s = nxt;
+    if (!sei_path_valid(path, false)) {
+        cJSON_Delete(value);
+        snprintf(msg, sizeof msg, "%.200s: malformed path (use a.b[0].c)", path);
+        return se_set_error(NULL, SE_E_INVALID, msg);
+    }
+    created made = {NULL, NULL};
+    se_status st = put_at(r->root, path, value, &made, msg, sizeof msg);
+    if (st != SE_OK) {
+        if (made.item)
+            cJSON_Delete(cJSON_DetachItemViaPointer(made.in, made.item));
+        return se_set_error(NULL, st, st == SE_E_NOMEM ? "out of memory" : msg);
     }
     free(r->json);
     r->json = NULL;
     return SE_OK;
-malformed:
-    snprintf(msg, sizeof msg, "%.200s: malformed path (use a.b[0].c)", path);
-fail:
-    cJSON_Delete(value);
-    if (created)
-        cJSON_Delete(cJSON_DetachItemViaPointer(created_in, created));
-    return se_set_error(NULL, SE_E_INVALID, msg);
 }
 
 se_status se_request_set_string(se_request *r, const char *path, const char *value) {
@@ -192,23 +173,11 @@ se_status se_request_remove(se_request *r, const char *path) {
     if (!r || !path)
         return SE_E_MISUSE;
     bool malformed;
-    cJSON *v = se_json_path(r->root, path, &malformed);
+    cJSON *parent, *v = sei_json_path_in(r->root, path, &malformed, &parent);
     if (malformed)
         return se_set_error(NULL, SE_E_INVALID, "malformed path (use a.b[0].c)");
     if (!v)
         return SE_OK;
-    /* find the parent by walking from the root: cJSON has no parent links */
-    size_t cut = strlen(path);
-    while (cut > 0 && path[cut - 1] != '.' && path[cut - 1] != '[')
-        cut--;
-    cJSON *parent = r->root;
-    if (cut > 0) {
-        char *prefix = se_strndup(path, path[cut - 1] == '.' ? cut - 1 : cut - 1);
-        if (!prefix)
-            return SE_E_NOMEM;
-        parent = se_json_path(r->root, prefix, &malformed);
-        free(prefix);
-    }
     cJSON_Delete(cJSON_DetachItemViaPointer(parent, v));
     free(r->json);
     r->json = NULL;

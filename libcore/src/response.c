@@ -5,7 +5,15 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "response_internal.h"
+
+#include "client_state.h"
+#include "json_path.h"
+#include "json.h"
+#include "logging.h"
+#include "send.h"
+#include "transport.h"
+#include "util.h"
 
 void se_parse_error(se_response *r, const cJSON *json, const se_provider *p, const se_attempt *a) {
     p->parse_error(r, json, a);
@@ -206,11 +214,12 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
         st != SE_OK && request_id ? se_scrubbed(job->client, &job->http, request_id) : NULL;
     if (st != SE_OK && request_id)
         request_id = clean_id; /* NULL when out of memory: dropped, never shown unscrubbed */
-    const char *line = job->http.request_line; /* NULL when the request was never built */
+    const char *line =
+        sei_bufref_str(&job->http.request_line); /* NULL when the request was never built */
     size_t line_len = line ? strlen(line) + 1 : 0, id_len = id.text ? id.len + 1 : 0;
     size_t when_len = when.text ? when.len + 1 : 0;
     size_t request_id_len = request_id ? strnlen(request_id, 255) + 1 : 0;
-    const char *token = job->http.client_token;
+    const char *token = sei_bufref_str(&job->http.client_token);
     size_t token_len = token ? strlen(token) + 1 : 0;
     size_t size = sizeof(se_response) + body_len + 1 + headers_len + 1 + line_len + id_len +
                   when_len + request_id_len + token_len;

@@ -6,48 +6,14 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "send.h"
 
-void se_http_request_clear(se_http_request *r) {
-    if (!r->cache) {
-        free(r->url);
-        free(r->request_line);
-    }
-    for (int i = 0; i < r->n_headers; i++)
-        free(r->headers[i].owned);
-    if (!r->body_parked)
-        free(r->body); /* cJSON's default hooks: malloc/free */
-    if (!r->header_list_borrowed)
-        free(r->header_list);
-    if (!r->body_parked)
-        free(r->client_token);
-    memset(r, 0, sizeof *r);
-}
-
-se_status se_http_add_header(se_http_request *r, const char *name, const char *value, bool secret) {
-    if (r->n_headers == SE_MAX_HEADERS)
-        return SE_E_NOMEM;
-    r->headers[r->n_headers++] = (se_header){name, value, NULL, secret};
-    return SE_OK;
-}
-
-se_status se_http_add_header_owned(se_http_request *r, const char *name, char *value, bool secret) {
-    if (!value || r->n_headers == SE_MAX_HEADERS) {
-        free(value);
-        return SE_E_NOMEM;
-    }
-    r->headers[r->n_headers++] = (se_header){name, value, value, secret};
-    return SE_OK;
-}
-
-void se_http_replace_header(se_http_request *r, se_header *h, char *value) {
-    free(h->owned);
-    h->value = h->owned = value;
-    if (!r->header_list_borrowed)
-        free(r->header_list); /* rebuilt with the new value */
-    r->header_list = NULL;
-    r->header_list_borrowed = false;
-}
+#include "client_state.h"
+#include "fork.h"
+#include "json.h"
+#include "logging.h"
+#include "transport.h"
+#include "util.h"
 
 const se_operation *se_find_operation(const se_provider *p, const char *name) {
     for (size_t i = 0; name && i < p->n_ops; i++)
@@ -147,7 +113,7 @@ static se_status build_url(se_job *job) {
     if (st == SE_OK)
         st = p->url(c, job->op, &job->http);
     if (st == SE_OK)
-        st = check_base_url(c, job->http.url, "base_url", &job->diag);
+        st = check_base_url(c, sei_bufref_str(&job->http.url), "base_url", &job->diag);
     se_opt token_url = st == SE_OK && p->token_url ? p->token_url(c) : SE_OPT_NONE;
     if (token_url != SE_OPT_NONE) /* where credentials are fetched from: the same rules */
         st = check_base_url(c, se_opt_str(c, token_url), se_opt_def(c, token_url)->key, &job->diag);
@@ -181,20 +147,20 @@ static se_status job_url(se_job *job, bool lend) {
             free(e->request_line);
             free(e->header_list); /* made with the old options */
             curl_url_cleanup(e->curlu);
-            e->url = h->url; /* the client keeps them */
-            e->request_line = h->request_line;
+            e->url_len = h->url.len;
+            e->request_line_len = h->request_line.len;
+            e->url = sei_bufref_disown(&h->url); /* the client keeps them */
+            e->request_line = sei_bufref_disown(&h->request_line);
             e->header_list = NULL;
             e->curlu = parsed_url(e->url);
             e->config_gen = c->config_gen;
-        } else {
-            free(h->url);
-            free(h->request_line);
         }
-        h->url = h->request_line = NULL;
+        sei_bufref_free(&h->url);
+        sei_bufref_free(&h->request_line);
     }
-    if (st == SE_OK && lend) {
-        h->url = e->url;
-        h->request_line = e->request_line;
+    if (st == SE_OK && lend) { /* lent: released with the request, never freed by it */
+        sei_bufref_set(&h->url, e->url, e->url_len, NULL);
+        sei_bufref_set(&h->request_line, e->request_line, e->request_line_len, NULL);
         h->cache = e;
     }
     pthread_mutex_unlock(&c->cache_lock);
@@ -311,7 +277,7 @@ se_status se_job_authorize(se_job *job) {
         job->auth_token_used = NULL;
         for (int i = 0; i < job->http.n_headers; i++)
             if (!strcasecmp(job->http.headers[i].name, "Authorization"))
-                job->auth_token_used = se_strdup(job->http.headers[i].value);
+                job->auth_token_used = se_strdup(se_header_value(&job->http.headers[i]));
     }
     return st;
 }
@@ -323,11 +289,11 @@ void se_job_log_attempt(se_client *c, const se_job *job, se_status st, const se_
     double ms = (se_now() - t0) * 1000;
     if (a->http_status)
         se_log(c, st == SE_OK ? 0 : 1, "%s -> %ld in %.1f ms (attempt %d, %s connection)",
-               job->http.request_line, a->http_status, ms, job->attempts,
+               sei_bufref_str(&job->http.request_line), a->http_status, ms, job->attempts,
                a->new_connections ? "new" : "reused");
     else
-        se_log(c, 1, "%s -> %s: %s in %.1f ms (attempt %d)", job->http.request_line,
-               se_status_name(st),
+        se_log(c, 1, "%s -> %s: %s in %.1f ms (attempt %d)",
+               sei_bufref_str(&job->http.request_line), se_status_name(st),
                a->curl_error[0] ? a->curl_error : curl_easy_strerror(a->curl_code), ms,
                job->attempts);
 }
@@ -354,7 +320,7 @@ static bool refused_credential(const se_job *job, const se_attempt *a) {
 bool se_job_idempotent(const se_job *job) {
     /* an idempotency key makes a repeat safe: Connect's ClientToken, which
      * CreateParticipantConnection does not have */
-    return job->client->provider->idempotent && job->http.client_token;
+    return job->client->provider->idempotent && job->http.client_token.ptr;
 }
 
 static double retry_delay(se_job *job, se_status st, const se_attempt *a);

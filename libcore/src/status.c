@@ -2,7 +2,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include <curl/curl.h>
+
+#include "fork.h"
+#include "sendevent/sendevent.h"
 
 static const struct {
     se_status code;
@@ -55,8 +58,6 @@ void se_free(void *ptr) {
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 static CURLcode global_result = CURLE_OK;
-
-atomic_uint se_fork_gen;
 
 /* In the child, with only the forking thread alive: clients notice the new
  * generation at their next call (se_client_after_fork). */

@@ -4,34 +4,34 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "transport.h"
 
-se_status se_buf_reserve(se_buf *b, size_t need) {
-    if (need <= b->cap)
-        return SE_OK;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < need)
-        cap *= 2;
-    char *p = realloc(b->data, cap);
-    if (!p)
-        return SE_E_NOMEM;
-    b->data = p;
-    b->cap = cap;
-    return SE_OK;
+#include "client_state.h"
+#include "http_request.h"
+
+/* ---- the share ------------------------------------------------------------ */
+
+static void share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *userdata) {
+    (void)h;
+    (void)access;
+    pthread_mutex_lock(&((se_client *)userdata)->share_locks[data]);
 }
 
-se_status se_buf_append(se_buf *b, const char *data, size_t len) {
-    if (se_buf_reserve(b, b->len + len + 1) != SE_OK)
-        return SE_E_NOMEM;
-    memcpy(b->data + b->len, data, len);
-    b->len += len;
-    b->data[b->len] = '\0';
-    return SE_OK;
+static void share_unlock(CURL *h, curl_lock_data data, void *userdata) {
+    (void)h;
+    pthread_mutex_unlock(&((se_client *)userdata)->share_locks[data]);
 }
 
-void se_buf_free(se_buf *b) {
-    free(b->data);
-    memset(b, 0, sizeof *b);
+CURLSH *sei_share_new(se_client *c) {
+    CURLSH *share = curl_share_init();
+    if (!share)
+        return NULL;
+    curl_share_setopt(share, CURLSHOPT_LOCKFUNC, share_lock);
+    curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, share_unlock);
+    curl_share_setopt(share, CURLSHOPT_USERDATA, c);
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    return share;
 }
 
 /* ---- the pool: an idle handle keeps its connections alive for the next send */
@@ -63,18 +63,6 @@ static void configure_handle(se_client *c, CURL *easy) {
         curl_easy_setopt(easy, CURLOPT_PROXY, "");
         curl_easy_setopt(easy, CURLOPT_NOPROXY, "");
     }
-}
-
-bool se_env_has_proxy(void) {
-    /* what curl reads for http and https (not HTTP_PROXY: httpoxy) */
-    static const char *const names[] = {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy",
-                                        "ALL_PROXY"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        const char *v = getenv(names[i]);
-        if (v && *v)
-            return true;
-    }
-    return false;
 }
 
 CURL *se_pool_take(se_client *c) {
@@ -147,11 +135,11 @@ void se_multi_give(se_client *c, CURLM *multi) {
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {
     se_attempt *a = userdata;
     size_t n = size * nmemb;
-    if (a->body.len + n > a->max_body) {
+    if (n > a->body.max - a->body.len) { /* checked first: what came so far is kept */
         a->oversized = true;
         return 0; /* aborts the transfer: a hostile server cannot exhaust memory */
     }
-    return se_buf_append(&a->body, data, n) == SE_OK ? n : 0;
+    return sei_dynbuf_add(&a->body, data, n) == SE_OK ? n : 0;
 }
 
 /* A hostile server may send endless headers or interim answers (100
@@ -175,7 +163,8 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata) {
     if (header_over_limit(a, data, n))
         return 0; /* aborts the transfer: SE_E_PROTOCOL (se_attempt_status) */
     if (n >= 5 && !memcmp(data, "HTTP/", 5)) {
-        a->headers.len = 0; /* a new answer (after 100 Continue): keep only the final one */
+        sei_dynbuf_reset(
+            &a->headers); /* a new answer (after 100 Continue): keep only the final one */
         a->n_headers = 0;
         return n;
     }
@@ -188,19 +177,20 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata) {
         v++;
     while (end > v && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
         end--;
-    size_t value_len = (size_t)(end - v), need = a->headers.len + name_len + value_len + 2;
-    if (need > SE_MAX_HEADER_BYTES || a->n_headers >= SE_MAX_HEADER_COUNT) {
+    size_t value_len = (size_t)(end - v), pair = name_len + value_len + 2;
+    /* the cap (SE_MAX_HEADER_BYTES) is checked first: what came so far is kept */
+    if (pair > a->headers.max - a->headers.len || a->n_headers >= SE_MAX_HEADER_COUNT) {
         a->header_overflow = true; /* a hostile or broken server: not kept, not retried */
         return 0;
     }
-    if (se_buf_reserve(&a->headers, need) != SE_OK)
+    if (sei_dynbuf_reserve(&a->headers, pair) != SE_OK)
         return 0;
     char *w = a->headers.data + a->headers.len;
     memcpy(w, data, name_len);
     w[name_len] = '\0';
     memcpy(w + name_len + 1, v, value_len);
-    w[name_len + 1 + value_len] = '\0';
-    a->headers.len = need;
+    w[pair - 1] = '\0';
+    sei_dynbuf_commit(&a->headers, pair);
     a->n_headers++;
     return n;
 }
@@ -227,14 +217,14 @@ const char *se_attempt_header(const se_attempt *a, const char *name) {
 static struct curl_slist *header_list(const se_http_request *req, const char *user_agent) {
     /* curl may add "Expect: 100-continue" to a POST over 1 KiB (older versions; 1 MiB
      * since 7.88) and wait for the server's go-ahead: none of the providers needs it */
-    bool no_expect = req->body_len > 1024;
+    bool no_expect = req->body.len > 1024;
     size_t agent_len = strlen(user_agent);
     size_t n = (size_t)req->n_headers + 1 + no_expect;
     size_t text = sizeof "User-Agent: " + agent_len + sizeof "Expect:";
     size_t name_len[SE_MAX_HEADERS], value_len[SE_MAX_HEADERS];
     for (int i = 0; i < req->n_headers; i++) {
         name_len[i] = strlen(req->headers[i].name);
-        value_len[i] = strlen(req->headers[i].value);
+        value_len[i] = req->headers[i].value.len;
         text += name_len[i] + value_len[i] + 3;
     }
     struct curl_slist *nodes = malloc(n * sizeof *nodes + text);
@@ -247,7 +237,7 @@ static struct curl_slist *header_list(const se_http_request *req, const char *us
         w += name_len[i];
         *w++ = ':';
         *w++ = ' ';
-        memcpy(w, req->headers[i].value, value_len[i]);
+        memcpy(w, req->headers[i].value.ptr, value_len[i]);
         w += value_len[i];
         *w++ = '\0';
     }
@@ -270,11 +260,11 @@ static bool header_list_fits(const struct curl_slist *list, const se_http_reques
     for (int i = 0; i < req->n_headers; i++, list = list->next) {
         size_t n = strlen(req->headers[i].name);
         if (strncmp(list->data, req->headers[i].name, n) || list->data[n] != ':' ||
-            strcmp(list->data + n + 2, req->headers[i].value))
+            strcmp(list->data + n + 2, se_header_value(&req->headers[i])))
             return false;
     }
     list = list->next; /* the User-Agent, from the options */
-    return (list != NULL) == (req->body_len > 1024);
+    return (list != NULL) == (req->body.len > 1024);
 }
 
 /* The request's header list, made once and kept for retries. Requests whose
@@ -289,21 +279,24 @@ static se_status request_header_list(se_client *c, se_http_request *req) {
         pthread_mutex_lock(&c->cache_lock);
         if (!e->header_list)
             e->header_list = header_list(req, agent);
-        if (e->header_list && header_list_fits(e->header_list, req)) {
-            req->header_list = e->header_list;
-            req->header_list_borrowed = true;
-        }
+        if (e->header_list && header_list_fits(e->header_list, req))
+            sei_bufref_set(&req->header_list, e->header_list, 0, NULL); /* lent by the cache */
         pthread_mutex_unlock(&c->cache_lock);
-        if (req->header_list)
+        if (req->header_list.ptr)
             return SE_OK;
     }
-    req->header_list = header_list(req, agent);
-    return req->header_list ? SE_OK : SE_E_NOMEM;
+    struct curl_slist *own = header_list(req, agent);
+    if (!own)
+        return SE_E_NOMEM;
+    sei_bufref_set(&req->header_list, own, 0, free);
+    return SE_OK;
 }
 
 se_status se_transport_setup(se_client *c, CURL *easy, se_http_request *req, se_attempt *a) {
     a->max_body = (size_t)c->num[O_MAX_RESPONSE_BYTES];
-    if (!req->header_list && request_header_list(c, req) != SE_OK)
+    a->body.max = a->max_body;
+    a->headers.max = SE_MAX_HEADER_BYTES;
+    if (!req->header_list.ptr && request_header_list(c, req) != SE_OK)
         return SE_E_NOMEM;
     if (req->cache && req->cache->curlu) {
         /* parsed once per configuration: curl would parse the URL text of every
@@ -311,11 +304,11 @@ se_status se_transport_setup(se_client *c, CURL *easy, se_http_request *req, se_
         curl_easy_setopt(easy, CURLOPT_CURLU, req->cache->curlu);
     } else {
         curl_easy_setopt(easy, CURLOPT_CURLU, NULL); /* it would override the URL */
-        curl_easy_setopt(easy, CURLOPT_URL, req->url);
+        curl_easy_setopt(easy, CURLOPT_URL, sei_bufref_str(&req->url));
     }
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req->body);
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, req->header_list);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req->body.ptr);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body.len);
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, req->header_list.ptr);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, a);
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, a);
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, a->curl_error);
@@ -323,16 +316,17 @@ se_status se_transport_setup(se_client *c, CURL *easy, se_http_request *req, se_
 }
 
 void se_attempt_reset(se_attempt *a) {
-    se_buf body = a->body, headers = a->headers;
+    sei_dynbuf body = a->body, headers = a->headers;
     memset(a, 0, sizeof *a);
-    body.len = headers.len = 0;
+    sei_dynbuf_reset(&body);
+    sei_dynbuf_reset(&headers);
     a->body = body;
     a->headers = headers;
 }
 
 void se_attempt_free(se_attempt *a) {
-    se_buf_free(&a->body);
-    se_buf_free(&a->headers);
+    sei_dynbuf_free(&a->body);
+    sei_dynbuf_free(&a->headers);
     a->n_headers = 0;
 }
 

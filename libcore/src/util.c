@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,7 @@
 #include <sys/random.h>
 #include <time.h>
 
-#include "internal.h"
+#include "util.h"
 
 double se_now(void) {
     struct timespec ts;
@@ -195,53 +196,16 @@ const char *se_json_type_name(const cJSON *item) {
     }
 }
 
-cJSON *se_json_path(const cJSON *root, const char *path, bool *malformed) {
-    *malformed = false;
-    const cJSON *cur = root;
-    const char *p = path;
-    if (!p || !*p) {
-        *malformed = true;
-        return NULL;
+bool se_env_has_proxy(void) {
+    /* what curl reads for http and https (not HTTP_PROXY: httpoxy) */
+    static const char *const names[] = {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy",
+                                        "ALL_PROXY"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const char *v = getenv(names[i]);
+        if (v && *v)
+            return true;
     }
-    while (*p) {
-        if (*p == '[') {
-            char *end;
-            errno = 0;
-            long idx = strtol(p + 1, &end, 10);
-            if (end == p + 1 || *end != ']' || idx < 0 || errno) {
-                *malformed = true;
-                return NULL;
-            }
-            cur = cJSON_IsArray(cur) ? cJSON_GetArrayItem(cur, (int)idx) : NULL;
-            p = end + 1;
-        } else {
-            size_t len = strcspn(p, ".[");
-            if (len == 0) {
-                *malformed = true;
-                return NULL;
-            }
-            const cJSON *next = NULL;
-            if (cJSON_IsObject(cur)) {
-                for (const cJSON *it = cur->child; it; it = it->next)
-                    if (it->string && strlen(it->string) == len && !memcmp(it->string, p, len)) {
-                        next = it;
-                        break;
-                    }
-            }
-            cur = next;
-            p += len;
-        }
-        if (*p == '.') {
-            p++;
-            if (!*p || *p == '.' || *p == '[') {
-                *malformed = true;
-                return NULL;
-            }
-        }
-        if (!cur)
-            return NULL;
-    }
-    return (cJSON *)cur;
+    return false;
 }
 
 double se_parse_retry_after(const char *value) {

@@ -7,7 +7,9 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "waker.h"
+
+#include "client_state.h"
 
 /* A run polls its waker's eventfd beside its sockets. Wakers are never freed
  * before the client, so that se_client_cancel (a signal handler, maybe) can

@@ -33,15 +33,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             const char *v = colon + 1;
             while (v < stop && *v == ' ')
                 v++;
-            se_buf_append(&a.headers, line, (size_t)(colon - line));
-            se_buf_append(&a.headers, "", 1);
-            se_buf_append(&a.headers, v, (size_t)(stop - v));
-            se_buf_append(&a.headers, "", 1);
+            sei_dynbuf_add(&a.headers, line, (size_t)(colon - line));
+            sei_dynbuf_add(&a.headers, "", 1);
+            sei_dynbuf_add(&a.headers, v, (size_t)(stop - v));
+            sei_dynbuf_add(&a.headers, "", 1);
             a.n_headers++;
         }
         line = stop + 1;
     }
-    se_buf_append(&a.body, rest + (nul ? hlen + 1 : 0), nul ? len - hlen - 1 : len);
+    sei_dynbuf_add(&a.body, rest + (nul ? hlen + 1 : 0), nul ? len - hlen - 1 : len);
     se_job job;
     memset(&job, 0, sizeof job);
     job.client = c;

@@ -1,5 +1,7 @@
 #include "providers/common.h"
 
+#include "dynbuf.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,39 +29,36 @@ se_status se_check_path_id(const char *value, const char *key, se_diag *d) {
 
 /* RFC 3986 unreserved characters pass; everything else (including '/') is
  * encoded, so a path segment can never climb out of its place. */
-static se_status append_encoded(se_buf *b, const char *s) {
+static void append_encoded(sei_dynbuf *b, const char *s) {
     static const char hex[] = "0123456789ABCDEF";
-    se_status st = SE_OK;
-    for (const unsigned char *p = (const unsigned char *)s; *p && st == SE_OK; p++) {
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         size_t run = strspn((const char *)p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                                              "0123456789-_.~");
-        st = se_buf_append(b, (const char *)p, run);
+        sei_dynbuf_add(b, p, run);
         p += run;
-        if (!*p || st != SE_OK)
+        if (!*p)
             break;
         char esc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-        st = se_buf_append(b, esc, 3);
+        sei_dynbuf_add(b, esc, 3);
     }
-    return st;
 }
 
 /* The base URL as shown (request line, logs, dry runs): credentials in it
  * (https://user:password@host) become [REDACTED]. */
-static se_status append_shown_base(se_buf *line, const char *base, size_t n) {
+static void append_shown_base(sei_dynbuf *line, const char *base, size_t n) {
     const char *host = strstr(base, "://");
     size_t start = host ? (size_t)(host + 3 - base) : 0;
     const char *at = NULL;
     for (size_t i = start; host && i < n && !strchr("/?#", base[i]); i++)
         if (base[i] == '@')
             at = base + i; /* the last one ends the credentials */
-    if (!at)
-        return se_buf_append(line, base, n);
-    se_status st = se_buf_append(line, base, start);
-    if (st == SE_OK)
-        st = se_buf_append(line, SE_REDACTED, strlen(SE_REDACTED));
-    if (st == SE_OK)
-        st = se_buf_append(line, at, n - (size_t)(at - base));
-    return st;
+    if (!at) {
+        sei_dynbuf_add(line, base, n);
+        return;
+    }
+    sei_dynbuf_add(line, base, start);
+    sei_dynbuf_adds(line, SE_REDACTED);
+    sei_dynbuf_add(line, at, n - (size_t)(at - base));
 }
 
 se_status se_set_url(se_http_request *out, const se_client *c, const char *fallback,
@@ -70,45 +69,34 @@ se_status se_set_url(se_http_request *out, const se_client *c, const char *fallb
     size_t n = strlen(base);
     while (n > 0 && base[n - 1] == '/')
         n--;
-    se_buf url = {0}, line = {0};
-    se_status st = se_buf_append(&url, base, n);
-    if (st == SE_OK)
-        st = se_buf_append(&line, "POST ", 5);
-    if (st == SE_OK)
-        st = append_shown_base(&line, base, n);
-    for (const se_url_part *p = parts; p->text && st == SE_OK; p++) {
+    sei_dynbuf url, line; /* a failed append fails the later ones: checked at the end */
+    sei_dynbuf_init(&url, 0);
+    sei_dynbuf_init(&line, 0);
+    sei_dynbuf_add(&url, base, n);
+    sei_dynbuf_add(&line, "POST ", 5);
+    append_shown_base(&line, base, n);
+    for (const se_url_part *p = parts; p->text; p++) {
         if (p->kind == URL_TEXT) {
-            st = se_buf_append(&url, p->text, strlen(p->text));
-            if (st == SE_OK)
-                st = se_buf_append(&line, p->text, strlen(p->text));
+            sei_dynbuf_adds(&url, p->text);
+            sei_dynbuf_adds(&line, p->text);
         } else {
-            st = append_encoded(&url, p->text);
-            if (st == SE_OK)
-                st = p->kind == URL_SECRET ? se_buf_append(&line, SE_REDACTED, strlen(SE_REDACTED))
-                                           : append_encoded(&line, p->text);
+            append_encoded(&url, p->text);
+            if (p->kind == URL_SECRET)
+                sei_dynbuf_adds(&line, SE_REDACTED);
+            else
+                append_encoded(&line, p->text);
         }
     }
-    if (st != SE_OK) {
-        se_buf_free(&url);
-        se_buf_free(&line);
-        return st;
-    }
-    out->url = url.data;
-    out->request_line = line.data;
-    return SE_OK;
+    return sei_http_set_url(out, sei_dynbuf_take(&url, NULL), sei_dynbuf_take(&line, NULL));
 }
 
 se_status se_set_json_body(se_http_request *out, const cJSON *req, bool tree_changed) {
     if (out->source && !tree_changed) { /* a copy is cheaper than printing the tree */
-        if (!(out->body = malloc(out->source_len + 1)))
-            return SE_E_NOMEM;
-        memcpy(out->body, out->source, out->source_len + 1);
-        out->body_len = out->source_len;
-        return SE_OK;
+        char *copy = malloc(out->source_len + 1);
+        if (copy)
+            memcpy(copy, out->source, out->source_len + 1);
+        return sei_http_set_body(out, copy, out->source_len);
     }
-    out->body = cJSON_PrintUnformatted(req);
-    if (!out->body)
-        return SE_E_NOMEM;
-    out->body_len = strlen(out->body);
-    return SE_OK;
+    char *printed = cJSON_PrintUnformatted(req);
+    return sei_http_set_body(out, printed, printed ? strlen(printed) : 0);
 }

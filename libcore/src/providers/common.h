@@ -3,7 +3,13 @@
 #ifndef SE_PROVIDERS_COMMON_H
 #define SE_PROVIDERS_COMMON_H
 
-#include "internal.h"
+#include "client_state.h"
+#include "http_request.h"
+#include "json.h"
+#include "logging.h"
+#include "response_internal.h"
+#include "transport.h"
+#include "util.h"
 
 /* Fails naming the option when it is unset. */
 se_status se_require_option(const se_client *c, se_opt o, se_diag *d);

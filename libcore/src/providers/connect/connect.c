@@ -120,18 +120,23 @@ static se_status connect_build(const se_client *c, const se_operation *op, cJSON
         return st;
     if (!is_create_connection(op)) { /* on the response, to send the same event again later */
         const cJSON *given = cJSON_GetObjectItemCaseSensitive(req, "ClientToken");
-        out->client_token = member[0]               ? se_strndup(uuid, 36)
-                            : cJSON_IsString(given) ? se_strdup(given->valuestring)
-                                                    : NULL;
-        if (!out->client_token && (member[0] || cJSON_IsString(given)))
+        char *token = member[0]               ? se_strndup(uuid, 36)
+                      : cJSON_IsString(given) ? se_strdup(given->valuestring)
+                                              : NULL;
+        if (!token && (member[0] || cJSON_IsString(given)))
             return SE_E_NOMEM;
+        if (token)
+            sei_bufref_set(&out->client_token, token, strlen(token), free);
     }
 
     /* The token is a header parameter, not part of the body: cut out of the
      * caller's text when it can be sent as written, else the tree without it. */
-    if (out->source && (out->body = se_json_splice(out->source, out->source_len, token_key,
-                                                   member[0] ? member : NULL, &out->body_len)))
-        return SE_OK;
+    size_t spliced_len;
+    char *spliced = out->source ? se_json_splice(out->source, out->source_len, token_key,
+                                                 member[0] ? member : NULL, &spliced_len)
+                                : NULL;
+    if (spliced)
+        return sei_http_set_body(out, spliced, spliced_len);
     cJSON_Delete(cJSON_DetachItemFromObjectCaseSensitive(req, token_key));
     if (member[0]) {
         uuid[36] = '\0';

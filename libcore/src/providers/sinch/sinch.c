@@ -176,20 +176,18 @@ static se_status check_access_token(const char *token, se_diag *d) {
 /* The client-credentials grant, sent by the run that fetches the token. */
 static se_status sinch_token_request(const se_client *c, se_http_request *out) {
     memset(out, 0, sizeof *out);
-    out->url = se_strdup(se_opt_str(c, SINCH_O_AUTH_URL));
-    out->request_line = out->url ? se_join("POST ", out->url, NULL) : NULL;
-    out->body = se_strdup("grant_type=client_credentials");
-    se_status st = se_http_add_header_owned(out, "Authorization", basic_credentials(c), true);
+    const char *url = se_opt_str(c, SINCH_O_AUTH_URL);
+    se_status st = sei_http_set_url(out, se_strdup(url), se_join("POST ", url, NULL));
+    if (st == SE_OK)
+        st = sei_http_set_body(out, se_strdup("grant_type=client_credentials"),
+                               strlen("grant_type=client_credentials"));
+    if (st == SE_OK)
+        st = se_http_add_header_owned(out, "Authorization", basic_credentials(c), true);
     if (st == SE_OK)
         st = se_http_add_header(out, "Content-Type", "application/x-www-form-urlencoded", false);
-    if (st == SE_OK && (!out->url || !out->request_line || !out->body))
-        st = SE_E_NOMEM;
-    if (st != SE_OK) {
+    if (st != SE_OK)
         se_http_request_clear(out);
-        return st;
-    }
-    out->body_len = strlen(out->body);
-    return SE_OK;
+    return st;
 }
 
 /* Reads the token endpoint's answer into the client (token, or how it failed).
@@ -292,7 +290,7 @@ static se_status sinch_authorize(se_client *c, se_http_request *req, const char 
         return st;
     if (!value)
         return SE_E_NOMEM;
-    if (!strcmp(value, h->value))
+    if (!strcmp(value, se_header_value(h)))
         free(value); /* same token as the last attempt: the header list stays */
     else
         se_http_replace_header(req, h, value);

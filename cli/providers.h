@@ -1,0 +1,13 @@
+/* providers.h - the library's providers and operations, looked up by name (providers.c). */
+#ifndef SENDEVENT_CLI_PROVIDERS_H
+#define SENDEVENT_CLI_PROVIDERS_H
+
+#include <sendevent/sendevent.h>
+#include <stdbool.h>
+
+/* The listed provider called `name`, or NULL. */
+const se_provider_info *find_provider(const char *name);
+/* Whether provider p lists operation `op`. */
+bool provider_has_op(const se_provider_info *p, const char *op);
+
+#endif

@@ -1,0 +1,80 @@
+/* store.h - shared state behind one mutex (store.c). */
+#ifndef SE_EMULATOR_STORE_H
+#define SE_EMULATOR_STORE_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "emulator.h"
+
+/* Everything here is thread-safe. */
+void store_init(size_t max_records);
+void store_free(void);
+void store_reset(void); /* log, faults, tokens, idempotency memory */
+
+struct record_in {
+    enum provider provider;
+    enum operation op;
+    const char *method, *path, *query;
+    const char *headers; /* "name\0value\0name\0value\0", names lower-case */
+    size_t headers_len;
+    const char *body;
+    size_t body_len;
+    int status;                   /* 0 = not processed (close, reset, hang) */
+    unsigned connection_requests; /* 1-based index of this request on its connection */
+    bool accepted;
+    bool replayed;
+    const char *fault; /* static name of the fault applied, or NULL */
+};
+void store_record(const struct record_in *in);
+cJSON *store_requests_json(bool all);
+
+/* The *_AFTER actions process the request normally and then drop the answer (a "hidden
+ * re-send" test: the server acted on a request whose client saw only a dead connection). */
+enum fault_action {
+    ACT_NONE,
+    ACT_CLOSE,
+    ACT_HANG,
+    ACT_OVERSIZED,
+    ACT_VALUE_FALSE,
+    ACT_EXPIRE_TOKEN,
+    ACT_RESET,
+    ACT_CLOSE_AFTER,
+    ACT_RESET_AFTER,
+    ACT_COUNT
+};
+const char *fault_action_name(enum fault_action a); /* NULL for ACT_NONE */
+
+/* One injected fault as it applies to one request (owned copy). */
+struct fault_hit {
+    int status;        /* 0 = not given */
+    char *retry_after; /* NULL = not given */
+    char *body;        /* NULL = not given; exact bytes otherwise */
+    cJSON *headers;    /* NULL or object of strings */
+    long latency_ms;
+    enum fault_action action;
+    size_t bytes;
+};
+void fault_hit_clear(struct fault_hit *h);
+
+/* Parses and stores a fault spec; returns its JSON description (caller frees) or NULL with err. */
+cJSON *store_fault_add(const cJSON *spec, char *err, size_t errlen);
+/* connection_requests: the request's 1-based index on its connection (for "connection"). */
+bool store_fault_take(enum provider p, enum operation op, unsigned connection_requests,
+                      struct fault_hit *out);
+cJSON *store_faults_json(void);
+void store_faults_clear(void);
+
+enum token_state { TOKEN_UNKNOWN, TOKEN_VALID, TOKEN_EXPIRED };
+enum token_kind { TOK_SINCH, TOK_CONNECT, TOK_KINDS };
+void store_token_add(enum token_kind k, const char *token, int64_t expires_mono_ms);
+enum token_state store_token_check(enum token_kind k, const char *token);
+void store_tokens_expire(enum token_kind k);
+
+/* Connect idempotency: if key was seen, returns a malloc'd copy of the first answer body;
+ * otherwise remembers body under key and returns NULL. */
+char *store_idempotent(const char *key, const char *body);
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * client_state.h - the client struct every layer reads (its option slots,
+ * handle pools, per-operation cache, credential and wakers) and the inline
+ * readers of its option slots. Lifecycle: client.c; option setting:
+ * options.c. Nothing here is part of the ABI.
+ */
+#ifndef SE_CLIENT_STATE_H
+#define SE_CLIENT_STATE_H
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "diag.h"
+#include "option.h"
+#include "provider.h"
+#include "sendevent/client.h"
+
+struct se_waker; /* waker.h */
+
+struct se_client {
+    const se_provider *provider;
+    /* option slots (option.h): the common options, then the provider's */
+    unsigned n_opts;
+    char *opt[SE_OPT_SLOTS];   /* raw values as set; NULL = default */
+    char *shown[SE_OPT_SLOTS]; /* a URL option as se_client_get shows it (credentials redacted) */
+    double num[SE_OPT_SLOTS];  /* parsed numeric/boolean values (defaults applied) */
+    se_log_fn log_fn;
+    void *log_userdata;
+
+    CURLSH *share; /* DNS and TLS session caches */
+    pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
+
+    pthread_mutex_t pool_lock; /* idle easy handles, each keeping its connections */
+    struct se_pooled {
+        CURL *easy;
+        unsigned config_gen; /* the client options it was configured with */
+    } * pool;
+    size_t pool_len, pool_cap;
+    /* idle multi handles (also under pool_lock), each keeping the connections of
+     * the run that last ran on it for the next one */
+    CURLM **multis;
+    size_t n_multis, cap_multis;
+    unsigned config_gen; /* bumped by se_client_set: pooled handles reconfigure */
+    /* A proxy variable curl reads was in the environment at the last option
+     * change. Without one, handles are told "no proxy", which spares curl its
+     * five environment lookups on every request. */
+    bool env_proxy;
+
+    /* Per operation, what depends on the configuration (config_gen) only: built
+     * once and lent to every request. Replaced only when no send runs, as
+     * se_client_set is never concurrent with sends. */
+    pthread_mutex_t cache_lock;
+    struct se_op_cache {
+        char *url, *request_line; /* checked URL and request line; NULL until built */
+        size_t url_len, request_line_len;
+        /* the URL as curl parsed it (CURLOPT_CURLU), or NULL: then curl parses
+         * `url` again for every request */
+        CURLU *curlu;
+        /* the header list of the first request sent with this configuration,
+         * lent to each later one whose headers are the same (se_transport_setup) */
+        struct curl_slist *header_list;
+        unsigned config_gen;
+    } op_cache[SE_MAX_OPERATIONS];
+
+    pthread_mutex_t token_lock; /* a fetched credential (provider authorize): one fetch at a time */
+    char *token;
+    double token_expiry; /* se_now() seconds */
+    bool token_fetching; /* a run has the fetch in flight */
+    unsigned token_gen;  /* bumped when a fetch ends */
+    /* how the last fetch failed (SE_OK: it did not), for the sends that waited on it */
+    se_status token_status;
+    se_diag token_diag;
+
+    /* Runs in progress and the eventfds that wake them (se_client_cancel). */
+    _Atomic(struct se_waker *) wakers;
+    atomic_uint cancel_gen;
+    /* se_fork_gen when the handles were made: another value means this is a
+     * child process that has not yet abandoned what it inherited */
+    atomic_uint fork_gen;
+};
+
+/* The description of the client's option in `slot`. */
+static inline const se_option *se_opt_def(const se_client *c, se_opt slot) {
+    return slot < O_COMMON_COUNT ? &se_common_options[slot]
+                                 : &c->provider->options[slot - O_COMMON_COUNT];
+}
+/* Value or default, may be NULL. */
+static inline const char *se_opt_str(const se_client *c, se_opt o) {
+    return c->opt[o] ? c->opt[o] : se_opt_def(c, o)->def;
+}
+static inline bool se_opt_bool(const se_client *c, se_opt o) {
+    return c->num[o] != 0;
+}
+
+#endif
