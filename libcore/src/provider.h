@@ -25,10 +25,13 @@ struct se_operation {
     const char *name;                           /* "send_event" */
     const char *route;                          /* provider path suffix */
     se_status (*check)(cJSON *req, se_diag *d); /* validate.h */
+    const char *help;                           /* one line (sendevent/listing.h) */
+    const char *example;                        /* a small valid request */
 };
 
 typedef struct se_provider {
     const char *name;
+    const char *title; /* "Sinch Conversation API" */
     const se_operation *ops;
     size_t n_ops;
     /* The provider's own options, in slots O_COMMON_COUNT + i (option.h), and

@@ -35,10 +35,12 @@ static void test_table(void) {
     for (const se_provider *const *pp = se_providers; *pp; pp++, n++) {
         const se_provider *p = *pp;
         CHECK(se_provider_find(p->name) == p);
+        CHECK(p->title && p->title[0]);
         CHECK(p->n_ops > 0 && p->n_ops <= SE_MAX_OPERATIONS);
         for (size_t i = 0; i < p->n_ops; i++) {
             CHECK(p->ops[i].name && p->ops[i].route && p->ops[i].check);
-            CHECK(se_find_operation(p, p->ops[i].name) == &p->ops[i]); /* names are unique */
+            CHECK(p->ops[i].help && p->ops[i].help[0] && p->ops[i].example); /* listing.h */
+            CHECK(se_find_operation(p, p->ops[i].name) == &p->ops[i]);       /* names are unique */
         }
         CHECK(p->check_config && p->url && p->build && p->parse_error && p->id_fields);
         /* a provider that fetches credentials does the whole round */

@@ -9,6 +9,7 @@
 #include "batch.h"    /* IWYU pragma: export */
 #include "client.h"   /* IWYU pragma: export */
 #include "common.h"   /* IWYU pragma: export */
+#include "listing.h"  /* IWYU pragma: export */
 #include "request.h"  /* IWYU pragma: export */
 #include "response.h" /* IWYU pragma: export */
 #include "version.h"  /* IWYU pragma: export */

@@ -11,10 +11,19 @@
 #include "providers/common.h"
 
 static const se_operation connect_ops[] = {
-    {"send_event", "participant/event", se_check_connect_send_event},
-    {"send_message", "participant/message", se_check_connect_send_message},
-    {"create_connection", "participant/connection", se_check_connect_create_connection},
-    {"disconnect", "participant/disconnect", se_check_connect_disconnect},
+    {"send_event", "participant/event", se_check_connect_send_event,
+     "SendEvent: typing, delivered and read receipts",
+     "{\"ConnectionToken\":\"TOKEN\","
+     "\"ContentType\":\"application/vnd.amazonaws.connect.event.typing\"}"},
+    {"send_message", "participant/message", se_check_connect_send_message,
+     "SendMessage: a chat message",
+     "{\"ConnectionToken\":\"TOKEN\",\"ContentType\":\"text/plain\",\"Content\":\"Hello\"}"},
+    {"create_connection", "participant/connection", se_check_connect_create_connection,
+     "CreateParticipantConnection: connection credentials for a ParticipantToken",
+     "{\"ParticipantToken\":\"TOKEN\",\"Type\":[\"CONNECTION_CREDENTIALS\"],"
+     "\"ConnectParticipant\":true}"},
+    {"disconnect", "participant/disconnect", se_check_connect_disconnect,
+     "DisconnectParticipant: leave the chat", "{\"ConnectionToken\":\"TOKEN\"}"},
 };
 _Static_assert(sizeof connect_ops / sizeof connect_ops[0] <= SE_MAX_OPERATIONS,
                "client URL cache size");
@@ -173,6 +182,7 @@ static const char *const connect_id_fields[] = {"Id", NULL};
 
 const se_provider se_provider_connect = {
     .name = "connect",
+    .title = "Amazon Connect Participant Service",
     .ops = connect_ops,
     .n_ops = sizeof connect_ops / sizeof connect_ops[0],
     .options = connect_options,

@@ -10,8 +10,14 @@
 #include "providers/common.h"
 
 static const se_operation sinch_ops[] = {
-    {"send_event", "events:send", se_check_sinch_send_event},
-    {"send_message", "messages:send", se_check_sinch_send_message},
+    {"send_event", "events:send", se_check_sinch_send_event,
+     "an event: typing indicator, agent joined or left, comment reply, ...",
+     "{\"app_id\":\"APP\",\"recipient\":{\"contact_id\":\"CONTACT\"},"
+     "\"event\":{\"composing_event\":{}}}"},
+    {"send_message", "messages:send", se_check_sinch_send_message,
+     "a message: text, media, choices, card, template, ...",
+     "{\"app_id\":\"APP\",\"recipient\":{\"contact_id\":\"CONTACT\"},"
+     "\"message\":{\"text_message\":{\"text\":\"Hello\"}}}"},
 };
 _Static_assert(sizeof sinch_ops / sizeof sinch_ops[0] <= SE_MAX_OPERATIONS,
                "client URL cache size");
@@ -335,6 +341,7 @@ static const char *const sinch_id_fields[] = {"event_id", "message_id", NULL};
 
 const se_provider se_provider_sinch = {
     .name = "sinch",
+    .title = "Sinch Conversation API",
     .ops = sinch_ops,
     .n_ops = sizeof sinch_ops / sizeof sinch_ops[0],
     .options = sinch_options,

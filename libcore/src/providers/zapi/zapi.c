@@ -8,9 +8,17 @@
 #include "providers/common.h"
 
 static const se_operation zapi_ops[] = {
-    {"send_event", "send-event", se_check_zapi_send_event},
-    {"edit_event", "send-edit-event", se_check_zapi_edit_event},
-    {"respond_event", "send-event-response", se_check_zapi_respond_event},
+    {"send_event", "send-event", se_check_zapi_send_event, "a WhatsApp group event",
+     "{\"phone\":\"120363019502650977-group\",\"event\":{\"name\":\"Standup\","
+     "\"dateTime\":\"2024-04-29T09:30:00Z\"}}"},
+    {"edit_event", "send-edit-event", se_check_zapi_edit_event,
+     "edit an event (re-send every field)",
+     "{\"phone\":\"120363019502650977-group\",\"eventMessageId\":\"MESSAGE_ID\","
+     "\"event\":{\"name\":\"Standup\",\"dateTime\":\"2024-04-29T10:00:00Z\"}}"},
+    {"respond_event", "send-event-response", se_check_zapi_respond_event,
+     "answer an event: GOING or NOT_GOING",
+     "{\"phone\":\"120363019502650977-group\",\"eventMessageId\":\"MESSAGE_ID\","
+     "\"eventResponse\":\"GOING\"}"},
 };
 _Static_assert(sizeof zapi_ops / sizeof zapi_ops[0] <= SE_MAX_OPERATIONS, "client URL cache size");
 
@@ -85,6 +93,7 @@ static const char *const zapi_id_fields[] = {"messageId", "id", NULL};
 
 const se_provider se_provider_zapi = {
     .name = "zapi",
+    .title = "Z-API (WhatsApp)",
     .ops = zapi_ops,
     .n_ops = sizeof zapi_ops / sizeof zapi_ops[0],
     .options = zapi_options,
