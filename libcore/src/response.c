@@ -188,6 +188,7 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
     size_t body_len = 0, headers_len = 0, n_headers = 0;
     cJSON *json = NULL;
     answer_problem problem = ANSWER_OK;
+    sei_job_log_end(job->client, job, st, a != NULL); /* before the warnings move to r */
     if (a) {
         if (a->body.data) {
             body = a->body.data;
