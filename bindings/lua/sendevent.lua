@@ -11,19 +11,22 @@ local type, pairs, setmetatable, getmetatable, error, pcall, tostring, format =
 local mtype = math.type
 local send, send_within, validate, prepare =
   C.se_send, C.se_send_within, C.se_validate, C.se_prepare
-local new_error, encode = C.error, C.encode
+local encode = C.encode
+
+-- The error kinds: every failing status of the C se_status enum (its SWIG constants SE_E_*),
+-- by the name se_status_name gives it, so a status added in C is here with no edit.
+-- sendevent.statuses: { invalid = { code = -1, description = '...' }, ... }
+local STATUSES = {}
+for key, code in pairs(C) do
+  if type(key) == 'string' and key:match('^SE_E_') then
+    STATUSES[C.se_status_name(code)] = { code = code, description = C.se_strerror(code) }
+  end
+end
+M.statuses = STATUSES
+local function new_error(status, msg) return C.error(STATUSES[status].code, msg) end
 
 ERROR_MT.__name = 'sendevent.Error'
-ERROR_MT.__tostring = function(e)
-  local extra = {}
-  if e.http_status and e.http_status ~= 0 then extra[#extra + 1] = 'HTTP ' .. e.http_status end
-  if e.provider_code and e.provider_code ~= tostring(e.http_status) then
-    extra[#extra + 1] = e.provider_code end
-  if e.request_id then extra[#extra + 1] = 'request id ' .. e.request_id end
-  local s = 'sendevent: ' .. tostring(e.status) .. ': ' .. tostring(e.message)
-  if #extra > 0 then s = s .. ' (' .. table.concat(extra, ', ') .. ')' end
-  return s
-end
+ERROR_MT.__tostring = C.error_text -- "sendevent: " and the summary every face writes
 ARRAY_MT.__jsontype = 'array'
 OBJECT_MT.__jsontype = 'object'
 
@@ -37,11 +40,16 @@ M.Error = ERROR_MT
 M.version = C.se_version()
 M._VERSION = M.version
 M.status_name = C.se_status_name
-M.OPERATIONS = {
-  sinch = { 'send_event', 'send_message' },
-  zapi = { 'send_event', 'edit_event', 'respond_event' },
-  connect = { 'send_event', 'send_message', 'create_connection', 'disconnect' },
-}
+-- the providers, their operations and option keys, as the library lists them
+-- sendevent.OPERATIONS: { sinch = { 'send_event', ... }, ... };  sendevent.OPTIONS alike
+local PROVIDERS = C.listing()
+M.OPERATIONS, M.OPTIONS = {}, {}
+local provider_names = {}
+for i, p in ipairs(PROVIDERS) do
+  M.OPERATIONS[p.name], M.OPTIONS[p.name] = p.operations, p.options
+  provider_names[i] = p.name
+end
+provider_names = table.concat(provider_names, ', ')
 
 local function invalid(msg) error(new_error('invalid', msg), 3) end
 
@@ -51,8 +59,7 @@ local function option_text(key, v)
   if t == 'boolean' then return v and 'true' or 'false' end
   if t == 'number' then
     if mtype(v) == 'integer' then return format('%d', v) end
-    if v == math.floor(v) and v > -1e15 and v < 1e15 then return format('%d', v) end
-    return format('%.17g', v)
+    return C.number_text(v) -- as every face writes it
   end
   invalid(format('option %s: expected a string, boolean or number, got %s', key, t))
 end
@@ -64,7 +71,7 @@ Client.__name = 'sendevent.Client'
 -- sendevent.client(provider, options) -> client
 function M.client(provider, options)
   if type(provider) ~= 'string' then
-    invalid('provider: must be one of sinch, zapi, connect, got a ' .. type(provider)) end
+    invalid('provider: must be one of ' .. provider_names .. ', got a ' .. type(provider)) end
   if options ~= nil and type(options) ~= 'table' then
     invalid('options: must be a table, got a ' .. type(options)) end
   local c = C.se_client_new(provider)
@@ -102,23 +109,54 @@ local function call_options(opts, allowed)
     invalid('deadline: must be a number of seconds > 0, got ' .. tostring(d)) end
   return opts
 end
+-- Logging: the library's lines for a call (one per attempt, retries, a request refused
+-- before sending, warnings) are gathered in C while it runs and handed to the client's logger
+-- here, after it returned, on the caller's thread.
+-- client:set_logger(function(level, message) end) -- level 'debug', 'info' or 'warning'
+-- client:set_logger(nil) stops it.
+function Client:set_logger(fn)
+  local c = handle(self)
+  if fn ~= nil and type(fn) ~= 'function' then
+    invalid('logger: must be a function or nil, got a ' .. type(fn)) end
+  if fn == nil then
+    if self._log then C.log_detach(self._log) end
+    self._log, self._logger = nil, nil
+  else
+    self._log = self._log or C.log_attach(c)
+    self._logger = fn
+  end
+end
+
+-- f(...) with the lines it logged handed to the client's logger, raised or not
+local function logged(self, f, ...)
+  if not self._log then return f(...) end
+  local ok, result = pcall(f, ...)
+  local lines, fn = C.log_take(self._log), self._logger
+  for i = 1, #lines, 2 do fn(lines[i], lines[i + 1]) end
+  if not ok then error(result, 0) end
+  return result
+end
+
 local SEND_OPTIONS = { deadline = true }
-local function send_one(c, op, request, opts)
+local function send_one(self, op, request, opts)
+  local c = handle(self)
   local d = call_options(opts, SEND_OPTIONS).deadline
-  if d then return send_within(c, op, request, d) end
-  return send(c, op, request)
+  if d then return logged(self, send_within, c, op, request, d) end
+  return logged(self, send, c, op, request)
 end
 
 -- client:send(operation, request [, {deadline = s}]) -> response table; raises an error
 -- table on failure
 function Client:send(op, request, opts)
-  local c = handle(self)
+  handle(self)
   check_op(op)
-  return send_one(c, op, request, opts)
+  return send_one(self, op, request, opts)
 end
-for _, op in ipairs({ 'send_event', 'send_message', 'edit_event', 'respond_event',
-                      'create_connection', 'disconnect' }) do
-  Client[op] = function(self, request, opts) return send_one(handle(self), op, request, opts) end
+-- client:<operation>(request [, {deadline = s}]) for every operation of every provider
+for _, p in ipairs(PROVIDERS) do
+  for _, op in ipairs(p.operations) do
+    Client[op] = Client[op] or function(self, request, opts) return send_one(self, op, request, opts) end
+  end
 end
 
 -- client:validate(operation, request) -> true; raises an 'invalid' error table
@@ -167,7 +205,7 @@ function Client:send_many(op, list, concurrency)
   end
   if n == 0 then return {} end
   local batch = C.se_batch_new(c)
-  local ok, results = pcall(function()
+  local ok, results = pcall(logged, self, function()
     if deadline then
       for i = 1, n do C.se_batch_add_within(batch, op, bodies[i], deadline) end
     else
@@ -187,6 +225,8 @@ end
 function Client:close()
   local c = self._c
   self._c = nil
+  if self._log then C.log_detach(self._log) end -- before the client it logs from goes
+  self._log, self._logger = nil, nil
   if c ~= nil then C.se_client_free(c) end
 end
 Client.__close = Client.close

@@ -41,7 +41,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dynbuf.h"
 #include "sendevent/sendevent.h"
+#include "summary.h" /* the failure summary and option numbers, as every face writes them */
 
 #define SE_LUA_ERROR_MT "sendevent.Error"
 #define SE_LUA_ARRAY_MT "sendevent.array"
@@ -929,14 +931,134 @@ static int se_lua_decode_fn(lua_State *L) {
     return 1;
 }
 
-/* sendevent.error(status, message) -> an error table (not raised) */
+/* C.error(code, message) -> an error table (not raised); sendevent.lua maps status names to
+ * codes from the se_status enum */
 static int se_lua_error_fn(lua_State *L) {
-    static const char *const names[] = {"ok", "invalid", "auth", "forbidden", "not_found",
-                                        "conflict", "throttled", "rejected", "server", "network",
-                                        "timeout", "tls", "protocol", "nomem", "misuse",
-                                        "cancelled", NULL};
-    int i = luaL_checkoption(L, 1, NULL, names);
-    se_lua_push_error(L, (se_status)-i, luaL_checkstring(L, 2), NULL);
+    se_lua_push_error(L, (se_status)luaL_checkinteger(L, 1), luaL_checkstring(L, 2), NULL);
+    return 1;
+}
+
+/* C.error_text(err) -> the summary every face writes, for sendevent.Error's __tostring */
+static int sei_lua_error_text(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_getfield(L, 1, "status");
+    const char *status = luaL_tolstring(L, -1, NULL); /* tostring(e.status) */
+    lua_getfield(L, 1, "message");
+    const char *message = luaL_tolstring(L, -1, NULL);
+    lua_getfield(L, 1, "http_status");
+    long http_status = (long)lua_tointeger(L, -1); /* nil or not a number: 0 */
+    lua_getfield(L, 1, "provider_code");
+    const char *code = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    lua_getfield(L, 1, "request_id");
+    const char *request_id = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    char *text = sei_error_summary(status, message, http_status, code, request_id);
+    if (!text)
+        return luaL_error(L, "sendevent: out of memory");
+    lua_pushfstring(L, "sendevent: %s", text);
+    free(text);
+    return 1;
+}
+
+/* C.number_text(x) -> a float option's text, as every face writes it */
+static int sei_lua_number_text(lua_State *L) {
+    char text[SEI_NUMBER_TEXT_MAX];
+    lua_pushstring(L, sei_number_text(luaL_checknumber(L, 1), text));
+    return 1;
+}
+
+/* Pushes a list of the strings `field` of each item of a listing walk. */
+#define SEI_LUA_LIST(L, type, first, next, field)                                                 \
+    do {                                                                                           \
+        lua_Integer n_ = 0;                                                                        \
+        lua_newtable(L);                                                                           \
+        for (const type *it_ = (first); it_; it_ = (next)) {                                       \
+            lua_pushstring(L, it_->field);                                                         \
+            lua_rawseti(L, -2, ++n_);                                                              \
+        }                                                                                          \
+    } while (0)
+
+/* C.listing() -> { {name=, title=, operations={...}, options={...}}, ... }: the providers as
+ * the library lists them (sendevent/listing.h), each with its operations and option keys */
+static int sei_lua_listing(lua_State *L) {
+    lua_Integer n = 0;
+    lua_newtable(L);
+    for (const se_provider_info *p = se_provider_next(NULL); p; p = se_provider_next(p)) {
+        lua_createtable(L, 0, 4);
+        se_lua_setstr(L, "name", p->name);
+        se_lua_setstr(L, "title", p->title);
+        SEI_LUA_LIST(L, se_operation_info, se_operation_next(p->name, NULL),
+                     se_operation_next(p->name, it_), name);
+        lua_setfield(L, -2, "operations");
+        SEI_LUA_LIST(L, se_option_info, se_option_next(p->name, NULL),
+                     se_option_next(p->name, it_), key);
+        lua_setfield(L, -2, "options");
+        lua_rawseti(L, -2, ++n);
+    }
+    return 1;
+}
+
+/* ---- logging ------------------------------------------------------------------------------
+ * A client's log lines (se_client_set_logger) are gathered here while a call runs in C, and
+ * handed to the client's Lua logger by sendevent.lua once the call returned: no Lua code runs
+ * inside the library, and the function runs on the thread and coroutine that made the call. */
+#define SEI_LUA_LOG_MT "sendevent.log"
+#define SEI_LUA_LOG_MAX (1 << 20) /* lines of one call past this are dropped */
+
+typedef struct sei_lua_log {
+    se_client *client; /* logging here; NULL once detached */
+    sei_dynbuf lines;  /* each line: its level as a digit, the text, a NUL */
+} sei_lua_log;
+
+static void sei_lua_log_line(int level, const char *message, void *userdata) {
+    sei_lua_log *log = (sei_lua_log *)userdata;
+    sei_dynbuf_addc(&log->lines, (char)('0' + (level < 1 ? 0 : level > 2 ? 2 : level)));
+    sei_dynbuf_add(&log->lines, message, strlen(message) + 1);
+}
+
+static void sei_lua_log_detach(sei_lua_log *log) {
+    if (log->client)
+        se_client_set_logger(log->client, NULL, NULL);
+    log->client = NULL;
+    sei_dynbuf_free(&log->lines);
+}
+
+/* __gc, and C.log_detach(log): the client stops logging here. A log is made after its client
+ * and so finalized before it: the client is still there to detach from. */
+static int sei_lua_log_gc(lua_State *L) {
+    sei_lua_log_detach((sei_lua_log *)luaL_checkudata(L, 1, SEI_LUA_LOG_MT));
+    return 0;
+}
+
+/* C.log_attach(client) -> a log the client's lines go to */
+static int sei_lua_log_attach(lua_State *L) {
+    se_client *client = NULL;
+    if (!SWIG_IsOK(SWIG_ConvertPtr(L, 1, (void **)&client, SWIGTYPE_p_se_client, 0)) || !client)
+        return luaL_error(L, "sendevent: log_attach: not a client");
+    sei_lua_log *log = (sei_lua_log *)lua_newuserdatauv(L, sizeof *log, 0);
+    log->client = NULL;
+    sei_dynbuf_init(&log->lines, SEI_LUA_LOG_MAX);
+    luaL_setmetatable(L, SEI_LUA_LOG_MT);
+    se_client_set_logger(client, sei_lua_log_line, log);
+    log->client = client;
+    return 1;
+}
+
+/* C.log_take(log) -> { level, text, level, text, ... } gathered since the last take */
+static int sei_lua_log_take(lua_State *L) {
+    sei_lua_log *log = (sei_lua_log *)luaL_checkudata(L, 1, SEI_LUA_LOG_MT);
+    static const char *const levels[] = {"debug", "info", "warning"};
+    const char *p = log->lines.data, *end = p ? p + log->lines.len : NULL;
+    lua_Integer n = 0;
+    lua_newtable(L);
+    while (p && p < end) {
+        size_t len = strlen(p + 1);
+        lua_pushstring(L, levels[p[0] - '0']);
+        lua_rawseti(L, -2, ++n);
+        lua_pushlstring(L, p + 1, len);
+        lua_rawseti(L, -2, ++n);
+        p += len + 2;
+    }
+    sei_dynbuf_reset(&log->lines);
     return 1;
 }
 
@@ -979,8 +1101,18 @@ static void se_lua_init(lua_State *L) {
     lua_setfield(L, C, "encode");
     lua_pushcfunction(L, se_lua_decode_fn);
     lua_setfield(L, C, "decode");
-    lua_pushcfunction(L, se_lua_error_fn);
-    lua_setfield(L, C, "error");
+    static const luaL_Reg log_meta[] = {{"__gc", sei_lua_log_gc}, {NULL, NULL}};
+    luaL_newmetatable(L, SEI_LUA_LOG_MT);
+    luaL_setfuncs(L, log_meta, 0);
+    lua_pop(L, 1);
+    static const luaL_Reg helpers[] = {
+        {"error", se_lua_error_fn},         {"error_text", sei_lua_error_text},
+        {"number_text", sei_lua_number_text}, {"listing", sei_lua_listing},
+        {"log_attach", sei_lua_log_attach}, {"log_detach", sei_lua_log_gc},
+        {"log_take", sei_lua_log_take},     {NULL, NULL}};
+    lua_pushvalue(L, C);
+    luaL_setfuncs(L, helpers, 0);
+    lua_pop(L, 1);
     lua_pushlightuserdata(L, SE_LUA_NULL);
     lua_setfield(L, C, "null");
 
