@@ -268,8 +268,7 @@ def _text_or_none(value):
 # edit. The class name is the status name in CamelCase + "Error" unless named below; some also
 # derive from the builtin exception they stand for.
 _ERROR_NAMES = {"invalid": "ValidationError", "tls": "TLSError", "nomem": "OutOfMemoryError"}
-_ERROR_BASES = {"invalid": (ValueError,), "timeout": (builtins.TimeoutError,),
-                "nomem": (MemoryError,)}
+_ERROR_BASES = {"invalid": (ValueError,), "timeout": (builtins.TimeoutError,)}
 
 
 def _error_classes():
