@@ -246,20 +246,27 @@ static const char *sei_py_utf8(PyObject *obj, PyObject **keep) {
 /* ---- logging ------------------------------------------------------------------------------
  * Every client logs through se_client_set_logger, so Python prints the lines the command line
  * tool and Lua print, to logging.getLogger("sendevent"). The callback runs on the sending
- * thread, which has released the GIL, or on an engine thread: for a level that logger does not
- * emit it returns at once without the GIL. sei_py_log_refresh keeps that threshold, under the
- * GIL, before each call that can log; until the application imports logging nothing could
- * emit, and logging is not imported for it. */
+ * thread, which has released the GIL, or on an engine thread. A level that logger does not emit
+ * is dropped by the library before it is formatted (sei_client_set_log_threshold), so logging
+ * that is off costs nothing; sei_py_log_refresh keeps that threshold, under the GIL, before each
+ * call that can log. Until the application imports logging nothing could emit, and logging is
+ * not imported for it. */
 static PyObject *sei_py_logger;      /* logging.getLogger("sendevent"), once logging is loaded */
 static atomic_int sei_py_log_min = 3; /* the lowest C level the logger emits; 3: none */
 
 static void sei_py_log_refresh(void) {
-    static PyObject *is_enabled, *debug, *info;
+    static PyObject *logging_name, *is_enabled, *debug, *info;
     int min = 3;
-    if (!sei_py_logger) {
-        PyObject *logging = PyDict_GetItemString(PyImport_GetModuleDict(), "logging");
-        if (!logging)
+    if (!sei_py_logger) { /* looked up in sys.modules, never imported for this */
+        if (!logging_name && !(logging_name = PyUnicode_InternFromString("logging"))) {
+            PyErr_Clear();
             goto done;
+        }
+        PyObject *logging = PyDict_GetItemWithError(PyImport_GetModuleDict(), logging_name);
+        if (!logging) {
+            PyErr_Clear();
+            goto done;
+        }
         sei_py_logger = PyObject_CallMethod(logging, "getLogger", "s", "sendevent");
         is_enabled = PyUnicode_InternFromString("isEnabledFor");
         debug = PyLong_FromLong(10);
@@ -338,6 +345,7 @@ static PyObject *sei_py_install_logger(se_client *client) {
         se_py_raise(SE_E_MISUSE, "install_logger: client is NULL", NULL);
         return NULL;
     }
+    sei_client_set_log_threshold(client, &sei_py_log_min); /* off: not even formatted */
     Py_RETURN_NONE;
 }
 %}

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "engine.h"
+#include "summary.h"
 
 /* What a child inherited from its parent's sends: kept reachable (a leak
  * checker sees it), never cleaned up, as that would close or shut down the
@@ -69,6 +70,10 @@ const char *se_last_error(void) {
 
 const char *se_client_provider(const se_client *c) {
     return c ? c->provider->name : NULL;
+}
+
+void sei_client_set_log_threshold(se_client *c, const atomic_int *min_level) {
+    c->log_min = min_level;
 }
 
 se_status se_client_set_logger(se_client *c, se_log_fn fn, void *userdata) {
@@ -209,8 +214,9 @@ static void scrub_into(const se_client *c, const char *msg, char *out, size_t ca
 }
 
 void se_log(const se_client *c, int level, const char *fmt, ...) {
-    if (!c->log_fn)
-        return;
+    if (!c->log_fn ||
+        (c->log_min && level < atomic_load_explicit(c->log_min, memory_order_relaxed)))
+        return; /* a binding whose logger would drop the line: not formatted for nothing */
     char line[1024];
     va_list ap;
     va_start(ap, fmt);

@@ -1,12 +1,16 @@
 /*
- * summary.h - texts every face shows alike, written once here: the one-line
- * summary of a failure (Python's str(Error), Lua's tostring(err)) and an
- * option's number as the text se_client_set takes.
+ * summary.h - what every face shares, written once here: the one-line
+ * summary of a failure (Python's str(Error), Lua's tostring(err)), an
+ * option's number as the text se_client_set takes, and the threshold a
+ * binding's logger puts on the C log lines (client.c).
  */
 #ifndef SEI_SUMMARY_H
 #define SEI_SUMMARY_H
 
+#include <stdatomic.h>
 #include <stddef.h>
+
+#include "sendevent/client.h"
 
 /* "status: message (HTTP 404, CODE, request id R)": the parenthesis lists the
  * HTTP status when not 0, the provider's code when set and not the HTTP status
@@ -15,6 +19,11 @@
  * when memory ran out. */
 char *sei_error_summary(const char *status, const char *message, long http_status,
                         const char *provider_code, const char *request_id);
+
+/* Lines of c's logger below *min_level (a binding keeps it as its own logger's levels
+ * change) are dropped before they are formatted, so that logging turned off costs nothing.
+ * Set before the client is shared, as the logger; NULL: every line. */
+void sei_client_set_log_threshold(se_client *c, const atomic_int *min_level);
 
 #define SEI_NUMBER_TEXT_MAX 32
 
