@@ -308,7 +308,7 @@ def _main_thread_ident():
 
 
 # Ctrl-C: blocking calls on the main thread, while SIGINT raises KeyboardInterrupt, are
-# cancelled by the signal (bindings/python/sendevent_python.i, "Ctrl-C").
+# cancelled by the signal (bindings/python/sigint.i).
 _ext.set_sigint_hooks(_signal.getsignal, _signal.default_int_handler, _signal.SIGINT,
                       _main_thread_ident())
 if hasattr(_os, "register_at_fork"):
