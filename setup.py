@@ -111,6 +111,13 @@ class BuildPy(build_py):
     def run(self):
         self.run_command("build_ext")
         super().run()
+        write_stub(self.build_lib)
+
+
+def write_stub(build_lib):
+    """The package's __init__.pyi lists the Client keywords and methods the C library lists."""
+    subprocess.run([sys.executable, os.path.join(ROOT, "python/gen_stub.py"), build_lib],
+                   check=True)
 
 
 includes, libdirs, libs = dependency_flags()

@@ -191,3 +191,15 @@ typedef struct se_response {} se_response;
 %include "sendevent/response.h"
 %include "sendevent/client.h"
 %include "sendevent/batch.h"
+
+/* ---- the listing: static, read-only descriptions (never owned, never freed) -- */
+
+%nodefaultctor se_provider_info;
+%nodefaultdtor se_provider_info;
+%nodefaultctor se_operation_info;
+%nodefaultdtor se_operation_info;
+%nodefaultctor se_option_info;
+%nodefaultdtor se_option_info;
+%immutable;
+%include "sendevent/listing.h"
+%mutable;

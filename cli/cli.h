@@ -39,23 +39,9 @@ struct cli {
     char *connection_token, *participant_token;
 };
 
-/* ---- provider facts used by the help and the option sources ---- */
-struct op_info {
-    const char *name, *summary, *example;
-};
-struct opt_info {
-    const char *key, *summary;
-    bool secret;
-};
-struct provider_info {
-    const char *name, *title;
-    const struct op_info *ops;
-    const struct opt_info *opts; /* provider-specific options */
-};
-extern const struct provider_info providers[]; /* terminated by name == NULL */
-extern const struct opt_info common_options[]; /* terminated by key == NULL */
-const struct provider_info *find_provider(const char *name);
-bool provider_has_op(const struct provider_info *p, const char *op);
+/* ---- providers and operations: the library's listing (sendevent/listing.h) ---- */
+const se_provider_info *find_provider(const char *name);
+bool provider_has_op(const se_provider_info *p, const char *op);
 
 /* ---- options.c ---- */
 /* Applies, in increasing precedence: the environment, the --config file, the --set flags.

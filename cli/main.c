@@ -11,97 +11,42 @@
 #include <string.h>
 #include <unistd.h>
 
-/* ---- what the help lists ------------------------------------------------------------------ */
+/* ---- what the help lists: the library's listing, plus the command's own options ---------- */
 
-static const struct op_info sinch_ops[] = {
-    {"send_event", "events:send - typing indicators, agent joined/left, comment replies, ...",
-     "{\"app_id\":\"APP\",\"recipient\":{\"contact_id\":\"CONTACT\"},"
-     "\"event\":{\"composing_event\":{}}}"},
-    {"send_message", "messages:send - text, media, choices, cards, templates, ...",
-     "{\"app_id\":\"APP\",\"recipient\":{\"contact_id\":\"CONTACT\"},"
-     "\"message\":{\"text_message\":{\"text\":\"Hello\"}}}"},
+/* options of the command itself, added to requests rather than set on the client (options.c) */
+struct cli_option {
+    const char *provider, *key, *help;
+};
+static const struct cli_option cli_options[] = {
+    {"connect", "connection_token", "ConnectionToken for requests that give none (sendevent only)"},
+    {"connect", "participant_token", "ParticipantToken for create_connection (sendevent only)"},
     {NULL, NULL, NULL}};
-static const struct opt_info sinch_opts[] = {
-    {"project_id", "Sinch project id (required)", false},
-    {"key_id", "access key id (required unless access_token)", false},
-    {"key_secret", "access key secret", true},
-    {"region", "us, eu or br (required unless base_url)", false},
-    {"auth", "oauth2 (default) or basic", false},
-    {"auth_url", "OAuth2 token endpoint (default https://auth.sinch.com/oauth2/token)", false},
-    {"access_token", "a bearer token to use instead of fetching one", true},
-    {NULL, NULL, false}};
 
-static const struct op_info zapi_ops[] = {
-    {"send_event", "send-event - a WhatsApp group event",
-     "{\"phone\":\"120363019502650977-group\",\"event\":{\"name\":\"Standup\","
-     "\"dateTime\":\"2024-04-29T09:30:00Z\"}}"},
-    {"edit_event", "send-edit-event - edit an event (re-send every field)",
-     "{\"phone\":\"120363019502650977-group\",\"eventMessageId\":\"MESSAGE_ID\","
-     "\"event\":{\"name\":\"Standup\",\"dateTime\":\"2024-04-29T10:00:00Z\"}}"},
-    {"respond_event", "send-event-response - GOING or NOT_GOING",
-     "{\"phone\":\"120363019502650977-group\",\"eventMessageId\":\"MESSAGE_ID\","
-     "\"eventResponse\":\"GOING\"}"},
-    {NULL, NULL, NULL}};
-static const struct opt_info zapi_opts[] = {
-    {"instance_id", "Z-API instance id (required)", true},
-    {"token", "instance token (required)", true},
-    {"client_token", "account security token (Client-Token header)", true},
-    {NULL, NULL, false}};
-
-static const struct op_info connect_ops[] = {
-    {"send_event", "SendEvent - typing, delivered and read receipts",
-     "{\"ConnectionToken\":\"TOKEN\","
-     "\"ContentType\":\"application/vnd.amazonaws.connect.event.typing\"}"},
-    {"send_message", "SendMessage - a chat message",
-     "{\"ConnectionToken\":\"TOKEN\",\"ContentType\":\"text/plain\",\"Content\":\"Hello\"}"},
-    {"create_connection", "CreateParticipantConnection (ParticipantToken)",
-     "{\"ParticipantToken\":\"TOKEN\",\"Type\":[\"CONNECTION_CREDENTIALS\"],"
-     "\"ConnectParticipant\":true}"},
-    {"disconnect", "DisconnectParticipant", "{\"ConnectionToken\":\"TOKEN\"}"},
-    {NULL, NULL, NULL}};
-static const struct opt_info connect_opts[] = {
-    {"region", "AWS region, e.g. us-east-1 (also from AWS_REGION)", false},
-    {"fips", "true: use the FIPS endpoint", false},
-    {"endpoint_url", "alias of base_url", false},
-    {"connection_token", "ConnectionToken for requests that give none (sendevent only)", true},
-    {"participant_token", "ParticipantToken for create_connection (sendevent only)", true},
-    {NULL, NULL, false}};
-
-const struct provider_info providers[] = {
-    {"sinch", "Sinch Conversation API", sinch_ops, sinch_opts},
-    {"zapi", "Z-API (WhatsApp)", zapi_ops, zapi_opts},
-    {"connect", "Amazon Connect Participant Service", connect_ops, connect_opts},
-    {NULL, NULL, NULL, NULL}};
-
-const struct opt_info common_options[] = {
-    {"base_url", "API base URL (overrides region), e.g. a sendevent-emulator URL", false},
-    {"timeout", "seconds per attempt (default 30)", false},
-    {"connect_timeout", "seconds (default 10)", false},
-    {"max_attempts", "attempts per send including retries, 1..10 (default 3)", false},
-    {"retry_server_errors", "true: also retry 5xx/timeouts (Sinch, Z-API; may deliver twice)",
-     false},
-    {"retry_base_delay", "backoff base, seconds (default 0.5)", false},
-    {"retry_max_delay", "backoff cap and longest Retry-After honoured (default 20)", false},
-    {"deadline", "seconds a send may take over all its attempts (default 0: none)", false},
-    {"connection_max_idle", "seconds an idle connection may be reused after (default 4)", false},
-    {"ca_file", "PEM bundle to verify servers with", false},
-    {"allow_insecure_http", "true: allow http:// to non-loopback hosts", false},
-    {"max_response_bytes", "response body cap (default 1048576)", false},
-    {"user_agent", "User-Agent header", false},
-    {NULL, NULL, false}};
-
-const struct provider_info *find_provider(const char *name) {
-    for (const struct provider_info *p = providers; name && p->name; p++)
+const se_provider_info *find_provider(const char *name) {
+    for (const se_provider_info *p = se_provider_next(NULL); name && p; p = se_provider_next(p))
         if (strcmp(p->name, name) == 0)
             return p;
     return NULL;
 }
 
-bool provider_has_op(const struct provider_info *p, const char *op) {
-    for (const struct op_info *o = p->ops; op && o->name; o++)
+bool provider_has_op(const se_provider_info *p, const char *op) {
+    for (const se_operation_info *o = se_operation_next(p->name, NULL); op && o;
+         o = se_operation_next(p->name, o))
         if (strcmp(o->name, op) == 0)
             return true;
     return false;
+}
+
+/* "  key   [ENV]   help (default D) [secret]" */
+static void print_option(const se_option_info *o, const char *env) {
+    printf("  %-20s ", o->key);
+    if (env)
+        printf("%-36s ", env);
+    if (o->alias_of)
+        printf("alias of %s\n", o->alias_of);
+    else
+        printf("%s%s%s%s%s\n", o->help, o->def ? " (default " : "", o->def ? o->def : "",
+               o->def ? ")" : "", o->secret ? " [secret]" : "");
 }
 
 static void env_name(char *out, size_t n, const char *provider, const char *key) {
@@ -124,9 +69,10 @@ static void print_help(void) {
            "the Amazon Connect Participant Service with libsendevent %s.\n",
            se_version());
     printf("\nProviders and operations:\n");
-    for (const struct provider_info *p = providers; p->name; p++) {
+    for (const se_provider_info *p = se_provider_next(NULL); p; p = se_provider_next(p)) {
         printf("  %-8s", p->name);
-        for (const struct op_info *o = p->ops; o->name; o++)
+        for (const se_operation_info *o = se_operation_next(p->name, NULL); o;
+             o = se_operation_next(p->name, o))
             printf(" %s", o->name);
         printf("   (%s)\n", p->title);
     }
@@ -149,8 +95,8 @@ static void print_help(void) {
         "  -h, --help          this help; `sendevent PROVIDER --help` for a provider's options\n"
         "  -V, --version       print the version\n"
         "\nOptions common to every provider (--set, --config, environment):\n");
-    for (const struct opt_info *o = common_options; o->key; o++)
-        printf("  %-20s %s\n", o->key, o->summary);
+    for (const se_option_info *o = se_option_next(NULL, NULL); o; o = se_option_next(NULL, o))
+        print_option(o, NULL);
     printf("\nEnvironment: SENDEVENT_<PROVIDER>_<OPTION>, e.g. SENDEVENT_SINCH_KEY_SECRET,\n"
            "SENDEVENT_ZAPI_TOKEN, SENDEVENT_CONNECT_REGION (and AWS_REGION for Connect).\n"
            "Precedence: --set over --config over the environment.\n"
@@ -162,24 +108,36 @@ static void print_help(void) {
            "\nSee sendevent(1) for the result fields.\n");
 }
 
-static void print_provider_help(const struct provider_info *p) {
+static void print_provider_options(const se_provider_info *p, bool own) {
     char env[96];
+    for (const se_option_info *o = se_option_next(p->name, NULL); o;
+         o = se_option_next(p->name, o)) {
+        if (own != (o->provider != NULL || o->alias_of != NULL))
+            continue;
+        env_name(env, sizeof env, p->name, o->key);
+        print_option(o, env);
+    }
+    for (const struct cli_option *o = cli_options; own && o->key; o++) {
+        if (strcmp(o->provider, p->name) != 0)
+            continue;
+        env_name(env, sizeof env, p->name, o->key);
+        printf("  %-20s %-36s %s [secret]\n", o->key, env, o->help);
+    }
+}
+
+static void print_provider_help(const se_provider_info *p) {
     printf("usage: sendevent %s OPERATION [REQUEST] [options]\n\n%s\n\nOperations:\n", p->name,
            p->title);
-    for (const struct op_info *o = p->ops; o->name; o++)
-        printf("  %-18s %s\n", o->name, o->summary);
+    for (const se_operation_info *o = se_operation_next(p->name, NULL); o;
+         o = se_operation_next(p->name, o))
+        printf("  %-18s %s - %s\n", o->name, o->route, o->help);
     printf("\nExamples:\n");
-    for (const struct op_info *o = p->ops; o->name; o++)
+    for (const se_operation_info *o = se_operation_next(p->name, NULL); o;
+         o = se_operation_next(p->name, o))
         printf("  sendevent %s %s '%s'\n", p->name, o->name, o->example);
     printf("\nOptions (--set KEY=VALUE, --config FILE, or the environment variable):\n");
-    for (const struct opt_info *o = p->opts; o->key; o++) {
-        env_name(env, sizeof env, p->name, o->key);
-        printf("  %-20s %-36s %s%s\n", o->key, env, o->summary, o->secret ? " [secret]" : "");
-    }
-    for (const struct opt_info *o = common_options; o->key; o++) {
-        env_name(env, sizeof env, p->name, o->key);
-        printf("  %-20s %-36s %s\n", o->key, env, o->summary);
-    }
+    print_provider_options(p, true);
+    print_provider_options(p, false);
     if (strcmp(p->name, "connect") == 0)
         printf("  (region also from AWS_REGION, which SENDEVENT_CONNECT_REGION overrides)\n");
     printf("\nSecret values are never printed. See `sendevent --help` for the flags.\n");
@@ -291,7 +249,7 @@ static int parse_args(struct cli *cli, int argc, char **argv) {
         printf("sendevent %s (libsendevent %s)\n", SE_VERSION, se_version());
         return EXIT_SENT;
     }
-    const struct provider_info *p = n_pos ? find_provider(positional[0]) : NULL;
+    const se_provider_info *p = n_pos ? find_provider(positional[0]) : NULL;
     if (help) {
         if (p)
             print_provider_help(p);
@@ -386,11 +344,12 @@ int main(int argc, char **argv) {
         if (cli.verbose)
             se_client_set_logger(client, log_to_stderr, NULL);
         if (!provider_has_op(find_provider(cli.provider), cli.operation)) {
-            const struct provider_info *p = find_provider(cli.provider);
+            const se_provider_info *p = find_provider(cli.provider);
             char list[200] = "";
-            for (const struct op_info *o = p->ops; o->name; o++)
+            for (const se_operation_info *o = se_operation_next(p->name, NULL); o;
+                 o = se_operation_next(p->name, o))
                 snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
-                         o == p->ops ? "" : ", ", o->name);
+                         list[0] ? ", " : "", o->name);
             errorf("unknown operation '%s' for %s (%s)", cli.operation, cli.provider, list);
             rc = EXIT_USAGE;
         } else {

@@ -64,6 +64,7 @@ static const struct route ROUTES[] = {
      zapi_error},
     {"/instances/*/token/*/send-event-response", PROV_ZAPI, OP_RESPOND_EVENT,
      zapi_send_event_response, zapi_error},
+    {"/instances/*/token/*/send-text", PROV_ZAPI, OP_SEND_MESSAGE, zapi_send_text, zapi_error},
     {"/participant/event", PROV_CONNECT, OP_SEND_EVENT, connect_send_event, connect_error},
     {"/participant/message", PROV_CONNECT, OP_SEND_MESSAGE, connect_send_message, connect_error},
     {"/participant/connection", PROV_CONNECT, OP_CREATE_CONNECTION, connect_create_connection,

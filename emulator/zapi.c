@@ -1,4 +1,4 @@
-/* Z-API (WhatsApp): send-event, send-edit-event, send-event-response.
+/* Z-API (WhatsApp): send-event, send-edit-event, send-event-response, send-text.
  * Rules from docs/providers.md §2 and seed 002. */
 #include "check.h"
 
@@ -119,6 +119,31 @@ static bool v_send_event_response(struct verr *e, const cJSON *body) {
            v_enum(e, body, "", "eventResponse", true, answers);
 }
 
+/* send-text: a contact, a group or a LID; delays are whole seconds 1..15. */
+static bool v_delay(struct verr *e, const cJSON *body, const char *key) {
+    if (!v_num(e, body, "", key, false, 1, 15))
+        return false;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, key);
+    if (v && v->valuedouble != (double)(long)v->valuedouble)
+        return vfail(e, key, "must be a whole number of seconds, got %g", v->valuedouble);
+    return true;
+}
+
+static bool v_send_text(struct verr *e, const cJSON *body) {
+    static const char *const known[] = {
+        "phone", "message", "delayMessage", "delayTyping", "editMessageId", "messageId", NULL};
+    const char *phone;
+    if (!v_known(e, body, "", known) || !v_phone(e, body))
+        return false;
+    phone = cJSON_GetObjectItemCaseSensitive(body, "phone")->valuestring;
+    if (strstr(phone, "@newsletter"))
+        return vfail(e, "phone", "send-text goes to a phone, a group or a LID, not a channel");
+    return v_str(e, body, "", "message", true, 1, 0, NULL) && v_delay(e, body, "delayMessage") &&
+           v_delay(e, body, "delayTyping") &&
+           v_str(e, body, "", "editMessageId", false, 1, 0, NULL) &&
+           v_str(e, body, "", "messageId", false, 1, 0, NULL);
+}
+
 static void send_common(const struct request *rq, struct reply *rp,
                         bool (*validate)(struct verr *, const cJSON *)) {
     if (!require_post(rq, rp, zapi_error) || !zapi_auth(rq, rp))
@@ -151,4 +176,8 @@ void zapi_send_edit_event(const struct request *rq, struct reply *rp) {
 
 void zapi_send_event_response(const struct request *rq, struct reply *rp) {
     send_common(rq, rp, v_send_event_response);
+}
+
+void zapi_send_text(const struct request *rq, struct reply *rp) {
+    send_common(rq, rp, v_send_text);
 }

@@ -29,7 +29,7 @@ import os as _os
 import sys as _sys
 from _collections_abc import Mapping as _Mapping  # collections.abc.Mapping, loaded at startup
 
-from . import _swig  # noqa: F401  (registers the SWIG object types)
+from . import _swig  # the SWIG object types, and the listing of providers and options
 from . import _sendevent as _ext
 
 # the subclasses of Error, one per status, are added where they are made (below)
@@ -37,12 +37,24 @@ __all__ = ["Client", "Response", "Error", "OPERATIONS", "MAX_DEPTH", "__version_
 
 __version__ = _ext.se_version()
 
+
+def _listed(step, provider):
+    """Every item a listing call of the C library (sendevent/listing.h) hands out, in order."""
+    items, item = [], step(provider, None)
+    while item is not None:
+        items.append(item)
+        item = step(provider, item)
+    return items
+
+
+def _providers():
+    """The providers the C library lists, in order."""
+    return _listed(lambda _, prev: _swig.se_provider_next(prev), None)
+
+
 #: Operations of every provider (each Client method of the same name sends one).
-OPERATIONS = {
-    "sinch": ("send_event", "send_message"),
-    "zapi": ("send_event", "edit_event", "respond_event"),
-    "connect": ("send_event", "send_message", "create_connection", "disconnect"),
-}
+OPERATIONS = {p.name: tuple(o.name for o in _listed(_swig.se_operation_next, p.name))
+              for p in _providers()}
 
 def version():
     """Version of the loaded C library, e.g. "0.1.0"."""
@@ -479,14 +491,7 @@ class Client:
     Options are keyword arguments, converted to the C library's option strings (bools give
     "true"/"false", numbers their decimal text; None leaves an option at its default):
 
-    * common: base_url (Connect also endpoint_url), timeout, connect_timeout (seconds),
-      max_attempts, retry_server_errors, retry_base_delay, retry_max_delay, deadline (seconds
-      over all attempts; default none), connection_max_idle, ca_file, allow_insecure_http,
-      max_response_bytes, user_agent
-    * sinch: project_id, key_id, key_secret, region ("us", "eu", "br"), auth ("oauth2" or
-      "basic"), auth_url, access_token
-    * zapi: instance_id, token, client_token
-    * connect: region (e.g. "us-east-1"), fips
+%s
 
     A bad option raises ValidationError naming it. Close the client with close() or use it
     as a context manager; one client may be shared by many threads.
@@ -577,30 +582,6 @@ class Client:
         seconds = 0.0 if deadline is None else _deadline(deadline)
         return Response(_ext.send(c, operation, body, seconds))
 
-    def send_event(self, request=None, /, *, deadline=None, **fields):
-        """Sends an event: Sinch events:send, Z-API send-event, Connect SendEvent."""
-        return self._send("send_event", request, fields, deadline)
-
-    def send_message(self, request=None, /, *, deadline=None, **fields):
-        """Sends a message: Sinch messages:send, Connect SendMessage."""
-        return self._send("send_message", request, fields, deadline)
-
-    def edit_event(self, request=None, /, *, deadline=None, **fields):
-        """Z-API send-edit-event (phone, eventMessageId, event with every field re-sent)."""
-        return self._send("edit_event", request, fields, deadline)
-
-    def respond_event(self, request=None, /, *, deadline=None, **fields):
-        """Z-API send-event-response (phone, eventMessageId, eventResponse GOING|NOT_GOING)."""
-        return self._send("respond_event", request, fields, deadline)
-
-    def create_connection(self, request=None, /, *, deadline=None, **fields):
-        """Connect CreateParticipantConnection (ParticipantToken, Type, ConnectParticipant)."""
-        return self._send("create_connection", request, fields, deadline)
-
-    def disconnect(self, request=None, /, *, deadline=None, **fields):
-        """Connect DisconnectParticipant (ConnectionToken, ClientToken)."""
-        return self._send("disconnect", request, fields, deadline)
-
     def validate(self, operation, request=None, /, **fields):
         """Checks a request without any network traffic: returns None or raises
         ValidationError naming the field and the rule."""
@@ -678,3 +659,36 @@ class Client:
                 result = _make_error(code, message, handle)
             results.append(result)
         return results
+
+
+def _option_lines():
+    """The Client docstring's option list, from the C listing."""
+    def keys(provider, own):
+        return ", ".join(o.key + (" (alias of %s)" % o.alias_of if o.alias_of else "")
+                         for o in _listed(_swig.se_option_next, provider)
+                         if own == (o.provider is not None or o.alias_of is not None))
+    providers = _providers()
+    lines = ["    * common: " + keys(providers[0].name, False)]
+    lines += ["    * %s: %s" % (p.name, keys(p.name, True)) for p in providers]
+    return "\n".join(lines)
+
+
+def _operation_method(name):
+    """Client.<name>: sends operation `name` (request, keyword fields and deadline as send)."""
+    def method(self, request=None, /, *, deadline=None, **fields):
+        return self._send(name, request, fields, deadline)
+    uses = ["%s %s (%s)" % (o.provider, o.route, o.help)
+            for p in _providers() for o in _listed(_swig.se_operation_next, p.name)
+            if o.name == name]
+    method.__name__ = name
+    method.__qualname__ = "Client." + name
+    method.__doc__ = "Sends %s: %s." % (name, "; ".join(uses))
+    return method
+
+
+Client.__doc__ %= _option_lines()
+# one method per operation the C library lists; an operation never hides a Client method
+for _name in dict.fromkeys(op for ops in OPERATIONS.values() for op in ops):
+    if not hasattr(Client, _name):
+        setattr(Client, _name, _operation_method(_name))
+del _name

@@ -94,32 +94,7 @@ class Client:
     def __init__(
         self,
         provider: str,
-        *,
-        base_url: OptionValue = ...,
-        endpoint_url: OptionValue = ...,
-        timeout: OptionValue = ...,
-        connect_timeout: OptionValue = ...,
-        max_attempts: OptionValue = ...,
-        retry_server_errors: OptionValue = ...,
-        retry_base_delay: OptionValue = ...,
-        retry_max_delay: OptionValue = ...,
-        deadline: OptionValue = ...,
-        connection_max_idle: OptionValue = ...,
-        ca_file: OptionValue = ...,
-        allow_insecure_http: OptionValue = ...,
-        max_response_bytes: OptionValue = ...,
-        user_agent: OptionValue = ...,
-        project_id: OptionValue = ...,
-        key_id: OptionValue = ...,
-        key_secret: OptionValue = ...,
-        region: OptionValue = ...,
-        auth: OptionValue = ...,
-        auth_url: OptionValue = ...,
-        access_token: OptionValue = ...,
-        instance_id: OptionValue = ...,
-        token: OptionValue = ...,
-        client_token: OptionValue = ...,
-        fips: OptionValue = ...,
+        # @options@ (python/gen_stub.py: *, then one keyword per option the C library lists)
         **options: OptionValue,
     ) -> None: ...
     def close(self) -> None: ...
@@ -136,18 +111,7 @@ class Client:
     def cancel(self) -> None: ...
     def send(self, operation: str, request: Request = ..., /, *, deadline: Deadline = ...,
              **fields: JSONValue) -> Response: ...
-    def send_event(self, request: Request = ..., /, *, deadline: Deadline = ...,
-                   **fields: JSONValue) -> Response: ...
-    def send_message(self, request: Request = ..., /, *, deadline: Deadline = ...,
-                     **fields: JSONValue) -> Response: ...
-    def edit_event(self, request: Request = ..., /, *, deadline: Deadline = ...,
-                   **fields: JSONValue) -> Response: ...
-    def respond_event(self, request: Request = ..., /, *, deadline: Deadline = ...,
-                      **fields: JSONValue) -> Response: ...
-    def create_connection(self, request: Request = ..., /, *, deadline: Deadline = ...,
-                          **fields: JSONValue) -> Response: ...
-    def disconnect(self, request: Request = ..., /, *, deadline: Deadline = ...,
-                   **fields: JSONValue) -> Response: ...
+    # @operations@ (python/gen_stub.py: one method per operation the C library lists)
     def validate(self, operation: str, request: Request = ..., /, **fields: JSONValue) -> None: ...
     def prepare(self, operation: str, request: Request = ..., /, **fields: JSONValue) -> str: ...
     def send_many(self, operation: str, requests: Iterable[Request], concurrency: int = ...,

@@ -12,7 +12,7 @@ static const char *const providers[] = {"sinch", "zapi", "connect", NULL};
 /* every operation of each provider, in its order */
 static const char *const operations[][6] = {
     {"send_event", "send_message", NULL},
-    {"send_event", "edit_event", "respond_event", NULL},
+    {"send_event", "edit_event", "respond_event", "send_message", NULL},
     {"send_event", "send_message", "create_connection", "disconnect", NULL},
 };
 

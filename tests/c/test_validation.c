@@ -30,6 +30,7 @@ static const struct operation {
     {"zapi", "send_event", se_check_zapi_send_event},
     {"zapi", "edit_event", se_check_zapi_edit_event},
     {"zapi", "respond_event", se_check_zapi_respond_event},
+    {"zapi", "send_message", se_check_zapi_send_message},
     {"connect", "send_event", se_check_connect_send_event},
     {"connect", "send_message", se_check_connect_send_message},
     {"connect", "create_connection", se_check_connect_create_connection},

@@ -259,6 +259,18 @@ static void test_zapi(void) {
                        "/send-event-response");
     check_body(req, respond);
     cJSON_Delete(list);
+    /* send-text: a reply shown as typed for 2 s, in the body as written */
+    static const char text[] =
+        "{\"phone\":\"5511999999999\",\"message\":\"*Hello* \\u00e9\","
+        "\"delayMessage\":3,\"delayTyping\":2,\"messageId\":\"3EB0C767D71D5C6E7E4E\"}";
+    r = send_ok(c, "send_message", text);
+    req = last_request(&list, "send_message",
+                       "/instances/" EMU_ZAPI_INSTANCE "/token/" EMU_ZAPI_TOKEN "/send-text");
+    CHECK_STR(emu_req_header(req, "client-token"), EMU_ZAPI_CLIENT_TOKEN);
+    check_body(req, text);
+    CHECK_STR(se_response_id(r), se_response_get_string(r, "messageId"));
+    cJSON_Delete(list);
+    se_response_free(r);
     se_client_free(c);
 }
 

@@ -27,6 +27,8 @@ def request(emu, provider, operation, **extra):
         body = {"phone": GROUP}
         if operation == "send_event":
             body["event"] = dict(EVENT)
+        elif operation == "send_message":
+            body = {"phone": "5511999999999", "message": "Hello from the command line"}
         elif operation == "edit_event":
             body["eventMessageId"] = "3EB0C767D71D5C6E7E4E"
             body["event"] = dict(EVENT, name="Standup (moved)")
@@ -51,12 +53,13 @@ def request_json(emu, provider, operation, **extra):
     return json.dumps(request(emu, provider, operation, **extra))
 
 
-ALL_OPERATIONS = [
-    ("sinch", "send_event"), ("sinch", "send_message"),
-    ("zapi", "send_event"), ("zapi", "edit_event"), ("zapi", "respond_event"),
-    ("connect", "send_event"), ("connect", "send_message"), ("connect", "create_connection"),
-    ("connect", "disconnect"),
-]
+def _listed_operations():
+    """(provider, operation) for every operation the C library lists (sendevent/listing.h)."""
+    import sendevent  # the installed package's OPERATIONS come from the listing
+    return [(p, op) for p, ops in sendevent.OPERATIONS.items() for op in ops]
+
+
+ALL_OPERATIONS = _listed_operations()
 
 # what the library calls each response's id field, for the check against the raw body
 ID_FIELD = {("sinch", "send_event"): "event_id", ("sinch", "send_message"): "message_id",

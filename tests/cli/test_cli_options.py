@@ -345,7 +345,7 @@ def test_version(run_cli):
     (("zapi", "send_event", "--batch", "-", "--concurrency", "2000"), "--concurrency"),
     (("zapi", "send_event", "--batch", "-", "--concurrency", "x"), "--concurrency"),
     (("zapi", "send_event", "{}", "--batch", "-"), "not both"),
-    (("zapi", "send_message", "{}"), "unknown operation 'send_message' for zapi"),
+    (("zapi", "disconnect", "{}"), "unknown operation 'disconnect' for zapi"),
     (("zapi", "send_event", "-", "--config", "-"), "not both"),
 ])
 def test_usage_errors_exit_2_and_send_nothing(run_cli, emu, creds, args, message):

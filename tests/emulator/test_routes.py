@@ -95,7 +95,7 @@ def test_zapi_ids_are_unique(emu):
 
 
 def test_zapi_unknown_route_is_not_found_in_zapi_format(emu):
-    assert_zapi_error(zapi_post(emu, "send-text", {"phone": "5511999999999"}), 404)
+    assert_zapi_error(zapi_post(emu, "send-image", {"phone": "5511999999999"}), 404)
 
 
 # ---------------------------------------------------------------- Connect

@@ -418,3 +418,38 @@ def test_connect_body_format(emu, raw, ctype, status):
     assert resp.status == status
     assert "x-amzn-errortype" in resp.headers and "x-amzn-requestid" in resp.headers
     assert "message" in resp.json()
+
+
+# ---- Z-API send-text ------------------------------------------------------------------------
+
+ZAPI_TEXT = {"phone": "5511999999999", "message": "Hello"}
+
+
+@pytest.mark.parametrize("body", [
+    ZAPI_TEXT,
+    with_(ZAPI_TEXT, phone="120363019502650977-group", delayMessage=15, delayTyping=1),
+    with_(ZAPI_TEXT, phone="123456789@lid", editMessageId="3EB0C767D71D5C6E7E4E"),
+    with_(ZAPI_TEXT, messageId="3EB0C767D71D5C6E7E4E"),
+])
+def test_zapi_text_valid(emu, body):
+    resp = zapi_post(emu, "send-text", body)
+    assert resp.status == 200
+    (rec,) = emu.requests()
+    assert rec["provider"] == "zapi" and rec["operation"] == "send_message"
+    assert rec["path"].endswith("/send-text") and rec["body"] == body
+
+
+@pytest.mark.parametrize("body,message", [
+    ({"phone": "5511999999999"}, "message"),
+    (with_(ZAPI_TEXT, message=""), "message"),
+    ({"message": "hi"}, "phone"),
+    (with_(ZAPI_TEXT, phone="abc@newsletter"), "phone"),
+    (with_(ZAPI_TEXT, delayMessage=0), "delayMessage"),
+    (with_(ZAPI_TEXT, delayTyping=16), "delayTyping"),
+    (with_(ZAPI_TEXT, delayTyping=2.5), "delayTyping"),
+    (with_(ZAPI_TEXT, delayMessage="3"), "delayMessage"),
+    (with_(ZAPI_TEXT, text="x"), "text"),
+])
+def test_zapi_text_invalid(emu, body, message):
+    assert message in assert_zapi_error(zapi_post(emu, "send-text", body), 400)
+    assert emu.requests() == []

@@ -530,7 +530,7 @@ def test_bad_inputs_send_nothing(emu):
           { z, "respond_event", { phone = GROUP, eventMessageId = "X", eventResponse = "MAYBE" }, "eventResponse" },
           { z, "edit_event", { phone = GROUP, event = { name = "N", dateTime = "2024-04-29T09:30" } },
             "eventMessageId: required" },
-          { z, "send_message", { phone = GROUP }, "operation" },
+          { z, "disconnect", { phone = GROUP }, "operation" },
           { c, "send_event", { ContentType = TYPING }, "ConnectionToken: required" },
           { c, "send_event", { ConnectionToken = "t", ContentType = TYPING, Content = string.rep("x", 16385) },
             "Content: at most 16384" },
@@ -866,3 +866,17 @@ def test_a_deeply_nested_response_is_a_protocol_error(emu):
         contains(e.message, "nested deeper than 128 levels")
         eq(e.attempts, 1)
     """, emu)
+
+
+def test_zapi_send_message(emu):
+    lua(r"""
+        local z = client("zapi")
+        local r = z:send_message{ phone = "5511999999999", message = "*Hello*", delayTyping = 2 }
+        assert(r.id and r.id == r.body.messageId)
+        local ok, err = pcall(z.send_message, z, { phone = "5511999999999", message = "hi",
+                                                  delayMessage = 20 })
+        assert(not ok and tostring(err.message):find("delayMessage", 1, true), tostring(err))
+    """, emu)
+    (rec,) = api_requests(emu)
+    assert rec["operation"] == "send_message" and rec["path"].endswith("/send-text")
+    assert rec["body"] == {"phone": "5511999999999", "message": "*Hello*", "delayTyping": 2}

@@ -2,6 +2,7 @@
 the emulator. (A module with a unique name: test files import it, never `conftest`.)"""
 
 import copy
+import json
 
 try:
     import sendevent
@@ -13,8 +14,9 @@ except ImportError as exc:  # pragma: no cover
 GROUP = "120363019502650977-group"
 TYPING = "application/vnd.amazonaws.connect.event.typing"
 
-# One valid request per (provider, operation), with the provider's own field names.
-VALID = {
+# Requests the emulator needs in particular (its tokens) or that the tests read back, with the
+# provider's own field names; any other operation gets the example the C library lists.
+_REQUESTS = {
     ("sinch", "send_event"): {
         "app_id": "APP1", "recipient": {"contact_id": "CONTACT1"},
         "event": {"composing_event": {}}},
@@ -39,6 +41,21 @@ VALID = {
         "ConnectParticipant": True},
     ("connect", "disconnect"): {"ConnectionToken": "emulator-connection-token"},
 }
+
+
+def _listed_examples():
+    """(provider, operation) -> the example request the C listing gives, for every operation."""
+    out = {}
+    for provider in sendevent.OPERATIONS:
+        op = sendevent._swig.se_operation_next(provider, None)
+        while op is not None:
+            out[(provider, op.name)] = json.loads(op.example)
+            op = sendevent._swig.se_operation_next(provider, op)
+    return out
+
+
+# One valid request per (provider, operation) the library lists: exactly its operations.
+VALID = {key: _REQUESTS.get(key, example) for key, example in _listed_examples().items()}
 
 
 def valid(provider, operation):

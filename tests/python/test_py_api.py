@@ -203,7 +203,7 @@ def test_send_many_basic(emu, zapi):
 
 def test_unsupported_operation_is_a_validation_error(emu, zapi, sinch):
     with pytest.raises(sendevent.ValidationError, match="operation"):
-        zapi.send_message(phone=GROUP)
+        zapi.disconnect(phone=GROUP)
     with pytest.raises(sendevent.ValidationError, match="operation"):
         sinch.disconnect(ConnectionToken="x")
     with pytest.raises(sendevent.ValidationError, match="operation"):
@@ -380,3 +380,16 @@ def test_logging_imported_after_sendevent_still_logs(emu, zapi, caplog):
                         event={"name": "n", "dateTime": "2024-04-29T09:30:53.309Z"})
     assert any("/instances/[REDACTED]/token/[REDACTED]/send-event -> 200" in r.getMessage()
                for r in caplog.records)
+
+
+def test_zapi_send_message(emu, zapi):
+    r = zapi.send_message(phone="5511999999999", message="*Hello*", delayTyping=2,
+                          messageId="3EB0C767D71D5C6E7E4E")
+    assert r.ok and r.id == r.body["messageId"]
+    (req,) = api_requests(emu)
+    assert req["operation"] == "send_message" and req["path"].endswith("/send-text")
+    assert req["body"] == {"phone": "5511999999999", "message": "*Hello*", "delayTyping": 2,
+                           "messageId": "3EB0C767D71D5C6E7E4E"}
+    with pytest.raises(sendevent.ValidationError, match="delayMessage"):
+        zapi.send_message(phone="5511999999999", message="hi", delayMessage=20)
+    assert len(api_requests(emu)) == 1

@@ -9,13 +9,10 @@
  * normalize (Connect: with the token member cut out and a ClientToken added),
  * else serialized compactly (docs/c-api.md, "Sending").
  *
- * Operations ("operation" arguments):
- *   sinch:   "send_event" (events:send), "send_message" (messages:send)
- *   zapi:    "send_event" (send-event), "edit_event" (send-edit-event),
- *            "respond_event" (send-event-response)
- *   connect: "send_event" (SendEvent), "send_message" (SendMessage),
- *            "create_connection" (CreateParticipantConnection),
- *            "disconnect" (DisconnectParticipant)
+ * Operations ("operation" arguments): each provider's are listed, with their
+ * routes, help lines and examples, by se_operation_next() (sendevent/listing.h),
+ * e.g. sinch "send_event" (events:send), zapi "send_message" (send-text),
+ * connect "create_connection" (CreateParticipantConnection).
  *
  * Thread safety: configure a client with se_client_set() before sharing it;
  * after that any number of threads may call se_send(), se_validate(),

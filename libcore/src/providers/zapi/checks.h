@@ -10,5 +10,6 @@
 se_status se_check_zapi_send_event(cJSON *req, se_diag *d);
 se_status se_check_zapi_edit_event(cJSON *req, se_diag *d);
 se_status se_check_zapi_respond_event(cJSON *req, se_diag *d);
+se_status se_check_zapi_send_message(cJSON *req, se_diag *d);
 
 #endif

@@ -1,4 +1,5 @@
-/* providers/zapi/validate.c - Z-API: send-event, send-edit-event, send-event-response. */
+/* providers/zapi/validate.c - Z-API: send-event, send-edit-event, send-event-response,
+ * send-text. */
 #include <string.h>
 
 #include "checks.h"
@@ -48,6 +49,31 @@ static se_status check_phone(cJSON *v, const char *path, const void *arg, se_dia
                             "%s: events can only be sent to groups (<digits>-group or "
                             "<phone>-<unix time>), got %s",
                             path, names[kind]);
+    return SE_OK;
+}
+
+/* send-text goes to a contact, a group or a LID (not a channel). */
+static se_status check_text_phone(cJSON *v, const char *path, const void *arg, se_diag *d) {
+    se_status rc = se_v_chars(v, path, arg, d);
+    if (rc != SE_OK)
+        return rc;
+    id_kind kind = classify(v->valuestring);
+    if (kind == ID_BAD || kind == ID_CHANNEL)
+        return se_diag_fail(d,
+                            "%s: must be a phone number (10..15 digits, no '+' or formatting), a "
+                            "group id (<digits>-group or <phone>-<unix time>) or a LID "
+                            "(<digits>@lid)",
+                            path);
+    return SE_OK;
+}
+
+/* delayMessage, delayTyping: whole seconds, 1..15. */
+static se_status check_delay(cJSON *v, const char *path, const void *arg, se_diag *d) {
+    double x = v->valuedouble;
+    (void)arg;
+    if (!(x >= 1 && x <= 15) || x != (double)(long)x)
+        return se_diag_fail(d, "%s: must be a whole number of seconds between 1 and 15, got %g",
+                            path, x);
     return SE_OK;
 }
 
@@ -150,6 +176,23 @@ static const se_rule respond_fields[] = {PHONE, EVENT_MESSAGE_ID,
                                          SE_ENUM("eventResponse", 1, &response_enum), SE_END};
 static const se_spec respond_spec = {respond_fields, 1, NULL, NULL};
 
+#define DELAY(n)                                                                                   \
+    { .name = (n), .type = SE_V_NUMBER, .check = check_delay }
+#define MESSAGE_ID(n)                                                                              \
+    { .name = (n), .type = SE_V_STRING, .min = 1, .check = se_v_chars, .arg = &id_chars }
+static const se_rule text_fields[] = {{.name = "phone",
+                                       .type = SE_V_STRING,
+                                       .required = 1,
+                                       .check = check_text_phone,
+                                       .arg = &id_chars},
+                                      SE_STR("message", 1),
+                                      DELAY("delayMessage"),
+                                      DELAY("delayTyping"),
+                                      MESSAGE_ID("editMessageId"),
+                                      MESSAGE_ID("messageId"),
+                                      SE_END};
+static const se_spec text_spec = {text_fields, 1, NULL, NULL};
+
 se_status se_check_zapi_send_event(cJSON *req, se_diag *d) {
     return se_v_request(req, &send_spec, d);
 }
@@ -160,4 +203,8 @@ se_status se_check_zapi_edit_event(cJSON *req, se_diag *d) {
 
 se_status se_check_zapi_respond_event(cJSON *req, se_diag *d) {
     return se_v_request(req, &respond_spec, d);
+}
+
+se_status se_check_zapi_send_message(cJSON *req, se_diag *d) {
+    return se_v_request(req, &text_spec, d);
 }

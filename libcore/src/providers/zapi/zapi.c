@@ -1,4 +1,4 @@
-/* providers/zapi/zapi.c - Z-API (WhatsApp) event routes. The instance id and
+/* providers/zapi/zapi.c - Z-API (WhatsApp) event and text routes. The instance id and
  * token are secrets that travel in the URL path: only the redacted URL is ever
  * shown. Some failures come as 200 {"value": false}. */
 #include <stdlib.h>
@@ -19,6 +19,9 @@ static const se_operation zapi_ops[] = {
      "answer an event: GOING or NOT_GOING",
      "{\"phone\":\"120363019502650977-group\",\"eventMessageId\":\"MESSAGE_ID\","
      "\"eventResponse\":\"GOING\"}"},
+    {"send_message", "send-text", se_check_zapi_send_message,
+     "a text message; also a reply (messageId) or an edit (editMessageId)",
+     "{\"phone\":\"5511999999999\",\"message\":\"Hello\"}"},
 };
 _Static_assert(sizeof zapi_ops / sizeof zapi_ops[0] <= SE_MAX_OPERATIONS, "client URL cache size");
 
