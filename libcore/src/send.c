@@ -325,16 +325,17 @@ void se_job_log_retry(se_client *c, const se_job *job, double delay, se_status s
     se_log(c, 1, "retrying %s after %.3f s (%s)", job->op->name, delay, se_status_name(st));
 }
 
-void sei_job_log_end(se_client *c, const se_job *job, se_status st, bool attempted) {
+void sei_job_log_end(se_client *c, const se_job *job, se_status st, const se_response *r,
+                     bool told) {
     if (!c->log_fn)
         return;
     const char *op = job->op ? job->op->name : "(unknown operation)";
-    if (!attempted && st != SE_OK) { /* no attempt line says how it ended */
-        const char *msg = se_diag_msg(&job->diag);
+    if (!told && st != SE_OK) {
+        const char *msg = se_response_error_message(r);
         se_log(c, 1, "%s %s -> %s: %s", c->provider->name, op, se_status_name(st),
-               *msg ? msg : se_strerror(st));
+               msg && *msg ? msg : se_strerror(st));
     }
-    for (const char *w = job->diag.warnings; w && *w;) {
+    for (const char *w = se_response_warnings(r); w && *w;) {
         int len = (int)strcspn(w, "\n");
         se_log(c, 1, "%s %s: warning: %.*s", c->provider->name, op, len, w);
         w += len + (w[len] == '\n');

@@ -68,3 +68,14 @@ def test_a_level_turned_off_later_stops_the_lines(emu, zapi, caplog):
     caplog.set_level(logging.INFO, logger="sendevent")  # successes are DEBUG lines
     zapi.send_event(valid("zapi", "send_event"))
     assert len(caplog.records) == 1
+
+
+def test_an_answer_turned_into_a_failure_says_so(emu, zapi, caplog):
+    """Z-API's HTTP 200 {"value": false}: the attempt line reads 200, a second line the end."""
+    caplog.set_level(logging.DEBUG, logger="sendevent")
+    emu.fault(provider="zapi", action="value_false")
+    with pytest.raises(sendevent.RejectedError) as info:
+        zapi.send_event(valid("zapi", "send_event"))
+    lines = [(r.levelname, r.getMessage()) for r in caplog.records]
+    assert len(lines) == 2 and " -> 200 ok in " in lines[0][1]
+    assert lines[1] == ("INFO", "zapi send_event -> rejected: " + info.value.message)
