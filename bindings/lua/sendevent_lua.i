@@ -43,6 +43,7 @@
 
 #include "json.h" /* libcore's JSON writer and reader */
 #include "sendevent/sendevent.h"
+#include "summary.h" /* the failure summary and option numbers, as every face writes them */
 
 #define SE_LUA_ERROR_MT "sendevent.Error"
 #define SE_LUA_ARRAY_MT "sendevent.array"
@@ -671,217 +672,139 @@ static int se_lua_decode_fn(lua_State *L) {
     return 1;
 }
 
-/* sendevent.error(status, message) -> an error table (not raised) */
+/* C.error(code, message) -> an error table (not raised); sendevent.lua maps status names to
+ * codes from the se_status enum */
 static int se_lua_error_fn(lua_State *L) {
-    static const char *const names[] = {"ok", "invalid", "auth", "forbidden", "not_found",
-                                        "conflict", "throttled", "rejected", "server", "network",
-                                        "timeout", "tls", "protocol", "nomem", "misuse",
-                                        "cancelled", NULL};
-    int i = luaL_checkoption(L, 1, NULL, names);
-    se_lua_push_error(L, (se_status)-i, luaL_checkstring(L, 2), NULL);
+    se_lua_push_error(L, (se_status)luaL_checkinteger(L, 1), luaL_checkstring(L, 2), NULL);
     return 1;
 }
 
-static const char se_lua_layer[] =
-    "local M, C, ERROR_MT, ARRAY_MT, OBJECT_MT = ...\n"
-    "local type, pairs, setmetatable, getmetatable, error, pcall, tostring, format ="
-    "  type, pairs, setmetatable, getmetatable, error, pcall, tostring, string.format\n"
-    "local mtype = math.type\n"
-    "local send, send_within, validate, prepare ="
-    "  C.se_send, C.se_send_within, C.se_validate, C.se_prepare\n"
-    "local new_error, encode = C.error, C.encode\n"
-    "\n"
-    "ERROR_MT.__name = 'sendevent.Error'\n"
-    "ERROR_MT.__tostring = function(e)\n"
-    "  local extra = {}\n"
-    "  if e.http_status and e.http_status ~= 0 then extra[#extra + 1] = 'HTTP ' .. e.http_status end\n"
-    "  if e.provider_code and e.provider_code ~= tostring(e.http_status) then\n"
-    "    extra[#extra + 1] = e.provider_code end\n"
-    "  if e.request_id then extra[#extra + 1] = 'request id ' .. e.request_id end\n"
-    "  local s = 'sendevent: ' .. tostring(e.status) .. ': ' .. tostring(e.message)\n"
-    "  if #extra > 0 then s = s .. ' (' .. table.concat(extra, ', ') .. ')' end\n"
-    "  return s\n"
-    "end\n"
-    "ARRAY_MT.__jsontype = 'array'\n"
-    "OBJECT_MT.__jsontype = 'object'\n"
-    "\n"
-    "-- sendevent.null is JSON null; sendevent.array(t) / object(t) force a table's JSON kind\n"
-    "M.null = C.null\n"
-    "function M.array(t) return setmetatable(t or {}, ARRAY_MT) end\n"
-    "function M.object(t) return setmetatable(t or {}, OBJECT_MT) end\n"
-    "function M.is_error(v) return type(v) == 'table' and getmetatable(v) == ERROR_MT end\n"
-    "M.encode, M.decode = C.encode, C.decode\n"
-    "M.Error = ERROR_MT\n"
-    "M.version = C.se_version()\n"
-    "M._VERSION = M.version\n"
-    "M.status_name = C.se_status_name\n"
-    "M.OPERATIONS = {\n"
-    "  sinch = { 'send_event', 'send_message' },\n"
-    "  zapi = { 'send_event', 'edit_event', 'respond_event' },\n"
-    "  connect = { 'send_event', 'send_message', 'create_connection', 'disconnect' },\n"
-    "}\n"
-    "\n"
-    "local function invalid(msg) error(new_error('invalid', msg), 3) end\n"
-    "\n"
-    "local function option_text(key, v)\n"
-    "  local t = type(v)\n"
-    "  if t == 'string' then return v end\n"
-    "  if t == 'boolean' then return v and 'true' or 'false' end\n"
-    "  if t == 'number' then\n"
-    "    if mtype(v) == 'integer' then return format('%d', v) end\n"
-    "    if v == math.floor(v) and v > -1e15 and v < 1e15 then return format('%d', v) end\n"
-    "    return format('%.17g', v)\n"
-    "  end\n"
-    "  invalid(format('option %s: expected a string, boolean or number, got %s', key, t))\n"
-    "end\n"
-    "\n"
-    "local Client = {}\n"
-    "Client.__index = Client\n"
-    "Client.__name = 'sendevent.Client'\n"
-    "\n"
-    "-- sendevent.client(provider, options) -> client\n"
-    "function M.client(provider, options)\n"
-    "  if type(provider) ~= 'string' then\n"
-    "    invalid('provider: must be one of sinch, zapi, connect, got a ' .. type(provider)) end\n"
-    "  if options ~= nil and type(options) ~= 'table' then\n"
-    "    invalid('options: must be a table, got a ' .. type(options)) end\n"
-    "  local c = C.se_client_new(provider)\n"
-    "  for k, v in pairs(options or {}) do\n"
-    "    if type(k) ~= 'string' then invalid('options: keys must be strings') end\n"
-    "    C.se_client_set(c, k, option_text(k, v))\n"
-    "  end\n"
-    "  local region = provider ~= 'zapi' and C.se_client_get(c, 'region') or nil\n"
-    "  return setmetatable({ _c = c, provider = provider, region = region }, Client)\n"
-    "end\n"
-    "\n"
-    "local function handle(self)\n"
-    "  if getmetatable(self) ~= Client then -- client.send_event{...}: the request came as self\n"
-    "    error(new_error('misuse', \"call the client's methods with a colon: \" ..\n"
-    "      'client:send_event{...}, not client.send_event{...}'), 3)\n"
-    "  end\n"
-    "  local c = self._c\n"
-    "  if c == nil then error(new_error('misuse', 'the sendevent client is closed'), 3) end\n"
-    "  return c\n"
-    "end\n"
-    "\n"
-    "local function check_op(op)\n"
-    "  if type(op) ~= 'string' then invalid('operation: must be a string, got a ' .. type(op)) end\n"
-    "end\n"
-    "\n"
-    "-- per-call options: { deadline = seconds } (and concurrency for send_many)\n"
-    "local function call_options(opts, allowed)\n"
-    "  if opts == nil then return {} end\n"
-    "  if type(opts) ~= 'table' then invalid('options: must be a table, got a ' .. type(opts)) end\n"
-    "  for k in pairs(opts) do\n"
-    "    if not allowed[k] then invalid('options: unknown key ' .. tostring(k)) end\n"
-    "  end\n"
-    "  local d = opts.deadline\n"
-    "  if d ~= nil and (type(d) ~= 'number' or not (d > 0)) then\n"
-    "    invalid('deadline: must be a number of seconds > 0, got ' .. tostring(d)) end\n"
-    "  return opts\n"
-    "end\n"
-    "local SEND_OPTIONS = { deadline = true }\n"
-    "local function send_one(c, op, request, opts)\n"
-    "  local d = call_options(opts, SEND_OPTIONS).deadline\n"
-    "  if d then return send_within(c, op, request, d) end\n"
-    "  return send(c, op, request)\n"
-    "end\n"
-    "\n"
-    "-- client:send(operation, request [, {deadline = s}]) -> response table; raises an error\n"
-    "-- table on failure\n"
-    "function Client:send(op, request, opts)\n"
-    "  local c = handle(self)\n"
-    "  check_op(op)\n"
-    "  return send_one(c, op, request, opts)\n"
-    "end\n"
-    "for _, op in ipairs({ 'send_event', 'send_message', 'edit_event', 'respond_event',\n"
-    "                      'create_connection', 'disconnect' }) do\n"
-    "  Client[op] = function(self, request, opts) return send_one(handle(self), op, request, opts) end\n"
-    "end\n"
+/* C.error_text(err) -> the summary every face writes, for sendevent.Error's __tostring */
+static int sei_lua_error_text(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_getfield(L, 1, "status");
+    const char *status = luaL_tolstring(L, -1, NULL); /* tostring(e.status) */
+    lua_getfield(L, 1, "message");
+    const char *message = luaL_tolstring(L, -1, NULL);
+    lua_getfield(L, 1, "http_status");
+    long http_status = (long)lua_tointeger(L, -1); /* nil or not a number: 0 */
+    lua_getfield(L, 1, "provider_code");
+    const char *code = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    lua_getfield(L, 1, "request_id");
+    const char *request_id = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    char *text = sei_error_summary(status, message, http_status, code, request_id);
+    if (!text)
+        return luaL_error(L, "sendevent: out of memory");
+    lua_pushfstring(L, "sendevent: %s", text);
+    free(text);
+    return 1;
+}
 
-    "\n"
-    "-- client:validate(operation, request) -> true; raises an 'invalid' error table\n"
-    "function Client:validate(op, request)\n"
-    "  local c = handle(self)\n"
-    "  check_op(op)\n"
-    "  validate(c, op, request)\n"
-    "  return true\n"
-    "end\n"
-    "\n"
-    "-- client:prepare(operation, request) -> the HTTP request as text, secrets redacted\n"
-    "function Client:prepare(op, request)\n"
-    "  local c = handle(self)\n"
-    "  check_op(op)\n"
-    "  return prepare(c, op, request)\n"
-    "end\n"
-    "\n"
-    "-- client:option(key) -> the value in use (secrets read '[REDACTED]')\n"
-    "function Client:option(key)\n"
-    "  return C.se_client_get(handle(self), key)\n"
-    "end\n"
-    "\n"
-    "-- client:send_many(operation, list, concurrency | {concurrency = n, deadline = s}) -> list\n"
-    "-- in input order of response tables (status 'ok') and error tables; nothing is raised for a\n"
-    "-- failed request\n"
-    "local MANY_OPTIONS = { deadline = true, concurrency = true }\n"
-    "function Client:send_many(op, list, concurrency)\n"
-    "  local c = handle(self)\n"
-    "  check_op(op)\n"
-    "  if type(list) ~= 'table' then invalid('requests: must be a list, got a ' .. type(list)) end\n"
-    "  local deadline\n"
-    "  if type(concurrency) == 'table' then\n"
-    "    local opts = call_options(concurrency, MANY_OPTIONS)\n"
-    "    concurrency, deadline = opts.concurrency, opts.deadline\n"
-    "  end\n"
-    "  concurrency = concurrency or 64\n"
-    "  if mtype(concurrency) ~= 'integer' or concurrency < 1 or concurrency > 1024 then\n"
-    "    invalid('concurrency: must be an integer in 1..1024, got ' .. tostring(concurrency)) end\n"
-    "  local n = #list\n"
-    "  local bodies = {}\n"
-    "  for i = 1, n do\n"
-    "    local r = list[i]\n"
-    "    if type(r) == 'string' then bodies[i] = r\n"
-    "    elseif type(r) == 'table' then bodies[i] = encode(r, format('requests[%d]', i))\n"
-    "    else invalid(format('requests[%d]: must be a table or a JSON string, got a %s', i, type(r))) end\n"
-    "  end\n"
-    "  if n == 0 then return {} end\n"
-    "  local batch = C.se_batch_new(c)\n"
-    "  local ok, results = pcall(function()\n"
-    "    if deadline then\n"
-    "      for i = 1, n do C.se_batch_add_within(batch, op, bodies[i], deadline) end\n"
-    "    else\n"
-    "      for i = 1, n do C.se_batch_add(batch, op, bodies[i]) end\n"
-    "    end\n"
-    "    C.se_batch_run(batch, concurrency)\n"
-    "    local out = {}\n"
-    "    for i = 1, n do out[i] = C.se_batch_take(batch, i - 1) end\n"
-    "    return out\n"
-    "  end)\n"
-    "  C.se_batch_free(batch)\n"
-    "  if not ok then error(results, 2) end\n"
-    "  return results\n"
-    "end\n"
-    "\n"
-    "-- client:close(): frees the client now (it is also freed when collected)\n"
-    "function Client:close()\n"
-    "  local c = self._c\n"
-    "  self._c = nil\n"
-    "  if c ~= nil then C.se_client_free(c) end\n"
-    "end\n"
-    "Client.__close = Client.close\n"
-    "\n"
-    "function Client:__tostring()\n"
-    "  local s = 'sendevent.client(' .. self.provider\n"
-    "  if self.region then s = s .. ', region=' .. self.region end\n"
-    "  if self._c == nil then s = s .. ', closed' end\n"
-    "  return s .. ')'\n"
-    "end\n"
-    "\n"
-    "-- module-level forms of the same calls\n"
-    "function M.validate(client, op, request) return client:validate(op, request) end\n"
-    "function M.prepare(client, op, request) return client:prepare(op, request) end\n"
-    "function M.send(client, op, request) return client:send(op, request) end\n"
-    "M.Client = Client\n";
+/* C.number_text(x) -> a float option's text, as every face writes it */
+static int sei_lua_number_text(lua_State *L) {
+    char text[SEI_NUMBER_TEXT_MAX];
+    lua_pushstring(L, sei_number_text(luaL_checknumber(L, 1), text));
+    return 1;
+}
+
+/* Pushes a list of the strings `field` of each item of a listing walk. */
+#define SEI_LUA_LIST(L, type, first, next, field)                                                 \
+    do {                                                                                           \
+        lua_Integer n_ = 0;                                                                        \
+        lua_newtable(L);                                                                           \
+        for (const type *it_ = (first); it_; it_ = (next)) {                                       \
+            lua_pushstring(L, it_->field);                                                         \
+            lua_rawseti(L, -2, ++n_);                                                              \
+        }                                                                                          \
+    } while (0)
+
+/* C.listing() -> { {name=, title=, operations={...}, options={...}}, ... }: the providers as
+ * the library lists them (sendevent/listing.h), each with its operations and option keys */
+static int sei_lua_listing(lua_State *L) {
+    lua_Integer n = 0;
+    lua_newtable(L);
+    for (const se_provider_info *p = se_provider_next(NULL); p; p = se_provider_next(p)) {
+        lua_createtable(L, 0, 4);
+        se_lua_setstr(L, "name", p->name);
+        se_lua_setstr(L, "title", p->title);
+        SEI_LUA_LIST(L, se_operation_info, se_operation_next(p->name, NULL),
+                     se_operation_next(p->name, it_), name);
+        lua_setfield(L, -2, "operations");
+        SEI_LUA_LIST(L, se_option_info, se_option_next(p->name, NULL),
+                     se_option_next(p->name, it_), key);
+        lua_setfield(L, -2, "options");
+        lua_rawseti(L, -2, ++n);
+    }
+    return 1;
+}
+
+/* ---- logging ------------------------------------------------------------------------------
+ * A client's log lines (se_client_set_logger) are gathered here while a call runs in C, and
+ * handed to the client's Lua logger by sendevent.lua once the call returned: no Lua code runs
+ * inside the library, and the function runs on the thread and coroutine that made the call. */
+#define SEI_LUA_LOG_MT "sendevent.log"
+#define SEI_LUA_LOG_MAX (1 << 20) /* lines of one call past this are dropped */
+
+typedef struct sei_lua_log {
+    se_client *client; /* logging here; NULL once detached */
+    sei_dynbuf lines;  /* each line: its level as a digit, the text, a NUL */
+} sei_lua_log;
+
+static void sei_lua_log_line(int level, const char *message, void *userdata) {
+    sei_lua_log *log = (sei_lua_log *)userdata;
+    sei_dynbuf_addc(&log->lines, (char)('0' + (level < 1 ? 0 : level > 2 ? 2 : level)));
+    sei_dynbuf_add(&log->lines, message, strlen(message) + 1);
+}
+
+static void sei_lua_log_detach(sei_lua_log *log) {
+    if (log->client)
+        se_client_set_logger(log->client, NULL, NULL);
+    log->client = NULL;
+    sei_dynbuf_free(&log->lines);
+}
+
+/* __gc, and C.log_detach(log): the client stops logging here. A log is made after its client
+ * and so finalized before it: the client is still there to detach from. */
+static int sei_lua_log_gc(lua_State *L) {
+    sei_lua_log_detach((sei_lua_log *)luaL_checkudata(L, 1, SEI_LUA_LOG_MT));
+    return 0;
+}
+
+/* C.log_attach(client) -> a log the client's lines go to */
+static int sei_lua_log_attach(lua_State *L) {
+    se_client *client = NULL;
+    if (!SWIG_IsOK(SWIG_ConvertPtr(L, 1, (void **)&client, SWIGTYPE_p_se_client, 0)) || !client)
+        return luaL_error(L, "sendevent: log_attach: not a client");
+    sei_lua_log *log = (sei_lua_log *)lua_newuserdatauv(L, sizeof *log, 0);
+    log->client = NULL;
+    sei_dynbuf_init(&log->lines, SEI_LUA_LOG_MAX);
+    luaL_setmetatable(L, SEI_LUA_LOG_MT);
+    se_client_set_logger(client, sei_lua_log_line, log);
+    log->client = client;
+    return 1;
+}
+
+/* C.log_take(log) -> { level, text, level, text, ... } gathered since the last take */
+static int sei_lua_log_take(lua_State *L) {
+    sei_lua_log *log = (sei_lua_log *)luaL_checkudata(L, 1, SEI_LUA_LOG_MT);
+    static const char *const levels[] = {"debug", "info", "warning"};
+    const char *p = log->lines.data, *end = p ? p + log->lines.len : NULL;
+    lua_Integer n = 0;
+    lua_newtable(L);
+    while (p && p < end) {
+        size_t len = strlen(p + 1);
+        lua_pushstring(L, levels[p[0] - '0']);
+        lua_rawseti(L, -2, ++n);
+        lua_pushlstring(L, p + 1, len);
+        lua_rawseti(L, -2, ++n);
+        p += len + 2;
+    }
+    sei_dynbuf_reset(&log->lines);
+    return 1;
+}
+
+/* se_lua_layer[]: bindings/lua/sendevent.lua, embedded at build time (embed.cmake) */
+#include "sendevent_lua_layer.h"
 
 static void se_lua_init(lua_State *L) {
     int M = lua_gettop(L), C;
@@ -919,8 +842,18 @@ static void se_lua_init(lua_State *L) {
     lua_setfield(L, C, "encode");
     lua_pushcfunction(L, se_lua_decode_fn);
     lua_setfield(L, C, "decode");
-    lua_pushcfunction(L, se_lua_error_fn);
-    lua_setfield(L, C, "error");
+    static const luaL_Reg log_meta[] = {{"__gc", sei_lua_log_gc}, {NULL, NULL}};
+    luaL_newmetatable(L, SEI_LUA_LOG_MT);
+    luaL_setfuncs(L, log_meta, 0);
+    lua_pop(L, 1);
+    static const luaL_Reg helpers[] = {
+        {"error", se_lua_error_fn},         {"error_text", sei_lua_error_text},
+        {"number_text", sei_lua_number_text}, {"listing", sei_lua_listing},
+        {"log_attach", sei_lua_log_attach}, {"log_detach", sei_lua_log_gc},
+        {"log_take", sei_lua_log_take},     {NULL, NULL}};
+    lua_pushvalue(L, C);
+    luaL_setfuncs(L, helpers, 0);
+    lua_pop(L, 1);
     lua_pushlightuserdata(L, SE_LUA_NULL);
     lua_setfield(L, C, "null");
 

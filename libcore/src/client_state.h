@@ -28,6 +28,7 @@ struct se_client {
     double num[SE_OPT_SLOTS];  /* parsed numeric/boolean values (defaults applied) */
     se_log_fn log_fn;
     void *log_userdata;
+    const atomic_int *log_min; /* lines below this level are not even formatted; NULL: all */
 
     CURLSH *share; /* DNS and TLS session caches */
     pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];

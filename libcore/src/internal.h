@@ -20,6 +20,7 @@
 #include "response_internal.h"
 #include "send.h"
 #include "sendevent/sendevent.h"
+#include "summary.h"
 #include "transport.h"
 #include "util.h"
 #include "waker.h"

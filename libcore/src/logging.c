@@ -184,9 +184,14 @@ static void scrub_into(const se_client *c, const char *msg, char *out, size_t ca
     free(clean);
 }
 
+void sei_client_set_log_threshold(se_client *c, const atomic_int *min_level) {
+    c->log_min = min_level;
+}
+
 void se_log(const se_client *c, int level, const char *fmt, ...) {
-    if (!c->log_fn)
-        return;
+    if (!c->log_fn ||
+        (c->log_min && level < atomic_load_explicit(c->log_min, memory_order_relaxed)))
+        return; /* a binding whose logger would drop the line: not formatted for nothing */
     char line[1024];
     va_list ap;
     va_start(ap, fmt);

@@ -6,6 +6,8 @@
 #ifndef SE_LOGGING_H
 #define SE_LOGGING_H
 
+#include <stdatomic.h>
+
 #include "diag.h"
 #include "sendevent/client.h"
 
@@ -17,6 +19,11 @@ typedef struct se_http_request se_http_request;
  * secrets and secret header credentials) replaced by [REDACTED]; NULL on
  * allocation failure. */
 char *se_scrubbed(const se_client *c, const se_http_request *req, const char *msg);
+
+/* Lines of c's logger below *min_level (a binding keeps it as its own logger's levels
+ * change) are dropped before they are formatted, so that logging turned off costs nothing.
+ * Set before the client is shared, as the logger; NULL: every line. */
+void sei_client_set_log_threshold(se_client *c, const atomic_int *min_level);
 
 void se_log(const se_client *c, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -196,6 +196,7 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
     size_t body_len = 0, headers_len = 0, n_headers = 0;
     cJSON *json = NULL;
     answer_problem problem = ANSWER_OK;
+    se_status attempt_st = st; /* what the attempt's log line said */
     if (a) {
         if (a->body.data) {
             body = a->body.data;
@@ -263,6 +264,8 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
         se_response_free(r);
         return NULL;
     }
+    /* no attempt, or a body that turned it (Z-API's 200 {"value": false}): say how it ended */
+    sei_job_log_end(job->client, job, st, r, a && st == attempt_st);
     return r;
 }
 

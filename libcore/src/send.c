@@ -288,18 +288,35 @@ void se_job_log_attempt(se_client *c, const se_job *job, se_status st, const se_
         return;
     double ms = (se_now() - t0) * 1000;
     if (a->http_status)
-        se_log(c, st == SE_OK ? 0 : 1, "%s -> %ld in %.1f ms (attempt %d, %s connection)",
-               sei_bufref_str(&job->http.request_line), a->http_status, ms, job->attempts,
+        se_log(c, st == SE_OK ? 0 : 1, "%s -> %ld %s in %.1f ms (attempts %d, %s connection)",
+               sei_bufref_str(&job->http.request_line), a->http_status, se_status_name(st), ms, job->attempts,
                a->new_connections ? "new" : "reused");
     else
-        se_log(c, 1, "%s -> %s: %s in %.1f ms (attempt %d)",
-               sei_bufref_str(&job->http.request_line), se_status_name(st),
+        se_log(c, 1, "%s -> %s: %s in %.1f ms (attempts %d)", sei_bufref_str(&job->http.request_line),
+               se_status_name(st),
                a->curl_error[0] ? a->curl_error : curl_easy_strerror(a->curl_code), ms,
                job->attempts);
 }
 
 void se_job_log_retry(se_client *c, const se_job *job, double delay, se_status st) {
     se_log(c, 1, "retrying %s after %.3f s (%s)", job->op->name, delay, se_status_name(st));
+}
+
+void sei_job_log_end(se_client *c, const se_job *job, se_status st, const se_response *r,
+                     bool told) {
+    if (!c->log_fn)
+        return;
+    const char *op = job->op ? job->op->name : "(unknown operation)";
+    if (!told && st != SE_OK) {
+        const char *msg = se_response_error_message(r);
+        se_log(c, 1, "%s %s -> %s: %s", c->provider->name, op, se_status_name(st),
+               msg && *msg ? msg : se_strerror(st));
+    }
+    for (const char *w = se_response_warnings(r); w && *w;) {
+        int len = (int)strcspn(w, "\n");
+        se_log(c, 1, "%s %s: warning: %.*s", c->provider->name, op, len, w);
+        w += len + (w[len] == '\n');
+    }
 }
 
 void se_job_count(se_job *job, const se_attempt *a) {

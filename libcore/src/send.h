@@ -43,6 +43,11 @@ void se_job_log_attempt(se_client *c, const se_job *job, se_status st, const se_
                         double t0);
 /* Logs that the job is retried after `delay` seconds, having failed with st. */
 void se_job_log_retry(se_client *c, const se_job *job, double delay, se_status st);
+/* Logs how a job ended with r unless an attempt line told (`told`: it was refused before
+ * sending, cancelled or out of time before it started, or a body turned the answer into a
+ * failure), then r's warnings, when the client has a logger. */
+void sei_job_log_end(se_client *c, const se_job *job, se_status st, const se_response *r,
+                     bool told);
 /* Whether sending the job again cannot deliver it twice (an idempotency key). */
 bool se_job_idempotent(const se_job *job);
 /* After an attempt: the delay before retrying (>= 0), or -1 for no retry. */

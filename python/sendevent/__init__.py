@@ -32,13 +32,8 @@ from _collections_abc import Mapping as _Mapping  # collections.abc.Mapping, loa
 from . import _swig  # the SWIG object types, and the listing of providers and options
 from . import _sendevent as _ext
 
-__all__ = [
-    "Client", "Response", "Error", "ValidationError", "AuthError", "ForbiddenError",
-    "NotFoundError", "ConflictError", "ThrottledError", "RejectedError", "ServerError",
-    "NetworkError", "TimeoutError", "TLSError", "ProtocolError", "CancelledError", "OPERATIONS",
-    "MAX_DEPTH",
-    "__version__", "version",
-]
+# the subclasses of Error, one per status, are added where they are made (below)
+__all__ = ["Client", "Response", "Error", "OPERATIONS", "MAX_DEPTH", "__version__", "version"]
 
 __version__ = _ext.se_version()
 
@@ -60,23 +55,6 @@ def _providers():
 #: Operations of every provider (each Client method of the same name sends one).
 OPERATIONS = {p.name: tuple(o.name for o in _listed(_swig.se_operation_next, p.name))
               for p in _providers()}
-
-_DEBUG, _INFO = 10, 20  # logging.DEBUG, logging.INFO
-_log = None  # the "sendevent" logger, once the application uses logging
-
-
-def _logger(level):
-    """The "sendevent" logger if it emits at `level`, else None. Until the application imports
-    logging nothing could have configured a handler (and the last-resort handler ignores
-    INFO and DEBUG), so logging is not imported for nothing."""
-    global _log
-    if _log is None:
-        logging = _sys.modules.get("logging")
-        if logging is None:
-            return None
-        _log = logging.getLogger("sendevent")
-    return _log if _log.isEnabledFor(level) else None
-
 
 def version():
     """Version of the loaded C library, e.g. "0.1.0"."""
@@ -270,15 +248,10 @@ class Error(Exception):
             self.client_token = None
 
     def __str__(self):
-        extra = []
-        if self.http_status:
-            extra.append("HTTP %d" % self.http_status)
-        if self.provider_code and self.provider_code != str(self.http_status):
-            extra.append(self.provider_code)
-        if self.request_id:
-            extra.append("request id %s" % self.request_id)
-        text = "%s: %s" % (self.status, self.message)
-        return text + (" (%s)" % ", ".join(extra) if extra else "")
+        # "status: message (HTTP 404, CODE, request id R)", as every face writes it (in C)
+        return _ext.error_summary(str(self.status), str(self.message), self.http_status or 0,
+                                  _text_or_none(self.provider_code),
+                                  _text_or_none(self.request_id))
 
     def __repr__(self):
         return "%s(%r, status=%r, sent=%r, http_status=%r, provider_code=%r)" % (
@@ -298,78 +271,38 @@ def _rebuild_error(cls, message):
     return err
 
 
-class ValidationError(Error, ValueError):
-    """The request or an option was rejected locally; nothing was sent."""
-    status = "invalid"
+def _text_or_none(value):
+    return None if not value else value if isinstance(value, str) else str(value)
 
 
-class AuthError(Error):
-    """HTTP 401: the credentials were refused."""
-    status = "auth"
+# One subclass of Error per failing C status, made from the se_status enum (its SWIG constants
+# SE_E_*), se_status_name and se_strerror: a status added in C has its class here with no
+# edit. The class name is the status name in CamelCase + "Error" unless named below; some also
+# derive from the builtin exception they stand for.
+_ERROR_NAMES = {"invalid": "ValidationError", "tls": "TLSError", "nomem": "OutOfMemoryError"}
+_ERROR_BASES = {"invalid": (ValueError,), "timeout": (builtins.TimeoutError,)}
 
 
-class ForbiddenError(Error):
-    """HTTP 403."""
-    status = "forbidden"
+def _error_classes():
+    """{code: class} for every failing status, in the order of the codes."""
+    classes = {}
+    for code in sorted((getattr(_ext, k) for k in dir(_ext) if k.startswith("SE_E_")),
+                       reverse=True):
+        status = _ext.se_status_name(code)
+        name = _ERROR_NAMES.get(status) or status.title().replace("_", "") + "Error"
+        doc = _ext.se_strerror(code)
+        classes[code] = type(name, (Error,) + _ERROR_BASES.get(status, ()), {
+            "__doc__": doc[:1].upper() + doc[1:] + ".", "__module__": __name__,
+            "status": status})
+    return classes
 
 
-class NotFoundError(Error):
-    """HTTP 404 (for Sinch also a wrong region)."""
-    status = "not_found"
-
-
-class ConflictError(Error):
-    """HTTP 409."""
-    status = "conflict"
-
-
-class ThrottledError(Error):
-    """HTTP 429 after the allowed retries."""
-    status = "throttled"
-
-
-class RejectedError(Error):
-    """Another 4xx, or Z-API's HTTP 200 {"value": false}."""
-    status = "rejected"
-
-
-class ServerError(Error):
-    """HTTP 5xx."""
-    status = "server"
-
-
-class NetworkError(Error):
-    """Could not connect, or the connection was reset or closed."""
-    status = "network"
-
-
-class TimeoutError(Error, builtins.TimeoutError):  # noqa: A001  (shadows the builtin on purpose)
-    """The connect or total timeout expired. Also a builtin TimeoutError."""
-    status = "timeout"
-
-
-class TLSError(Error):
-    """Certificate or TLS handshake failure."""
-    status = "tls"
-
-
-class ProtocolError(Error):
-    """Unparseable, unexpected or oversized response."""
-    status = "protocol"
-
-
-class CancelledError(Error):
-    """Cancelled before it completed (Client.cancel(), or Ctrl-C on another thread's call of
-    the same client). `sent` says whether it may have been delivered."""
-    status = "cancelled"
-
-
-_ERRORS = {
-    -1: ValidationError, -2: AuthError, -3: ForbiddenError, -4: NotFoundError,
-    -5: ConflictError, -6: ThrottledError, -7: RejectedError, -8: ServerError,
-    -9: NetworkError, -10: TimeoutError, -11: TLSError, -12: ProtocolError,
-    -15: CancelledError,
-}
+_ERRORS = _error_classes()
+for _cls in _ERRORS.values():
+    globals()[_cls.__name__] = _cls  # TimeoutError shadows the builtin on purpose
+    __all__.append(_cls.__name__)
+del _cls
+ValidationError = _ERRORS[_ext.SE_E_INVALID]  # named for the code below
 
 
 def _make_error(code, message, handle):
@@ -387,7 +320,7 @@ def _main_thread_ident():
 
 
 # Ctrl-C: blocking calls on the main thread, while SIGINT raises KeyboardInterrupt, are
-# cancelled by the signal (bindings/python/sendevent_python.i, "Ctrl-C").
+# cancelled by the signal (bindings/python/sigint.i).
 _ext.set_sigint_hooks(_signal.getsignal, _signal.default_int_handler, _signal.SIGINT,
                       _main_thread_ident())
 if hasattr(_os, "register_at_fork"):
@@ -519,9 +452,9 @@ def _option_text(key, value):
     elif isinstance(value, int):
         text = str(value)
     elif isinstance(value, float):
-        text = repr(value)
+        text = _ext.number_text(value)  # as Lua writes it (C)
     elif "datetime" in _sys.modules and isinstance(value, _sys.modules["datetime"].timedelta):
-        text = repr(value.total_seconds())  # a timedelta exists only once datetime is loaded
+        text = _ext.number_text(value.total_seconds())  # exists only once datetime is loaded
     elif isinstance(value, _os.PathLike):
         text = _os.fsdecode(_os.fspath(value))
     else:
@@ -571,6 +504,7 @@ class Client:
             raise TypeError("provider must be a str (\"sinch\", \"zapi\" or \"connect\"), not %s"
                             % type(provider).__name__)
         c = _ext.se_client_new(provider)
+        _ext.install_logger(c)  # lines to logging.getLogger("sendevent") when it emits them
         for key, value in options.items():
             if value is not None:
                 _ext.se_client_set(c, key, _option_text(key, value))
@@ -646,18 +580,7 @@ class Client:
             raise _closed()
         body = _encode(operation, request, fields)
         seconds = 0.0 if deadline is None else _deadline(deadline)
-        try:
-            handle = _ext.send(c, operation, body, seconds)
-        except Error as exc:
-            log = _logger(_INFO)
-            if log:
-                self._log_failure(log, operation, exc)
-            raise
-        response = Response(handle)
-        log = _logger(_INFO)
-        if log:
-            self._log_success(log, operation, response)
-        return response
+        return Response(_ext.send(c, operation, body, seconds))
 
     def validate(self, operation, request=None, /, **fields):
         """Checks a request without any network traffic: returns None or raises
@@ -727,39 +650,15 @@ class Client:
     def _results(self, operation, takes):
         results = []
         status_of = _ext.se_response_status
-        log = _logger(_INFO)
         for handle in takes:
             code = status_of(handle)
             if code == 0:
                 result = Response(handle)
-                if log:
-                    self._log_success(log, operation, result)
             else:
                 message = _ext.se_response_error_message(handle) or _ext.se_strerror(code)
                 result = _make_error(code, message, handle)
-                if log:
-                    self._log_failure(log, operation, result)
             results.append(result)
         return results
-
-    # -- logging (built from the outcome after each call; never a secret) --------------------
-
-    def _log_success(self, log, operation, r):
-        if log.isEnabledFor(_DEBUG):
-            log.debug("%s -> %d %s in %.1f ms (attempts %d, id %s)",
-                       r.request_line, r.http_status, r.status,
-                       r.elapsed * 1000, r.attempts, r.id)
-        for warning in r.warnings:
-            log.info("%s %s: warning: %s", self._provider, operation, warning)
-
-    def _log_failure(self, log, operation, exc):
-        r = exc.response
-        if r is None or exc.status == "invalid":
-            log.info("%s %s -> %s: %s", self._provider, operation, exc.status, exc.message)
-            return
-        log.info("%s -> %d %s in %.1f ms (attempts %d): %s",
-                  r.request_line, r.http_status, exc.status,
-                  r.elapsed * 1000, r.attempts, exc.message)
 
 
 def _option_lines():
