@@ -10,20 +10,20 @@
  * Hooks (C macros the language file defines in a %{ %} block; they expand
  * inside the generated wrapper functions, after the C call returned):
  *
- *   SE_BIND_RAISE(status, message, response)
+ *   SEI_BIND_RAISE(status, message, response)
  *       Sets the language's error for a failing `status`. `message` is the
  *       detail text (never a secret); `response` is an se_response * or NULL,
  *       and its ownership passes to the hook. The typemap jumps to SWIG_fail
  *       afterwards.
- *   SE_BIND_VOID()
+ *   SEI_BIND_VOID()
  *       Result of a call that returns nothing but its status.
- *   SE_BIND_OUT_OWNED(ptr, descriptor)
+ *   SEI_BIND_OUT_OWNED(ptr, descriptor)
  *       Appends a new object that owns `ptr` (freed by its destructor).
- *   SE_BIND_OUT_RESPONSE(response)
+ *   SEI_BIND_OUT_RESPONSE(response)
  *       Appends a response; ownership passes to the hook.
- *   SE_BIND_OUT_STRING(str, len)
+ *   SEI_BIND_OUT_STRING(str, len)
  *       Appends a copy of a text of `len` bytes (str may be NULL: nil/None).
- *   SE_BIND_OUT_BYTES(str, len)
+ *   SEI_BIND_OUT_BYTES(str, len)
  *       Appends a copy of `len` raw bytes (a response body; may hold NULs).
  *
  * Ownership summary:
@@ -99,10 +99,10 @@ typedef struct se_response {} se_response;
 
 %typemap(out) se_status {
     if ($1 != SE_OK) {
-        SE_BIND_RAISE($1, se_last_error(), NULL);
+        SEI_BIND_RAISE($1, se_last_error(), NULL);
         SWIG_fail;
     }
-    SE_BIND_VOID();
+    SEI_BIND_VOID();
 }
 
 /* se_response_status reports a status; it does not fail */
@@ -114,19 +114,19 @@ typedef struct se_response {} se_response;
  * NOMEM / MISUSE are errors of the call itself. */
 %typemap(out) se_status se_batch_add, se_status se_batch_add_within {
     if ($1 != SE_OK && $1 != SE_E_INVALID) {
-        SE_BIND_RAISE($1, se_last_error(), NULL);
+        SEI_BIND_RAISE($1, se_last_error(), NULL);
         SWIG_fail;
     }
-    SE_BIND_VOID();
+    SEI_BIND_VOID();
 }
 
 /* se_batch_run: per-request failures live in each response. */
 %typemap(out) se_status se_batch_run {
     if ($1 == SE_E_MISUSE || $1 == SE_E_NOMEM) {
-        SE_BIND_RAISE($1, se_last_error(), NULL);
+        SEI_BIND_RAISE($1, se_last_error(), NULL);
         SWIG_fail;
     }
-    SE_BIND_VOID();
+    SEI_BIND_VOID();
 }
 
 /* se_send / se_batch_take: the status is checked together with the response
@@ -137,14 +137,14 @@ typedef struct se_response {} se_response;
 
 %typemap(in, numinputs = 0) se_client **out (se_client *tmp = NULL) "$1 = &tmp;";
 %typemap(argout) se_client **out {
-    SE_BIND_OUT_OWNED(*$1, $*1_descriptor);
+    SEI_BIND_OUT_OWNED(*$1, $*1_descriptor);
     *$1 = NULL;
 }
 %typemap(freearg) se_client **out "se_client_free(*$1);";
 
 %typemap(in, numinputs = 0) se_batch **out (se_batch *tmp = NULL) "$1 = &tmp;";
 %typemap(argout) se_batch **out {
-    SE_BIND_OUT_OWNED(*$1, $*1_descriptor);
+    SEI_BIND_OUT_OWNED(*$1, $*1_descriptor);
     *$1 = NULL;
 }
 %typemap(freearg) se_batch **out "se_batch_free(*$1);";
@@ -156,12 +156,12 @@ typedef struct se_response {} se_response;
     if (result != SE_OK) {
         se_response *failed = *$1;
         *$1 = NULL;
-        SE_BIND_RAISE(result, failed && se_response_error_message(failed)
+        SEI_BIND_RAISE(result, failed && se_response_error_message(failed)
                                   ? se_response_error_message(failed) : se_last_error(),
                       failed);
         SWIG_fail;
     }
-    SE_BIND_OUT_RESPONSE(*$1);
+    SEI_BIND_OUT_RESPONSE(*$1);
     *$1 = NULL;
 }
 %typemap(freearg) se_response **out "se_response_free(*$1);";
@@ -169,19 +169,19 @@ typedef struct se_response {} se_response;
 /* se_prepare's text: copied, then released with se_free */
 %typemap(in, numinputs = 0) char **http_out (char *tmp = NULL) "$1 = &tmp;";
 %typemap(argout) char **http_out {
-    SE_BIND_OUT_STRING(*$1, *$1 ? strlen(*$1) : 0);
+    SEI_BIND_OUT_STRING(*$1, *$1 ? strlen(*$1) : 0);
 }
 %typemap(freearg) char **http_out "se_free(*$1);";
 
 /* se_response_header_at: name and value are borrowed from the response, copied */
 %typemap(in, numinputs = 0) const char **name (const char *tmp = NULL), const char **value (const char *tmp = NULL) "$1 = ($1_ltype)&tmp;";
 %typemap(argout) const char **name, const char **value {
-    SE_BIND_OUT_STRING(*$1, *$1 ? strlen(*$1) : 0);
+    SEI_BIND_OUT_STRING(*$1, *$1 ? strlen(*$1) : 0);
 }
 
 /* the body may hold NUL bytes: use its length */
 %typemap(out) const char *se_response_body {
-    SE_BIND_OUT_BYTES($1, se_response_body_len(arg1));
+    SEI_BIND_OUT_BYTES($1, se_response_body_len(arg1));
 }
 
 /* ---- the API ------------------------------------------------------------------ */

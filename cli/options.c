@@ -161,15 +161,23 @@ bool apply_options(struct cli *cli, se_client *client) {
     return true;
 }
 
-/* A token that is not UTF-8 goes in as its bytes (the library then refuses it, naming the
- * field), unless it needs escapes: what the writer refused, after the key it wrote. */
-static bool raw_token(sei_json_writer *w, const char *token) {
+/* The token as a JSON string. One that needs no escape goes in as written, even when it is
+ * not UTF-8 (which the writer refuses): the library then refuses the request naming the
+ * field, as it does for any request. */
+static se_status token_value(sei_json_writer *w, const char *token) {
+    size_t n = strlen(token);
     for (const unsigned char *p = (const unsigned char *)token; *p; p++)
         if (*p < 0x20 || *p == '"' || *p == '\\')
-            return false;
-    w->error = SE_OK;
-    return sei_dynbuf_addc(w->out, '"') == SE_OK && sei_dynbuf_adds(w->out, token) == SE_OK &&
-           sei_dynbuf_addc(w->out, '"') == SE_OK;
+            return sei_json_string(w, token, n);
+    sei_dynbuf quoted;
+    sei_dynbuf_init(&quoted, 0);
+    sei_dynbuf_addc(&quoted, '"');
+    sei_dynbuf_add(&quoted, token, n);
+    sei_dynbuf_addc(&quoted, '"');
+    se_status st =
+        quoted.error != SE_OK ? quoted.error : sei_json_raw(w, sei_dynbuf_ptr(&quoted), quoted.len);
+    sei_dynbuf_free(&quoted);
+    return st;
 }
 
 char *add_connect_tokens(const struct cli *cli, const char *operation, const char *request_json) {
@@ -192,12 +200,10 @@ char *add_connect_tokens(const struct cli *cli, const char *operation, const cha
     sei_dynbuf_init(&member, 0);
     sei_json_writer_init(&w, &member, 0);
     sei_json_key(&w, field, strlen(field));
-    if (sei_json_string(&w, token, strlen(token)) == SE_E_INVALID && !raw_token(&w, token)) {
-        sei_dynbuf_free(&member);
+    if (token_value(&w, token) != SE_OK || w.error != SE_OK) {
+        sei_dynbuf_free(&member); /* out of memory, or a token the writer cannot write */
         return NULL;
     }
-    if (w.error != SE_OK)
-        return NULL; /* out of memory: the buffer is freed */
     const char *brace = strchr(request_json, '{');
     size_t head = (size_t)(brace - request_json) + 1;
     size_t n = strlen(request_json) + sei_dynbuf_len(&member) + 2;

@@ -27,6 +27,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "output.h"
 #include "cli.h"
+#include "dynbuf.h" /* libcore's growable buffer */
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -110,37 +111,28 @@ char *read_file(const char *path, size_t *len_out) {
         errorf("cannot read %s: %s", path, strerror(errno));
         return NULL;
     }
-    size_t len = 0, cap = 4096;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (cap - len < 4096) {
-            char *p = realloc(buf, cap *= 2);
-            if (!p) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = p;
-        }
-        size_t n = fread(buf + len, 1, cap - len - 1, f);
-        len += n;
-        if (n == 0)
+    sei_dynbuf buf; /* libcore's growable buffer (CMake's sendevent_json object library) */
+    sei_dynbuf_init(&buf, 0);
+    size_t n;
+    do {
+        if (sei_dynbuf_reserve(&buf, 4096) != SE_OK)
             break;
-    }
-    bool failed = !buf || ferror(f);
+        n = fread(buf.data + buf.len, 1, 4096, f);
+        sei_dynbuf_commit(&buf, n);
+    } while (n > 0);
+    bool failed = buf.error != SE_OK || ferror(f);
     int err = errno;
     if (!is_stdin)
         fclose(f);
     if (failed) {
         errorf("cannot read %s: %s", is_stdin ? "standard input" : path,
-               buf ? strerror(err) : "out of memory");
-        free(buf);
+               buf.error == SE_OK        ? strerror(err)
+               : buf.error == SE_E_NOMEM ? "out of memory"
+                                         : "larger than 1 GiB");
+        sei_dynbuf_free(&buf);
         return NULL;
     }
-    buf[len] = '\0';
-    if (len_out)
-        *len_out = len;
-    return buf;
+    return sei_dynbuf_take(&buf, len_out);
 }
 
 char *read_request(const char *arg) {

@@ -1,6 +1,6 @@
 # Writes a Lua source file as a C header holding it as a byte array, so that the module carries
 # its Lua half without a copy kept by hand:
-#   cmake -DINPUT=sendevent.lua -DOUTPUT=sendevent_lua_layer.h -DNAME=se_lua_layer -P embed.cmake
+#   cmake -DINPUT=sendevent.lua -DOUTPUT=sendevent_lua_layer.h -DNAME=sei_lua_layer -P embed.cmake
 # The array is NUL-terminated; its size minus one is the text's length.
 file(READ "${INPUT}" hex HEX)
 # "0x41, 0x42, ..." sixteen bytes a line

@@ -120,7 +120,7 @@ static PyObject *sei_py_number_text(double value) {
 /* Makes the client log through sei_py_log (once, as it is made: before it is shared). */
 static PyObject *sei_py_install_logger(se_client *client) {
     if (se_client_set_logger(client, sei_py_log, NULL) != SE_OK) {
-        se_py_raise(SE_E_MISUSE, "install_logger: client is NULL", NULL);
+        sei_py_raise(SE_E_MISUSE, "install_logger: client is NULL", NULL);
         return NULL;
     }
     sei_client_set_log_threshold(client, &sei_py_log_min); /* off: not even formatted */

@@ -41,47 +41,47 @@
 #include "sendevent/sendevent.h"
 
 /* sendevent._make_error(status: int, message: str, response) -> Exception,
- * installed by the package at import (se_py_set_error_factory). */
-static PyObject *se_py_error_factory = NULL;
+ * installed by the package at import (sei_py_set_error_factory). */
+static PyObject *sei_py_error_factory = NULL;
 
-static PyObject *se_py_text(const char *s, size_t n) {
+static PyObject *sei_py_text(const char *s, size_t n) {
     if (!s)
         Py_RETURN_NONE;
     return PyUnicode_DecodeUTF8(s, (Py_ssize_t)n, "replace");
 }
 
 /* Raises the package's exception for `status`; takes ownership of `resp`. */
-static void se_py_raise(se_status status, const char *message, se_response *resp);
+static void sei_py_raise(se_status status, const char *message, se_response *resp);
 
-#define SE_BIND_RAISE(status, message, response) se_py_raise((status), (message), (response))
-#define SE_BIND_VOID() (resultobj = SWIG_Py_Void())
-#define SE_BIND_OUT_OWNED(ptr, descriptor)                                                          \
+#define SEI_BIND_RAISE(status, message, response) sei_py_raise((status), (message), (response))
+#define SEI_BIND_VOID() (resultobj = SWIG_Py_Void())
+#define SEI_BIND_OUT_OWNED(ptr, descriptor)                                                          \
     (resultobj = SWIG_Python_AppendOutput(resultobj,                                                \
                                           SWIG_NewPointerObj((ptr), (descriptor), SWIG_POINTER_OWN)))
 /* Responses are handed out as bare SWIG objects, without a proxy-class instance: the package
  * wraps each in its own Response, and a bare object is cheaper to make and to pass back. */
-#define SE_BIND_OUT_RESPONSE(response)                                                              \
+#define SEI_BIND_OUT_RESPONSE(response)                                                              \
     (resultobj = SWIG_Python_AppendOutput(                                                          \
          resultobj, SWIG_NewPointerObj((response), SWIGTYPE_p_se_response,                          \
                                        SWIG_POINTER_OWN | SWIG_POINTER_NOSHADOW)))
-#define SE_BIND_OUT_STRING(str, len)                                                                \
-    (resultobj = SWIG_Python_AppendOutput(resultobj, se_py_text((str), (len))))
-#define SE_BIND_OUT_BYTES(str, len)                                                                 \
+#define SEI_BIND_OUT_STRING(str, len)                                                                \
+    (resultobj = SWIG_Python_AppendOutput(resultobj, sei_py_text((str), (len))))
+#define SEI_BIND_OUT_BYTES(str, len)                                                                 \
     (resultobj = SWIG_Python_AppendOutput(                                                          \
          resultobj, PyBytes_FromStringAndSize((str) ? (str) : "", (Py_ssize_t)(len))))
 
 /* The JSON text of a request given as str or bytes, borrowed from `obj` (the caller keeps it
  * alive). A str's UTF-8 form is cached by CPython, so nothing is copied. NULL with a Python
  * error set when obj is neither or the text holds a NUL (C would stop there). One function for
- * the request_json typemap and se_py_batch_add_all, so both accept and reject the same bodies. */
-static const char *se_py_request_text(PyObject *obj) {
+ * the request_json typemap and sei_py_batch_add_all, so both accept and reject the same bodies. */
+static const char *sei_py_request_text(PyObject *obj) {
     const char *s;
     Py_ssize_t len = 0;
     if (PyUnicode_Check(obj)) {
         s = PyUnicode_AsUTF8AndSize(obj, &len);
         if (!s) { /* a lone surrogate has no UTF-8 form */
             PyErr_Clear();
-            se_py_raise(SE_E_INVALID, "request: not valid Unicode (a lone surrogate)", NULL);
+            sei_py_raise(SE_E_INVALID, "request: not valid Unicode (a lone surrogate)", NULL);
             return NULL;
         }
     } else if (PyBytes_Check(obj)) {
@@ -98,7 +98,7 @@ static const char *se_py_request_text(PyObject *obj) {
         char msg[128];
         snprintf(msg, sizeof msg, "request: request JSON contains a NUL character (byte %zu)",
                  strlen(s));
-        se_py_raise(SE_E_INVALID, msg, NULL); /* C would see the text cut there */
+        sei_py_raise(SE_E_INVALID, msg, NULL); /* C would see the text cut there */
         return NULL;
     }
     return s;
@@ -108,7 +108,7 @@ static const char *se_py_request_text(PyObject *obj) {
  * value), borrowed from obj; NULL with the error set. A NUL would cut the name in C, a lone
  * surrogate has no UTF-8 form: both raise ValidationError naming the argument, never truncate.
  * None gives NULL with no error when none_ok (an option value: its default). */
-static const char *se_py_name_arg(PyObject *obj, const char *what, int none_ok) {
+static const char *sei_py_name_arg(PyObject *obj, const char *what, int none_ok) {
     Py_ssize_t len = 0;
     const char *s;
     char msg[160];
@@ -122,44 +122,44 @@ static const char *se_py_name_arg(PyObject *obj, const char *what, int none_ok) 
     if (!s) {
         PyErr_Clear();
         snprintf(msg, sizeof msg, "%s: not valid Unicode (a lone surrogate)", what);
-        se_py_raise(SE_E_INVALID, msg, NULL);
+        sei_py_raise(SE_E_INVALID, msg, NULL);
         return NULL;
     }
     if (strlen(s) != (size_t)len) {
         snprintf(msg, sizeof msg, "%s: contains a NUL character (byte %zu)", what, strlen(s));
-        se_py_raise(SE_E_INVALID, msg, NULL);
+        sei_py_raise(SE_E_INVALID, msg, NULL);
         return NULL;
     }
     return s;
 }
 %}
 
-/* Requests arrive as str (or bytes) of JSON: se_py_request_text above. */
+/* Requests arrive as str (or bytes) of JSON: sei_py_request_text above. */
 %typemap(in) const char *request_json {
-    $1 = (char *)se_py_request_text($input);
+    $1 = (char *)sei_py_request_text($input);
     if (!$1)
         SWIG_fail;
 }
 
-/* Names are whole or refused: se_py_name_arg above. */
+/* Names are whole or refused: sei_py_name_arg above. */
 %typemap(in) const char *operation {
-    $1 = (char *)se_py_name_arg($input, "operation", 0);
+    $1 = (char *)sei_py_name_arg($input, "operation", 0);
     if (!$1)
         SWIG_fail;
 }
 %typemap(in) const char *provider {
-    $1 = (char *)se_py_name_arg($input, "provider", 0);
+    $1 = (char *)sei_py_name_arg($input, "provider", 0);
     if (!$1)
         SWIG_fail;
 }
 %typemap(in) const char *key {
-    $1 = (char *)se_py_name_arg($input, "option name", 0);
+    $1 = (char *)sei_py_name_arg($input, "option name", 0);
     if (!$1)
         SWIG_fail;
 }
 %typemap(in) const char *value {
     /* only se_client_set has a `value`: its key (arg2, converted first) names it */
-    $1 = (char *)se_py_name_arg($input, arg2 ? arg2 : "value", 1);
+    $1 = (char *)sei_py_name_arg($input, arg2 ? arg2 : "value", 1);
     if (!$1 && PyErr_Occurred())
         SWIG_fail;
 }
@@ -171,15 +171,15 @@ static const char *se_py_name_arg(PyObject *obj, const char *what, int none_ok) 
  * (out of memory; a Python error is set) resp is lost: a leak there beats a double free. (Making
  * the object unowned and marking it owned afterwards is no way out: SWIG 4.1 owned objects hold
  * a reference to the module capsule, taken only at creation and dropped at destruction.) */
-static PyObject *se_py_response_object(se_response *resp) {
+static PyObject *sei_py_response_object(se_response *resp) {
     return SWIG_NewPointerObj(resp, SWIGTYPE_p_se_response, SWIG_POINTER_OWN | SWIG_POINTER_NOSHADOW);
 }
 
-static void se_py_raise(se_status status, const char *message, se_response *resp) {
+static void sei_py_raise(se_status status, const char *message, se_response *resp) {
     PyObject *text, *py_resp, *exc;
     if (!message)
         message = se_strerror(status);
-    if (!se_py_error_factory) {
+    if (!sei_py_error_factory) {
         /* message may point into resp (the se_response **out typemap): format, then free */
         PyErr_Format(PyExc_RuntimeError, "sendevent: %s: %s", se_status_name(status), message);
         se_response_free(resp);
@@ -191,7 +191,7 @@ static void se_py_raise(se_status status, const char *message, se_response *resp
         return;
     }
     if (resp) {
-        py_resp = se_py_response_object(resp); /* resp is not ours after a failure */
+        py_resp = sei_py_response_object(resp); /* resp is not ours after a failure */
         if (!py_resp) {
             Py_DECREF(text);
             return;
@@ -200,7 +200,7 @@ static void se_py_raise(se_status status, const char *message, se_response *resp
         Py_INCREF(Py_None);
         py_resp = Py_None;
     }
-    exc = PyObject_CallFunction(se_py_error_factory, "iOO", (int)status, text, py_resp);
+    exc = PyObject_CallFunction(sei_py_error_factory, "iOO", (int)status, text, py_resp);
     Py_DECREF(text);
     Py_DECREF(py_resp);
     if (!exc)
@@ -210,19 +210,19 @@ static void se_py_raise(se_status status, const char *message, se_response *resp
 }
 %}
 
-%rename(set_error_factory) se_py_set_error_factory;
+%rename(set_error_factory) sei_py_set_error_factory;
 %inline %{
 /* Installs the callable that builds exceptions: factory(status, message, response). */
-static PyObject *se_py_set_error_factory(PyObject *factory) {
+static PyObject *sei_py_set_error_factory(PyObject *factory) {
     if (factory != Py_None && !PyCallable_Check(factory)) {
         PyErr_SetString(PyExc_TypeError, "factory must be callable or None");
         return NULL;
     }
-    Py_XDECREF(se_py_error_factory);
-    se_py_error_factory = NULL;
+    Py_XDECREF(sei_py_error_factory);
+    sei_py_error_factory = NULL;
     if (factory != Py_None) {
         Py_INCREF(factory);
-        se_py_error_factory = factory;
+        sei_py_error_factory = factory;
     }
     Py_RETURN_NONE;
 }
@@ -237,13 +237,13 @@ static PyObject *se_py_set_error_factory(PyObject *factory) {
  * libcore's JSON writer, the same text JSONEncoder(separators=(",", ":"), ensure_ascii=False,
  * allow_nan=False) writes, for the shapes requests have: exact dict (str keys), list, tuple,
  * str, int, float, bool, None. It declines anything else (a subclass, another key type, NaN, a
- * string that is not valid Unicode, nesting deeper than SE_PY_JSON_DEPTH), and the caller then
+ * string that is not valid Unicode, nesting deeper than SEI_PY_JSON_DEPTH), and the caller then
  * goes through the Python encoder, which encodes it or raises the error naming the request. */
-#define SE_PY_JSON_DEPTH 64 /* deeper: the Python encoder, whose text is the same */
+#define SEI_PY_JSON_DEPTH 64 /* deeper: the Python encoder, whose text is the same */
 
 /* A str's UTF-8 text, or NULL (no Python error left set) for lone surrogates, which json's
  * text would not encode either. */
-static const char *se_py_json_utf8(PyObject *str, Py_ssize_t *n) {
+static const char *sei_py_json_utf8(PyObject *str, Py_ssize_t *n) {
     const char *s = PyUnicode_AsUTF8AndSize(str, n);
     if (!s)
         PyErr_Clear();
@@ -251,7 +251,7 @@ static const char *se_py_json_utf8(PyObject *str, Py_ssize_t *n) {
 }
 
 /* The text Python gives a number (int.__repr__ for big ints, float.__repr__), written as is. */
-static int se_py_json_number(sei_json_writer *w, PyObject *v) {
+static int sei_py_json_number(sei_json_writer *w, PyObject *v) {
     if (PyFloat_CheckExact(v)) {
         double d = PyFloat_AS_DOUBLE(v);
         if (!isfinite(d))
@@ -278,7 +278,7 @@ static int se_py_json_number(sei_json_writer *w, PyObject *v) {
 }
 
 /* 1 when v was written; 0 when declined (no Python error left set). */
-static int se_py_json_value(sei_json_writer *w, PyObject *v) {
+static int sei_py_json_value(sei_json_writer *w, PyObject *v) {
     Py_ssize_t n = 0;
     const char *s;
     if (v == Py_None)
@@ -286,17 +286,17 @@ static int se_py_json_value(sei_json_writer *w, PyObject *v) {
     if (v == Py_True || v == Py_False)
         return sei_json_bool(w, v == Py_True) == SE_OK;
     if (PyUnicode_CheckExact(v))
-        return (s = se_py_json_utf8(v, &n)) && sei_json_string(w, s, (size_t)n) == SE_OK;
+        return (s = sei_py_json_utf8(v, &n)) && sei_json_string(w, s, (size_t)n) == SE_OK;
     if (PyLong_CheckExact(v) || PyFloat_CheckExact(v))
-        return se_py_json_number(w, v);
+        return sei_py_json_number(w, v);
     if (PyDict_CheckExact(v)) {
         Py_ssize_t pos = 0;
         PyObject *key, *value;
         if (sei_json_begin_object(w) != SE_OK)
             return 0;
         while (PyDict_Next(v, &pos, &key, &value))
-            if (!PyUnicode_CheckExact(key) || !(s = se_py_json_utf8(key, &n)) ||
-                sei_json_key(w, s, (size_t)n) != SE_OK || !se_py_json_value(w, value))
+            if (!PyUnicode_CheckExact(key) || !(s = sei_py_json_utf8(key, &n)) ||
+                sei_json_key(w, s, (size_t)n) != SE_OK || !sei_py_json_value(w, value))
                 return 0;
         return sei_json_end_object(w) == SE_OK;
     }
@@ -304,7 +304,7 @@ static int se_py_json_value(sei_json_writer *w, PyObject *v) {
         if (sei_json_begin_array(w) != SE_OK)
             return 0;
         for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(v); i++)
-            if (!se_py_json_value(w, PySequence_Fast_GET_ITEM(v, i)))
+            if (!sei_py_json_value(w, PySequence_Fast_GET_ITEM(v, i)))
                 return 0;
         return sei_json_end_array(w) == SE_OK;
     }
@@ -312,11 +312,11 @@ static int se_py_json_value(sei_json_writer *w, PyObject *v) {
 }
 
 /* The JSON text of an exact dict in `out` (emptied first); 0 when declined. */
-static int se_py_json_dict(sei_dynbuf *out, PyObject *obj) {
+static int sei_py_json_dict(sei_dynbuf *out, PyObject *obj) {
     sei_json_writer w;
     sei_dynbuf_reset(out);
-    sei_json_writer_init(&w, out, SE_PY_JSON_DEPTH);
-    return PyDict_CheckExact(obj) && se_py_json_value(&w, obj);
+    sei_json_writer_init(&w, out, SEI_PY_JSON_DEPTH);
+    return PyDict_CheckExact(obj) && sei_py_json_value(&w, obj);
 }
 %}
 
@@ -327,18 +327,18 @@ static int se_py_json_dict(sei_dynbuf *out, PyObject *obj) {
 /* the helpers' deadline argument is optional: 0, the client's deadline option */
 %typemap(default) double deadline "$1 = 0.0;";
 
-%rename(batch_add_all) se_py_batch_add_all;
-%rename(json_text) se_py_json_text;
-%rename(batch_take_all) se_py_batch_take_all;
+%rename(batch_add_all) sei_py_batch_add_all;
+%rename(json_text) sei_py_json_text;
+%rename(batch_take_all) sei_py_batch_take_all;
 %inline %{
 /* se_batch_add(batch, operation, request) for each item of the list `requests`, in order (with
  * a deadline > 0: se_batch_add_within, each request's own, from the moment it is added): str
- * and bytes are JSON text, exact dicts are written by se_py_json_value, and anything else (or a
+ * and bytes are JSON text, exact dicts are written by sei_py_json_value, and anything else (or a
  * dict it declines) is `encode(index, item)`, which returns the text or raises naming the item.
  * An invalid request is added (its response says why; it is never sent); an encoding error,
  * NOMEM or MISUSE raise at that item, the items before it staying added (the caller frees the
  * batch, unrun). */
-static PyObject *se_py_batch_add_all(se_batch *batch, const char *operation, PyObject *requests,
+static PyObject *sei_py_batch_add_all(se_batch *batch, const char *operation, PyObject *requests,
                                      PyObject *encode, double deadline) {
     sei_dynbuf json;
     PyObject *result = NULL;
@@ -356,12 +356,12 @@ static PyObject *se_py_batch_add_all(se_batch *batch, const char *operation, PyO
         se_status st;
         Py_INCREF(item);
         if (PyUnicode_Check(item) || PyBytes_Check(item)) {
-            text = se_py_request_text(item);
+            text = sei_py_request_text(item);
         } else {
-            if (se_py_json_dict(&json, item))
+            if (sei_py_json_dict(&json, item))
                 text = sei_dynbuf_ptr(&json);
             else if ((encoded = PyObject_CallFunction(encode, "nO", i, item)))
-                text = se_py_request_text(encoded);
+                text = sei_py_request_text(encoded);
         }
         st = !text ? SE_OK
              : deadline > 0 ? se_batch_add_within(batch, operation, text, deadline)
@@ -371,7 +371,7 @@ static PyObject *se_py_batch_add_all(se_batch *batch, const char *operation, PyO
         if (!text)
             goto done;
         if (st != SE_OK && st != SE_E_INVALID) {
-            se_py_raise(st, se_last_error(), NULL);
+            sei_py_raise(st, se_last_error(), NULL);
             goto done;
         }
     }
@@ -382,13 +382,13 @@ done:
     return result;
 }
 
-/* The JSON text of a request dict written by se_py_json_value, or None when it declines (the
+/* The JSON text of a request dict written by sei_py_json_value, or None when it declines (the
  * caller then uses the Python encoder). */
-static PyObject *se_py_json_text(PyObject *obj) {
+static PyObject *sei_py_json_text(PyObject *obj) {
     sei_dynbuf json;
     PyObject *text;
     sei_dynbuf_init(&json, 0);
-    if (!se_py_json_dict(&json, obj)) {
+    if (!sei_py_json_dict(&json, obj)) {
         sei_dynbuf_free(&json);
         Py_RETURN_NONE;
     }
@@ -402,11 +402,11 @@ static PyObject *se_py_json_text(PyObject *obj) {
  * response objects (the objects se_batch_take returns). A missing response (the batch has not
  * run, or one was taken already) raises SE_E_MISUSE; the responses taken until then are freed
  * with the list, the others with the batch. */
-static PyObject *se_py_batch_take_all(se_batch *batch) {
+static PyObject *sei_py_batch_take_all(se_batch *batch) {
     size_t i, n = se_batch_size(batch);
     PyObject *list;
     if (!batch) { /* se_batch_size(NULL) is 0: not an empty result */
-        se_py_raise(SE_E_MISUSE, "batch_take_all: batch is NULL", NULL);
+        sei_py_raise(SE_E_MISUSE, "batch_take_all: batch is NULL", NULL);
         return NULL;
     }
     list = PyList_New((Py_ssize_t)n);
@@ -417,11 +417,11 @@ static PyObject *se_py_batch_take_all(se_batch *batch) {
         PyObject *obj;
         if (se_batch_take(batch, i, &resp) != SE_OK) { /* resp stays NULL */
             Py_DECREF(list); /* frees the responses in it; the empty slots are NULL */
-            se_py_raise(SE_E_MISUSE, "batch_take_all: a response is missing (not run, or taken)",
+            sei_py_raise(SE_E_MISUSE, "batch_take_all: a response is missing (not run, or taken)",
                         NULL);
             return NULL;
         }
-        obj = se_py_response_object(resp); /* resp is not ours after a failure */
+        obj = sei_py_response_object(resp); /* resp is not ours after a failure */
         if (!obj) {
             Py_DECREF(list);
             return NULL;

@@ -22,44 +22,44 @@
  * send cost 10% of a sequential send here). What may replace it is the main thread's Python
  * code between calls (signal.signal: Python's handler comes back): seen at once when the
  * Python-level handler changes under our eyes, and otherwise checked with sigaction at most
- * every SE_PY_SIG_RECHECK seconds. Until then a Ctrl-C is Python's alone: the call is not
+ * every SEI_PY_SIG_RECHECK seconds. Until then a Ctrl-C is Python's alone: the call is not
  * cancelled, the KeyboardInterrupt comes when it returns (as without this module). */
-#define SE_PY_SIG_RECHECK 0.25
-static _Atomic(se_client *) se_py_sig_client;
-static _Atomic(se_batch *) se_py_sig_batch;
-static atomic_int se_py_sig_fired;  /* our handler ran during this call */
-static atomic_int se_py_sig_active; /* handlers in the cancelling part now (any thread) */
-static struct sigaction se_py_sig_python; /* Python's C-level action, which ours calls */
+#define SEI_PY_SIG_RECHECK 0.25
+static _Atomic(se_client *) sei_py_sig_client;
+static _Atomic(se_batch *) sei_py_sig_batch;
+static atomic_int sei_py_sig_fired;  /* our handler ran during this call */
+static atomic_int sei_py_sig_active; /* handlers in the cancelling part now (any thread) */
+static struct sigaction sei_py_sig_python; /* Python's C-level action, which ours calls */
 /* main thread only (the GIL is held there): */
-static int se_py_sig_installed;   /* ours is believed to be in place */
-static int se_py_sig_dirty;       /* the Python-level handler was seen changing: check again */
-static double se_py_sig_checked;  /* when sigaction was last asked */
-static unsigned long se_py_main_ident;
-static PyObject *se_py_getsignal, *se_py_default_int_handler, *se_py_sigint_number;
+static int sei_py_sig_installed;   /* ours is believed to be in place */
+static int sei_py_sig_dirty;       /* the Python-level handler was seen changing: check again */
+static double sei_py_sig_checked;  /* when sigaction was last asked */
+static unsigned long sei_py_main_ident;
+static PyObject *sei_py_getsignal, *sei_py_default_int_handler, *sei_py_sigint_number;
 
-static void se_py_on_sigint(int sig, siginfo_t *info, void *ctx) {
-    atomic_fetch_add(&se_py_sig_active, 1);
-    se_batch *b = atomic_load(&se_py_sig_batch);
-    se_client *c = atomic_load(&se_py_sig_client);
+static void sei_py_on_sigint(int sig, siginfo_t *info, void *ctx) {
+    atomic_fetch_add(&sei_py_sig_active, 1);
+    se_batch *b = atomic_load(&sei_py_sig_batch);
+    se_client *c = atomic_load(&sei_py_sig_client);
     if (b || c) {
-        atomic_store(&se_py_sig_fired, 1);
+        atomic_store(&sei_py_sig_fired, 1);
         if (b)
             se_batch_cancel(b);
         else
             se_client_cancel(c);
     }
-    atomic_fetch_sub(&se_py_sig_active, 1);
-    if (se_py_sig_python.sa_flags & SA_SIGINFO)
-        se_py_sig_python.sa_sigaction(sig, info, ctx);
-    else if (se_py_sig_python.sa_handler != SIG_DFL && se_py_sig_python.sa_handler != SIG_IGN)
-        se_py_sig_python.sa_handler(sig);
+    atomic_fetch_sub(&sei_py_sig_active, 1);
+    if (sei_py_sig_python.sa_flags & SA_SIGINFO)
+        sei_py_sig_python.sa_sigaction(sig, info, ctx);
+    else if (sei_py_sig_python.sa_handler != SIG_DFL && sei_py_sig_python.sa_handler != SIG_IGN)
+        sei_py_sig_python.sa_handler(sig);
 }
 
-static int se_py_sig_is_ours(const struct sigaction *sa) {
-    return (sa->sa_flags & SA_SIGINFO) && sa->sa_sigaction == se_py_on_sigint;
+static int sei_py_sig_is_ours(const struct sigaction *sa) {
+    return (sa->sa_flags & SA_SIGINFO) && sa->sa_sigaction == sei_py_on_sigint;
 }
 
-static double se_py_sig_now(void) {
+static double sei_py_sig_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC_COARSE, &ts); /* the vDSO's: no system call */
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
@@ -67,80 +67,80 @@ static double se_py_sig_now(void) {
 
 /* Main thread, GIL held: makes sure ours is in front of Python's handler. 0 when it cannot
  * be (a C-level handler that is neither: not ours to chain from). */
-static int se_py_sig_ensure(void) {
+static int sei_py_sig_ensure(void) {
     struct sigaction cur, sa;
     if (sigaction(SIGINT, NULL, &cur) != 0)
         return 0;
-    if (se_py_sig_is_ours(&cur))
+    if (sei_py_sig_is_ours(&cur))
         return 1;
     if (!(cur.sa_flags & SA_SIGINFO) && (cur.sa_handler == SIG_DFL || cur.sa_handler == SIG_IGN))
         return 0; /* not Python's handler after all */
-    if (se_py_sig_installed &&
-        ((cur.sa_flags & SA_SIGINFO) != (se_py_sig_python.sa_flags & SA_SIGINFO) ||
-         cur.sa_handler != se_py_sig_python.sa_handler))
+    if (sei_py_sig_installed &&
+        ((cur.sa_flags & SA_SIGINFO) != (sei_py_sig_python.sa_flags & SA_SIGINFO) ||
+         cur.sa_handler != sei_py_sig_python.sa_handler))
         return 0; /* neither ours nor the Python handler we saw before */
-    se_py_sig_python = cur; /* written before ours can run */
+    sei_py_sig_python = cur; /* written before ours can run */
     memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = se_py_on_sigint;
+    sa.sa_sigaction = sei_py_on_sigint;
     sa.sa_flags = (cur.sa_flags & ~(SA_RESETHAND | SA_NODEFER)) | SA_SIGINFO;
     sa.sa_mask = cur.sa_mask;
     if (sigaction(SIGINT, &sa, NULL) != 0)
         return 0;
-    se_py_sig_installed = 1;
+    sei_py_sig_installed = 1;
     return 1;
 }
 
 /* GIL held. Registers a call on `c` (or on batch `b`) for our handler when it applies;
  * returns whether it did. */
-static int se_py_sigint_enter(se_client *c, se_batch *b) {
+static int sei_py_sigint_enter(se_client *c, se_batch *b) {
     PyObject *h;
     int is_default;
     double now;
-    if (!se_py_getsignal || PyThread_get_thread_ident() != se_py_main_ident)
+    if (!sei_py_getsignal || PyThread_get_thread_ident() != sei_py_main_ident)
         return 0;
-    h = PyObject_CallOneArg(se_py_getsignal, se_py_sigint_number);
+    h = PyObject_CallOneArg(sei_py_getsignal, sei_py_sigint_number);
     if (!h) {
         PyErr_Clear();
         return 0;
     }
-    is_default = h == se_py_default_int_handler;
+    is_default = h == sei_py_default_int_handler;
     Py_DECREF(h);
     if (!is_default) {
-        se_py_sig_dirty = 1; /* whoever set it may have put Python's C handler back */
+        sei_py_sig_dirty = 1; /* whoever set it may have put Python's C handler back */
         return 0;
     }
-    now = se_py_sig_now();
-    if (!se_py_sig_installed || se_py_sig_dirty || now - se_py_sig_checked > SE_PY_SIG_RECHECK) {
-        se_py_sig_checked = now;
-        se_py_sig_dirty = 0;
-        if (!se_py_sig_ensure())
+    now = sei_py_sig_now();
+    if (!sei_py_sig_installed || sei_py_sig_dirty || now - sei_py_sig_checked > SEI_PY_SIG_RECHECK) {
+        sei_py_sig_checked = now;
+        sei_py_sig_dirty = 0;
+        if (!sei_py_sig_ensure())
             return 0;
     }
-    atomic_store(&se_py_sig_fired, 0);
-    atomic_store(&se_py_sig_client, c);
-    atomic_store(&se_py_sig_batch, b);
+    atomic_store(&sei_py_sig_fired, 0);
+    atomic_store(&sei_py_sig_client, c);
+    atomic_store(&sei_py_sig_batch, b);
     return 1;
 }
 
 /* GIL held, after the call. Once it returns no handler of ours touches the client or batch any
  * more (it may then be freed). Returns whether our handler ran meanwhile. */
-static int se_py_sigint_leave(void) {
-    atomic_store(&se_py_sig_client, NULL);
-    atomic_store(&se_py_sig_batch, NULL);
-    while (atomic_load(&se_py_sig_active) > 0) /* a handler on another thread, finishing */
+static int sei_py_sigint_leave(void) {
+    atomic_store(&sei_py_sig_client, NULL);
+    atomic_store(&sei_py_sig_batch, NULL);
+    while (atomic_load(&sei_py_sig_active) > 0) /* a handler on another thread, finishing */
         ;
-    return atomic_load(&se_py_sig_fired);
+    return atomic_load(&sei_py_sig_fired);
 }
 %}
 
-%rename(set_sigint_hooks) se_py_set_sigint_hooks;
-%rename(after_fork_child) se_py_after_fork_child;
-%rename(send) se_py_send;
-%rename(batch_run_take) se_py_batch_run_take;
+%rename(set_sigint_hooks) sei_py_set_sigint_hooks;
+%rename(after_fork_child) sei_py_after_fork_child;
+%rename(send) sei_py_send;
+%rename(batch_run_take) sei_py_batch_run_take;
 %inline %{
 /* Installed by the package at import: _signal.getsignal, _signal.default_int_handler,
  * _signal.SIGINT and the main thread's ident. */
-static PyObject *se_py_set_sigint_hooks(PyObject *getsignal, PyObject *default_handler,
+static PyObject *sei_py_set_sigint_hooks(PyObject *getsignal, PyObject *default_handler,
                                         PyObject *sigint, unsigned long main_ident) {
     if (!PyCallable_Check(getsignal)) {
         PyErr_SetString(PyExc_TypeError, "getsignal must be callable");
@@ -149,42 +149,42 @@ static PyObject *se_py_set_sigint_hooks(PyObject *getsignal, PyObject *default_h
     Py_INCREF(getsignal);
     Py_INCREF(default_handler);
     Py_INCREF(sigint);
-    Py_XSETREF(se_py_getsignal, getsignal);
-    Py_XSETREF(se_py_default_int_handler, default_handler);
-    Py_XSETREF(se_py_sigint_number, sigint);
-    se_py_main_ident = main_ident;
+    Py_XSETREF(sei_py_getsignal, getsignal);
+    Py_XSETREF(sei_py_default_int_handler, default_handler);
+    Py_XSETREF(sei_py_sigint_number, sigint);
+    sei_py_main_ident = main_ident;
     Py_RETURN_NONE;
 }
 
 /* os.register_at_fork(after_in_child=...): a fork made by another thread while the main thread
  * waited in a call leaves that call registered in the child, where it does not run; and the
  * forking thread is the child's main thread. */
-static PyObject *se_py_after_fork_child(void) {
-    atomic_store(&se_py_sig_client, NULL);
-    atomic_store(&se_py_sig_batch, NULL);
-    atomic_store(&se_py_sig_active, 0);
-    se_py_main_ident = PyThread_get_thread_ident();
+static PyObject *sei_py_after_fork_child(void) {
+    atomic_store(&sei_py_sig_client, NULL);
+    atomic_store(&sei_py_sig_batch, NULL);
+    atomic_store(&sei_py_sig_active, 0);
+    sei_py_main_ident = PyThread_get_thread_ident();
     Py_RETURN_NONE;
 }
 
 /* se_send (deadline <= 0) or se_send_within (deadline > 0), the GIL released, Ctrl-C cancelling
  * it: the response object, or the package's exception (KeyboardInterrupt after a Ctrl-C). */
-static PyObject *se_py_send(se_client *client, const char *operation, PyObject *request,
+static PyObject *sei_py_send(se_client *client, const char *operation, PyObject *request,
                             double deadline) {
-    const char *json = se_py_request_text(request);
+    const char *json = sei_py_request_text(request);
     se_response *resp = NULL;
     se_status st;
     int guarded;
     if (!json)
         return NULL;
     sei_py_log_refresh();
-    guarded = se_py_sigint_enter(client, NULL);
+    guarded = sei_py_sigint_enter(client, NULL);
     Py_BEGIN_ALLOW_THREADS
     st = deadline > 0 ? se_send_within(client, operation, json, deadline, &resp)
                       : se_send(client, operation, json, &resp);
     Py_END_ALLOW_THREADS
     if (guarded) {
-        se_py_sigint_leave();
+        sei_py_sigint_leave();
         if (PyErr_CheckSignals() < 0) { /* KeyboardInterrupt (or what a handler raised) */
             se_response_free(resp);
             return NULL;
@@ -192,31 +192,31 @@ static PyObject *se_py_send(se_client *client, const char *operation, PyObject *
     }
     if (st != SE_OK) {
         const char *msg = resp ? se_response_error_message(resp) : NULL;
-        se_py_raise(st, msg ? msg : se_last_error(), resp);
+        sei_py_raise(st, msg ? msg : se_last_error(), resp);
         return NULL;
     }
-    return se_py_response_object(resp);
+    return sei_py_response_object(resp);
 }
 
-/* se_batch_run (GIL released, Ctrl-C cancelling the batch), then se_py_batch_take_all. When a
+/* se_batch_run (GIL released, Ctrl-C cancelling the batch), then sei_py_batch_take_all. When a
  * signal handler raises afterwards (KeyboardInterrupt), the list of responses is attached to
  * the exception as `_sendevent_takes`, so the finished results are not lost. */
-static PyObject *se_py_batch_run_take(se_batch *batch, int max_in_flight) {
+static PyObject *sei_py_batch_run_take(se_batch *batch, int max_in_flight) {
     se_status st;
     PyObject *list;
     int guarded;
     sei_py_log_refresh();
-    guarded = se_py_sigint_enter(NULL, batch);
+    guarded = sei_py_sigint_enter(NULL, batch);
     Py_BEGIN_ALLOW_THREADS
     st = se_batch_run(batch, max_in_flight);
     Py_END_ALLOW_THREADS
     if (guarded)
-        se_py_sigint_leave();
+        sei_py_sigint_leave();
     if (st == SE_E_MISUSE || st == SE_E_NOMEM) {
-        se_py_raise(st, se_last_error(), NULL);
+        sei_py_raise(st, se_last_error(), NULL);
         return NULL;
     }
-    list = se_py_batch_take_all(batch);
+    list = sei_py_batch_take_all(batch);
     if (list && guarded && PyErr_CheckSignals() < 0) {
         PyObject *type, *value, *tb;
         PyErr_Fetch(&type, &value, &tb);

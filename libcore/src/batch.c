@@ -17,10 +17,10 @@
 
 se_status se_batch_new(se_batch **out, se_client *client) {
     if (!out || !client)
-        return se_set_error(client, SE_E_MISUSE, "se_batch_new: out and client must not be NULL");
+        return sei_set_error(client, SE_E_MISUSE, "se_batch_new: out and client must not be NULL");
     *out = calloc(1, sizeof **out);
     if (!*out)
-        return se_set_error(client, SE_E_NOMEM, "out of memory");
+        return sei_set_error(client, SE_E_NOMEM, "out of memory");
     (*out)->client = client;
     (*out)->done_fd = -1;
     return SE_OK;
@@ -28,16 +28,16 @@ se_status se_batch_new(se_batch **out, se_client *client) {
 
 /* A batch started in another process: its run's thread is not here. */
 static bool inherited_run(const se_batch *b) {
-    return b->started && b->fork_gen != atomic_load(&se_fork_gen);
+    return b->started && b->fork_gen != atomic_load(&sei_fork_gen);
 }
 
-static void free_items(se_batch_item *items, size_t n) {
+static void free_items(sei_batch_item *items, size_t n) {
     for (size_t i = 0; i < n; i++) {
-        se_batch_item *it = &items[i];
+        sei_batch_item *it = &items[i];
         if (it->job) {
-            se_job_clear(it->job);
+            sei_job_clear(it->job);
             if (it->job_block)
-                se_block_release(it->job_block);
+                sei_block_release(it->job_block);
             else
                 free(it->job);
         }
@@ -62,8 +62,8 @@ void se_batch_free(se_batch *b) {
     free(b->incoming);
     free(b->queue);
     free(b->token_waiters);
-    se_block_release(b->block);
-    se_block_release(b->job_block);
+    sei_block_release(b->block);
+    sei_block_release(b->job_block);
     if (b->started) {
         pthread_mutex_destroy(&b->lock);
         pthread_cond_destroy(&b->cond);
@@ -84,10 +84,10 @@ static void park_ref(sei_bufref *ref, char **w) {
     *w += ref->len + 1;
 }
 
-static se_job *park(se_batch *b, se_job *job, se_block **from) {
-    se_http_request *h = &job->http;
+static sei_job *park(se_batch *b, sei_job *job, sei_block **from) {
+    sei_http_request *h = &job->http;
     /* what the job owns moves; borrowed parts (literals, the cache) stay where they are */
-    sei_bufref *refs[SE_MAX_HEADERS + 2] = {&h->body, &h->client_token};
+    sei_bufref *refs[SEI_MAX_HEADERS + 2] = {&h->body, &h->client_token};
     size_t n_refs = 2, need = sizeof *job;
     for (int i = 0; i < h->n_headers; i++)
         refs[n_refs++] = &h->headers[i].value;
@@ -96,16 +96,16 @@ static se_job *park(se_batch *b, se_job *job, se_block **from) {
             need += refs[i]->len + 1;
     if (!h->body.ptr || need > 65536)
         return NULL;
-    if (se_block_room(b->job_block) < need + 16) {
+    if (sei_block_room(b->job_block) < need + 16) {
         /* 16 KiB first, doubling to 1 MiB: a small batch takes little (block.c) */
-        size_t size = b->job_block ? se_block_size(b->job_block) * 2 : 16384;
-        se_block *fresh = se_block_new(size < 1 << 20 ? size : 1 << 20);
+        size_t size = b->job_block ? sei_block_size(b->job_block) * 2 : 16384;
+        sei_block *fresh = sei_block_new(size < 1 << 20 ? size : 1 << 20);
         if (!fresh)
             return NULL;
-        se_block_release(b->job_block);
+        sei_block_release(b->job_block);
         b->job_block = fresh;
     }
-    se_job *parked = se_block_alloc(b->job_block, need);
+    sei_job *parked = sei_block_alloc(b->job_block, need);
     if (!parked)
         return NULL;
     char *w = (char *)(parked + 1);
@@ -121,10 +121,10 @@ static se_job *park(se_batch *b, se_job *job, se_block **from) {
  * here; the URL is set when it starts): parked when the batch has not
  * started, else malloc'd (the run's thread frees it). */
 static se_status new_item(se_batch *b, const char *operation, const char *request_json,
-                          double deadline, se_batch_item *it) {
+                          double deadline, sei_batch_item *it) {
     memset(it, 0, sizeof *it);
-    se_job job;
-    se_status st = se_job_prepare(&job, b->client, operation, request_json, false);
+    sei_job job;
+    se_status st = sei_job_prepare(&job, b->client, operation, request_json, false);
     if (deadline <= 0)
         deadline = b->client->num[O_DEADLINE];
     if (deadline > 0)
@@ -134,7 +134,7 @@ static se_status new_item(se_batch *b, const char *operation, const char *reques
     if (!it->job && st != SE_E_NOMEM && (it->job = malloc(sizeof job)))
         *it->job = job;
     if (!it->job) {
-        se_job_clear(&job);
+        sei_job_clear(&job);
         return SE_E_NOMEM;
     }
     return st;
@@ -143,26 +143,26 @@ static se_status new_item(se_batch *b, const char *operation, const char *reques
 /* Adds to a started batch: the run's thread takes it from `incoming`. */
 static se_status add_running(se_batch *b, const char *operation, const char *request_json,
                              double deadline) {
-    se_batch_item it;
+    sei_batch_item it;
     se_status st = new_item(b, operation, request_json, deadline, &it);
     if (st == SE_E_NOMEM)
-        return se_set_error(b->client, st, "out of memory");
+        return sei_set_error(b->client, st, "out of memory");
     se_response *refused = NULL;
     if (st != SE_OK) { /* never sent: its response is ready now */
-        se_set_error(b->client, st, se_diag_msg(&it.job->diag));
-        refused = se_job_response(it.job, st, NULL, NULL);
-        se_job_clear(it.job);
+        sei_set_error(b->client, st, sei_diag_msg(&it.job->diag));
+        refused = sei_job_response(it.job, st, NULL, NULL);
+        sei_job_clear(it.job);
         free(it.job);
         it.job = NULL;
         it.state = ITEM_DONE;
         if (!refused)
-            return se_set_error(b->client, SE_E_NOMEM, "out of memory");
+            return sei_set_error(b->client, SE_E_NOMEM, "out of memory");
     }
     pthread_mutex_lock(&b->lock);
     se_status fail = b->closed ? SE_E_MISUSE : SE_OK;
     if (fail == SE_OK && b->n_incoming == b->cap_incoming) {
         size_t cap = b->cap_incoming ? b->cap_incoming * 2 : 16;
-        se_batch_item *p = realloc(b->incoming, cap * sizeof *p);
+        sei_batch_item *p = realloc(b->incoming, cap * sizeof *p);
         if (p) {
             b->incoming = p;
             b->cap_incoming = cap;
@@ -174,21 +174,21 @@ static se_status add_running(se_batch *b, const char *operation, const char *req
         b->incoming[b->n_incoming++] = it;
         size_t index = b->n_added++;
         pthread_mutex_unlock(&b->lock);
-        if (refused && se_engine_queue(b, index, refused) != SE_OK)
-            return se_set_error(b->client, SE_E_NOMEM, "out of memory");
+        if (refused && sei_engine_queue(b, index, refused) != SE_OK)
+            return sei_set_error(b->client, SE_E_NOMEM, "out of memory");
         if (atomic_load(&b->sleeping)) /* a busy run takes it at its next turn */
-            se_waker_ring(atomic_load(&b->waker));
+            sei_waker_ring(atomic_load(&b->waker));
         return st;
     }
     pthread_mutex_unlock(&b->lock);
     se_response_free(refused);
     if (it.job) {
-        se_job_clear(it.job);
+        sei_job_clear(it.job);
         free(it.job);
     }
-    return se_set_error(b->client, fail,
-                        fail == SE_E_NOMEM ? "out of memory"
-                                           : "se_batch_add: the batch was closed or cancelled");
+    return sei_set_error(b->client, fail,
+                         fail == SE_E_NOMEM ? "out of memory"
+                                            : "se_batch_add: the batch was closed or cancelled");
 }
 
 se_status se_batch_add_within(se_batch *b, const char *operation, const char *request_json,
@@ -196,29 +196,29 @@ se_status se_batch_add_within(se_batch *b, const char *operation, const char *re
     if (b && b->started && !inherited_run(b))
         return add_running(b, operation, request_json, deadline);
     if (!b || b->ran)
-        return se_set_error(b ? b->client : NULL, SE_E_MISUSE,
-                            "se_batch_add: batch is NULL or has already run");
+        return sei_set_error(b ? b->client : NULL, SE_E_MISUSE,
+                             "se_batch_add: batch is NULL or has already run");
     if (b->n == b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 16;
-        se_batch_item *p = realloc(b->items, cap * sizeof *p);
+        sei_batch_item *p = realloc(b->items, cap * sizeof *p);
         if (!p)
-            return se_set_error(b->client, SE_E_NOMEM, "out of memory");
+            return sei_set_error(b->client, SE_E_NOMEM, "out of memory");
         b->items = p;
         b->cap = cap;
     }
-    se_batch_item *it = &b->items[b->n];
+    sei_batch_item *it = &b->items[b->n];
     se_status st = new_item(b, operation, request_json, deadline, it);
     if (st == SE_E_NOMEM)
-        return se_set_error(b->client, SE_E_NOMEM, "out of memory");
+        return sei_set_error(b->client, SE_E_NOMEM, "out of memory");
     b->n++;
     if (it->job->deadline > 0)
         b->has_deadlines = true;
     if (st != SE_OK) {
-        se_set_error(b->client, st, se_diag_msg(&it->job->diag));
-        if (se_engine_finish(b, b->n - 1, st, NULL) != SE_OK) {
+        sei_set_error(b->client, st, sei_diag_msg(&it->job->diag));
+        if (sei_engine_finish(b, b->n - 1, st, NULL) != SE_OK) {
             b->n--;
             b->n_done--;
-            return se_set_error(b->client, SE_E_NOMEM, "out of memory");
+            return sei_set_error(b->client, SE_E_NOMEM, "out of memory");
         }
     }
     return st;
@@ -241,15 +241,15 @@ size_t se_batch_size(const se_batch *b) {
 
 /* The run's slots and multi handle (with the client's live connections). */
 static se_status begin_run(se_batch *b, int max_in_flight) {
-    se_client_after_fork(b->client);
+    sei_client_after_fork(b->client);
     b->ran = true;
-    se_block_release(b->job_block); /* no more parking: each block goes with its last job */
+    sei_block_release(b->job_block); /* no more parking: each block goes with its last job */
     b->job_block = NULL;
     b->running = true;
     b->max_in_flight = max_in_flight;
     b->slots = calloc((size_t)max_in_flight, sizeof *b->slots);
     b->free_slots = malloc((size_t)max_in_flight * sizeof *b->free_slots);
-    b->multi = b->slots && b->free_slots ? se_multi_take(b->client) : NULL;
+    b->multi = b->slots && b->free_slots ? sei_multi_take(b->client) : NULL;
     if (!b->multi) {
         free(b->slots);
         free(b->free_slots);
@@ -274,32 +274,32 @@ static se_status begin_run(se_batch *b, int max_in_flight) {
  * unfinished (only after an out-of-memory stop) ends as out of memory. */
 static se_status end_run(se_batch *b, se_status st) {
     for (int i = 0; i < b->max_in_flight; i++) {
-        se_slot *s = &b->slots[i];
+        sei_slot *s = &b->slots[i];
         if (s->item != SIZE_MAX) { /* still in flight */
             curl_multi_remove_handle(b->multi, s->easy);
             b->items[s->item].state = ITEM_PENDING;
             s->item = SIZE_MAX;
         }
-        se_engine_slot_release(b->client, s);
+        sei_engine_slot_release(b->client, s);
     }
     for (size_t i = 0; i < b->n; i++)
         if (b->items[i].state != ITEM_DONE)
-            se_engine_finish(b, i, SE_E_NOMEM, NULL);
+            sei_engine_finish(b, i, SE_E_NOMEM, NULL);
     for (int i = 0; i < b->max_in_flight; i++)
-        se_attempt_free(&b->slots[i].attempt);
-    se_attempt_free(&b->token_slot.attempt);
-    se_engine_slot_release(b->client, &b->token_slot);
+        sei_attempt_free(&b->slots[i].attempt);
+    sei_attempt_free(&b->token_slot.attempt);
+    sei_engine_slot_release(b->client, &b->token_slot);
     free(b->slots);
     free(b->free_slots);
     b->slots = NULL;
     b->free_slots = NULL;
     b->running = false;
     while (b->n_spare > 0)
-        se_block_release(b->spare[--b->n_spare]);
-    se_multi_give(b->client, b->multi); /* with its connections, for the next run */
+        sei_block_release(b->spare[--b->n_spare]);
+    sei_multi_give(b->client, b->multi); /* with its connections, for the next run */
     b->multi = NULL;
     if (st != SE_OK)
-        return se_set_error(b->client, st, "out of memory");
+        return sei_set_error(b->client, st, "out of memory");
     se_status first = SE_OK;
     b->failed = 0;
     for (size_t i = 0; !b->started && i < b->n; i++) {
@@ -308,8 +308,8 @@ static se_status end_run(se_batch *b, se_status st) {
             b->failed++;
             if (first == SE_OK) {
                 first = s;
-                se_set_error(b->client, s,
-                             b->items[i].response ? b->items[i].response->message : NULL);
+                sei_set_error(b->client, s,
+                              b->items[i].response ? b->items[i].response->message : NULL);
             }
         }
     }
@@ -318,18 +318,18 @@ static se_status end_run(se_batch *b, se_status st) {
 
 se_status se_batch_run(se_batch *b, int max_in_flight) {
     if (!b || b->ran || max_in_flight < 1 || max_in_flight > 1024)
-        return se_set_error(b ? b->client : NULL, SE_E_MISUSE,
-                            "se_batch_run: batch already ran, or max_in_flight not in 1..1024");
+        return sei_set_error(b ? b->client : NULL, SE_E_MISUSE,
+                             "se_batch_run: batch already ran, or max_in_flight not in 1..1024");
     if (begin_run(b, max_in_flight) != SE_OK)
-        return se_set_error(b->client, SE_E_NOMEM, "out of memory");
-    return end_run(b, se_engine_run(b));
+        return sei_set_error(b->client, SE_E_NOMEM, "out of memory");
+    return end_run(b, sei_engine_run(b));
 }
 
 se_status se_batch_cancel(se_batch *b) {
     if (!b)
         return SE_E_MISUSE;
     atomic_store(&b->cancel, true);
-    se_waker_ring(atomic_load(&b->waker)); /* a run in progress wakes and cancels */
+    sei_waker_ring(atomic_load(&b->waker)); /* a run in progress wakes and cancels */
     return SE_OK;
 }
 
@@ -337,7 +337,7 @@ se_status se_batch_cancel(se_batch *b) {
 
 static void *run_thread(void *arg) {
     se_batch *b = arg;
-    se_status st = end_run(b, se_engine_run(b));
+    se_status st = end_run(b, sei_engine_run(b));
     pthread_mutex_lock(&b->lock);
     b->result = st;
     b->finished = true;
@@ -353,18 +353,18 @@ static void *run_thread(void *arg) {
 
 se_status se_batch_start(se_batch *b, int max_in_flight) {
     if (!b || b->ran || max_in_flight < 1 || max_in_flight > 1024)
-        return se_set_error(b ? b->client : NULL, SE_E_MISUSE,
-                            "se_batch_start: batch already ran, or max_in_flight not in 1..1024");
+        return sei_set_error(b ? b->client : NULL, SE_E_MISUSE,
+                             "se_batch_start: batch already ran, or max_in_flight not in 1..1024");
     if ((b->done_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0)
-        return se_set_error(b->client, SE_E_NOMEM, "se_batch_start: no eventfd to be had");
+        return sei_set_error(b->client, SE_E_NOMEM, "se_batch_start: no eventfd to be had");
     pthread_mutex_init(&b->lock, NULL);
     pthread_cond_init(&b->cond, NULL);
     b->started = true;
-    b->fork_gen = atomic_load(&se_fork_gen);
+    b->fork_gen = atomic_load(&sei_fork_gen);
     b->n_added = b->n;
     /* what was added before the start is handed out like what comes after */
     for (size_t i = 0; i < b->n; i++)
-        if (b->items[i].response && se_engine_queue(b, i, b->items[i].response) == SE_OK)
+        if (b->items[i].response && sei_engine_queue(b, i, b->items[i].response) == SE_OK)
             b->items[i].response = NULL;
     se_status st = begin_run(b, max_in_flight);
     if (st == SE_OK && pthread_create(&b->thread, NULL, run_thread, b) != 0) {
@@ -377,7 +377,7 @@ se_status se_batch_start(se_batch *b, int max_in_flight) {
         pthread_cond_destroy(&b->cond);
         close(b->done_fd);
         b->done_fd = -1;
-        return se_set_error(b->client, st, "se_batch_start: no thread or memory to be had");
+        return sei_set_error(b->client, st, "se_batch_start: no thread or memory to be had");
     }
     return SE_OK;
 }
@@ -402,9 +402,9 @@ se_status se_batch_next(se_batch *b, double wait_seconds, size_t *index, se_resp
     if (out)
         *out = NULL;
     if (!b || !b->started || !out || !index || inherited_run(b))
-        return se_set_error(b ? b->client : NULL, SE_E_MISUSE,
-                            "se_batch_next: not a batch started in this process, or NULL "
-                            "arguments");
+        return sei_set_error(b ? b->client : NULL, SE_E_MISUSE,
+                             "se_batch_next: not a batch started in this process, or NULL "
+                             "arguments");
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
     if (wait_seconds > 0) {
@@ -424,7 +424,7 @@ se_status se_batch_next(se_batch *b, double wait_seconds, size_t *index, se_resp
             break;
     }
     if (b->q_len > 0) {
-        se_completion cpl = b->queue[b->q_head];
+        sei_completion cpl = b->queue[b->q_head];
         b->q_head = (b->q_head + 1) % b->q_cap;
         b->q_len--;
         b->n_taken++;
@@ -451,12 +451,12 @@ size_t se_batch_pending(const se_batch *b) {
 
 se_status se_batch_close(se_batch *b) {
     if (!b || !b->started)
-        return se_set_error(b ? b->client : NULL, SE_E_MISUSE,
-                            "se_batch_close: the batch was not started");
+        return sei_set_error(b ? b->client : NULL, SE_E_MISUSE,
+                             "se_batch_close: the batch was not started");
     pthread_mutex_lock(&b->lock);
     b->closed = true;
     pthread_mutex_unlock(&b->lock);
-    se_waker_ring(atomic_load(&b->waker));
+    sei_waker_ring(atomic_load(&b->waker));
     return SE_OK;
 }
 

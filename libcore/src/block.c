@@ -19,47 +19,47 @@
 #define MAP_POPULATE 0 /* elsewhere the pages fault in one by one */
 #endif
 
-struct se_block {
+struct sei_block {
     atomic_size_t refs; /* objects in it not yet released, +1 for its owner */
     size_t size, used;  /* bytes mapped, bytes handed out (header included) */
 };
 
-#define SE_BLOCK_MAPPED_MIN 65536 /* smaller blocks are malloc'd */
+#define SEI_BLOCK_MAPPED_MIN 65536 /* smaller blocks are malloc'd */
 
-#define SE_BLOCK_ALIGN 16
-#define SE_BLOCK_HEAD ((sizeof(se_block) + SE_BLOCK_ALIGN - 1) & ~(size_t)(SE_BLOCK_ALIGN - 1))
+#define SEI_BLOCK_ALIGN 16
+#define SEI_BLOCK_HEAD ((sizeof(sei_block) + SEI_BLOCK_ALIGN - 1) & ~(size_t)(SEI_BLOCK_ALIGN - 1))
 
-se_block *se_block_new(size_t size) {
-    void *p = size >= SE_BLOCK_MAPPED_MIN
+sei_block *sei_block_new(size_t size) {
+    void *p = size >= SEI_BLOCK_MAPPED_MIN
                   ? mmap(NULL, size, PROT_READ | PROT_WRITE,
                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0)
-                  : malloc(size); /* aligned for any object, SE_BLOCK_ALIGN included */
+                  : malloc(size); /* aligned for any object, SEI_BLOCK_ALIGN included */
     if (!p || p == MAP_FAILED)
         return NULL;
-    se_block *b = p;
+    sei_block *b = p;
     atomic_init(&b->refs, 1);
     b->size = size;
-    b->used = SE_BLOCK_HEAD;
+    b->used = SEI_BLOCK_HEAD;
     return b;
 }
 
-static void block_free(se_block *b) {
-    if (b->size >= SE_BLOCK_MAPPED_MIN)
+static void block_free(sei_block *b) {
+    if (b->size >= SEI_BLOCK_MAPPED_MIN)
         munmap(b, b->size);
     else
         free(b);
 }
 
-size_t se_block_size(const se_block *b) {
+size_t sei_block_size(const sei_block *b) {
     return b->size;
 }
 
-size_t se_block_room(const se_block *b) {
+size_t sei_block_room(const sei_block *b) {
     return b ? b->size - b->used : 0;
 }
 
-void *se_block_alloc(se_block *b, size_t n) {
-    n = (n + SE_BLOCK_ALIGN - 1) & ~(size_t)(SE_BLOCK_ALIGN - 1);
+void *sei_block_alloc(sei_block *b, size_t n) {
+    n = (n + SEI_BLOCK_ALIGN - 1) & ~(size_t)(SEI_BLOCK_ALIGN - 1);
     if (!b || n > b->size - b->used)
         return NULL;
     void *p = (char *)b + b->used;
@@ -68,15 +68,15 @@ void *se_block_alloc(se_block *b, size_t n) {
     return p;
 }
 
-bool se_block_drop(se_block *b) {
+bool sei_block_drop(sei_block *b) {
     if (!b || atomic_fetch_sub_explicit(&b->refs, 1, memory_order_acq_rel) != 1)
         return false;
-    b->used = SE_BLOCK_HEAD; /* empty again, and held by whoever dropped the last */
+    b->used = SEI_BLOCK_HEAD; /* empty again, and held by whoever dropped the last */
     atomic_store_explicit(&b->refs, 1, memory_order_relaxed);
     return true;
 }
 
-void se_block_release(se_block *b) {
+void sei_block_release(sei_block *b) {
     if (b && atomic_fetch_sub_explicit(&b->refs, 1, memory_order_acq_rel) == 1)
         block_free(b);
 }

@@ -1,5 +1,5 @@
 /* client.c - the client handle's lifecycle and configuration: create (the
- * unknown-provider text from se_providers[]), free, provider name, logger.
+ * unknown-provider text from sei_providers[]), free, provider name, logger.
  * Options: options.c; diagnostics: logging.c; the public send calls:
  * client_send.c. */
 #include <stdio.h>
@@ -26,48 +26,48 @@ se_status se_client_set_logger(se_client *c, se_log_fn fn, void *userdata) {
     return SE_OK;
 }
 
-/* "provider: must be one of sinch, zapi, connect, got ..." (se_providers[]) */
+/* "provider: must be one of sinch, zapi, connect, got ..." (sei_providers[]) */
 static se_status unknown_provider(const char *name) {
     char msg[256];
     int n = snprintf(msg, sizeof msg, "provider: must be one of");
-    for (size_t i = 0; se_providers[i] && n > 0 && (size_t)n < sizeof msg; i++)
-        n +=
-            snprintf(msg + n, sizeof msg - (size_t)n, "%s %s", i ? "," : "", se_providers[i]->name);
+    for (size_t i = 0; sei_providers[i] && n > 0 && (size_t)n < sizeof msg; i++)
+        n += snprintf(msg + n, sizeof msg - (size_t)n, "%s %s", i ? "," : "",
+                      sei_providers[i]->name);
     if (n > 0 && (size_t)n < sizeof msg)
         snprintf(msg + n, sizeof msg - (size_t)n, ", got \"%.100s\"", name ? name : "(null)");
-    return se_set_error(NULL, SE_E_INVALID, msg);
+    return sei_set_error(NULL, SE_E_INVALID, msg);
 }
 
 se_status se_client_new(se_client **out, const char *provider) {
     if (!out)
-        return se_set_error(NULL, SE_E_MISUSE, "se_client_new: out must not be NULL");
+        return sei_set_error(NULL, SE_E_MISUSE, "se_client_new: out must not be NULL");
     *out = NULL;
     se_status st = se_global_init();
     if (st != SE_OK) /* built with SE_LAZY_CURL, the loader says why libcurl is not there */
-        return se_set_error(NULL, st,
-                            sei_curl_load_error && sei_curl_load_error()
-                                ? sei_curl_load_error()
-                                : "libcurl global initialisation failed");
-    const se_provider *p = provider ? se_provider_find(provider) : NULL;
+        return sei_set_error(NULL, st,
+                             sei_curl_load_error && sei_curl_load_error()
+                                 ? sei_curl_load_error()
+                                 : "libcurl global initialisation failed");
+    const sei_provider *p = provider ? sei_provider_find(provider) : NULL;
     if (!p)
         return unknown_provider(provider);
     se_client *c = calloc(1, sizeof *c);
     if (!c)
-        return se_set_error(NULL, SE_E_NOMEM, "out of memory");
+        return sei_set_error(NULL, SE_E_NOMEM, "out of memory");
     c->provider = p;
-    c->env_proxy = se_env_has_proxy();
-    se_opts_init(c);
+    c->env_proxy = sei_env_has_proxy();
+    sei_opts_init(c);
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
         pthread_mutex_init(&c->share_locks[i], NULL);
     pthread_mutex_init(&c->pool_lock, NULL);
     pthread_mutex_init(&c->cache_lock, NULL);
     pthread_mutex_init(&c->token_lock, NULL);
     c->token_gen = 1; /* 0 in a job: it waits on no fetch */
-    atomic_init(&c->fork_gen, atomic_load(&se_fork_gen));
+    atomic_init(&c->fork_gen, atomic_load(&sei_fork_gen));
     c->share = sei_share_new(c);
     if (!c->share) {
         se_client_free(c);
-        return se_set_error(NULL, SE_E_NOMEM, "out of memory");
+        return sei_set_error(NULL, SE_E_NOMEM, "out of memory");
     }
     *out = c;
     return SE_OK;
@@ -76,12 +76,12 @@ se_status se_client_new(se_client **out, const char *provider) {
 void se_client_free(se_client *c) {
     if (!c)
         return;
-    se_client_after_fork(c); /* a child frees only what it made itself */
+    sei_client_after_fork(c); /* a child frees only what it made itself */
     while (c->n_multis > 0)
         curl_multi_cleanup(c->multis[--c->n_multis]);
     free(c->multis);
-    se_wakers_free(c);
-    se_diag_free(&c->token_diag);
+    sei_wakers_free(c);
+    sei_diag_free(&c->token_diag);
 
     for (size_t i = 0; i < c->pool_len; i++)
         curl_easy_cleanup(c->pool[i].easy);
@@ -93,13 +93,13 @@ void se_client_free(se_client *c) {
     pthread_mutex_destroy(&c->pool_lock);
     pthread_mutex_destroy(&c->cache_lock);
     pthread_mutex_destroy(&c->token_lock);
-    for (int i = 0; i < SE_MAX_OPERATIONS; i++) {
+    for (int i = 0; i < SEI_MAX_OPERATIONS; i++) {
         free(c->op_cache[i].url);
         free(c->op_cache[i].request_line);
         free(c->op_cache[i].header_list);
         curl_url_cleanup(c->op_cache[i].curlu);
     }
-    se_opts_free(c);
+    sei_opts_free(c);
     free(c->token);
     free(c);
 }

@@ -4,8 +4,8 @@
  * readers of its option slots. Lifecycle: client.c; option setting:
  * options.c. Nothing here is part of the ABI.
  */
-#ifndef SE_CLIENT_STATE_H
-#define SE_CLIENT_STATE_H
+#ifndef SEI_CLIENT_STATE_H
+#define SEI_CLIENT_STATE_H
 
 #include <curl/curl.h>
 #include <pthread.h>
@@ -17,15 +17,15 @@
 #include "provider.h"
 #include "sendevent/client.h"
 
-struct se_waker; /* waker.h */
+struct sei_waker; /* waker.h */
 
 struct se_client {
-    const se_provider *provider;
+    const sei_provider *provider;
     /* option slots (option.h): the common options, then the provider's */
     unsigned n_opts;
-    char *opt[SE_OPT_SLOTS];   /* raw values as set; NULL = default */
-    char *shown[SE_OPT_SLOTS]; /* a URL option as se_client_get shows it (credentials redacted) */
-    double num[SE_OPT_SLOTS];  /* parsed numeric/boolean values (defaults applied) */
+    char *opt[SEI_OPT_SLOTS];   /* raw values as set; NULL = default */
+    char *shown[SEI_OPT_SLOTS]; /* a URL option as se_client_get shows it (credentials redacted) */
+    double num[SEI_OPT_SLOTS];  /* parsed numeric/boolean values (defaults applied) */
     se_log_fn log_fn;
     void *log_userdata;
     const atomic_int *log_min; /* lines below this level are not even formatted; NULL: all */
@@ -34,7 +34,7 @@ struct se_client {
     pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
 
     pthread_mutex_t pool_lock; /* idle easy handles, each keeping its connections */
-    struct se_pooled {
+    struct sei_pooled {
         CURL *easy;
         unsigned config_gen; /* the client options it was configured with */
     } * pool;
@@ -53,45 +53,45 @@ struct se_client {
      * once and lent to every request. Replaced only when no send runs, as
      * se_client_set is never concurrent with sends. */
     pthread_mutex_t cache_lock;
-    struct se_op_cache {
+    struct sei_op_cache {
         char *url, *request_line; /* checked URL and request line; NULL until built */
         size_t url_len, request_line_len;
         /* the URL as curl parsed it (CURLOPT_CURLU), or NULL: then curl parses
          * `url` again for every request */
         CURLU *curlu;
         /* the header list of the first request sent with this configuration,
-         * lent to each later one whose headers are the same (se_transport_setup) */
+         * lent to each later one whose headers are the same (sei_transport_setup) */
         struct curl_slist *header_list;
         unsigned config_gen;
-    } op_cache[SE_MAX_OPERATIONS];
+    } op_cache[SEI_MAX_OPERATIONS];
 
     pthread_mutex_t token_lock; /* a fetched credential (provider authorize): one fetch at a time */
     char *token;
-    double token_expiry; /* se_now() seconds */
+    double token_expiry; /* sei_now() seconds */
     bool token_fetching; /* a run has the fetch in flight */
     unsigned token_gen;  /* bumped when a fetch ends */
     /* how the last fetch failed (SE_OK: it did not), for the sends that waited on it */
     se_status token_status;
-    se_diag token_diag;
+    sei_diag token_diag;
 
     /* Runs in progress and the eventfds that wake them (se_client_cancel). */
-    _Atomic(struct se_waker *) wakers;
+    _Atomic(struct sei_waker *) wakers;
     atomic_uint cancel_gen;
-    /* se_fork_gen when the handles were made: another value means this is a
+    /* sei_fork_gen when the handles were made: another value means this is a
      * child process that has not yet abandoned what it inherited */
     atomic_uint fork_gen;
 };
 
 /* The description of the client's option in `slot`. */
-static inline const se_option *se_opt_def(const se_client *c, se_opt slot) {
-    return slot < O_COMMON_COUNT ? &se_common_options[slot]
+static inline const sei_option *sei_opt_def(const se_client *c, sei_opt slot) {
+    return slot < O_COMMON_COUNT ? &sei_common_options[slot]
                                  : &c->provider->options[slot - O_COMMON_COUNT];
 }
 /* Value or default, may be NULL. */
-static inline const char *se_opt_str(const se_client *c, se_opt o) {
-    return c->opt[o] ? c->opt[o] : se_opt_def(c, o)->def;
+static inline const char *sei_opt_str(const se_client *c, sei_opt o) {
+    return c->opt[o] ? c->opt[o] : sei_opt_def(c, o)->def;
 }
-static inline bool se_opt_bool(const se_client *c, se_opt o) {
+static inline bool sei_opt_bool(const se_client *c, sei_opt o) {
     return c->num[o] != 0;
 }
 

@@ -5,13 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-void se_diag_init(se_diag *d) {
+void sei_diag_init(sei_diag *d) {
     memset(d, 0, sizeof *d);
 }
 
-se_status se_diag_fail(se_diag *d, const char *fmt, ...) {
+se_status sei_diag_fail(sei_diag *d, const char *fmt, ...) {
     if (!d->msg) {
-        char buf[SE_DIAG_MSG_MAX];
+        char buf[SEI_DIAG_MSG_MAX];
         va_list ap;
         va_start(ap, fmt);
         int n = vsnprintf(buf, sizeof buf, fmt, ap);
@@ -25,37 +25,37 @@ se_status se_diag_fail(se_diag *d, const char *fmt, ...) {
     return SE_E_INVALID;
 }
 
-const char *se_diag_msg(const se_diag *d) {
+const char *sei_diag_msg(const sei_diag *d) {
     return d->msg ? d->msg : "";
 }
 
-void se_diag_clear_failure(se_diag *d) {
+void sei_diag_clear_failure(sei_diag *d) {
     free(d->msg);
     free(d->code);
     d->msg = d->code = NULL;
     d->http_status = 0;
 }
 
-void se_diag_free(se_diag *d) {
-    se_diag_clear_failure(d);
+void sei_diag_free(sei_diag *d) {
+    sei_diag_clear_failure(d);
     free(d->warnings);
     d->warnings = NULL;
 }
 
-const char *se_diag_warnings(const se_diag *d) {
+const char *sei_diag_warnings(const sei_diag *d) {
     return d->warnings ? d->warnings : "";
 }
 
-void se_diag_warn(se_diag *d, const char *fmt, ...) {
+void sei_diag_warn(sei_diag *d, const char *fmt, ...) {
     size_t used = d->warnings ? strlen(d->warnings) : 0;
-    if (used + 2 >= SE_DIAG_WARN_MAX)
+    if (used + 2 >= SEI_DIAG_WARN_MAX)
         return;
-    if (!d->warnings && !(d->warnings = calloc(1, SE_DIAG_WARN_MAX)))
+    if (!d->warnings && !(d->warnings = calloc(1, SEI_DIAG_WARN_MAX)))
         return;
     if (used > 0)
         d->warnings[used++] = '\n';
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(d->warnings + used, SE_DIAG_WARN_MAX - used, fmt, ap);
+    vsnprintf(d->warnings + used, SEI_DIAG_WARN_MAX - used, fmt, ap);
     va_end(ap);
 }

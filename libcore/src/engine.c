@@ -31,7 +31,7 @@ static int on_prereq(void *userdata, char *primary_ip, char *local_ip, int prima
     (void)local_ip;
     (void)primary_port;
     (void)local_port;
-    se_attempt *a = userdata;
+    sei_attempt *a = userdata;
     if (a->writes > 0 && !a->resend_ok) {
         a->resend_refused = true; /* curl would deliver it a second time */
         return CURL_PREREQFUNC_ABORT;
@@ -41,7 +41,7 @@ static int on_prereq(void *userdata, char *primary_ip, char *local_ip, int prima
 }
 
 /* What the finished transfer tells about its attempt. */
-static void collect(se_client *c, se_attempt *a, CURL *easy, CURLcode result) {
+static void collect(se_client *c, sei_attempt *a, CURL *easy, CURLcode result) {
     long code = 0;
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
     a->curl_code = result;
@@ -57,20 +57,20 @@ static void collect(se_client *c, se_attempt *a, CURL *easy, CURLcode result) {
 
 /* Hands the slot's attempt to curl: the request, the callbacks' targets and
  * the time it may take (cut to the job's deadline). */
-static se_status setup_slot(se_batch *b, se_slot *s, se_job *job, se_http_request *req,
+static se_status setup_slot(se_batch *b, sei_slot *s, sei_job *job, sei_http_request *req,
                             bool resend_ok) {
     se_client *c = b->client;
-    se_attempt_reset(&s->attempt); /* the buffers of the slot's last answer are reused */
+    sei_attempt_reset(&s->attempt); /* the buffers of the slot's last answer are reused */
     s->attempt.resend_ok = resend_ok;
-    if (!s->easy && !(s->easy = se_pool_take(c)))
+    if (!s->easy && !(s->easy = sei_pool_take(c)))
         return SE_E_NOMEM;
-    if (se_transport_setup(c, s->easy, req, &s->attempt) != SE_OK)
+    if (sei_transport_setup(c, s->easy, req, &s->attempt) != SE_OK)
         return SE_E_NOMEM;
     curl_easy_setopt(s->easy, CURLOPT_PREREQFUNCTION, on_prereq);
     curl_easy_setopt(s->easy, CURLOPT_PREREQDATA, &s->attempt);
     curl_easy_setopt(s->easy, CURLOPT_PRIVATE, s);
     double timeout = c->num[O_TIMEOUT];
-    double left = job && job->deadline > 0 ? job->deadline - se_now() : timeout;
+    double left = job && job->deadline > 0 ? job->deadline - sei_now() : timeout;
     if (left < timeout) {
         curl_easy_setopt(s->easy, CURLOPT_TIMEOUT_MS, left > 0.001 ? (long)(left * 1000) : 1L);
         s->short_timeout = true;
@@ -79,18 +79,18 @@ static se_status setup_slot(se_batch *b, se_slot *s, se_job *job, se_http_reques
         s->short_timeout = false;
     }
     if (c->log_fn)
-        s->started = se_now();
+        s->started = sei_now();
     return curl_multi_add_handle(b->multi, s->easy) == CURLM_OK ? SE_OK : SE_E_NOMEM;
 }
 
-void se_engine_slot_release(se_client *c, se_slot *s) {
+void sei_engine_slot_release(se_client *c, sei_slot *s) {
     if (!s->easy)
         return;
     curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, NULL); /* the list goes with its job */
     if (s->short_timeout)
         curl_easy_setopt(s->easy, CURLOPT_TIMEOUT_MS, (long)(c->num[O_TIMEOUT] * 1000));
     s->short_timeout = false;
-    se_pool_give(c, s->easy);
+    sei_pool_give(c, s->easy);
     s->easy = NULL;
 }
 
@@ -119,7 +119,7 @@ static se_status start_token_fetch(se_batch *b) {
     if (st != SE_OK) {
         if (b->token_slot.easy)
             curl_multi_remove_handle(b->multi, b->token_slot.easy);
-        se_http_request_clear(&b->token_req);
+        sei_http_request_clear(&b->token_req);
         c->provider->token_answer(c, NULL); /* the next send fetches again */
         return st;
     }
@@ -133,59 +133,59 @@ static void abandon_token_fetch(se_batch *b) {
         return;
     curl_multi_remove_handle(b->multi, b->token_slot.easy);
     b->token_in_flight = false;
-    se_http_request_clear(&b->token_req);
+    sei_http_request_clear(&b->token_req);
     b->client->provider->token_answer(b->client, NULL);
 }
 
-static se_status wait_retry(se_batch *b, se_batch_item *it, double delay) {
+static se_status wait_retry(se_batch *b, sei_batch_item *it, double delay) {
     it->state = ITEM_WAITING;
     b->n_waiting++;
-    it->due = se_now() + delay;
+    it->due = sei_now() + delay;
     return SE_OK;
 }
 
 static se_status deadline_passed(se_batch *b, size_t i) {
-    se_job *job = b->items[i].job;
-    se_diag_clear_failure(&job->diag);
-    se_diag_fail(&job->diag, "deadline: the send did not complete in time");
-    return se_engine_finish(b, i, SE_E_TIMEOUT, NULL);
+    sei_job *job = b->items[i].job;
+    sei_diag_clear_failure(&job->diag);
+    sei_diag_fail(&job->diag, "deadline: the send did not complete in time");
+    return sei_engine_finish(b, i, SE_E_TIMEOUT, NULL);
 }
 
 /* Starts one attempt of item i: URL, credentials, then a slot's handle joins
  * the multi. Without credentials yet, the item waits for them. */
 static se_status start(se_batch *b, size_t i) {
-    se_batch_item *it = &b->items[i];
-    se_job *job = it->job;
+    sei_batch_item *it = &b->items[i];
+    sei_job *job = it->job;
     if (it->state == ITEM_WAITING)
         b->n_waiting--;
     it->state = ITEM_PENDING;
-    if (job->deadline > 0 && se_now() >= job->deadline)
+    if (job->deadline > 0 && sei_now() >= job->deadline)
         return deadline_passed(b, i);
-    se_status st = job->http.url.ptr ? SE_OK : se_job_url(job);
+    se_status st = job->http.url.ptr ? SE_OK : sei_job_url(job);
     if (st != SE_OK) /* the client's options changed since se_batch_add */
-        return se_engine_finish(b, i, st, NULL);
-    st = se_job_authorize(job);
-    if (st == SE_PENDING_FETCH)
-        st = start_token_fetch(b) == SE_OK ? SE_PENDING : SE_E_NOMEM;
-    if (st == SE_PENDING) {
+        return sei_engine_finish(b, i, st, NULL);
+    st = sei_job_authorize(job);
+    if (st == SEI_PENDING_FETCH)
+        st = start_token_fetch(b) == SE_OK ? SEI_PENDING : SE_E_NOMEM;
+    if (st == SEI_PENDING) {
         b->token_blocked = true;
         it->state = ITEM_TOKEN;
         return push_token_waiter(b, i) ? SE_OK : SE_E_NOMEM;
     }
     if (st != SE_OK) { /* no credentials: nothing was sent */
         job->tries++;
-        double delay = se_job_retry_delay(job, st, NULL);
+        double delay = sei_job_retry_delay(job, st, NULL);
         if (delay < 0)
-            return se_engine_finish(b, i, st, NULL);
-        se_job_log_retry(b->client, job, delay, st);
+            return sei_engine_finish(b, i, st, NULL);
+        sei_job_log_retry(b->client, job, delay, st);
         return wait_retry(b, it, delay);
     }
-    se_slot *s = b->free_slots[--b->n_free];
+    sei_slot *s = b->free_slots[--b->n_free];
     s->item = i;
     it->state = ITEM_RUNNING;
     job->tries++;
     se_client *c = b->client;
-    bool resend_ok = se_job_idempotent(job) || se_opt_bool(c, O_RETRY_SERVER_ERRORS);
+    bool resend_ok = sei_job_idempotent(job) || sei_opt_bool(c, O_RETRY_SERVER_ERRORS);
     return setup_slot(b, s, job, &job->http, resend_ok);
 }
 
@@ -210,28 +210,28 @@ static se_status start_token_waiters(se_batch *b) {
 /* An attempt's transfer is over: count it, then retry, wait or finish. */
 static se_status complete(se_batch *b, CURL *easy, CURLcode result) {
     se_client *c = b->client;
-    se_slot *s = NULL;
+    sei_slot *s = NULL;
     curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&s);
     curl_multi_remove_handle(b->multi, easy);
-    se_attempt *a = &s->attempt;
+    sei_attempt *a = &s->attempt;
     collect(c, a, easy, result);
     if (s == &b->token_slot) {
         b->token_in_flight = false;
         c->provider->token_answer(c, a);
-        se_http_request_clear(&b->token_req);
+        sei_http_request_clear(&b->token_req);
         return start_token_waiters(b);
     }
     size_t i = s->item;
-    se_batch_item *it = &b->items[i];
+    sei_batch_item *it = &b->items[i];
     s->item = SIZE_MAX;
     b->free_slots[b->n_free++] = s; /* reused by a later start(), after finish() below */
-    se_job_count(it->job, a);
-    se_status st = se_attempt_status(a);
-    se_job_log_attempt(c, it->job, st, a, s->started);
-    double delay = se_job_retry_delay(it->job, st, a);
+    sei_job_count(it->job, a);
+    se_status st = sei_attempt_status(a);
+    sei_job_log_attempt(c, it->job, st, a, s->started);
+    double delay = sei_job_retry_delay(it->job, st, a);
     if (st == SE_OK || delay < 0)
-        return se_engine_finish(b, i, st, a);
-    se_job_log_retry(c, it->job, delay, st);
+        return sei_engine_finish(b, i, st, a);
+    sei_job_log_retry(c, it->job, delay, st);
     return wait_retry(b, it, delay);
 }
 
@@ -240,12 +240,12 @@ static void cancel_all(se_batch *b) {
     b->cancelled = true;
     abandon_token_fetch(b);
     for (int k = 0; k < b->max_in_flight; k++) {
-        se_slot *s = &b->slots[k];
+        sei_slot *s = &b->slots[k];
         if (s->item == SIZE_MAX || b->items[s->item].state != ITEM_RUNNING)
             continue;
         curl_multi_remove_handle(b->multi, s->easy);
         collect(b->client, &s->attempt, s->easy, CURLE_ABORTED_BY_CALLBACK);
-        se_job_count(b->items[s->item].job, &s->attempt);
+        sei_job_count(b->items[s->item].job, &s->attempt);
         b->items[s->item].state = ITEM_PENDING;
         s->item = SIZE_MAX;
         b->free_slots[b->n_free++] = s;
@@ -256,9 +256,9 @@ static void cancel_all(se_batch *b) {
             continue;
         if (b->items[i].state == ITEM_WAITING)
             b->n_waiting--;
-        se_diag_clear_failure(&b->items[i].job->diag);
-        se_diag_fail(&b->items[i].job->diag, "cancelled before it completed");
-        se_engine_finish(b, i, SE_E_CANCELLED, NULL);
+        sei_diag_clear_failure(&b->items[i].job->diag);
+        sei_diag_fail(&b->items[i].job->diag, "cancelled before it completed");
+        sei_engine_finish(b, i, SE_E_CANCELLED, NULL);
     }
 }
 
@@ -271,7 +271,7 @@ static bool take_incoming(se_batch *b, se_status *st) {
         size_t cap = b->cap ? b->cap : 16;
         while (cap < need)
             cap *= 2;
-        se_batch_item *p = realloc(b->items, cap * sizeof *p);
+        sei_batch_item *p = realloc(b->items, cap * sizeof *p);
         if (!p) {
             pthread_mutex_unlock(&b->lock);
             *st = SE_E_NOMEM;
@@ -281,7 +281,7 @@ static bool take_incoming(se_batch *b, se_status *st) {
         b->cap = cap;
     }
     for (size_t k = 0; k < b->n_incoming; k++) {
-        se_batch_item *it = &b->items[b->n++];
+        sei_batch_item *it = &b->items[b->n++];
         *it = b->incoming[k];
         if (it->state == ITEM_DONE) /* refused by validation: its response is queued already */
             b->n_done++;
@@ -299,7 +299,7 @@ static bool take_incoming(se_batch *b, se_status *st) {
 static int wait_ms(const se_batch *b, double next_due) {
     int ms = 1000;
     if (b->n_waiting > 0 && b->n_free > 0) {
-        double until = next_due < 0 ? 0 : (next_due - se_now()) * 1000;
+        double until = next_due < 0 ? 0 : (next_due - sei_now()) * 1000;
         ms = until <= 0 ? 0 : until < 1000 ? (int)until + 1 : 1000;
     }
     if (b->n_token_waiters > 0 && !b->token_in_flight && ms > 10)
@@ -316,7 +316,7 @@ static se_status expire_token_waiters(se_batch *b, double now) {
     se_status st = SE_OK;
     for (size_t k = 0; k < b->n_token_waiters && st == SE_OK;) {
         size_t i = b->token_waiters[k];
-        se_job *job = b->items[i].job;
+        sei_job *job = b->items[i].job;
         if (job->deadline <= 0 || now < job->deadline) {
             k++;
             continue;
@@ -344,9 +344,9 @@ static bool about_to_sleep(se_batch *b) {
     return quiet;
 }
 
-se_status se_engine_run(se_batch *b) {
+se_status sei_engine_run(se_batch *b) {
     se_client *c = b->client;
-    se_waker *w = se_waker_take(c);
+    sei_waker *w = sei_waker_take(c);
     atomic_store(&b->waker, w);
     if (!b->cancel_gen_set) /* se_send reads it when it is called: a cancel while it validates
                                counts */
@@ -372,12 +372,12 @@ se_status se_engine_run(se_batch *b) {
             break;
         }
         bool token_deadlines = b->has_deadlines && b->n_token_waiters > 0;
-        double now = b->n_waiting > 0 || token_deadlines ? se_now() : 0, next_due = -1;
+        double now = b->n_waiting > 0 || token_deadlines ? sei_now() : 0, next_due = -1;
         if (token_deadlines)
             st = expire_token_waiters(b, now);
         /* retries that are due, then sends waiting on another run's fetch, then new ones */
         for (size_t i = 0; b->n_waiting > 0 && i < b->n && st == SE_OK; i++) {
-            se_batch_item *it = &b->items[i];
+            sei_batch_item *it = &b->items[i];
             if (it->state != ITEM_WAITING)
                 continue;
             if (it->due <= now && b->n_free > 0 && !b->token_blocked)
@@ -410,13 +410,13 @@ se_status se_engine_run(se_batch *b) {
         if (b->started)
             atomic_store(&b->sleeping, false);
         if (w && wfd.revents) {
-            se_waker_drain(w);
+            sei_waker_drain(w);
             wfd.revents = 0;
         }
     }
     abandon_token_fetch(b);
     atomic_store(&b->waker, NULL);
-    se_waker_give(w);
+    sei_waker_give(w);
     return st;
 }
 
@@ -426,41 +426,41 @@ se_status se_engine_run(se_batch *b) {
  * spare job block, else a new block (64 KiB: job blocks soon come free; 16 KiB
  * when few responses are still to come). */
 static void ensure_block(se_batch *b) {
-    if (se_block_room(b->block) >= 4096)
+    if (sei_block_room(b->block) >= 4096)
         return;
     size_t size = b->n - b->n_done > 16 ? 65536 : 16384;
-    se_block *next = b->n_spare > 0 ? b->spare[--b->n_spare] : se_block_new(size);
+    sei_block *next = b->n_spare > 0 ? b->spare[--b->n_spare] : sei_block_new(size);
     if (!next)
         return; /* responses are malloc'd instead */
-    se_block_release(b->block);
+    sei_block_release(b->block);
     b->block = next;
 }
 
-static void free_job(se_batch *b, se_batch_item *it) {
+static void free_job(se_batch *b, sei_batch_item *it) {
     if (!it->job)
         return;
-    se_job_clear(it->job);
+    sei_job_clear(it->job);
     if (b->borrowed_jobs)
         ;
     else if (!it->job_block)
         free(it->job);
     else if (!b->running)
-        se_block_release(it->job_block);
-    else if (se_block_drop(it->job_block)) { /* its last job: a spare for responses */
+        sei_block_release(it->job_block);
+    else if (sei_block_drop(it->job_block)) { /* its last job: a spare for responses */
         if (b->n_spare < (int)(sizeof b->spare / sizeof b->spare[0]))
             b->spare[b->n_spare++] = it->job_block;
         else
-            se_block_release(it->job_block);
+            sei_block_release(it->job_block);
     }
     it->job = NULL;
     it->job_block = NULL;
 }
 
-se_status se_engine_queue(se_batch *b, size_t index, se_response *r) {
+se_status sei_engine_queue(se_batch *b, size_t index, se_response *r) {
     pthread_mutex_lock(&b->lock);
     if (b->q_len == b->q_cap) {
         size_t cap = b->q_cap ? b->q_cap * 2 : 64;
-        se_completion *q = malloc(cap * sizeof *q);
+        sei_completion *q = malloc(cap * sizeof *q);
         if (!q) {
             pthread_mutex_unlock(&b->lock);
             return SE_E_NOMEM;
@@ -472,7 +472,7 @@ se_status se_engine_queue(se_batch *b, size_t index, se_response *r) {
         b->q_cap = cap;
         b->q_head = 0;
     }
-    b->queue[(b->q_head + b->q_len++) % b->q_cap] = (se_completion){index, r};
+    b->queue[(b->q_head + b->q_len++) % b->q_cap] = (sei_completion){index, r};
     if (b->q_len == 1 && atomic_load(&b->fd_wanted)) { /* else nobody polls it: no system call */
         uint64_t one = 1;
         if (write(b->done_fd, &one, sizeof one) < 0) {
@@ -484,18 +484,18 @@ se_status se_engine_queue(se_batch *b, size_t index, se_response *r) {
     return SE_OK;
 }
 
-se_status se_engine_finish(se_batch *b, size_t i, se_status st, se_attempt *a) {
-    se_batch_item *it = &b->items[i];
+se_status sei_engine_finish(se_batch *b, size_t i, se_status st, sei_attempt *a) {
+    sei_batch_item *it = &b->items[i];
     if (b->running && !b->borrowed_jobs)
         ensure_block(b);
-    it->response = se_job_response(it->job, st, a, b->block);
+    it->response = sei_job_response(it->job, st, a, b->block);
     free_job(b, it);
     it->state = ITEM_DONE;
     b->n_done++;
     if (!it->response)
         return SE_E_NOMEM;
     if (b->started) {
-        se_status q = se_engine_queue(b, i, it->response);
+        se_status q = sei_engine_queue(b, i, it->response);
         if (q == SE_OK)
             it->response = NULL; /* the queue's, until taken */
         return q;
@@ -505,16 +505,16 @@ se_status se_engine_finish(se_batch *b, size_t i, se_status st, se_attempt *a) {
 
 /* ---- se_send ----------------------------------------------------------------------------- */
 
-se_response *se_engine_send(se_client *c, se_job *job, unsigned cancel_gen) {
+se_response *sei_engine_send(se_client *c, sei_job *job, unsigned cancel_gen) {
     se_batch b;
     memset(&b, 0, sizeof b);
     b.cancel_gen = cancel_gen;
     b.cancel_gen_set = true;
-    se_batch_item item = {job, NULL, NULL, 0, ITEM_PENDING};
-    se_slot slot;
+    sei_batch_item item = {job, NULL, NULL, 0, ITEM_PENDING};
+    sei_slot slot;
     memset(&slot, 0, sizeof slot);
     slot.item = SIZE_MAX;
-    se_slot *free_slot = &slot;
+    sei_slot *free_slot = &slot;
     b.client = c;
     b.items = &item;
     b.n = b.cap = 1;
@@ -524,20 +524,20 @@ se_response *se_engine_send(se_client *c, se_job *job, unsigned cancel_gen) {
     b.free_slots = &free_slot;
     b.n_free = b.max_in_flight = 1;
     b.ran = true;
-    b.multi = se_multi_take(c);
-    se_status st = b.multi ? se_engine_run(&b) : SE_E_NOMEM;
+    b.multi = sei_multi_take(c);
+    se_status st = b.multi ? sei_engine_run(&b) : SE_E_NOMEM;
     if (b.multi && slot.easy && slot.item != SIZE_MAX)
         curl_multi_remove_handle(b.multi, slot.easy); /* only after an out-of-memory stop */
-    se_engine_slot_release(c, &slot);
-    se_engine_slot_release(c, &b.token_slot);
+    sei_engine_slot_release(c, &slot);
+    sei_engine_slot_release(c, &b.token_slot);
     if (b.multi)
-        se_multi_give(c, b.multi);
+        sei_multi_give(c, b.multi);
     if (st != SE_OK && item.state != ITEM_DONE) {
         item.state = ITEM_PENDING;
-        se_engine_finish(&b, 0, SE_E_NOMEM, NULL);
+        sei_engine_finish(&b, 0, SE_E_NOMEM, NULL);
     }
-    se_attempt_free(&slot.attempt);
-    se_attempt_free(&b.token_slot.attempt);
+    sei_attempt_free(&slot.attempt);
+    sei_attempt_free(&b.token_slot.attempt);
     free(b.token_waiters);
     return item.response;
 }

@@ -1,8 +1,8 @@
 /* engine.h - the one driver loop every send runs on (engine.c), and the batch
  * it drives: se_send runs a batch of one on it, se_batch_run and
  * se_batch_start (batch.c) batches of many. Nothing here is part of the ABI. */
-#ifndef SE_ENGINE_H
-#define SE_ENGINE_H
+#ifndef SEI_ENGINE_H
+#define SEI_ENGINE_H
 
 #include "block.h"
 #include "client_state.h"
@@ -17,39 +17,39 @@ typedef enum {
     ITEM_WAITING, /* a retry waits until `due` */
     ITEM_TOKEN,   /* waits for credentials being fetched */
     ITEM_DONE
-} se_item_state;
+} sei_item_state;
 
 /* One request. A batch may hold very many, so an item is small: its job (the
  * checked and built request with its retry state) is parked in a block from
  * se_batch_add until it completes, its attempt in a slot while in flight. */
-typedef struct se_batch_item {
-    se_job *job;
-    se_block *job_block;   /* the block holding job, or NULL: malloc'd (or borrowed) */
+typedef struct sei_batch_item {
+    sei_job *job;
+    sei_block *job_block;  /* the block holding job, or NULL: malloc'd (or borrowed) */
     se_response *response; /* when done, until taken */
     double due;            /* ITEM_WAITING: when the retry may start */
-    se_item_state state;
-} se_batch_item;
+    sei_item_state state;
+} sei_batch_item;
 
 /* A transfer in flight: a run has max_in_flight of them (plus one for a
  * credential fetch). A slot keeps its easy handle, and so its connection,
  * from one request to the next, and gives it back to the client's pool when
  * the run ends. */
-typedef struct se_slot {
-    se_attempt attempt;
+typedef struct sei_slot {
+    sei_attempt attempt;
     CURL *easy;
     size_t item;        /* index of the item in flight */
     double started;     /* of the attempt, when the client logs */
     bool short_timeout; /* CURLOPT_TIMEOUT_MS was cut to a deadline */
-} se_slot;
+} sei_slot;
 
-typedef struct se_completion {
+typedef struct sei_completion {
     size_t index;
     se_response *response;
-} se_completion;
+} sei_completion;
 
 struct se_batch {
     se_client *client;
-    se_batch_item *items;
+    sei_batch_item *items;
     size_t n, cap, next; /* next: the first item never started */
     size_t failed, n_done, n_waiting;
     bool borrowed_jobs; /* se_send: the job is the caller's, not freed */
@@ -57,47 +57,47 @@ struct se_batch {
 
     /* ---- the run ---- */
     CURLM *multi;
-    se_slot *slots;
-    se_slot **free_slots; /* a stack of the slots not in use */
+    sei_slot *slots;
+    sei_slot **free_slots; /* a stack of the slots not in use */
     int n_free, max_in_flight;
-    se_slot token_slot;        /* the credential fetch this run makes, if any */
-    se_http_request token_req; /* its request */
+    sei_slot token_slot;        /* the credential fetch this run makes, if any */
+    sei_http_request token_req; /* its request */
     bool token_in_flight;
     bool token_blocked;    /* the last send that asked for credentials has to wait */
     size_t *token_waiters; /* items in ITEM_TOKEN, in the order they asked */
     size_t n_token_waiters, cap_token_waiters;
-    _Atomic(se_waker *) waker; /* rung by se_batch_cancel, se_client_cancel, se_batch_add */
-    unsigned cancel_gen;       /* the client's when the run (or se_send) began */
-    bool cancel_gen_set;       /* se_send set it when it was called */
-    atomic_bool cancel;        /* se_batch_cancel was called */
-    bool cancelled;            /* the run has cancelled what was left */
+    _Atomic(sei_waker *) waker; /* rung by se_batch_cancel, se_client_cancel, se_batch_add */
+    unsigned cancel_gen;        /* the client's when the run (or se_send) began */
+    bool cancel_gen_set;        /* se_send set it when it was called */
+    atomic_bool cancel;         /* se_batch_cancel was called */
+    bool cancelled;             /* the run has cancelled what was left */
 
-    se_block *block;     /* where responses of the run are cut from (block.c) */
-    se_block *job_block; /* where queued requests are parked by se_batch_add */
+    sei_block *block;     /* where responses of the run are cut from (block.c) */
+    sei_block *job_block; /* where queued requests are parked by se_batch_add */
     /* During a run, a job block whose jobs are all done is kept for responses:
      * mapped, populated and recently used, instead of unmapped while new memory
      * is mapped for the responses. */
-    se_block *spare[8];
+    sei_block *spare[8];
     int n_spare;
     bool running;
     bool ran;
 
     /* ---- se_batch_start: a run on a thread of its own ---- */
     bool started;
-    unsigned fork_gen; /* se_fork_gen when started: the thread lives in that process */
+    unsigned fork_gen; /* sei_fork_gen when started: the thread lives in that process */
     pthread_t thread;
     pthread_mutex_t lock; /* what follows, shared with the run's thread */
     pthread_cond_t cond;
-    int done_fd;             /* readable while completions wait or the run has ended */
-    atomic_bool fd_wanted;   /* se_batch_fd was asked: done_fd is kept up to date */
-    atomic_bool sleeping;    /* the run is in (or about to enter) its poll: an add rings */
-    bool closed;             /* se_batch_close: no more adds */
-    bool finished;           /* the run's thread is done */
-    size_t n_added;          /* every se_batch_add, the index the next one gets */
-    size_t n_taken;          /* handed out by se_batch_next */
-    se_batch_item *incoming; /* added while running, not yet seen by the run */
+    int done_fd;              /* readable while completions wait or the run has ended */
+    atomic_bool fd_wanted;    /* se_batch_fd was asked: done_fd is kept up to date */
+    atomic_bool sleeping;     /* the run is in (or about to enter) its poll: an add rings */
+    bool closed;              /* se_batch_close: no more adds */
+    bool finished;            /* the run's thread is done */
+    size_t n_added;           /* every se_batch_add, the index the next one gets */
+    size_t n_taken;           /* handed out by se_batch_next */
+    sei_batch_item *incoming; /* added while running, not yet seen by the run */
     size_t n_incoming, cap_incoming;
-    se_completion *queue; /* completions not yet taken, a ring */
+    sei_completion *queue; /* completions not yet taken, a ring */
     size_t q_head, q_len, q_cap;
     se_status result; /* of the run */
 };
@@ -105,21 +105,21 @@ struct se_batch {
 /* Runs the batch's items until every one is done (and, for a started batch,
  * until it is closed): b->multi, the slots and max_in_flight are set up by the
  * caller. SE_OK, or SE_E_NOMEM when the run had to stop. */
-se_status se_engine_run(se_batch *b);
+se_status sei_engine_run(se_batch *b);
 
 /* Ends item i with st and the response built from attempt a (NULL when no
  * answer is to be used); for a started batch the response is queued. */
-se_status se_engine_finish(se_batch *b, size_t i, se_status st, se_attempt *a);
+se_status sei_engine_finish(se_batch *b, size_t i, se_status st, sei_attempt *a);
 
 /* Queues a completion of a started batch for se_batch_next (the queue owns r
  * until it is taken). */
-se_status se_engine_queue(se_batch *b, size_t index, se_response *r);
+se_status sei_engine_queue(se_batch *b, size_t index, se_response *r);
 
 /* se_send's run: one job (borrowed) on the engine, in the calling thread;
  * cancel_gen is the client's as se_send was called (se_client_cancel). */
-se_response *se_engine_send(se_client *c, se_job *job, unsigned cancel_gen);
+se_response *sei_engine_send(se_client *c, sei_job *job, unsigned cancel_gen);
 
 /* A slot's easy handle goes back to the client (its header list with its job). */
-void se_engine_slot_release(se_client *c, se_slot *s);
+void sei_engine_slot_release(se_client *c, sei_slot *s);
 
 #endif

@@ -8,39 +8,39 @@
 #include "transport.h"
 #include "waker.h"
 
-atomic_uint se_fork_gen;
+atomic_uint sei_fork_gen;
 
 /* What a child inherited from its parent's sends: kept reachable (a leak
  * checker sees it), never cleaned up, as that would close or shut down the
  * parent's connections and TLS sessions. */
-struct se_abandoned {
-    struct se_abandoned *next;
-    struct se_pooled *pool;
+struct sei_abandoned {
+    struct sei_abandoned *next;
+    struct sei_pooled *pool;
     size_t pool_len;
     CURLM **multis;
     size_t n_multis;
     CURLSH *share;
-    se_waker *wakers;
+    sei_waker *wakers;
 };
 
 static pthread_mutex_t fork_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct se_abandoned *abandoned; /* every client's, for the life of the process */
+static struct sei_abandoned *abandoned; /* every client's, for the life of the process */
 
-void se_client_after_fork(se_client *c) {
-    unsigned now = atomic_load_explicit(&se_fork_gen, memory_order_acquire);
+void sei_client_after_fork(se_client *c) {
+    unsigned now = atomic_load_explicit(&sei_fork_gen, memory_order_acquire);
     if (atomic_load_explicit(&c->fork_gen, memory_order_acquire) == now)
         return;
     pthread_mutex_lock(&fork_lock); /* one thread of the child rebuilds */
     if (atomic_load(&c->fork_gen) != now) {
-        struct se_abandoned *left = calloc(1, sizeof *left);
+        struct sei_abandoned *left = calloc(1, sizeof *left);
         if (left) {
-            *left = (struct se_abandoned){abandoned,
-                                          c->pool,
-                                          c->pool_len,
-                                          c->multis,
-                                          c->n_multis,
-                                          c->share,
-                                          atomic_load(&c->wakers)};
+            *left = (struct sei_abandoned){abandoned,
+                                           c->pool,
+                                           c->pool_len,
+                                           c->multis,
+                                           c->n_multis,
+                                           c->share,
+                                           atomic_load(&c->wakers)};
             abandoned = left;
         }
         c->pool = NULL;
@@ -63,6 +63,6 @@ void se_client_after_fork(se_client *c) {
     pthread_mutex_unlock(&fork_lock);
 }
 
-void se_fork_child_reset(void) {
+void sei_fork_child_reset(void) {
     pthread_mutex_init(&fork_lock, NULL);
 }

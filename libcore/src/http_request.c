@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void se_http_request_clear(se_http_request *r) {
+void sei_http_request_clear(sei_http_request *r) {
     /* every part releases itself: owned, borrowed or parked, the same call */
     sei_bufref *refs[] = {&r->url, &r->request_line, &r->body, &r->client_token, &r->header_list};
     for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++)
@@ -17,21 +17,22 @@ void se_http_request_clear(se_http_request *r) {
     r->source_len = 0;
 }
 
-se_status se_http_add_header_owned(se_http_request *r, const char *name, char *value, bool secret) {
-    if (!value || r->n_headers == SE_MAX_HEADERS) {
+se_status sei_http_add_header_owned(sei_http_request *r, const char *name, char *value,
+                                    bool secret) {
+    if (!value || r->n_headers == SEI_MAX_HEADERS) {
         free(value);
         return SE_E_NOMEM;
     }
-    r->headers[r->n_headers++] = (se_header){name, {free, value, strlen(value)}, secret};
+    r->headers[r->n_headers++] = (sei_header){name, {free, value, strlen(value)}, secret};
     return SE_OK;
 }
 
-void se_http_replace_header(se_http_request *r, se_header *h, char *value) {
+void sei_http_replace_header(sei_http_request *r, sei_header *h, char *value) {
     sei_bufref_set(&h->value, value, strlen(value), free);
     sei_bufref_free(&r->header_list); /* rebuilt with the new value */
 }
 
-se_status sei_http_set_url(se_http_request *r, char *url, char *line) {
+se_status sei_http_set_url(sei_http_request *r, char *url, char *line) {
     if (!url || !line) {
         free(url);
         free(line);
@@ -42,7 +43,7 @@ se_status sei_http_set_url(se_http_request *r, char *url, char *line) {
     return SE_OK;
 }
 
-se_status sei_http_set_body(se_http_request *r, char *body, size_t len) {
+se_status sei_http_set_body(sei_http_request *r, char *body, size_t len) {
     if (!body)
         return SE_E_NOMEM;
     sei_bufref_set(&r->body, body, len, free);

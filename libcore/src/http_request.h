@@ -4,8 +4,8 @@
  * knows how to release it (owned, borrowed from the client's per-operation
  * cache, or living in a batch's memory block). Nothing here is part of the ABI.
  */
-#ifndef SE_HTTP_REQUEST_H
-#define SE_HTTP_REQUEST_H
+#ifndef SEI_HTTP_REQUEST_H
+#define SEI_HTTP_REQUEST_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -14,25 +14,25 @@
 #include "bufref.h"
 #include "sendevent/common.h"
 
-#define SE_MAX_HEADERS 4 /* headers a provider may add to a request (se_http_add_header) */
+#define SEI_MAX_HEADERS 4 /* headers a provider may add to a request (sei_http_add_header) */
 
-typedef struct se_header {
+typedef struct sei_header {
     const char *name; /* a string literal */
     sei_bufref value; /* a string literal (borrowed), owned, or in a batch's block */
     bool secret;      /* value shown as [REDACTED] in dry runs and scrubbed from messages */
-} se_header;
+} sei_header;
 
-typedef struct se_op_cache se_op_cache;
-typedef struct se_http_request se_http_request;
+typedef struct sei_op_cache sei_op_cache;
+typedef struct sei_http_request sei_http_request;
 
-struct se_http_request {
+struct sei_http_request {
     sei_bufref url;          /* the real URL, secrets included */
     sei_bufref request_line; /* "POST <url as logs and dry runs show it>" */
     /* The client's entry for the operation when the URL came from it (its
      * parsed URL and header list may then be used), else NULL. Says nothing
      * about ownership: the references do. */
-    se_op_cache *cache;
-    se_header headers[SE_MAX_HEADERS];
+    sei_op_cache *cache;
+    sei_header headers[SEI_MAX_HEADERS];
     int n_headers;
     sei_bufref body;
     /* The caller's JSON text while building, when it may be sent as written:
@@ -46,31 +46,32 @@ struct se_http_request {
     sei_bufref header_list;
 };
 
-static inline const char *se_header_value(const se_header *h) {
+static inline const char *sei_header_value(const sei_header *h) {
     return (const char *)h->value.ptr;
 }
 
 /* The URL with secrets redacted: the request line without its method. */
-#define SE_REDACTED_URL(r) (sei_bufref_str(&(r)->request_line) + sizeof "POST " - 1)
+#define SEI_REDACTED_URL(r) (sei_bufref_str(&(r)->request_line) + sizeof "POST " - 1)
 
-void se_http_request_clear(se_http_request *r);
+void sei_http_request_clear(sei_http_request *r);
 /* Adds a header whose value is a string literal (inline: its length is then
  * known when compiled). */
-static inline se_status se_http_add_header(se_http_request *r, const char *name, const char *value,
-                                           bool secret) {
-    if (r->n_headers == SE_MAX_HEADERS)
+static inline se_status sei_http_add_header(sei_http_request *r, const char *name,
+                                            const char *value, bool secret) {
+    if (r->n_headers == SEI_MAX_HEADERS)
         return SE_E_NOMEM;
-    r->headers[r->n_headers++] = (se_header){name, {NULL, (void *)value, strlen(value)}, secret};
+    r->headers[r->n_headers++] = (sei_header){name, {NULL, (void *)value, strlen(value)}, secret};
     return SE_OK;
 }
 /* Adds a header owning `value` (freed with the request; NULL means out of memory). */
-se_status se_http_add_header_owned(se_http_request *r, const char *name, char *value, bool secret);
+se_status sei_http_add_header_owned(sei_http_request *r, const char *name, char *value,
+                                    bool secret);
 /* Replaces the value of an existing header (taking ownership of value). */
-void se_http_replace_header(se_http_request *r, se_header *h, char *value);
+void sei_http_replace_header(sei_http_request *r, sei_header *h, char *value);
 /* Takes malloc'd url and line (both freed with the request); SE_E_NOMEM,
  * freeing the other, when either is NULL. */
-se_status sei_http_set_url(se_http_request *r, char *url, char *line);
+se_status sei_http_set_url(sei_http_request *r, char *url, char *line);
 /* Takes a malloc'd body of len bytes (NUL-terminated); SE_E_NOMEM when NULL. */
-se_status sei_http_set_body(se_http_request *r, char *body, size_t len);
+se_status sei_http_set_body(sei_http_request *r, char *body, size_t len);
 
 #endif

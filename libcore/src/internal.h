@@ -3,16 +3,16 @@
  * targets that reach inside the library. No file of the library includes
  * it: each includes the headers of the modules it uses.
  */
-#ifndef SE_INTERNAL_H
-#define SE_INTERNAL_H
+#ifndef SEI_INTERNAL_H
+#define SEI_INTERNAL_H
 
 #include "block.h"
 #include "client_state.h"
 #include "diag.h"
 #include "fork.h"
 #include "http_request.h"
-#include "json_path.h"
 #include "json.h"
+#include "json_path.h"
 #include "logging.h"
 #include "option.h"
 #include "options.h"

@@ -25,59 +25,59 @@
 /* Requests and responses nest at most this deep (objects and arrays): deeper
  * ones are refused (SE_E_INVALID, SE_E_PROTOCOL), as every face can then
  * convert them without running out of stack. */
-#define SE_JSON_MAX_DEPTH 128
+#define SEI_JSON_MAX_DEPTH 128
 
 /* ---- the request text (json_text.c, json_object.c, json_check.c) ------------------
  * The text of these functions must be NUL-terminated at text[len]. */
 
 /* What a pass over the request text finds. */
-typedef struct se_json_text {
+typedef struct sei_json_text {
     bool strict;       /* strict JSON: may be sent exactly as written */
     bool long_numbers; /* a number has more digits than a double holds */
-    bool nul_escape;   /* a string holds \u0000 (set by se_json_parse_strict only) */
-} se_json_text;
-se_json_text se_json_scan(const char *text, size_t len);
+    bool nul_escape;   /* a string holds \u0000 (set by sei_json_parse_strict only) */
+} sei_json_text;
+sei_json_text sei_json_scan(const char *text, size_t len);
 /* The tree of text[0..len) when it is strict JSON, as cJSON would parse it but
  * with one allocation per item: keys and strings are written, unescaped, into
  * `strings` (len + 1 bytes, to outlive the tree) as cJSON "const" keys and
  * "reference" strings, and long numbers carry their literal (below). *info
- * says what se_json_scan would. NULL, with info->strict false, when the text
+ * says what sei_json_scan would. NULL, with info->strict false, when the text
  * is not strict JSON, nests deeper than 64 or memory runs out: parse it with
  * cJSON then. */
-cJSON *se_json_parse_strict(const char *text, size_t len, char *strings, se_json_text *info);
+cJSON *sei_json_parse_strict(const char *text, size_t len, char *strings, sei_json_text *info);
 /* Attaches the literal text to numbers with more digits than a double holds. */
-se_status se_json_mark_long_numbers(cJSON *root, const char *text, size_t len);
+se_status sei_json_mark_long_numbers(cJSON *root, const char *text, size_t len);
 /* Turns the marked numbers into raw items, printed as the caller wrote them. */
-void se_json_raw_long_numbers(cJSON *root);
-/* The text of a JSON object (strict, as se_json_scan found it) without its
+void sei_json_raw_long_numbers(cJSON *root);
+/* The text of a JSON object (strict, as sei_json_scan found it) without its
  * top-level member `drop` and with the member text `add` (or NULL) appended: a
  * copy to free(), its length in *out_len. NULL when out of memory, when a key
  * is written with escapes (it might spell `drop`) or the text is not one plain
  * object (nesting deeper than 64): print the tree instead. */
-char *se_json_splice(const char *text, size_t len, const char *drop, const char *add,
-                     size_t *out_len);
-/* A top-level member looked for by se_json_read_object. */
-typedef struct se_json_want {
+char *sei_json_splice(const char *text, size_t len, const char *drop, const char *add,
+                      size_t *out_len);
+/* A top-level member looked for by sei_json_read_object. */
+typedef struct sei_json_want {
     const char *key;   /* in: the member's name */
     bool found;        /* out: whether the object has it (the first, as cJSON would) */
     const char *value; /* out: its JSON text, in the text read (a string with its quotes) */
     size_t len;
-} se_json_want;
+} sei_json_want;
 /* Whether text[0..len) is one strict JSON object, read without building a
  * tree, filling `want`. false also for what it leaves to cJSON: keys written
  * with escapes, nesting deeper than 64. */
-bool se_json_read_object(const char *text, size_t len, se_json_want *want, size_t n_want);
+bool sei_json_read_object(const char *text, size_t len, sei_json_want *want, size_t n_want);
 /* Checks every string of the request text whole: a \u0000 escape (cJSON, and
  * so the checks, would see the value cut there) or bytes that are not UTF-8
  * fail naming the field (and the byte offset); so does nesting deeper than
- * SE_JSON_MAX_DEPTH. SE_OK or SE_E_INVALID with d filled. */
-se_status se_json_check_text(const char *text, size_t len, se_diag *d);
-/* Whether text[0..len) is ASCII only: then se_json_check_text can only fail on
+ * SEI_JSON_MAX_DEPTH. SE_OK or SE_E_INVALID with d filled. */
+se_status sei_json_check_text(const char *text, size_t len, sei_diag *d);
+/* Whether text[0..len) is ASCII only: then sei_json_check_text can only fail on
  * a \u0000 escape or the depth, which a strict parse (nul_escape, its own
  * depth limit of 64) already tells. Eight bytes at a time. */
-bool se_json_is_ascii(const char *text, size_t len);
+bool sei_json_is_ascii(const char *text, size_t len);
 /* Whether the JSON text nests objects and arrays deeper than limit. */
-bool se_json_deeper_than(const char *text, size_t len, int limit);
+bool sei_json_deeper_than(const char *text, size_t len, int limit);
 
 /* ---- the writer (json_writer.c) ----------------------------------------------------
  * Compact JSON (no blanks) appended to a sei_dynbuf. Commas and colons are the
@@ -96,7 +96,7 @@ typedef struct sei_json_writer {
     size_t bad_offset; /* SE_E_INVALID from a string: the offset of its first bad byte */
 } sei_json_writer;
 
-/* Writes to `out` (appending to what it holds); max_depth 0 means SE_JSON_MAX_DEPTH. */
+/* Writes to `out` (appending to what it holds); max_depth 0 means SEI_JSON_MAX_DEPTH. */
 void sei_json_writer_init(sei_json_writer *w, sei_dynbuf *out, int max_depth);
 se_status sei_json_begin_object(sei_json_writer *w);
 se_status sei_json_end_object(sei_json_writer *w);
@@ -159,7 +159,7 @@ typedef struct sei_json_reader {
 } sei_json_reader;
 
 /* Reads text[0..len), which must be NUL-terminated at text[len]; max_depth 0 means
- * SE_JSON_MAX_DEPTH, at most SEI_JSON_READER_MAX_DEPTH. */
+ * SEI_JSON_MAX_DEPTH, at most SEI_JSON_READER_MAX_DEPTH. */
 void sei_json_reader_init(sei_json_reader *r, const char *text, size_t len, int max_depth);
 sei_json_event sei_json_next(sei_json_reader *r);
 void sei_json_reader_free(sei_json_reader *r);

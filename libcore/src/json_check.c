@@ -46,7 +46,7 @@ static void path_text(const frame *frames, size_t depth, char *out, size_t cap) 
  * (naming the path) on a \u0000 escape or bytes that are not UTF-8. */
 static se_status check_string(const unsigned char **p, const unsigned char *start,
                               const unsigned char *end, const frame *frames, size_t depth,
-                              bool is_key, se_diag *d) {
+                              bool is_key, sei_diag *d) {
     const unsigned char *s = *p + 1;
     const char *what = is_key ? "key" : "value";
     while (s < end && *s != '"') {
@@ -55,17 +55,17 @@ static se_status check_string(const unsigned char **p, const unsigned char *star
             if (end - s >= 6 && s[1] == 'u' && !memcmp(s + 2, "0000", 4)) {
                 char path[160];
                 path_text(frames, depth, path, sizeof path);
-                return se_diag_fail(d,
-                                    "%s: %s contains a NUL character (\\u0000), which no "
-                                    "provider accepts",
-                                    path, what);
+                return sei_diag_fail(d,
+                                     "%s: %s contains a NUL character (\\u0000), which no "
+                                     "provider accepts",
+                                     path, what);
             }
             n = s + 1 < end ? 2 : 1;
         } else if (*s >= 0x80 && !(n = sei_json_utf8_len(s, end))) {
             char path[160];
             path_text(frames, depth, path, sizeof path);
-            return se_diag_fail(d, "%s: %s is not valid UTF-8 (byte %zu of the request)", path,
-                                what, (size_t)(s - start));
+            return sei_diag_fail(d, "%s: %s is not valid UTF-8 (byte %zu of the request)", path,
+                                 what, (size_t)(s - start));
         }
         s += n;
     }
@@ -73,9 +73,9 @@ static se_status check_string(const unsigned char **p, const unsigned char *star
     return SE_OK;
 }
 
-/* The walk behind se_json_check_text, for text the quick look flagged. */
-static se_status check_walk(const unsigned char *start, const unsigned char *end, se_diag *d) {
-    frame frames[SE_JSON_MAX_DEPTH + 1];
+/* The walk behind sei_json_check_text, for text the quick look flagged. */
+static se_status check_walk(const unsigned char *start, const unsigned char *end, sei_diag *d) {
+    frame frames[SEI_JSON_MAX_DEPTH + 1];
     size_t depth = 0;
     bool want_key = false; /* the next string in an object is a key */
     for (const unsigned char *p = start; p < end;) {
@@ -99,10 +99,11 @@ static se_status check_walk(const unsigned char *start, const unsigned char *end
             continue;
         }
         if (c == '{' || c == '[') {
-            if (depth == SE_JSON_MAX_DEPTH) {
+            if (depth == SEI_JSON_MAX_DEPTH) {
                 char path[160];
                 path_text(frames, depth, path, sizeof path);
-                return se_diag_fail(d, "%s: nested deeper than %d levels", path, SE_JSON_MAX_DEPTH);
+                return sei_diag_fail(d, "%s: nested deeper than %d levels", path,
+                                     SEI_JSON_MAX_DEPTH);
             }
             frames[depth++] = (frame){c == '[', 0, NULL, 0};
             want_key = c == '{';
@@ -118,8 +119,8 @@ static se_status check_walk(const unsigned char *start, const unsigned char *end
             if (!n) {
                 char path[160];
                 path_text(frames, depth, path, sizeof path);
-                return se_diag_fail(d, "%s: not valid UTF-8 (byte %zu of the request)", path,
-                                    (size_t)(p - start));
+                return sei_diag_fail(d, "%s: not valid UTF-8 (byte %zu of the request)", path,
+                                     (size_t)(p - start));
             }
             p += n;
             continue;
@@ -129,15 +130,15 @@ static se_status check_walk(const unsigned char *start, const unsigned char *end
     return SE_OK;
 }
 
-se_status se_json_check_text(const char *text, size_t len, se_diag *d) {
+se_status sei_json_check_text(const char *text, size_t len, sei_diag *d) {
     /* the usual request: ASCII, no \u0000, few containers; one quick look,
      * eight bytes at a time where a word holds none of the bytes that matter */
     const unsigned char *s = (const unsigned char *)text, *end = s + len;
     size_t opens = 0;
     for (const unsigned char *p = s; p < end;) {
         uint64_t x;
-        if (end - p >= 8 && (memcpy(&x, p, 8), !((x & SE_SCAN_HIGHS) | se_scan_has(x, '\\') |
-                                                 se_scan_has(x, '{') | se_scan_has(x, '[')))) {
+        if (end - p >= 8 && (memcpy(&x, p, 8), !((x & SEI_SCAN_HIGHS) | sei_scan_has(x, '\\') |
+                                                 sei_scan_has(x, '{') | sei_scan_has(x, '[')))) {
             p += 8;
             continue;
         }
@@ -146,14 +147,14 @@ se_status se_json_check_text(const char *text, size_t len, se_diag *d) {
             if (c >= 0x80 ||
                 (c == '\\' && end - p >= 6 && p[1] == 'u' && !memcmp(p + 2, "0000", 4)))
                 return check_walk(s, end, d);
-            if ((c == '{' || c == '[') && ++opens > SE_JSON_MAX_DEPTH)
+            if ((c == '{' || c == '[') && ++opens > SEI_JSON_MAX_DEPTH)
                 return check_walk(s, end, d);
         }
     }
     return SE_OK;
 }
 
-bool se_json_deeper_than(const char *text, size_t len, int limit) {
+bool sei_json_deeper_than(const char *text, size_t len, int limit) {
     int depth = 0;
     for (const unsigned char *p = (const unsigned char *)text, *end = p + len; p < end; p++) {
         if (*p == '"') {

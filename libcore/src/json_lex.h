@@ -68,7 +68,7 @@ static const bool sei_json_string_stop[256] = {
  * text must end with a NUL at `end`. */
 static inline const unsigned char *sei_json_skip_plain(const unsigned char *s,
                                                        const unsigned char *end) {
-    s += se_scan_words(s, (size_t)(end - s), '"', '\\');
+    s += sei_scan_words(s, (size_t)(end - s), '"', '\\');
     while (!sei_json_string_stop[*s])
         s++;
     return s;

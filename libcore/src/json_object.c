@@ -6,7 +6,7 @@
 #include "json.h"
 #include "json_lex.h"
 
-#define SE_READ_MAX_DEPTH 64 /* deeper answers are left to cJSON */
+#define SEI_READ_MAX_DEPTH 64 /* deeper answers are left to cJSON */
 
 /* A strict JSON string at r->p; *escaped tells whether it holds any escape. */
 static bool read_string(sei_json_cursor *r, bool *escaped) {
@@ -21,7 +21,7 @@ static bool read_string(sei_json_cursor *r, bool *escaped) {
 
 static bool read_value(sei_json_cursor *r);
 
-static bool read_members(sei_json_cursor *r, unsigned char close, se_json_want *want,
+static bool read_members(sei_json_cursor *r, unsigned char close, sei_json_want *want,
                          size_t n_want) {
     r->p++; /* the opening bracket */
     sei_json_ws(r);
@@ -79,7 +79,7 @@ static bool read_value(sei_json_cursor *r) {
         return read_string(r, &escaped);
     case '{':
     case '[':
-        if (++r->depth > SE_READ_MAX_DEPTH)
+        if (++r->depth > SEI_READ_MAX_DEPTH)
             return false;
         ok = read_members(r, *r->p == '{' ? '}' : ']', NULL, 0);
         r->depth--;
@@ -98,7 +98,7 @@ static bool read_value(sei_json_cursor *r) {
     }
 }
 
-bool se_json_read_object(const char *text, size_t len, se_json_want *want, size_t n_want) {
+bool sei_json_read_object(const char *text, size_t len, sei_json_want *want, size_t n_want) {
     sei_json_cursor r = {(const unsigned char *)text, (const unsigned char *)text + len, 1};
     for (size_t i = 0; i < n_want; i++)
         want[i].found = false;
@@ -111,8 +111,8 @@ bool se_json_read_object(const char *text, size_t len, se_json_want *want, size_
 
 /* ---- splicing an object's text ------------------------------------------- */
 
-char *se_json_splice(const char *text, size_t len, const char *drop, const char *add,
-                     size_t *out_len) {
+char *sei_json_splice(const char *text, size_t len, const char *drop, const char *add,
+                      size_t *out_len) {
     sei_json_cursor r = {(const unsigned char *)text, (const unsigned char *)text + len, 1};
     size_t drop_len = strlen(drop), add_len = add ? strlen(add) : 0;
     sei_json_ws(&r);

@@ -77,6 +77,6 @@ cJSON *sei_json_path_in(const cJSON *root, const char *path, bool *malformed, cJ
     return (cJSON *)cur;
 }
 
-cJSON *se_json_path(const cJSON *root, const char *path, bool *malformed) {
+cJSON *sei_json_path(const cJSON *root, const char *path, bool *malformed) {
     return sei_json_path_in(root, path, malformed, NULL);
 }

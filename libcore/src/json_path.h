@@ -6,10 +6,10 @@
  * Syntax: a key first, then steps, each ".key" or "[n]": a key is one or
  * more bytes other than '.' and '['; n is decimal digits only. Nothing else:
  * no empty key, no sign or blank in an index, no key straight after ']'.
- * se_json_path also takes a path that starts with an index ("[0].a").
+ * sei_json_path also takes a path that starts with an index ("[0].a").
  */
-#ifndef SE_JSON_PATH_H
-#define SE_JSON_PATH_H
+#ifndef SEI_JSON_PATH_H
+#define SEI_JSON_PATH_H
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
@@ -31,7 +31,7 @@ bool sei_path_valid(const char *path, bool index_first);
 cJSON *sei_path_member(const cJSON *obj, const sei_path_step *s);
 
 /* JSON value at a dotted path with [n] indexes; NULL when absent or malformed. */
-cJSON *se_json_path(const cJSON *root, const char *path, bool *malformed);
+cJSON *sei_json_path(const cJSON *root, const char *path, bool *malformed);
 /* The same, and the value's container in *parent (NULL when not found). */
 cJSON *sei_json_path_in(const cJSON *root, const char *path, bool *malformed, cJSON **parent);
 

@@ -19,7 +19,7 @@ void sei_json_reader_init(sei_json_reader *r, const char *text, size_t len, int 
     memset(r, 0, sizeof *r);
     r->start = r->p = (const unsigned char *)text;
     r->end = r->p + len;
-    r->max_depth = max_depth <= 0                          ? SE_JSON_MAX_DEPTH
+    r->max_depth = max_depth <= 0                          ? SEI_JSON_MAX_DEPTH
                    : max_depth > SEI_JSON_READER_MAX_DEPTH ? SEI_JSON_READER_MAX_DEPTH
                                                            : max_depth;
     r->state = ST_VALUE;

@@ -22,8 +22,8 @@
 #include "json_lex.h"
 #include "util.h"
 
-#define SE_EXACT_DIGITS 15   /* a double holds any 15 significant digits exactly */
-#define SE_READ_MAX_DEPTH 64 /* deeper text is left to cJSON */
+#define SEI_EXACT_DIGITS 15   /* a double holds any 15 significant digits exactly */
+#define SEI_READ_MAX_DEPTH 64 /* deeper text is left to cJSON */
 
 /* Next number literal at or after *p (strings skipped); NULL at the end.
  * The text must end with a NUL at `end`. */
@@ -52,7 +52,7 @@ static const unsigned char *next_number(const unsigned char **p, const unsigned 
     return NULL;
 }
 
-bool se_json_is_ascii(const char *text, size_t len) {
+bool sei_json_is_ascii(const char *text, size_t len) {
     const unsigned char *p = (const unsigned char *)text;
     uint64_t any = 0, x;
     size_t i = 0;
@@ -62,17 +62,17 @@ bool se_json_is_ascii(const char *text, size_t len) {
     }
     for (; i < len; i++)
         any |= p[i];
-    return !(any & SE_SCAN_HIGHS);
+    return !(any & SEI_SCAN_HIGHS);
 }
 
-se_json_text se_json_scan(const char *text, size_t len) {
-    se_json_text t = {.strict = true, .long_numbers = false, .nul_escape = false};
+sei_json_text sei_json_scan(const char *text, size_t len) {
+    sei_json_text t = {.strict = true, .long_numbers = false, .nul_escape = false};
     const unsigned char *p = (const unsigned char *)text, *end = p + len;
     if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
         t.strict = false; /* a byte-order mark, which cJSON skips */
     size_t n, digits;
     while (next_number(&p, end, &n, &digits, &t.strict))
-        if (digits > SE_EXACT_DIGITS)
+        if (digits > SEI_EXACT_DIGITS)
             t.long_numbers = true;
     return t;
 }
@@ -88,8 +88,8 @@ static se_status mark(cJSON *item, cursor *cur) {
             size_t n, digits;
             bool strict = true;
             const unsigned char *lit = next_number(&cur->p, cur->end, &n, &digits, &strict);
-            if (lit && digits > SE_EXACT_DIGITS && !item->valuestring) {
-                if (!(item->valuestring = se_strndup((const char *)lit, n)))
+            if (lit && digits > SEI_EXACT_DIGITS && !item->valuestring) {
+                if (!(item->valuestring = sei_strndup((const char *)lit, n)))
                     return SE_E_NOMEM;
             }
         } else if (item->child) {
@@ -101,18 +101,18 @@ static se_status mark(cJSON *item, cursor *cur) {
     return SE_OK;
 }
 
-se_status se_json_mark_long_numbers(cJSON *root, const char *text, size_t len) {
+se_status sei_json_mark_long_numbers(cJSON *root, const char *text, size_t len) {
     cursor cur = {(const unsigned char *)text, (const unsigned char *)text + len};
     return mark(root, &cur);
 }
 
-void se_json_raw_long_numbers(cJSON *item) {
+void sei_json_raw_long_numbers(cJSON *item) {
     for (; item; item = item->next) {
         if (cJSON_IsNumber(item) && item->valuestring)
             /* printed verbatim; a key in the caller's buffer (const) stays one */
             item->type = cJSON_Raw | (item->type & cJSON_StringIsConst);
         else if (item->child)
-            se_json_raw_long_numbers(item->child);
+            sei_json_raw_long_numbers(item->child);
     }
 }
 
@@ -152,7 +152,7 @@ static const char *build_string(builder *b) {
 
 /* A number item as cJSON makes it: strtod of the literal with '.' as the
  * locale writes it; a literal with more digits than a double holds keeps its
- * text (see se_json_mark_long_numbers). */
+ * text (see sei_json_mark_long_numbers). */
 static cJSON *build_number(builder *b) {
     bool strict = true, integer;
     size_t digits;
@@ -171,9 +171,9 @@ static cJSON *build_number(builder *b) {
         cJSON_Delete(item);
         return NULL;
     }
-    if (digits > SE_EXACT_DIGITS) {
+    if (digits > SEI_EXACT_DIGITS) {
         b->long_numbers = true;
-        if (!(item->valuestring = se_strndup((const char *)start, n))) {
+        if (!(item->valuestring = sei_strndup((const char *)start, n))) {
             cJSON_Delete(item);
             return NULL;
         }
@@ -189,7 +189,7 @@ static cJSON *build_container(builder *b) {
     bool object = *b->in.p == '{';
     unsigned char close = object ? '}' : ']';
     cJSON *c = object ? cJSON_CreateObject() : cJSON_CreateArray();
-    if (!c || ++b->in.depth > SE_READ_MAX_DEPTH)
+    if (!c || ++b->in.depth > SEI_READ_MAX_DEPTH)
         goto fail;
     b->in.p++;
     sei_json_ws(&b->in);
@@ -255,7 +255,7 @@ static cJSON *build_value(builder *b) {
     }
 }
 
-cJSON *se_json_parse_strict(const char *text, size_t len, char *strings, se_json_text *info) {
+cJSON *sei_json_parse_strict(const char *text, size_t len, char *strings, sei_json_text *info) {
     builder b = {.in = {(const unsigned char *)text, (const unsigned char *)text + len, 0},
                  .strings = strings,
                  .decimal_point = localeconv()->decimal_point[0]};

@@ -13,7 +13,7 @@
 void sei_json_writer_init(sei_json_writer *w, sei_dynbuf *out, int max_depth) {
     memset(w, 0, sizeof *w);
     w->out = out;
-    w->max_depth = max_depth > 0 ? max_depth : SE_JSON_MAX_DEPTH;
+    w->max_depth = max_depth > 0 ? max_depth : SEI_JSON_MAX_DEPTH;
     w->error = out->error;
 }
 
@@ -86,8 +86,8 @@ static size_t plain_words(const unsigned char *s, size_t n) {
     size_t i = 0;
     for (uint64_t x; i + 8 <= n; i += 8) {
         memcpy(&x, s + i, 8);
-        if ((x & SE_SCAN_HIGHS) | se_scan_below(x, 0x20) | se_scan_has(x, '"') |
-            se_scan_has(x, '\\'))
+        if ((x & SEI_SCAN_HIGHS) | sei_scan_below(x, 0x20) | sei_scan_has(x, '"') |
+            sei_scan_has(x, '\\'))
             break;
     }
     return i;

@@ -1,6 +1,6 @@
 /* listing.c - sendevent/listing.h: the providers, their operations and the
- * options of their clients, read from the provider modules (se_providers[],
- * their ops[] and option rows, se_common_options[]). The public structs are
+ * options of their clients, read from the provider modules (sei_providers[],
+ * their ops[] and option rows, sei_common_options[]). The public structs are
  * views of those rows made once per process: their strings are the rows' own. */
 #include <pthread.h>
 #include <string.h>
@@ -10,11 +10,11 @@
 
 #define SEI_MAX_LISTED_PROVIDERS 16
 #define SEI_MAX_LISTED_ALIASES 8
-#define SEI_MAX_LISTED_OPTIONS (O_COMMON_COUNT + SE_MAX_PROVIDER_OPTIONS + SEI_MAX_LISTED_ALIASES)
+#define SEI_MAX_LISTED_OPTIONS (O_COMMON_COUNT + SEI_MAX_PROVIDER_OPTIONS + SEI_MAX_LISTED_ALIASES)
 
 typedef struct sei_listed {
     se_provider_info info;
-    se_operation_info ops[SE_MAX_OPERATIONS];
+    se_operation_info ops[SEI_MAX_OPERATIONS];
     size_t n_ops;
     se_option_info opts[SEI_MAX_LISTED_OPTIONS];
     size_t n_opts;
@@ -26,16 +26,16 @@ static se_option_info common[O_COMMON_COUNT];
 static pthread_once_t listing_once = PTHREAD_ONCE_INIT;
 
 static const char *const kind_words[] = {
-    [SE_OPT_STR] = "string",      [SE_OPT_SECRET] = "secret", [SE_OPT_URL] = "url",
-    [SE_OPT_SECONDS] = "seconds", [SE_OPT_INT] = "integer",   [SE_OPT_BOOL] = "boolean",
-    [SE_OPT_ENUM] = "enum",
+    [SEI_OPT_STR] = "string",      [SEI_OPT_SECRET] = "secret", [SEI_OPT_URL] = "url",
+    [SEI_OPT_SECONDS] = "seconds", [SEI_OPT_INT] = "integer",   [SEI_OPT_BOOL] = "boolean",
+    [SEI_OPT_ENUM] = "enum",
 };
 
-static se_option_info option_view(const se_option *o, const char *provider) {
-    bool ranged = o->kind == SE_OPT_SECONDS || o->kind == SE_OPT_INT;
+static se_option_info option_view(const sei_option *o, const char *provider) {
+    bool ranged = o->kind == SEI_OPT_SECONDS || o->kind == SEI_OPT_INT;
     return (se_option_info){.key = o->key,
                             .kind = kind_words[o->kind],
-                            .secret = o->kind == SE_OPT_SECRET,
+                            .secret = o->kind == SEI_OPT_SECRET,
                             .def = o->def,
                             .values = o->values,
                             .has_range = ranged,
@@ -46,13 +46,13 @@ static se_option_info option_view(const se_option *o, const char *provider) {
 }
 
 /* The client's options in slot order (option.h), then the aliases. */
-static void list_options(sei_listed *l, const se_provider *p) {
+static void list_options(sei_listed *l, const sei_provider *p) {
     for (size_t i = 0; i < O_COMMON_COUNT; i++)
         l->opts[l->n_opts++] = common[i];
-    for (size_t i = 0; i < p->n_options && i < SE_MAX_PROVIDER_OPTIONS; i++)
+    for (size_t i = 0; i < p->n_options && i < SEI_MAX_PROVIDER_OPTIONS; i++)
         l->opts[l->n_opts++] = option_view(&p->options[i], p->name);
     size_t slots = l->n_opts;
-    for (const se_option_alias *a = p->aliases; a && a->key; a++) {
+    for (const sei_option_alias *a = p->aliases; a && a->key; a++) {
         if (a->slot >= slots || l->n_opts == SEI_MAX_LISTED_OPTIONS)
             break;
         se_option_info alias = l->opts[a->slot];
@@ -64,15 +64,15 @@ static void list_options(sei_listed *l, const se_provider *p) {
 
 static void build_listing(void) {
     for (size_t i = 0; i < O_COMMON_COUNT; i++)
-        common[i] = option_view(&se_common_options[i], NULL);
-    for (const se_provider *const *pp = se_providers; *pp; pp++) {
+        common[i] = option_view(&sei_common_options[i], NULL);
+    for (const sei_provider *const *pp = sei_providers; *pp; pp++) {
         if (n_listed == SEI_MAX_LISTED_PROVIDERS)
             break;
-        const se_provider *p = *pp;
+        const sei_provider *p = *pp;
         sei_listed *l = &listed[n_listed++];
         l->info = (se_provider_info){.name = p->name, .title = p->title};
-        for (size_t i = 0; i < p->n_ops && i < SE_MAX_OPERATIONS; i++) {
-            const se_operation *op = &p->ops[i];
+        for (size_t i = 0; i < p->n_ops && i < SEI_MAX_OPERATIONS; i++) {
+            const sei_operation *op = &p->ops[i];
             l->ops[l->n_ops++] = (se_operation_info){.name = op->name,
                                                      .provider = p->name,
                                                      .route = op->route,

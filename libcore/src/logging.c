@@ -26,12 +26,12 @@ static _Thread_local struct {
 
 static _Thread_local struct {
     const se_client *client;
-    char text[SE_DIAG_WARN_MAX];
+    char text[SEI_DIAG_WARN_MAX];
 } last_warnings;
 
-void sei_set_warnings(const se_client *c, const se_diag *d) {
+void sei_set_warnings(const se_client *c, const sei_diag *d) {
     last_warnings.client = c;
-    const char *w = se_diag_warnings(d);
+    const char *w = sei_diag_warnings(d);
     memcpy(last_warnings.text, w, strlen(w) + 1);
 }
 
@@ -39,7 +39,7 @@ const char *se_client_warnings(const se_client *c) {
     return last_warnings.client == c ? last_warnings.text : "";
 }
 
-se_status se_set_error(const se_client *c, se_status status, const char *msg) {
+se_status sei_set_error(const se_client *c, se_status status, const char *msg) {
     last_error.client = c;
     if (!msg)
         msg = se_strerror(status);
@@ -70,7 +70,7 @@ static se_status replace_all(char **text, const char *secret) {
     const char *p = *text, *hit;
     while ((hit = strstr(p, secret))) {
         sei_dynbuf_add(&out, p, (size_t)(hit - p));
-        sei_dynbuf_adds(&out, SE_REDACTED);
+        sei_dynbuf_adds(&out, SEI_REDACTED);
         p = hit + slen;
     }
     sei_dynbuf_adds(&out, p); /* a failed append failed every later one: checked once */
@@ -134,7 +134,7 @@ static se_status replace_url_credentials(char **text, const char *url) {
             cred_len = i;
     if (!cred_len)
         return SE_OK;
-    char *cred = se_strndup(host, cred_len);
+    char *cred = sei_strndup(host, cred_len);
     if (!cred)
         return SE_E_NOMEM;
     const char *colon = strchr(cred, ':');
@@ -145,11 +145,11 @@ static se_status replace_url_credentials(char **text, const char *url) {
     return st;
 }
 
-char *se_scrubbed(const se_client *c, const se_http_request *req, const char *msg) {
-    char *text = se_strdup(msg);
+char *sei_scrubbed(const se_client *c, const sei_http_request *req, const char *msg) {
+    char *text = sei_strdup(msg);
     se_status st = text ? SE_OK : SE_E_NOMEM;
-    for (se_opt o = 0; st == SE_OK && o < c->n_opts; o++)
-        if (se_opt_def(c, o)->kind == SE_OPT_SECRET)
+    for (sei_opt o = 0; st == SE_OK && o < c->n_opts; o++)
+        if (sei_opt_def(c, o)->kind == SEI_OPT_SECRET)
             st = replace_forms(&text, c->opt[o]);
     if (st == SE_OK && c->provider->derived_secret) {
         char *derived = NULL; /* e.g. a Basic credential, echoed by an endpoint that received it */
@@ -158,12 +158,12 @@ char *se_scrubbed(const se_client *c, const se_http_request *req, const char *ms
             st = replace_all(&text, derived);
         free(derived);
     }
-    for (se_opt o = 0; st == SE_OK && o < c->n_opts; o++)
-        if (se_opt_def(c, o)->kind == SE_OPT_URL)
+    for (sei_opt o = 0; st == SE_OK && o < c->n_opts; o++)
+        if (sei_opt_def(c, o)->kind == SEI_OPT_URL)
             st = replace_url_credentials(&text, c->opt[o]);
     for (int i = 0; st == SE_OK && req && i < req->n_headers; i++) {
-        const se_header *h = &req->headers[i];
-        const char *v = se_header_value(h), *space = strchr(v, ' ');
+        const sei_header *h = &req->headers[i];
+        const char *v = sei_header_value(h), *space = strchr(v, ' ');
         if (!h->secret)
             continue;
         /* Authorization is "<scheme> <credential>": the credential is the secret */
@@ -179,7 +179,7 @@ char *se_scrubbed(const se_client *c, const se_http_request *req, const char *ms
 /* Copies the scrubbed msg into a fixed buffer (truncated; on allocation
  * failure a placeholder, never the unscrubbed text). */
 static void scrub_into(const se_client *c, const char *msg, char *out, size_t cap) {
-    char *clean = se_scrubbed(c, NULL, msg);
+    char *clean = sei_scrubbed(c, NULL, msg);
     snprintf(out, cap, "%s", clean ? clean : "(message withheld: out of memory)");
     free(clean);
 }
@@ -188,7 +188,7 @@ void sei_client_set_log_threshold(se_client *c, const atomic_int *min_level) {
     c->log_min = min_level;
 }
 
-void se_log(const se_client *c, int level, const char *fmt, ...) {
+void sei_log(const se_client *c, int level, const char *fmt, ...) {
     if (!c->log_fn ||
         (c->log_min && level < atomic_load_explicit(c->log_min, memory_order_relaxed)))
         return; /* a binding whose logger would drop the line: not formatted for nothing */

@@ -1,14 +1,14 @@
 /*
- * option.h - client options: how one is described (se_option) and where a
+ * option.h - client options: how one is described (sei_option) and where a
  * client keeps its value (a slot).
  *
  * A client has the common options' slots (O_*, below) followed by its
  * provider's, in the order of the provider's own table: slot O_COMMON_COUNT + i
  * is provider option i, named by the provider's own enum (SINCH_O_PROJECT_ID).
- * Values are read by slot on every send: se_opt_str(c, slot), c->num[slot].
+ * Values are read by slot on every send: sei_opt_str(c, slot), c->num[slot].
  */
-#ifndef SE_OPTION_H
-#define SE_OPTION_H
+#ifndef SEI_OPTION_H
+#define SEI_OPTION_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -16,10 +16,10 @@
 #include "sendevent/sendevent.h"
 
 /* An option's slot in a client. */
-typedef unsigned se_opt;
+typedef unsigned sei_opt;
 
 /* The options every provider has. */
-enum se_common_opt {
+enum sei_common_opt {
     O_BASE_URL,
     O_TIMEOUT,
     O_CONNECT_TIMEOUT,
@@ -36,26 +36,26 @@ enum se_common_opt {
     O_COMMON_COUNT /* the first provider option's slot */
 };
 
-#define SE_MAX_PROVIDER_OPTIONS 16
-#define SE_OPT_SLOTS (O_COMMON_COUNT + SE_MAX_PROVIDER_OPTIONS)
-#define SE_OPT_NONE ((se_opt)-1)
+#define SEI_MAX_PROVIDER_OPTIONS 16
+#define SEI_OPT_SLOTS (O_COMMON_COUNT + SEI_MAX_PROVIDER_OPTIONS)
+#define SEI_OPT_NONE ((sei_opt)-1)
 
-typedef enum se_opt_kind {
-    SE_OPT_STR,     /* a non-empty single-line string */
-    SE_OPT_SECRET,  /* the same, never shown (se_client_get, messages, logs) */
-    SE_OPT_URL,     /* http:// or https://, no query or fragment; credentials in it hidden */
-    SE_OPT_SECONDS, /* a number of seconds in [min, max] */
-    SE_OPT_INT,     /* an integer in [min, max] */
-    SE_OPT_BOOL,    /* true/false, 1/0, yes/no, on/off */
-    SE_OPT_ENUM     /* one of `values` */
-} se_opt_kind;
+typedef enum sei_opt_kind {
+    SEI_OPT_STR,     /* a non-empty single-line string */
+    SEI_OPT_SECRET,  /* the same, never shown (se_client_get, messages, logs) */
+    SEI_OPT_URL,     /* http:// or https://, no query or fragment; credentials in it hidden */
+    SEI_OPT_SECONDS, /* a number of seconds in [min, max] */
+    SEI_OPT_INT,     /* an integer in [min, max] */
+    SEI_OPT_BOOL,    /* true/false, 1/0, yes/no, on/off */
+    SEI_OPT_ENUM     /* one of `values` */
+} sei_opt_kind;
 
-typedef struct se_option {
+typedef struct sei_option {
     const char *key;
-    se_opt_kind kind;
+    sei_opt_kind kind;
     const char *def;    /* default value, NULL = unset */
-    double min, max;    /* SE_OPT_SECONDS, SE_OPT_INT */
-    const char *values; /* SE_OPT_ENUM: the allowed values, space separated */
+    double min, max;    /* SEI_OPT_SECONDS, SEI_OPT_INT */
+    const char *values; /* SEI_OPT_ENUM: the allowed values, space separated */
     /* Longest value taken (bytes): a longer one is a mistake (a file's content
      * pasted for its name) or an attack, refused when set. */
     size_t max_len;
@@ -65,14 +65,14 @@ typedef struct se_option {
     /* A rule of the provider's on top of the kind's (Sinch's regions): SE_OK,
      * or SE_E_INVALID with "key: rule" in msg. NULL if none. */
     se_status (*check)(const char *value, char *msg, size_t cap);
-} se_option;
+} sei_option;
 
 /* Another key for an option of the client (Connect's endpoint_url: base_url). */
-typedef struct se_option_alias {
+typedef struct sei_option_alias {
     const char *key;
-    se_opt slot;
-} se_option_alias;
+    sei_opt slot;
+} sei_option_alias;
 
-extern const se_option se_common_options[O_COMMON_COUNT];
+extern const sei_option sei_common_options[O_COMMON_COUNT];
 
 #endif

@@ -39,7 +39,7 @@ static bool has_word(const char *list, const char *word) {
  * no control characters, and no whitespace where none is meaningful (only
  * options with `spaces` may hold spaces, not at either end). The message
  * names the key and the rule, never the value (it may be a secret). */
-static se_status check_option_text(const se_option *d, const char *v, char *msg, size_t cap) {
+static se_status check_option_text(const sei_option *d, const char *v, char *msg, size_t cap) {
     size_t len = strnlen(v, d->max_len + 1);
     if (len > d->max_len) {
         snprintf(msg, cap, "%s: at most %zu bytes long", d->key, d->max_len);
@@ -61,17 +61,18 @@ static se_status check_option_text(const se_option *d, const char *v, char *msg,
 }
 
 /* The kind's rule; *num gets the value's number. */
-static se_status parse_kind(const se_option *d, const char *v, double *num, char *msg, size_t cap) {
+static se_status parse_kind(const sei_option *d, const char *v, double *num, char *msg,
+                            size_t cap) {
     char *end;
     switch (d->kind) {
-    case SE_OPT_SECRET:
-    case SE_OPT_STR:
+    case SEI_OPT_SECRET:
+    case SEI_OPT_STR:
         if (!*v || strpbrk(v, "\r\n")) {
             snprintf(msg, cap, "%s: must be a non-empty single-line string", d->key);
             return SE_E_INVALID;
         }
         break;
-    case SE_OPT_URL:
+    case SEI_OPT_URL:
         if (strncasecmp(v, "http://", 7) && strncasecmp(v, "https://", 8)) {
             snprintf(msg, cap, "%s: must start with http:// or https://", d->key);
             return SE_E_INVALID;
@@ -81,14 +82,14 @@ static se_status parse_kind(const se_option *d, const char *v, double *num, char
             return SE_E_INVALID;
         }
         break;
-    case SE_OPT_SECONDS:
-    case SE_OPT_INT:
+    case SEI_OPT_SECONDS:
+    case SEI_OPT_INT:
         errno = 0;
         *num = strtod(v, &end);
         if (errno || end == v || *end || !isfinite(*num) ||
-            (d->kind == SE_OPT_INT && *num != floor(*num))) {
+            (d->kind == SEI_OPT_INT && *num != floor(*num))) {
             snprintf(msg, cap, "%s: must be %s, got \"%s\"", d->key,
-                     d->kind == SE_OPT_INT ? "an integer" : "a number of seconds", v);
+                     d->kind == SEI_OPT_INT ? "an integer" : "a number of seconds", v);
             return SE_E_INVALID;
         }
         if (*num < d->min || *num > d->max) {
@@ -96,13 +97,13 @@ static se_status parse_kind(const se_option *d, const char *v, double *num, char
             return SE_E_INVALID;
         }
         break;
-    case SE_OPT_BOOL:
+    case SEI_OPT_BOOL:
         if (!parse_bool(v, num)) {
             snprintf(msg, cap, "%s: must be true or false, got \"%s\"", d->key, v);
             return SE_E_INVALID;
         }
         break;
-    case SE_OPT_ENUM:
+    case SEI_OPT_ENUM:
         if (!has_word(d->values, v)) {
             snprintf(msg, cap, "%s: must be one of %s, got \"%s\"", d->key, d->values, v);
             return SE_E_INVALID;
@@ -113,7 +114,7 @@ static se_status parse_kind(const se_option *d, const char *v, double *num, char
 }
 
 /* Checks one value and computes its number; msg gets "key: rule" on failure. */
-static se_status parse_option(const se_option *d, const char *v, double *num, char *msg,
+static se_status parse_option(const sei_option *d, const char *v, double *num, char *msg,
                               size_t cap) {
     *num = 0;
     if (*v && check_option_text(d, v, msg, cap) != SE_OK)
@@ -124,28 +125,28 @@ static se_status parse_option(const se_option *d, const char *v, double *num, ch
     return st;
 }
 
-static se_opt find_option(const se_client *c, const char *key) {
-    for (const se_option_alias *a = c->provider->aliases; a && a->key; a++)
+static sei_opt find_option(const se_client *c, const char *key) {
+    for (const sei_option_alias *a = c->provider->aliases; a && a->key; a++)
         if (!strcmp(a->key, key))
             return a->slot;
-    for (se_opt o = 0; o < c->n_opts; o++)
-        if (!strcmp(se_opt_def(c, o)->key, key))
+    for (sei_opt o = 0; o < c->n_opts; o++)
+        if (!strcmp(sei_opt_def(c, o)->key, key))
             return o;
-    return SE_OPT_NONE;
+    return SEI_OPT_NONE;
 }
 
-void se_opts_init(se_client *c) {
+void sei_opts_init(se_client *c) {
     c->n_opts = O_COMMON_COUNT + (unsigned)c->provider->n_options;
-    for (se_opt o = 0; o < c->n_opts; o++) {
+    for (sei_opt o = 0; o < c->n_opts; o++) {
         char msg[256];
-        const se_option *d = se_opt_def(c, o);
+        const sei_option *d = sei_opt_def(c, o);
         if (d->def)
             parse_option(d, d->def, &c->num[o], msg, sizeof msg);
     }
 }
 
-void se_opts_free(se_client *c) {
-    for (se_opt o = 0; o < c->n_opts; o++) {
+void sei_opts_free(se_client *c) {
+    for (sei_opt o = 0; o < c->n_opts; o++) {
         free(c->opt[o]);
         free(c->shown[o]);
     }
@@ -165,7 +166,7 @@ static char *redacted_url(char *url) {
             at = host + i;
     if (!at)
         return NULL;
-    char *shown = se_printf("%.*s" SE_REDACTED "%s", (int)(host - url), url, at);
+    char *shown = sei_printf("%.*s" SEI_REDACTED "%s", (int)(host - url), url, at);
     return shown ? shown : url;
 }
 
@@ -174,34 +175,34 @@ static se_status unknown_option(se_client *c, const char *key) {
     char msg[512];
     int n = snprintf(msg, sizeof msg, "%s: unknown option for the %s provider (known:", key,
                      c->provider->name);
-    for (se_opt o = 0; o < c->n_opts && n > 0 && (size_t)n < sizeof msg; o++)
-        n += snprintf(msg + n, sizeof msg - (size_t)n, " %s", se_opt_def(c, o)->key);
+    for (sei_opt o = 0; o < c->n_opts && n > 0 && (size_t)n < sizeof msg; o++)
+        n += snprintf(msg + n, sizeof msg - (size_t)n, " %s", sei_opt_def(c, o)->key);
     if (n > 0 && (size_t)n < sizeof msg)
         snprintf(msg + n, sizeof msg - (size_t)n, ")");
-    return se_set_error(c, SE_E_INVALID, msg);
+    return sei_set_error(c, SE_E_INVALID, msg);
 }
 
 se_status se_client_set(se_client *c, const char *key, const char *value) {
     if (!c || !key)
-        return se_set_error(c, SE_E_MISUSE, "se_client_set: client and key must not be NULL");
-    se_opt o = find_option(c, key);
-    if (o == SE_OPT_NONE)
+        return sei_set_error(c, SE_E_MISUSE, "se_client_set: client and key must not be NULL");
+    sei_opt o = find_option(c, key);
+    if (o == SEI_OPT_NONE)
         return unknown_option(c, key);
-    const se_option *d = se_opt_def(c, o);
+    const sei_option *d = sei_opt_def(c, o);
     const char *effective = value ? value : d->def;
     double num = 0;
     if (effective) {
         char msg[512];
         se_status st = parse_option(d, effective, &num, msg, sizeof msg);
         if (st != SE_OK)
-            return se_set_error(c, st, msg);
+            return sei_set_error(c, st, msg);
     }
     char *copy = NULL, *shown = NULL;
-    if (value && !(copy = se_strdup(value)))
-        return se_set_error(c, SE_E_NOMEM, "out of memory");
-    if (copy && d->kind == SE_OPT_URL && (shown = redacted_url(copy)) == copy) {
+    if (value && !(copy = sei_strdup(value)))
+        return sei_set_error(c, SE_E_NOMEM, "out of memory");
+    if (copy && d->kind == SEI_OPT_URL && (shown = redacted_url(copy)) == copy) {
         free(copy);
-        return se_set_error(c, SE_E_NOMEM, "out of memory");
+        return sei_set_error(c, SE_E_NOMEM, "out of memory");
     }
     free(c->opt[o]);
     free(c->shown[o]);
@@ -209,7 +210,7 @@ se_status se_client_set(se_client *c, const char *key, const char *value) {
     c->shown[o] = shown;
     c->num[o] = num;
     c->config_gen++; /* pooled curl handles pick up the change */
-    c->env_proxy = se_env_has_proxy();
+    c->env_proxy = sei_env_has_proxy();
     if (d->credential) {
         free(c->token); /* credentials changed: a cached token is no longer theirs */
         c->token = NULL;
@@ -220,11 +221,11 @@ se_status se_client_set(se_client *c, const char *key, const char *value) {
 const char *se_client_get(const se_client *c, const char *key) {
     if (!c || !key)
         return NULL;
-    se_opt o = find_option(c, key);
-    if (o == SE_OPT_NONE)
+    sei_opt o = find_option(c, key);
+    if (o == SEI_OPT_NONE)
         return NULL;
-    const char *v = se_opt_str(c, o);
-    if (v && se_opt_def(c, o)->kind == SE_OPT_SECRET)
-        return SE_REDACTED;
+    const char *v = sei_opt_str(c, o);
+    if (v && sei_opt_def(c, o)->kind == SEI_OPT_SECRET)
+        return SEI_REDACTED;
     return c->shown[o] ? c->shown[o] : v;
 }

@@ -48,7 +48,7 @@ static bool attach(cJSON *parent, const sei_path_step *s, cJSON *child, cJSON *t
     if (!s->key)
         return child ? cJSON_ReplaceItemViaPointer(parent, child, target)
                      : cJSON_AddItemToArray(parent, target);
-    char *key = se_strndup(s->key, s->len);
+    char *key = sei_strndup(s->key, s->len);
     bool ok = key && (child ? cJSON_ReplaceItemViaPointer(parent, child, target)
                             : cJSON_AddItemToObject(parent, key, target));
     if (ok && child) { /* the replacement keeps the key */
@@ -90,7 +90,7 @@ static se_status put_at(cJSON *root, const char *path, cJSON *value, created *ma
         cJSON *target = last ? value : child;
         if (!last && child && !fits(child, &nxt)) {
             snprintf(msg, cap, "%.200s: goes through a %s, not an %s", path,
-                     se_json_type_name(child), nxt.key ? "object" : "array");
+                     sei_json_type_name(child), nxt.key ? "object" : "array");
             cJSON_Delete(value);
             return SE_E_INVALID;
         }
@@ -117,22 +117,22 @@ static se_status put_at(cJSON *root, const char *path, cJSON *value, created *ma
 static se_status put(se_request *r, const char *path, cJSON *value) {
     if (!r || !path) {
         cJSON_Delete(value);
-        return se_set_error(NULL, SE_E_MISUSE, "se_request: request and path must not be NULL");
+        return sei_set_error(NULL, SE_E_MISUSE, "se_request: request and path must not be NULL");
     }
     if (!value)
-        return se_set_error(NULL, SE_E_NOMEM, "out of memory");
+        return sei_set_error(NULL, SE_E_NOMEM, "out of memory");
     char msg[300];
     if (!sei_path_valid(path, false)) {
         cJSON_Delete(value);
         snprintf(msg, sizeof msg, "%.200s: malformed path (use a.b[0].c)", path);
-        return se_set_error(NULL, SE_E_INVALID, msg);
+        return sei_set_error(NULL, SE_E_INVALID, msg);
     }
     created made = {NULL, NULL};
     se_status st = put_at(r->root, path, value, &made, msg, sizeof msg);
     if (st != SE_OK) {
         if (made.item)
             cJSON_Delete(cJSON_DetachItemViaPointer(made.in, made.item));
-        return se_set_error(NULL, st, st == SE_E_NOMEM ? "out of memory" : msg);
+        return sei_set_error(NULL, st, st == SE_E_NOMEM ? "out of memory" : msg);
     }
     free(r->json);
     r->json = NULL;
@@ -141,7 +141,7 @@ static se_status put(se_request *r, const char *path, cJSON *value) {
 
 se_status se_request_set_string(se_request *r, const char *path, const char *value) {
     if (!value)
-        return se_set_error(NULL, SE_E_MISUSE, "se_request_set_string: value must not be NULL");
+        return sei_set_error(NULL, SE_E_MISUSE, "se_request_set_string: value must not be NULL");
     return put(r, path, cJSON_CreateString(value));
 }
 
@@ -159,12 +159,12 @@ se_status se_request_set_bool(se_request *r, const char *path, int value) {
 
 se_status se_request_set_json(se_request *r, const char *path, const char *json) {
     if (!json)
-        return se_set_error(NULL, SE_E_MISUSE, "se_request_set_json: json must not be NULL");
+        return sei_set_error(NULL, SE_E_MISUSE, "se_request_set_json: json must not be NULL");
     cJSON *v = cJSON_Parse(json);
     if (!v) {
         char msg[300];
         snprintf(msg, sizeof msg, "%.200s: value is not valid JSON", path ? path : "");
-        return se_set_error(NULL, SE_E_INVALID, msg);
+        return sei_set_error(NULL, SE_E_INVALID, msg);
     }
     return put(r, path, v);
 }
@@ -175,7 +175,7 @@ se_status se_request_remove(se_request *r, const char *path) {
     bool malformed;
     cJSON *parent, *v = sei_json_path_in(r->root, path, &malformed, &parent);
     if (malformed)
-        return se_set_error(NULL, SE_E_INVALID, "malformed path (use a.b[0].c)");
+        return sei_set_error(NULL, SE_E_INVALID, "malformed path (use a.b[0].c)");
     if (!v)
         return SE_OK;
     cJSON_Delete(cJSON_DetachItemViaPointer(parent, v));

@@ -8,24 +8,25 @@
 #include "response_internal.h"
 
 #include "client_state.h"
-#include "json_path.h"
 #include "json.h"
+#include "json_path.h"
 #include "logging.h"
 #include "send.h"
 #include "transport.h"
 #include "util.h"
 
-void se_parse_error(se_response *r, const cJSON *json, const se_provider *p, const se_attempt *a) {
+void sei_parse_error(se_response *r, const cJSON *json, const sei_provider *p,
+                     const sei_attempt *a) {
     p->parse_error(r, json, a);
     if (!r->message && r->body_len > 0 && !json) /* not JSON: the raw text is the message */
-        r->message = se_strndup(r->body, r->body_len < 300 ? r->body_len : 300);
+        r->message = sei_strndup(r->body, r->body_len < 300 ? r->body_len : 300);
     if (!r->provider_code && r->http_status)
-        r->provider_code = se_printf("%d", r->http_status);
+        r->provider_code = sei_printf("%d", r->http_status);
 }
 
 /* The request id: the first of the provider's headers for it, else of the
  * usual ones, in one pass (a value in the attempt's header block), or NULL. */
-static const char *find_request_id(const se_provider *p, const se_attempt *a) {
+static const char *find_request_id(const sei_provider *p, const sei_attempt *a) {
     static const char *const usual[] = {"x-request-id", "x-correlation-id"};
     const char *names[8];
     size_t n = 0;
@@ -58,19 +59,20 @@ static const char *put(char **w, const char *s, size_t n) {
     return start;
 }
 
-static void transport_message(se_response *r, se_status st, const se_attempt *a) {
+static void transport_message(se_response *r, se_status st, const sei_attempt *a) {
     /* curl refuses up front when Content-Length is over the cap; on_body when it is not given */
     if (a->oversized || a->curl_code == CURLE_FILESIZE_EXCEEDED)
-        r->message = se_printf("response body larger than max_response_bytes (%zu)", a->max_body);
-    else if (a->header_overflow || se_attempt_header_too_long(a))
-        r->message = se_printf("response headers over the limits (a line of at most 100 KiB, %d "
-                               "lines and %d bytes per answer, %d KiB and %d interim answers in "
-                               "all)",
-                               SE_MAX_HEADER_COUNT, SE_MAX_HEADER_BYTES, SE_MAX_HEADER_TOTAL / 1024,
-                               SE_MAX_INTERIM_ANSWERS);
+        r->message = sei_printf("response body larger than max_response_bytes (%zu)", a->max_body);
+    else if (a->header_overflow || sei_attempt_header_too_long(a))
+        r->message = sei_printf("response headers over the limits (a line of at most 100 KiB, %d "
+                                "lines and %d bytes per answer, %d KiB and %d interim answers in "
+                                "all)",
+                                SEI_MAX_HEADER_COUNT, SEI_MAX_HEADER_BYTES,
+                                SEI_MAX_HEADER_TOTAL / 1024, SEI_MAX_INTERIM_ANSWERS);
     else if (a->curl_code != CURLE_OK)
-        r->message = se_printf("%s: %s", se_strerror(st),
-                               a->curl_error[0] ? a->curl_error : curl_easy_strerror(a->curl_code));
+        r->message =
+            sei_printf("%s: %s", se_strerror(st),
+                       a->curl_error[0] ? a->curl_error : curl_easy_strerror(a->curl_code));
 }
 
 /* A text field of a success answer: its JSON string's contents. */
@@ -82,20 +84,20 @@ typedef struct field {
 /* The success answer's id, accepted time and rejected_if_false member, read
  * straight from the text (no tree, nothing allocated). false when the text is
  * not a plain strict object or a wanted string has escapes: cJSON decides. */
-static bool read_success(const se_provider *p, const char *body, size_t len, se_status *st,
+static bool read_success(const sei_provider *p, const char *body, size_t len, se_status *st,
                          field *id, field *when) {
-    se_json_want want[4]; /* the id fields (at most 2), the time field, rejected_if_false */
+    sei_json_want want[4]; /* the id fields (at most 2), the time field, rejected_if_false */
     size_t n_ids = 0, n = 0;
     for (const char *const *f = p->id_fields; *f && n_ids < 2; f++)
         want[n_ids++].key = *f;
     n = n_ids;
-    const se_json_want *time = p->time_field ? &want[n] : NULL;
+    const sei_json_want *time = p->time_field ? &want[n] : NULL;
     if (time)
         want[n++].key = p->time_field;
-    const se_json_want *value = p->rejected_if_false ? &want[n] : NULL;
+    const sei_json_want *value = p->rejected_if_false ? &want[n] : NULL;
     if (value)
         want[n++].key = p->rejected_if_false;
-    if (!se_json_read_object(body, len, want, n))
+    if (!sei_json_read_object(body, len, want, n))
         return false;
     for (size_t i = 0; i < n; i++)
         if (want[i].found && want[i].value[0] == '"' && memchr(want[i].value, '\\', want[i].len))
@@ -118,7 +120,7 @@ typedef enum { ANSWER_OK, ANSWER_TOO_DEEP, ANSWER_NOT_OBJECT } answer_problem;
 /* Reads the answer body: the status it comes to (from st), the id and the
  * accepted time of a success, and the parsed tree (*json, NULL unless the
  * body had to be parsed) for a failure's error format. */
-static se_status read_answer(const se_provider *p, const char *body, size_t body_len, se_status st,
+static se_status read_answer(const sei_provider *p, const char *body, size_t body_len, se_status st,
                              field *id, field *when, cJSON **json, answer_problem *problem) {
     if (st == SE_OK && read_success(p, body, body_len, &st, id, when)) {
         /* a failure the quick reader saw (Z-API's {"value": false}): its members,
@@ -128,7 +130,7 @@ static se_status read_answer(const se_provider *p, const char *body, size_t body
         return st;
     }
     /* a body no face could convert without running out of stack */
-    if (body_len > 0 && se_json_deeper_than(body, body_len, SE_JSON_MAX_DEPTH)) {
+    if (body_len > 0 && sei_json_deeper_than(body, body_len, SEI_JSON_MAX_DEPTH)) {
         *problem = ANSWER_TOO_DEEP;
         return SE_E_PROTOCOL;
     }
@@ -153,10 +155,10 @@ static se_status read_answer(const se_provider *p, const char *body, size_t body
 }
 
 /* *text scrubbed of the client's and the request's secrets; false when out of memory. */
-static bool scrub_text(se_job *job, char **text) {
+static bool scrub_text(sei_job *job, char **text) {
     if (!*text)
         return true;
-    char *clean = se_scrubbed(job->client, &job->http, *text);
+    char *clean = sei_scrubbed(job->client, &job->http, *text);
     free(*text);
     *text = clean;
     return clean != NULL;
@@ -164,33 +166,34 @@ static bool scrub_text(se_job *job, char **text) {
 
 /* The failure's provider code and message (scrubbed: the server may echo a
  * credential back); false when out of memory. */
-static bool failure_texts(se_response *r, se_job *job, se_status st, const se_attempt *a,
+static bool failure_texts(se_response *r, sei_job *job, se_status st, const sei_attempt *a,
                           const cJSON *json, answer_problem problem) {
     if (a) {
         if (problem == ANSWER_TOO_DEEP)
-            r->message = se_printf("the provider answered with a body nested deeper than %d levels",
-                                   SE_JSON_MAX_DEPTH);
+            r->message =
+                sei_printf("the provider answered with a body nested deeper than %d levels",
+                           SEI_JSON_MAX_DEPTH);
         else if (problem == ANSWER_NOT_OBJECT)
             r->message =
-                se_strdup("the provider answered success with a body that is not a JSON object");
+                sei_strdup("the provider answered success with a body that is not a JSON object");
         else if (st != SE_OK && a->curl_code != CURLE_OK)
             transport_message(r, st, a);
         else if (st != SE_OK)
-            se_parse_error(r, json, job->client->provider, a);
+            sei_parse_error(r, json, job->client->provider, a);
     } else if (job->diag.code) { /* nothing reached the API; a credential request may have */
-        r->provider_code = se_strdup(job->diag.code);
+        r->provider_code = sei_strdup(job->diag.code);
     } else if (job->diag.http_status) {
-        r->provider_code = se_printf("%d", job->diag.http_status);
+        r->provider_code = sei_printf("%d", job->diag.http_status);
     }
     if (st != SE_OK && !r->message)
-        r->message = se_strdup(job->diag.msg ? job->diag.msg : se_strerror(st));
+        r->message = sei_strdup(job->diag.msg ? job->diag.msg : se_strerror(st));
     if (st != SE_OK && !r->message)
         return false;
     return scrub_text(job, &r->provider_code) && scrub_text(job, &r->message);
 }
 
-se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block *block) {
-    const se_provider *p = job->client->provider;
+se_response *sei_job_response(sei_job *job, se_status st, sei_attempt *a, sei_block *block) {
+    const sei_provider *p = job->client->provider;
     const char *body = "", *headers = "", *request_id = NULL;
     field id = {NULL, 0}, when = {NULL, 0};
     size_t body_len = 0, headers_len = 0, n_headers = 0;
@@ -212,7 +215,7 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
     }
     /* a failure's request id is shown with its message (and exceptions): scrubbed alike */
     char *clean_id =
-        st != SE_OK && request_id ? se_scrubbed(job->client, &job->http, request_id) : NULL;
+        st != SE_OK && request_id ? sei_scrubbed(job->client, &job->http, request_id) : NULL;
     if (st != SE_OK && request_id)
         request_id = clean_id; /* NULL when out of memory: dropped, never shown unscrubbed */
     const char *line =
@@ -224,8 +227,8 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
     size_t token_len = token ? strlen(token) + 1 : 0;
     size_t size = sizeof(se_response) + body_len + 1 + headers_len + 1 + line_len + id_len +
                   when_len + request_id_len + token_len;
-    se_response *r = se_block_alloc(block, size);
-    se_block *from = r ? block : NULL;
+    se_response *r = sei_block_alloc(block, size);
+    sei_block *from = r ? block : NULL;
     if (!r && !(r = malloc(size))) {
         cJSON_Delete(json);
         free(clean_id);
@@ -253,7 +256,7 @@ se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block 
     r->operation = job->op ? job->op->name : "";
     r->attempts = job->attempts;
     r->sent = job->sent;
-    r->elapsed = se_now() - job->started;
+    r->elapsed = sei_now() - job->started;
     r->warnings = job->diag.warnings; /* the job ends here: taken, not copied */
     job->diag.warnings = NULL;
     r->http_status = a ? (int)a->http_status : job->diag.http_status;
@@ -293,7 +296,7 @@ void se_response_free(se_response *r) {
     free(r->warnings);
     cJSON_Delete(atomic_load(&r->json));
     if (r->block) /* with the texts that follow it */
-        se_block_release(r->block);
+        sei_block_release(r->block);
     else
         free(r);
 }
@@ -352,7 +355,7 @@ size_t se_response_body_len(const se_response *r) {
 }
 
 const char *se_response_header(const se_response *r, const char *name) {
-    return r && name ? se_headers_find(r->headers, r->n_headers, name) : NULL;
+    return r && name ? sei_headers_find(r->headers, r->n_headers, name) : NULL;
 }
 
 size_t se_response_header_count(const se_response *r) {
@@ -386,7 +389,7 @@ se_status se_response_get(const se_response *r, const char *path, char **out) {
         return SE_E_MISUSE;
     *out = NULL;
     bool malformed;
-    cJSON *v = se_json_path(response_json(r), path, &malformed);
+    cJSON *v = sei_json_path(response_json(r), path, &malformed);
     if (malformed)
         return SE_E_INVALID;
     if (!v)
@@ -394,7 +397,7 @@ se_status se_response_get(const se_response *r, const char *path, char **out) {
     char *text = cJSON_PrintUnformatted(v);
     if (!text)
         return SE_E_NOMEM;
-    *out = se_strdup(text); /* handed out for se_free(), which is plain free() */
+    *out = sei_strdup(text); /* handed out for se_free(), which is plain free() */
     cJSON_free(text);
     return *out ? SE_OK : SE_E_NOMEM;
 }
@@ -403,6 +406,6 @@ const char *se_response_get_string(const se_response *r, const char *path) {
     if (!r || !path)
         return NULL;
     bool malformed;
-    cJSON *v = se_json_path(response_json(r), path, &malformed);
+    cJSON *v = sei_json_path(response_json(r), path, &malformed);
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }

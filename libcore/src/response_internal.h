@@ -2,8 +2,8 @@
  * response_internal.h - the response's layout and how one is made
  * (response.c), for the engine and the providers' parse_error.
  */
-#ifndef SE_RESPONSE_INTERNAL_H
-#define SE_RESPONSE_INTERNAL_H
+#ifndef SEI_RESPONSE_INTERNAL_H
+#define SEI_RESPONSE_INTERNAL_H
 
 #include <cjson/cJSON.h>
 #include <stdatomic.h>
@@ -11,9 +11,9 @@
 #include "block.h"
 #include "sendevent/response.h"
 
-typedef struct se_attempt se_attempt;
-typedef struct se_job se_job;
-typedef struct se_provider se_provider;
+typedef struct sei_attempt sei_attempt;
+typedef struct sei_job sei_job;
+typedef struct sei_provider sei_provider;
 
 /* One allocation holds the response and its texts (a batch keeps many): body,
  * header block, request line, request id, id and accepted time follow the
@@ -35,14 +35,15 @@ struct se_response {
     size_t n_headers;
     const char *request_line; /* in the block */
     _Atomic(cJSON *) json;    /* the parsed body, made on first se_response_get */
-    se_block *block;          /* the batch memory holding it, or NULL: malloc'd */
+    sei_block *block;         /* the batch memory holding it, or NULL: malloc'd */
 };
 
 /* Fills provider code/message from an error answer (the provider's format,
  * then the common fallbacks), whose parsed body is `json` (NULL when not JSON). */
-void se_parse_error(se_response *r, const cJSON *json, const se_provider *p, const se_attempt *a);
+void sei_parse_error(se_response *r, const cJSON *json, const sei_provider *p,
+                     const sei_attempt *a);
 /* The response of a finished job (attempt may be NULL when nothing was sent),
  * in memory from `block` when it has room (else malloc'd). */
-se_response *se_job_response(se_job *job, se_status st, se_attempt *a, se_block *block);
+se_response *sei_job_response(sei_job *job, se_status st, sei_attempt *a, sei_block *block);
 
 #endif

@@ -15,7 +15,7 @@
 #include "transport.h"
 #include "util.h"
 
-const se_operation *se_find_operation(const se_provider *p, const char *name) {
+const sei_operation *sei_find_operation(const sei_provider *p, const char *name) {
     for (size_t i = 0; name && i < p->n_ops; i++)
         if (!strcmp(p->ops[i].name, name))
             return &p->ops[i];
@@ -64,13 +64,13 @@ static bool no_proxy_for(const char *host, size_t hlen) {
 /* A plain-http request must not travel in clear through a proxy on another
  * host either: the proxy (and the network to it) would read the request,
  * secrets included. https goes through a tunnel (CONNECT) and stays allowed.
- * The variables are the ones libcurl reads (se_env_has_proxy); the message
+ * The variables are the ones libcurl reads (sei_env_has_proxy); the message
  * names the variable, never its value (it may hold a password). */
-static se_status check_proxy(const se_client *c, const char *url, const char *key, se_diag *d) {
+static se_status check_proxy(const se_client *c, const char *url, const char *key, sei_diag *d) {
     static const char *const for_http[] = {"http_proxy", "all_proxy", "ALL_PROXY", NULL};
     const char *which = NULL, *proxy = c->env_proxy ? first_env(for_http, &which) : NULL;
     const char *host = strstr(url, "://");
-    if (!proxy || !host || se_opt_bool(c, O_ALLOW_INSECURE_HTTP))
+    if (!proxy || !host || sei_opt_bool(c, O_ALLOW_INSECURE_HTTP))
         return SE_OK;
     host += 3;
     size_t span = strcspn(host, "/?#");
@@ -82,41 +82,42 @@ static se_status check_proxy(const se_client *c, const char *url, const char *ke
         hlen++;
     if (no_proxy_for(host, hlen))
         return SE_OK;
-    char *with_scheme = strstr(proxy, "://") ? se_strdup(proxy) : se_join("http://", proxy, NULL);
-    bool proxy_http, loopback = with_scheme && se_is_loopback_url(with_scheme, &proxy_http);
+    char *with_scheme = strstr(proxy, "://") ? sei_strdup(proxy) : sei_join("http://", proxy, NULL);
+    bool proxy_http, loopback = with_scheme && sei_is_loopback_url(with_scheme, &proxy_http);
     free(with_scheme);
     if (loopback)
         return SE_OK;
-    return se_diag_fail(d,
-                        "%s: plain http:// would travel in clear through the proxy in %s (not a "
-                        "loopback host); use https:// or set allow_insecure_http=true",
-                        key, which);
+    return sei_diag_fail(d,
+                         "%s: plain http:// would travel in clear through the proxy in %s (not a "
+                         "loopback host); use https:// or set allow_insecure_http=true",
+                         key, which);
 }
 
 /* The base URL must not carry secrets in clear text across a network. */
-static se_status check_base_url(const se_client *c, const char *url, const char *key, se_diag *d) {
+static se_status check_base_url(const se_client *c, const char *url, const char *key, sei_diag *d) {
     bool is_http;
-    bool loopback = se_is_loopback_url(url, &is_http);
-    if (is_http && !loopback && !se_opt_bool(c, O_ALLOW_INSECURE_HTTP))
-        return se_diag_fail(d,
-                            "%s: plain http:// is only allowed to loopback hosts; use https:// or "
-                            "set allow_insecure_http=true",
-                            key);
+    bool loopback = sei_is_loopback_url(url, &is_http);
+    if (is_http && !loopback && !sei_opt_bool(c, O_ALLOW_INSECURE_HTTP))
+        return sei_diag_fail(d,
+                             "%s: plain http:// is only allowed to loopback hosts; use https:// or "
+                             "set allow_insecure_http=true",
+                             key);
     return is_http ? check_proxy(c, url, key, d) : SE_OK;
 }
 
 /* Builds the operation's URL and checks the client's options for a send. */
-static se_status build_url(se_job *job) {
+static se_status build_url(sei_job *job) {
     se_client *c = job->client;
-    const se_provider *p = c->provider;
+    const sei_provider *p = c->provider;
     se_status st = p->check_config(c, &job->diag);
     if (st == SE_OK)
         st = p->url(c, job->op, &job->http);
     if (st == SE_OK)
         st = check_base_url(c, sei_bufref_str(&job->http.url), "base_url", &job->diag);
-    se_opt token_url = st == SE_OK && p->token_url ? p->token_url(c) : SE_OPT_NONE;
-    if (token_url != SE_OPT_NONE) /* where credentials are fetched from: the same rules */
-        st = check_base_url(c, se_opt_str(c, token_url), se_opt_def(c, token_url)->key, &job->diag);
+    sei_opt token_url = st == SE_OK && p->token_url ? p->token_url(c) : SEI_OPT_NONE;
+    if (token_url != SEI_OPT_NONE) /* where credentials are fetched from: the same rules */
+        st = check_base_url(c, sei_opt_str(c, token_url), sei_opt_def(c, token_url)->key,
+                            &job->diag);
     return st;
 }
 
@@ -135,10 +136,10 @@ static CURLU *parsed_url(const char *url) {
  * per configuration and kept in the client (the job borrows them: options do
  * not change while requests are being sent). With lend false, only makes
  * sure the client's are there and valid. */
-static se_status job_url(se_job *job, bool lend) {
+static se_status job_url(sei_job *job, bool lend) {
     se_client *c = job->client;
-    se_op_cache *e = &c->op_cache[job->op - c->provider->ops];
-    se_http_request *h = &job->http;
+    sei_op_cache *e = &c->op_cache[job->op - c->provider->ops];
+    sei_http_request *h = &job->http;
     se_status st = SE_OK;
     pthread_mutex_lock(&c->cache_lock);
     if (!e->url || e->config_gen != c->config_gen) {
@@ -167,46 +168,46 @@ static se_status job_url(se_job *job, bool lend) {
     return st;
 }
 
-se_status se_job_url(se_job *job) {
+se_status sei_job_url(sei_job *job) {
     se_status st = job_url(job, true);
     if (st == SE_E_NOMEM && !job->diag.msg)
-        se_diag_fail(&job->diag, "out of memory");
+        sei_diag_fail(&job->diag, "out of memory");
     return st;
 }
 
-se_status se_job_prepare(se_job *job, se_client *c, const char *operation, const char *json,
-                         bool with_url) {
-    se_client_after_fork(c); /* in a child, before any lock the parent may have held */
+se_status sei_job_prepare(sei_job *job, se_client *c, const char *operation, const char *json,
+                          bool with_url) {
+    sei_client_after_fork(c); /* in a child, before any lock the parent may have held */
     memset(job, 0, sizeof *job);
-    se_diag_init(&job->diag);
+    sei_diag_init(&job->diag);
     job->client = c;
-    job->started = se_now();
-    const se_provider *p = c->provider;
-    job->op = se_find_operation(p, operation);
+    job->started = sei_now();
+    const sei_provider *p = c->provider;
+    job->op = sei_find_operation(p, operation);
     if (!job->op) {
         char list[128] = "";
         for (size_t i = 0; i < p->n_ops; i++)
             snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
                      p->ops[i].name);
-        return se_diag_fail(&job->diag, "operation: must be one of %s for %s, got \"%.64s\"", list,
-                            p->name, operation ? operation : "(null)");
+        return sei_diag_fail(&job->diag, "operation: must be one of %s for %s, got \"%.64s\"", list,
+                             p->name, operation ? operation : "(null)");
     }
     if (!json)
-        return se_diag_fail(&job->diag, "request: must be a JSON object, got NULL");
+        return sei_diag_fail(&job->diag, "request: must be a JSON object, got NULL");
     size_t json_len = strlen(json);
     /* Every string whole (the tree's are cut at a NUL), valid UTF-8, nesting
      * bounded: checked first, unless the text is ASCII and its strict parse
      * shows no \u0000, which leaves nothing for the check to find. */
-    bool checked = !se_json_is_ascii(json, json_len);
-    if (checked && se_json_check_text(json, json_len, &job->diag) != SE_OK)
+    bool checked = !sei_json_is_ascii(json, json_len);
+    if (checked && sei_json_check_text(json, json_len, &job->diag) != SE_OK)
         return SE_E_INVALID;
     /* strict text (the usual) is read into a tree whose strings live here */
     char small[1024], *strings = json_len < sizeof small ? small : malloc(json_len + 1);
-    se_json_text text = {false, false, false};
-    cJSON *req = strings ? se_json_parse_strict(json, json_len, strings, &text) : NULL;
+    sei_json_text text = {false, false, false};
+    cJSON *req = strings ? sei_json_parse_strict(json, json_len, strings, &text) : NULL;
     se_status st = SE_OK;
     if (!checked && (!req || text.nul_escape) &&
-        se_json_check_text(json, json_len, &job->diag) != SE_OK) {
+        sei_json_check_text(json, json_len, &job->diag) != SE_OK) {
         cJSON_Delete(req);
         if (strings != small)
             free(strings);
@@ -217,25 +218,25 @@ se_status se_job_prepare(se_job *job, se_client *c, const char *operation, const
         req = cJSON_ParseWithLengthOpts(json, json_len, &end, false);
         if (!req) { /* `end`: the error position (cJSON's global one is not thread-safe) */
             size_t off = end && end >= json && end <= json + json_len ? (size_t)(end - json) : 0;
-            st = se_diag_fail(&job->diag, "request: not valid JSON (near byte %zu)", off);
+            st = sei_diag_fail(&job->diag, "request: not valid JSON (near byte %zu)", off);
         } else if ((end += strspn(end, " \t\r\n")) < json + json_len) {
-            st = se_diag_fail(&job->diag,
-                              "request: not valid JSON (unexpected text after the value at byte "
-                              "%zu)",
-                              (size_t)(end - json));
+            st = sei_diag_fail(&job->diag,
+                               "request: not valid JSON (unexpected text after the value at byte "
+                               "%zu)",
+                               (size_t)(end - json));
         } else {
-            text = se_json_scan(json, json_len);
+            text = sei_json_scan(json, json_len);
             if (text.long_numbers)
-                st = se_json_mark_long_numbers(req, json, json_len);
+                st = sei_json_mark_long_numbers(req, json, json_len);
         }
     }
     if (st == SE_OK && !cJSON_IsObject(req))
-        st = se_diag_fail(&job->diag, "request: must be a JSON object, got %s",
-                          se_json_type_name(req));
+        st = sei_diag_fail(&job->diag, "request: must be a JSON object, got %s",
+                           sei_json_type_name(req));
     if (st == SE_OK)
         st = job->op->check(req, &job->diag);
     if (st == SE_OK && text.long_numbers)
-        se_json_raw_long_numbers(req);
+        sei_json_raw_long_numbers(req);
     if (st == SE_OK)
         st = job_url(job, with_url);
     if (st == SE_OK && text.strict && !job->diag.rewritten) {
@@ -249,25 +250,25 @@ se_status se_job_prepare(se_job *job, se_client *c, const char *operation, const
     if (strings != small)
         free(strings);
     if (st == SE_E_NOMEM && !job->diag.msg)
-        se_diag_fail(&job->diag, "out of memory");
+        sei_diag_fail(&job->diag, "out of memory");
     return st;
 }
 
-void se_job_clear(se_job *job) {
-    se_http_request_clear(&job->http);
-    se_diag_free(&job->diag);
+void sei_job_clear(sei_job *job) {
+    sei_http_request_clear(&job->http);
+    sei_diag_free(&job->diag);
     free(job->auth_token_used);
     job->auth_token_used = NULL;
 }
 
-se_status se_job_authorize(se_job *job) {
-    const se_provider *p = job->client->provider;
+se_status sei_job_authorize(sei_job *job) {
+    const sei_provider *p = job->client->provider;
     if (!p->authorize)
         return SE_OK;
-    se_diag_clear_failure(&job->diag); /* a failed earlier attempt's reason is stale */
+    sei_diag_clear_failure(&job->diag); /* a failed earlier attempt's reason is stale */
     const char *stale = job->force_refresh ? job->auth_token_used : NULL;
     se_status st = p->authorize(job->client, &job->http, stale, &job->token_gen, &job->diag);
-    if (st == SE_PENDING || st == SE_PENDING_FETCH)
+    if (st == SEI_PENDING || st == SEI_PENDING_FETCH)
         return st; /* the stale token is dropped: asked again once the new one is there */
     job->force_refresh = false;
     job->token_gen = 0; /* a failed fetch is reported once: a retry fetches again */
@@ -277,49 +278,49 @@ se_status se_job_authorize(se_job *job) {
         job->auth_token_used = NULL;
         for (int i = 0; i < job->http.n_headers; i++)
             if (!strcasecmp(job->http.headers[i].name, "Authorization"))
-                job->auth_token_used = se_strdup(se_header_value(&job->http.headers[i]));
+                job->auth_token_used = sei_strdup(sei_header_value(&job->http.headers[i]));
     }
     return st;
 }
 
-void se_job_log_attempt(se_client *c, const se_job *job, se_status st, const se_attempt *a,
-                        double t0) {
+void sei_job_log_attempt(se_client *c, const sei_job *job, se_status st, const sei_attempt *a,
+                         double t0) {
     if (!c->log_fn)
         return;
-    double ms = (se_now() - t0) * 1000;
+    double ms = (sei_now() - t0) * 1000;
     if (a->http_status)
-        se_log(c, st == SE_OK ? 0 : 1, "%s -> %ld %s in %.1f ms (attempts %d, %s connection)",
-               sei_bufref_str(&job->http.request_line), a->http_status, se_status_name(st), ms, job->attempts,
-               a->new_connections ? "new" : "reused");
+        sei_log(c, st == SE_OK ? 0 : 1, "%s -> %ld %s in %.1f ms (attempts %d, %s connection)",
+                sei_bufref_str(&job->http.request_line), a->http_status, se_status_name(st), ms,
+                job->attempts, a->new_connections ? "new" : "reused");
     else
-        se_log(c, 1, "%s -> %s: %s in %.1f ms (attempts %d)", sei_bufref_str(&job->http.request_line),
-               se_status_name(st),
-               a->curl_error[0] ? a->curl_error : curl_easy_strerror(a->curl_code), ms,
-               job->attempts);
+        sei_log(c, 1, "%s -> %s: %s in %.1f ms (attempts %d)",
+                sei_bufref_str(&job->http.request_line), se_status_name(st),
+                a->curl_error[0] ? a->curl_error : curl_easy_strerror(a->curl_code), ms,
+                job->attempts);
 }
 
-void se_job_log_retry(se_client *c, const se_job *job, double delay, se_status st) {
-    se_log(c, 1, "retrying %s after %.3f s (%s)", job->op->name, delay, se_status_name(st));
+void sei_job_log_retry(se_client *c, const sei_job *job, double delay, se_status st) {
+    sei_log(c, 1, "retrying %s after %.3f s (%s)", job->op->name, delay, se_status_name(st));
 }
 
-void sei_job_log_end(se_client *c, const se_job *job, se_status st, const se_response *r,
+void sei_job_log_end(se_client *c, const sei_job *job, se_status st, const se_response *r,
                      bool told) {
     if (!c->log_fn)
         return;
     const char *op = job->op ? job->op->name : "(unknown operation)";
     if (!told && st != SE_OK) {
         const char *msg = se_response_error_message(r);
-        se_log(c, 1, "%s %s -> %s: %s", c->provider->name, op, se_status_name(st),
-               msg && *msg ? msg : se_strerror(st));
+        sei_log(c, 1, "%s %s -> %s: %s", c->provider->name, op, se_status_name(st),
+                msg && *msg ? msg : se_strerror(st));
     }
     for (const char *w = se_response_warnings(r); w && *w;) {
         int len = (int)strcspn(w, "\n");
-        se_log(c, 1, "%s %s: warning: %.*s", c->provider->name, op, len, w);
+        sei_log(c, 1, "%s %s: warning: %.*s", c->provider->name, op, len, w);
         w += len + (w[len] == '\n');
     }
 }
 
-void se_job_count(se_job *job, const se_attempt *a) {
+void sei_job_count(sei_job *job, const sei_attempt *a) {
     if (a->writes > 0) /* the last attempt that reached a connection decides */
         job->sent = a->answered ? SE_SENT_YES : SE_SENT_MAYBE;
     job->attempts += a->writes;
@@ -328,31 +329,31 @@ void se_job_count(se_job *job, const se_attempt *a) {
 /* The server refused the credential this client fetched for the attempt
  * (the provider says which answers mean that): it is dropped and fetched
  * again once. */
-static bool refused_credential(const se_job *job, const se_attempt *a) {
-    const se_provider *p = job->client->provider;
+static bool refused_credential(const sei_job *job, const sei_attempt *a) {
+    const sei_provider *p = job->client->provider;
     return a && p->refused_credential &&
            p->refused_credential(job->client, job->auth_token_used, a);
 }
 
-bool se_job_idempotent(const se_job *job) {
+bool sei_job_idempotent(const sei_job *job) {
     /* an idempotency key makes a repeat safe: Connect's ClientToken, which
      * CreateParticipantConnection does not have */
     return job->client->provider->idempotent && job->http.client_token.ptr;
 }
 
-static double retry_delay(se_job *job, se_status st, const se_attempt *a);
+static double retry_delay(sei_job *job, se_status st, const sei_attempt *a);
 
-double se_job_retry_delay(se_job *job, se_status st, const se_attempt *a) {
+double sei_job_retry_delay(sei_job *job, se_status st, const sei_attempt *a) {
     if (st == SE_OK || st == SE_E_INVALID || st == SE_E_NOMEM || st == SE_E_MISUSE)
         return -1;
     double delay = retry_delay(job, st, a);
     /* never past the deadline: the send ends now with what the last attempt got */
-    if (delay >= 0 && job->deadline > 0 && se_now() + delay >= job->deadline)
+    if (delay >= 0 && job->deadline > 0 && sei_now() + delay >= job->deadline)
         return -1;
     return delay;
 }
 
-static double retry_delay(se_job *job, se_status st, const se_attempt *a) {
+static double retry_delay(sei_job *job, se_status st, const sei_attempt *a) {
     se_client *c = job->client;
     /* A refused token is fetched again and the send retried once, whatever
      * max_attempts says; a second 401 (with a fresh token) is final. */
@@ -376,21 +377,21 @@ static double retry_delay(se_job *job, se_status st, const se_attempt *a) {
                                 (a->http_status == 500 || a->http_status == 502 ||
                                  a->http_status == 503 || a->http_status == 504);
         retry =
-            server_retryable && (se_job_idempotent(job) || se_opt_bool(c, O_RETRY_SERVER_ERRORS));
+            server_retryable && (sei_job_idempotent(job) || sei_opt_bool(c, O_RETRY_SERVER_ERRORS));
     } else if (a && c->provider->retryable_rejection) {
         retry = c->provider->retryable_rejection(a); /* e.g. throttled with a 400: not acted on */
     }
     if (!retry)
         return -1;
     double max_delay = c->num[O_RETRY_MAX_DELAY];
-    const char *ra = a ? se_attempt_header(a, "Retry-After") : NULL;
+    const char *ra = a ? sei_attempt_header(a, "Retry-After") : NULL;
     if (ra) {
-        double wait = se_parse_retry_after(ra);
+        double wait = sei_parse_retry_after(ra);
         if (wait >= 0)
             return wait <= max_delay ? wait : -1; /* longer than we may wait: give up now */
     }
     /* full jitter: random(0,1) * min(base * 2^(attempt-1), cap) */
     int n = job->tries > 0 ? job->tries : 1;
     double backoff = c->num[O_RETRY_BASE_DELAY] * pow(2, n - 1);
-    return se_random_unit() * (backoff < max_delay ? backoff : max_delay);
+    return sei_random_unit() * (backoff < max_delay ? backoff : max_delay);
 }

@@ -60,10 +60,10 @@ static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 static CURLcode global_result = CURLE_OK;
 
 /* In the child, with only the forking thread alive: clients notice the new
- * generation at their next call (se_client_after_fork). */
+ * generation at their next call (sei_client_after_fork). */
 static void after_fork_in_child(void) {
-    se_fork_child_reset();
-    atomic_fetch_add(&se_fork_gen, 1);
+    sei_fork_child_reset();
+    atomic_fetch_add(&sei_fork_gen, 1);
 }
 
 static void global_init_once(void) {

@@ -49,8 +49,8 @@ static void configure_handle(se_client *c, CURL *easy) {
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (se_opt_str(c, O_CA_FILE))
-        curl_easy_setopt(easy, CURLOPT_CAINFO, se_opt_str(c, O_CA_FILE));
+    if (sei_opt_str(c, O_CA_FILE))
+        curl_easy_setopt(easy, CURLOPT_CAINFO, sei_opt_str(c, O_CA_FILE));
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)(c->num[O_TIMEOUT] * 1000));
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, (long)(c->num[O_CONNECT_TIMEOUT] * 1000));
     curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->num[O_MAX_RESPONSE_BYTES]);
@@ -65,8 +65,8 @@ static void configure_handle(se_client *c, CURL *easy) {
     }
 }
 
-CURL *se_pool_take(se_client *c) {
-    struct se_pooled p = {NULL, 0};
+CURL *sei_pool_take(se_client *c) {
+    struct sei_pooled p = {NULL, 0};
     pthread_mutex_lock(&c->pool_lock);
     if (c->pool_len > 0)
         p = c->pool[--c->pool_len];
@@ -81,13 +81,13 @@ CURL *se_pool_take(se_client *c) {
     return p.easy;
 }
 
-void se_pool_give(se_client *c, CURL *easy) {
+void sei_pool_give(se_client *c, CURL *easy) {
     if (!easy)
         return;
     pthread_mutex_lock(&c->pool_lock);
     if (c->pool_len == c->pool_cap) {
         size_t cap = c->pool_cap ? c->pool_cap * 2 : 8;
-        struct se_pooled *p = realloc(c->pool, cap * sizeof *p);
+        struct sei_pooled *p = realloc(c->pool, cap * sizeof *p);
         if (!p) {
             pthread_mutex_unlock(&c->pool_lock);
             curl_easy_cleanup(easy);
@@ -98,11 +98,11 @@ void se_pool_give(se_client *c, CURL *easy) {
     }
     /* options cannot change while a handle is out (se_client_set is not
      * concurrent with sends), so it was configured with the current ones */
-    c->pool[c->pool_len++] = (struct se_pooled){easy, c->config_gen};
+    c->pool[c->pool_len++] = (struct sei_pooled){easy, c->config_gen};
     pthread_mutex_unlock(&c->pool_lock);
 }
 
-CURLM *se_multi_take(se_client *c) {
+CURLM *sei_multi_take(se_client *c) {
     CURLM *m = NULL;
     pthread_mutex_lock(&c->pool_lock);
     if (c->n_multis > 0)
@@ -111,7 +111,7 @@ CURLM *se_multi_take(se_client *c) {
     return m ? m : curl_multi_init();
 }
 
-void se_multi_give(se_client *c, CURLM *multi) {
+void sei_multi_give(se_client *c, CURLM *multi) {
     pthread_mutex_lock(&c->pool_lock);
     if (c->n_multis == c->cap_multis) { /* as many as runs were ever in progress at once */
         size_t cap = c->cap_multis ? c->cap_multis * 2 : 4;
@@ -133,7 +133,7 @@ void se_multi_give(se_client *c, CURLM *multi) {
 /* ---- capture ---------------------------------------------------------------- */
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {
-    se_attempt *a = userdata;
+    sei_attempt *a = userdata;
     size_t n = size * nmemb;
     if (n > a->body.max - a->body.len) { /* checked first: what came so far is kept */
         a->oversized = true;
@@ -145,11 +145,11 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {
 /* A hostile server may send endless headers or interim answers (100
  * Continue): counted over the whole attempt, past the caps it is a protocol
  * error (header_overflow) rather than memory or time spent on it. */
-static bool header_over_limit(se_attempt *a, const char *data, size_t n) {
+static bool header_over_limit(sei_attempt *a, const char *data, size_t n) {
     a->header_bytes += n;
-    if (n >= 5 && !memcmp(data, "HTTP/", 5) && ++a->answers > SE_MAX_INTERIM_ANSWERS + 1)
+    if (n >= 5 && !memcmp(data, "HTTP/", 5) && ++a->answers > SEI_MAX_INTERIM_ANSWERS + 1)
         a->header_overflow = true;
-    if (a->header_bytes > SE_MAX_HEADER_TOTAL)
+    if (a->header_bytes > SEI_MAX_HEADER_TOTAL)
         a->header_overflow = true;
     return a->header_overflow;
 }
@@ -158,10 +158,10 @@ static bool header_over_limit(se_attempt *a, const char *data, size_t n) {
  * value without surrounding blanks), the form responses hand out, so that
  * nothing is re-parsed or copied after the transfer. */
 static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata) {
-    se_attempt *a = userdata;
+    sei_attempt *a = userdata;
     size_t n = size * nmemb;
     if (header_over_limit(a, data, n))
-        return 0; /* aborts the transfer: SE_E_PROTOCOL (se_attempt_status) */
+        return 0; /* aborts the transfer: SE_E_PROTOCOL (sei_attempt_status) */
     if (n >= 5 && !memcmp(data, "HTTP/", 5)) {
         sei_dynbuf_reset(
             &a->headers); /* a new answer (after 100 Continue): keep only the final one */
@@ -178,8 +178,8 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata) {
     while (end > v && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
         end--;
     size_t value_len = (size_t)(end - v), pair = name_len + value_len + 2;
-    /* the cap (SE_MAX_HEADER_BYTES) is checked first: what came so far is kept */
-    if (pair > a->headers.max - a->headers.len || a->n_headers >= SE_MAX_HEADER_COUNT) {
+    /* the cap (SEI_MAX_HEADER_BYTES) is checked first: what came so far is kept */
+    if (pair > a->headers.max - a->headers.len || a->n_headers >= SEI_MAX_HEADER_COUNT) {
         a->header_overflow = true; /* a hostile or broken server: not kept, not retried */
         return 0;
     }
@@ -195,7 +195,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata) {
     return n;
 }
 
-const char *se_headers_find(const char *pairs, size_t n, const char *name) {
+const char *sei_headers_find(const char *pairs, size_t n, const char *name) {
     for (size_t i = 0; i < n; i++) {
         const char *value = pairs + strlen(pairs) + 1;
         if (!strcasecmp(pairs, name))
@@ -205,8 +205,8 @@ const char *se_headers_find(const char *pairs, size_t n, const char *name) {
     return NULL;
 }
 
-const char *se_attempt_header(const se_attempt *a, const char *name) {
-    return se_headers_find(a->headers.data, a->n_headers, name);
+const char *sei_attempt_header(const sei_attempt *a, const char *name) {
+    return sei_headers_find(a->headers.data, a->n_headers, name);
 }
 
 /* The request's header lines as one allocation: curl reads the list and never
@@ -214,14 +214,14 @@ const char *se_attempt_header(const se_attempt *a, const char *name) {
  * The User-Agent (an option that is never empty) is a line of it too: set with
  * CURLOPT_USERAGENT, curl formats it again with its own printf for every
  * request. */
-static struct curl_slist *header_list(const se_http_request *req, const char *user_agent) {
+static struct curl_slist *header_list(const sei_http_request *req, const char *user_agent) {
     /* curl may add "Expect: 100-continue" to a POST over 1 KiB (older versions; 1 MiB
      * since 7.88) and wait for the server's go-ahead: none of the providers needs it */
     bool no_expect = req->body.len > 1024;
     size_t agent_len = strlen(user_agent);
     size_t n = (size_t)req->n_headers + 1 + no_expect;
     size_t text = sizeof "User-Agent: " + agent_len + sizeof "Expect:";
-    size_t name_len[SE_MAX_HEADERS], value_len[SE_MAX_HEADERS];
+    size_t name_len[SEI_MAX_HEADERS], value_len[SEI_MAX_HEADERS];
     for (int i = 0; i < req->n_headers; i++) {
         name_len[i] = strlen(req->headers[i].name);
         value_len[i] = req->headers[i].value.len;
@@ -256,11 +256,11 @@ static struct curl_slist *header_list(const se_http_request *req, const char *us
 }
 
 /* Whether `list` (made by header_list) has exactly the request's headers. */
-static bool header_list_fits(const struct curl_slist *list, const se_http_request *req) {
+static bool header_list_fits(const struct curl_slist *list, const sei_http_request *req) {
     for (int i = 0; i < req->n_headers; i++, list = list->next) {
         size_t n = strlen(req->headers[i].name);
         if (strncmp(list->data, req->headers[i].name, n) || list->data[n] != ':' ||
-            strcmp(list->data + n + 2, se_header_value(&req->headers[i])))
+            strcmp(list->data + n + 2, sei_header_value(&req->headers[i])))
             return false;
     }
     list = list->next; /* the User-Agent, from the options */
@@ -272,9 +272,9 @@ static bool header_list_fits(const struct curl_slist *list, const se_http_reques
  * operation when their headers are the same (they come from the options, or,
  * for Connect, from a connection's token): the list is made once per
  * configuration instead of once per request. */
-static se_status request_header_list(se_client *c, se_http_request *req) {
-    const char *agent = se_opt_str(c, O_USER_AGENT);
-    se_op_cache *e = req->cache;
+static se_status request_header_list(se_client *c, sei_http_request *req) {
+    const char *agent = sei_opt_str(c, O_USER_AGENT);
+    sei_op_cache *e = req->cache;
     if (e) {
         pthread_mutex_lock(&c->cache_lock);
         if (!e->header_list)
@@ -292,10 +292,10 @@ static se_status request_header_list(se_client *c, se_http_request *req) {
     return SE_OK;
 }
 
-se_status se_transport_setup(se_client *c, CURL *easy, se_http_request *req, se_attempt *a) {
+se_status sei_transport_setup(se_client *c, CURL *easy, sei_http_request *req, sei_attempt *a) {
     a->max_body = (size_t)c->num[O_MAX_RESPONSE_BYTES];
     a->body.max = a->max_body;
-    a->headers.max = SE_MAX_HEADER_BYTES;
+    a->headers.max = SEI_MAX_HEADER_BYTES;
     if (!req->header_list.ptr && request_header_list(c, req) != SE_OK)
         return SE_E_NOMEM;
     if (req->cache && req->cache->curlu) {
@@ -315,7 +315,7 @@ se_status se_transport_setup(se_client *c, CURL *easy, se_http_request *req, se_
     return SE_OK;
 }
 
-void se_attempt_reset(se_attempt *a) {
+void sei_attempt_reset(sei_attempt *a) {
     sei_dynbuf body = a->body, headers = a->headers;
     memset(a, 0, sizeof *a);
     sei_dynbuf_reset(&body);
@@ -324,7 +324,7 @@ void se_attempt_reset(se_attempt *a) {
     a->headers = headers;
 }
 
-void se_attempt_free(se_attempt *a) {
+void sei_attempt_free(sei_attempt *a) {
     sei_dynbuf_free(&a->body);
     sei_dynbuf_free(&a->headers);
     a->n_headers = 0;
@@ -332,8 +332,8 @@ void se_attempt_free(se_attempt *a) {
 
 /* ---- status mapping (docs/c-api.md, Statuses) ----------------------------- */
 
-static se_status curl_status(const se_attempt *a) {
-    if (a->oversized || a->header_overflow || se_attempt_header_too_long(a))
+static se_status curl_status(const sei_attempt *a) {
+    if (a->oversized || a->header_overflow || sei_attempt_header_too_long(a))
         return SE_E_PROTOCOL;
     switch (a->curl_code) {
     case CURLE_OUT_OF_MEMORY:
@@ -366,7 +366,7 @@ static se_status curl_status(const se_attempt *a) {
     }
 }
 
-se_status se_attempt_status(const se_attempt *a) {
+se_status sei_attempt_status(const sei_attempt *a) {
     if (a->curl_code != CURLE_OK)
         return curl_status(a);
     long s = a->http_status;
@@ -391,7 +391,7 @@ se_status se_attempt_status(const se_attempt *a) {
     return SE_E_PROTOCOL; /* 1xx/3xx final answers: redirects are never followed */
 }
 
-bool se_attempt_header_too_long(const se_attempt *a) {
+bool sei_attempt_header_too_long(const sei_attempt *a) {
     /* libcurl reports a line over its 100 KiB limit as out of memory: once the
      * request is written, that is what failed (the status line or a header) */
     return a->curl_code == CURLE_OUT_OF_MEMORY && (a->answers > 0 || a->writes > 0);

@@ -3,8 +3,8 @@
  * pools, the options every handle gets, capture of the answer with caps, and
  * the mapping of an attempt to a status.
  */
-#ifndef SE_TRANSPORT_H
-#define SE_TRANSPORT_H
+#ifndef SEI_TRANSPORT_H
+#define SEI_TRANSPORT_H
 
 #include <curl/curl.h>
 #include <stdbool.h>
@@ -13,16 +13,16 @@
 #include "dynbuf.h"
 #include "sendevent/client.h"
 
-typedef struct se_http_request se_http_request;
-typedef struct se_attempt se_attempt;
+typedef struct sei_http_request sei_http_request;
+typedef struct sei_attempt sei_attempt;
 
-#define SE_MAX_HEADER_BYTES 65536  /* response header block kept per answer */
-#define SE_MAX_HEADER_COUNT 1000   /* header lines per answer */
-#define SE_MAX_HEADER_TOTAL 262144 /* header bytes per attempt, interim answers included */
-#define SE_MAX_INTERIM_ANSWERS 8   /* 1xx answers before the final one */
+#define SEI_MAX_HEADER_BYTES 65536  /* response header block kept per answer */
+#define SEI_MAX_HEADER_COUNT 1000   /* header lines per answer */
+#define SEI_MAX_HEADER_TOTAL 262144 /* header bytes per attempt, interim answers included */
+#define SEI_MAX_INTERIM_ANSWERS 8   /* 1xx answers before the final one */
 
 /* What one HTTP attempt produced. */
-struct se_attempt {
+struct sei_attempt {
     CURLcode curl_code;
     char curl_error[CURL_ERROR_SIZE];
     long http_status;
@@ -35,7 +35,7 @@ struct se_attempt {
     long new_connections; /* connections opened for this attempt: 0 = reused */
     sei_dynbuf body;      /* capped at max_body */
     /* the final answer's headers: n_headers "name\0value\0" pairs, capped at
-     * SE_MAX_HEADER_BYTES */
+     * SEI_MAX_HEADER_BYTES */
     sei_dynbuf headers;
     size_t n_headers;
     size_t max_body;
@@ -49,30 +49,30 @@ struct se_attempt {
 /* The DNS and TLS session caches the client's handles share (NULL when out of memory). */
 CURLSH *sei_share_new(se_client *c);
 /* A handle configured with the client's options (timeouts, TLS, share, ...). */
-CURL *se_pool_take(se_client *c);
-void se_pool_give(se_client *c, CURL *easy);
+CURL *sei_pool_take(se_client *c);
+void sei_pool_give(se_client *c, CURL *easy);
 /* A multi handle for one run of the engine, with the live connections of an
  * earlier run when the client has one idle; NULL when out of memory. */
-CURLM *se_multi_take(se_client *c);
+CURLM *sei_multi_take(se_client *c);
 /* Back to the client once no easy handle is in it (kept, or cleaned up when
  * enough are idle). */
-void se_multi_give(se_client *c, CURLM *multi);
+void sei_multi_give(se_client *c, CURLM *multi);
 
 /* Sets the per-attempt options of `easy` for `req`, writing into `a`. */
-se_status se_transport_setup(se_client *c, CURL *easy, se_http_request *req, se_attempt *a);
+se_status sei_transport_setup(se_client *c, CURL *easy, sei_http_request *req, sei_attempt *a);
 /* Empties `a` for the next attempt, keeping its buffers' memory. */
-void se_attempt_reset(se_attempt *a);
-void se_attempt_free(se_attempt *a);
+void sei_attempt_reset(sei_attempt *a);
+void sei_attempt_free(sei_attempt *a);
 /* Value of the first of n "name\0value\0" pairs called `name`
  * (case-insensitive), or NULL. */
-const char *se_headers_find(const char *pairs, size_t n, const char *name);
+const char *sei_headers_find(const char *pairs, size_t n, const char *name);
 /* Value of the answer's first header called `name`, or NULL; owned by the attempt. */
-const char *se_attempt_header(const se_attempt *a, const char *name);
+const char *sei_attempt_header(const sei_attempt *a, const char *name);
 
 /* Whether libcurl gave up on a header line over its own limit (100 KiB):
  * it reports that as out of memory, but it is the server's doing. */
-bool se_attempt_header_too_long(const se_attempt *a);
+bool sei_attempt_header_too_long(const sei_attempt *a);
 /* Status of an attempt: the design's mapping table. */
-se_status se_attempt_status(const se_attempt *a);
+se_status sei_attempt_status(const sei_attempt *a);
 
 #endif

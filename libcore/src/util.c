@@ -12,13 +12,13 @@
 
 #include "util.h"
 
-double se_now(void) {
+double sei_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-void se_sleep(double seconds) {
+void sei_sleep(double seconds) {
     if (seconds <= 0)
         return;
     struct timespec ts = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
@@ -41,14 +41,14 @@ static bool fill_random(void *buf, size_t len) {
     return true;
 }
 
-double se_random_unit(void) {
+double sei_random_unit(void) {
     uint64_t r = 0;
     if (!fill_random(&r, sizeof r))
         return 0.5;
     return (double)(r >> 11) / (double)(UINT64_C(1) << 53);
 }
 
-se_status se_uuid4(char out[37]) {
+se_status sei_uuid4(char out[37]) {
     unsigned char b[16];
     if (!fill_random(b, sizeof b))
         return SE_E_NOMEM;
@@ -66,7 +66,7 @@ se_status se_uuid4(char out[37]) {
     return SE_OK;
 }
 
-char *se_strndup(const char *s, size_t n) {
+char *sei_strndup(const char *s, size_t n) {
     char *d = malloc(n + 1);
     if (!d)
         return NULL;
@@ -75,11 +75,11 @@ char *se_strndup(const char *s, size_t n) {
     return d;
 }
 
-char *se_strdup(const char *s) {
-    return s ? se_strndup(s, strlen(s)) : NULL;
+char *sei_strdup(const char *s) {
+    return s ? sei_strndup(s, strlen(s)) : NULL;
 }
 
-char *se_printf(const char *fmt, ...) {
+char *sei_printf(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
@@ -95,7 +95,7 @@ char *se_printf(const char *fmt, ...) {
     return s;
 }
 
-char *se_join(const char *first, ...) {
+char *sei_join(const char *first, ...) {
     va_list ap;
     size_t total = 0;
     va_start(ap, first);
@@ -116,7 +116,7 @@ char *se_join(const char *first, ...) {
     return out;
 }
 
-char *se_base64(const unsigned char *data, size_t len) {
+char *sei_base64(const unsigned char *data, size_t len) {
     static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     char *out = malloc(4 * ((len + 2) / 3) + 1), *o = out;
     if (!out)
@@ -137,7 +137,7 @@ char *se_base64(const unsigned char *data, size_t len) {
 }
 
 /* Loopback: 127.0.0.0/8, ::1 and localhost. Userinfo and port are skipped. */
-bool se_is_loopback_url(const char *url, bool *is_http) {
+bool sei_is_loopback_url(const char *url, bool *is_http) {
     *is_http = strncasecmp(url, "http://", 7) == 0;
     const char *host = strstr(url, "://");
     if (!host)
@@ -174,7 +174,7 @@ bool se_is_loopback_url(const char *url, bool *is_http) {
     return parts == 4 && first == 127;
 }
 
-const char *se_json_type_name(const cJSON *item) {
+const char *sei_json_type_name(const cJSON *item) {
     if (!item)
         return "nothing";
     switch (item->type & 0xff) {
@@ -196,7 +196,7 @@ const char *se_json_type_name(const cJSON *item) {
     }
 }
 
-bool se_env_has_proxy(void) {
+bool sei_env_has_proxy(void) {
     /* what curl reads for http and https (not HTTP_PROXY: httpoxy) */
     static const char *const names[] = {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy",
                                         "ALL_PROXY"};
@@ -208,7 +208,7 @@ bool se_env_has_proxy(void) {
     return false;
 }
 
-double se_parse_retry_after(const char *value) {
+double sei_parse_retry_after(const char *value) {
     while (*value == ' ' || *value == '\t')
         value++;
     if (isdigit((unsigned char)*value)) {

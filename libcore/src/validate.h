@@ -14,8 +14,8 @@
  * Error messages never quote a secret's value (ConnectionToken,
  * ParticipantToken).
  */
-#ifndef SE_VALIDATE_H
-#define SE_VALIDATE_H
+#ifndef SEI_VALIDATE_H
+#define SEI_VALIDATE_H
 
 #include <cjson/cJSON.h>
 

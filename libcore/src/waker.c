@@ -15,13 +15,13 @@
  * before the client, so that se_client_cancel (a signal handler, maybe) can
  * walk the list without a lock; a ring that reaches an idle waker is drained
  * by the next run that takes it. */
-se_waker *se_waker_take(se_client *c) {
-    for (se_waker *w = atomic_load(&c->wakers); w; w = w->next) {
+sei_waker *sei_waker_take(se_client *c) {
+    for (sei_waker *w = atomic_load(&c->wakers); w; w = w->next) {
         bool idle = false;
         if (atomic_compare_exchange_strong(&w->busy, &idle, true))
             return w;
     }
-    se_waker *w = calloc(1, sizeof *w);
+    sei_waker *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
     if ((w->fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0) {
@@ -29,19 +29,19 @@ se_waker *se_waker_take(se_client *c) {
         return NULL;
     }
     atomic_init(&w->busy, true);
-    se_waker *head = atomic_load(&c->wakers);
+    sei_waker *head = atomic_load(&c->wakers);
     do
         w->next = head;
     while (!atomic_compare_exchange_weak(&c->wakers, &head, w));
     return w;
 }
 
-void se_waker_give(se_waker *w) {
+void sei_waker_give(sei_waker *w) {
     if (w)
         atomic_store(&w->busy, false);
 }
 
-void se_waker_ring(se_waker *w) {
+void sei_waker_ring(sei_waker *w) {
     uint64_t one = 1;
     int saved = errno; /* a signal handler must leave errno as it found it */
     if (w && write(w->fd, &one, sizeof one) < 0) {
@@ -50,17 +50,17 @@ void se_waker_ring(se_waker *w) {
     errno = saved;
 }
 
-void se_waker_drain(se_waker *w) {
+void sei_waker_drain(sei_waker *w) {
     uint64_t n;
     if (read(w->fd, &n, sizeof n) < 0) {
         /* EAGAIN: rung by nobody, or drained already */
     }
 }
 
-void se_wakers_free(se_client *c) {
-    se_waker *w = atomic_exchange(&c->wakers, NULL);
+void sei_wakers_free(se_client *c) {
+    sei_waker *w = atomic_exchange(&c->wakers, NULL);
     while (w) {
-        se_waker *next = w->next;
+        sei_waker *next = w->next;
         close(w->fd);
         free(w);
         w = next;
@@ -71,8 +71,8 @@ se_status se_client_cancel(se_client *c) {
     if (!c)
         return SE_E_MISUSE;
     atomic_fetch_add(&c->cancel_gen, 1);
-    for (se_waker *w = atomic_load(&c->wakers); w; w = w->next)
+    for (sei_waker *w = atomic_load(&c->wakers); w; w = w->next)
         if (atomic_load(&w->busy))
-            se_waker_ring(w);
+            sei_waker_ring(w);
     return SE_OK;
 }

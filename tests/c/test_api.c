@@ -399,38 +399,38 @@ static void test_builder(void) {
 }
 
 static void test_utilities(void) {
-    CHECK(se_parse_retry_after("5") == 5);
-    CHECK(se_parse_retry_after(" 0 ") == 0);
-    CHECK(se_parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT") == 0); /* in the past */
-    CHECK(se_parse_retry_after("Fri, 01 Jan 2100 00:00:00 GMT") > 1e8);
-    CHECK(se_parse_retry_after("soon") < 0);
-    CHECK(se_parse_retry_after("5 seconds") < 0);
+    CHECK(sei_parse_retry_after("5") == 5);
+    CHECK(sei_parse_retry_after(" 0 ") == 0);
+    CHECK(sei_parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT") == 0); /* in the past */
+    CHECK(sei_parse_retry_after("Fri, 01 Jan 2100 00:00:00 GMT") > 1e8);
+    CHECK(sei_parse_retry_after("soon") < 0);
+    CHECK(sei_parse_retry_after("5 seconds") < 0);
     bool http;
-    CHECK(se_is_loopback_url("http://127.0.0.1:8080/x", &http) && http);
-    CHECK(se_is_loopback_url("http://localhost/x", &http));
-    CHECK(se_is_loopback_url("http://[::1]:80", &http));
-    CHECK(se_is_loopback_url("http://127.1.2.3", &http));
-    CHECK(!se_is_loopback_url("http://127.0.0.1.evil.com/", &http));
-    CHECK(!se_is_loopback_url("http://localhost.evil.com/", &http));
-    CHECK(!se_is_loopback_url("http://user@10.0.0.1/", &http));
-    CHECK(!se_is_loopback_url("https://example.com", &http) && !http);
-    char *b = se_base64((const unsigned char *)"foobar", 6);
+    CHECK(sei_is_loopback_url("http://127.0.0.1:8080/x", &http) && http);
+    CHECK(sei_is_loopback_url("http://localhost/x", &http));
+    CHECK(sei_is_loopback_url("http://[::1]:80", &http));
+    CHECK(sei_is_loopback_url("http://127.1.2.3", &http));
+    CHECK(!sei_is_loopback_url("http://127.0.0.1.evil.com/", &http));
+    CHECK(!sei_is_loopback_url("http://localhost.evil.com/", &http));
+    CHECK(!sei_is_loopback_url("http://user@10.0.0.1/", &http));
+    CHECK(!sei_is_loopback_url("https://example.com", &http) && !http);
+    char *b = sei_base64((const unsigned char *)"foobar", 6);
     CHECK_STR(b, "Zm9vYmFy");
     free(b);
-    b = se_base64((const unsigned char *)"fooba", 5);
+    b = sei_base64((const unsigned char *)"fooba", 5);
     CHECK_STR(b, "Zm9vYmE=");
     free(b);
     char u1[37], u2[37];
-    CHECK_INT(se_uuid4(u1), SE_OK);
-    CHECK_INT(se_uuid4(u2), SE_OK);
+    CHECK_INT(sei_uuid4(u1), SE_OK);
+    CHECK_INT(sei_uuid4(u2), SE_OK);
     CHECK(strcmp(u1, u2) != 0);
     CHECK(u1[8] == '-' && u1[13] == '-' && u1[14] == '4' && u1[18] == '-' && u1[23] == '-');
     cJSON *j = cJSON_Parse("{\"a\":{\"b\":[1,{\"c\":\"x\"}]}}");
     bool bad;
-    CHECK_STR(cJSON_GetStringValue(se_json_path(j, "a.b[1].c", &bad)), "x");
-    CHECK(se_json_path(j, "a.b[2]", &bad) == NULL && !bad);
-    CHECK(se_json_path(j, "a..b", &bad) == NULL && bad);
-    CHECK(se_json_path(j, "a.b[x]", &bad) == NULL && bad);
+    CHECK_STR(cJSON_GetStringValue(sei_json_path(j, "a.b[1].c", &bad)), "x");
+    CHECK(sei_json_path(j, "a.b[2]", &bad) == NULL && !bad);
+    CHECK(sei_json_path(j, "a..b", &bad) == NULL && bad);
+    CHECK(sei_json_path(j, "a.b[x]", &bad) == NULL && bad);
     cJSON_Delete(j);
 }
 

@@ -69,10 +69,10 @@ static void test_writer(void) {
     sei_json_writer_init(&w, &b, 0);
     CHECK_INT(sei_json_double(&w, 0.0 / 0.0), SE_E_INVALID);
 
-    /* the depth limit: SE_JSON_MAX_DEPTH containers, not one more */
+    /* the depth limit: SEI_JSON_MAX_DEPTH containers, not one more */
     sei_dynbuf_reset(&b);
     sei_json_writer_init(&w, &b, 0);
-    for (int i = 0; i < SE_JSON_MAX_DEPTH; i++)
+    for (int i = 0; i < SEI_JSON_MAX_DEPTH; i++)
         CHECK_INT(sei_json_begin_array(&w), SE_OK);
     CHECK_INT(sei_json_begin_object(&w), SE_E_INVALID);
     sei_dynbuf_free(&b);

@@ -10,55 +10,55 @@
 #include "sendevent/sendevent.h"
 
 /* An option key of the client: a common one, or one of provider p. */
-static int key_count(const se_provider *p, const char *key) {
+static int key_count(const sei_provider *p, const char *key) {
     int n = 0;
     for (size_t i = 0; i < O_COMMON_COUNT; i++)
-        n += !strcmp(se_common_options[i].key, key);
+        n += !strcmp(sei_common_options[i].key, key);
     for (size_t i = 0; i < p->n_options; i++)
         n += !strcmp(p->options[i].key, key);
-    for (const se_option_alias *a = p->aliases; a && a->key; a++)
+    for (const sei_option_alias *a = p->aliases; a && a->key; a++)
         n += !strcmp(a->key, key);
     return n;
 }
 
-static void check_option(const se_option *o) {
+static void check_option(const sei_option *o) {
     CHECK(o->key && o->key[0]);
     CHECK(o->help && o->help[0]);
     CHECK(o->max_len > 0);
-    CHECK(o->kind != SE_OPT_ENUM || o->values);
-    CHECK(o->kind != SE_OPT_INT || o->min <= o->max);
-    CHECK(o->kind != SE_OPT_SECONDS || o->min <= o->max);
+    CHECK(o->kind != SEI_OPT_ENUM || o->values);
+    CHECK(o->kind != SEI_OPT_INT || o->min <= o->max);
+    CHECK(o->kind != SEI_OPT_SECONDS || o->min <= o->max);
 }
 
 static void test_table(void) {
     size_t n = 0;
-    for (const se_provider *const *pp = se_providers; *pp; pp++, n++) {
-        const se_provider *p = *pp;
-        CHECK(se_provider_find(p->name) == p);
+    for (const sei_provider *const *pp = sei_providers; *pp; pp++, n++) {
+        const sei_provider *p = *pp;
+        CHECK(sei_provider_find(p->name) == p);
         CHECK(p->title && p->title[0]);
-        CHECK(p->n_ops > 0 && p->n_ops <= SE_MAX_OPERATIONS);
+        CHECK(p->n_ops > 0 && p->n_ops <= SEI_MAX_OPERATIONS);
         for (size_t i = 0; i < p->n_ops; i++) {
             CHECK(p->ops[i].name && p->ops[i].route && p->ops[i].check);
             CHECK(p->ops[i].help && p->ops[i].help[0] && p->ops[i].example); /* listing.h */
-            CHECK(se_find_operation(p, p->ops[i].name) == &p->ops[i]);       /* names are unique */
+            CHECK(sei_find_operation(p, p->ops[i].name) == &p->ops[i]);      /* names are unique */
         }
         CHECK(p->check_config && p->url && p->build && p->parse_error && p->id_fields);
         /* a provider that fetches credentials does the whole round */
         CHECK(!p->authorize == !p->token_request && !p->authorize == !p->token_answer);
-        CHECK(p->n_options <= SE_MAX_PROVIDER_OPTIONS);
+        CHECK(p->n_options <= SEI_MAX_PROVIDER_OPTIONS);
         for (size_t i = 0; i < p->n_options; i++) {
             check_option(&p->options[i]);
             CHECK_INT(key_count(p, p->options[i].key), 1);
         }
-        for (const se_option_alias *a = p->aliases; a && a->key; a++) {
+        for (const sei_option_alias *a = p->aliases; a && a->key; a++) {
             CHECK_INT(key_count(p, a->key), 1);
             CHECK(a->slot < O_COMMON_COUNT + p->n_options);
         }
     }
     CHECK_INT(n, 3);
-    CHECK(se_provider_find("nope") == NULL);
+    CHECK(sei_provider_find("nope") == NULL);
     for (size_t i = 0; i < O_COMMON_COUNT; i++)
-        check_option(&se_common_options[i]);
+        check_option(&sei_common_options[i]);
 }
 
 /* The texts built from the tables, as they were when the core held them. */

@@ -122,21 +122,21 @@ static void test_bufref(void) {
 /* A request releases what it owns and nothing it borrows (ASan and valgrind
  * see a leak or a bad free otherwise). */
 static void test_request_release(void) {
-    se_http_request h;
+    sei_http_request h;
     memset(&h, 0, sizeof h);
     static char cached_url[] = "https://example.test/x";
     sei_bufref_set(&h.url, cached_url, strlen(cached_url), NULL);
     CHECK_INT(sei_http_set_body(&h, strdup("{}"), 2), SE_OK);
-    CHECK_INT(se_http_add_header(&h, "Content-Type", "application/json", false), SE_OK);
-    CHECK_INT(se_http_add_header_owned(&h, "Authorization", strdup("Bearer t1"), true), SE_OK);
+    CHECK_INT(sei_http_add_header(&h, "Content-Type", "application/json", false), SE_OK);
+    CHECK_INT(sei_http_add_header_owned(&h, "Authorization", strdup("Bearer t1"), true), SE_OK);
     CHECK_INT(h.headers[0].value.len, strlen("application/json"));
-    se_http_replace_header(&h, &h.headers[1], strdup("Bearer t2"));
-    CHECK_STR(se_header_value(&h.headers[1]), "Bearer t2");
-    CHECK_INT(se_http_add_header_owned(&h, "X", NULL, false), SE_E_NOMEM);
+    sei_http_replace_header(&h, &h.headers[1], strdup("Bearer t2"));
+    CHECK_STR(sei_header_value(&h.headers[1]), "Bearer t2");
+    CHECK_INT(sei_http_add_header_owned(&h, "X", NULL, false), SE_E_NOMEM);
     CHECK_INT(sei_http_set_body(&h, NULL, 0), SE_E_NOMEM);
     CHECK_INT(sei_http_set_url(&h, strdup("u"), NULL), SE_E_NOMEM);
     CHECK_STR(sei_bufref_str(&h.url), cached_url); /* a failed set changes nothing */
-    se_http_request_clear(&h);
+    sei_http_request_clear(&h);
     CHECK(h.url.ptr == NULL && h.body.ptr == NULL && h.n_headers == 0);
     CHECK_STR(cached_url, "https://example.test/x");
 }
@@ -178,16 +178,16 @@ static void test_path_syntax(void) {
 static void test_path_lookup(void) {
     cJSON *j = cJSON_Parse("{\"a\":{\"b\":[{\"c\":\"x\"},{\"c\":\"y\"}]},\"n\":1,\"a.b\":2}");
     bool bad = true;
-    CHECK_STR(cJSON_GetStringValue(se_json_path(j, "a.b[1].c", &bad)), "y");
+    CHECK_STR(cJSON_GetStringValue(sei_json_path(j, "a.b[1].c", &bad)), "y");
     CHECK(!bad);
-    CHECK(se_json_path(j, "a.b[2]", &bad) == NULL && !bad);          /* absent */
-    CHECK(se_json_path(j, "n.x", &bad) == NULL && !bad);             /* through a number */
-    CHECK(se_json_path(j, "a[0]", &bad) == NULL && !bad);            /* an object is not indexed */
-    CHECK(se_json_path(j, "missing[x]", &bad) == NULL && bad);       /* malformed, found or not */
-    CHECK(se_json_path(j, "a.b[4294967297]", &bad) == NULL && !bad); /* past int: absent */
-    CHECK(se_json_path(NULL, "a", &bad) == NULL && !bad);
+    CHECK(sei_json_path(j, "a.b[2]", &bad) == NULL && !bad);          /* absent */
+    CHECK(sei_json_path(j, "n.x", &bad) == NULL && !bad);             /* through a number */
+    CHECK(sei_json_path(j, "a[0]", &bad) == NULL && !bad);            /* an object is not indexed */
+    CHECK(sei_json_path(j, "missing[x]", &bad) == NULL && bad);       /* malformed, found or not */
+    CHECK(sei_json_path(j, "a.b[4294967297]", &bad) == NULL && !bad); /* past int: absent */
+    CHECK(sei_json_path(NULL, "a", &bad) == NULL && !bad);
     cJSON *arr = cJSON_Parse("[10,20]");
-    CHECK_INT(cJSON_GetNumberValue(se_json_path(arr, "[1]", &bad)), 20);
+    CHECK_INT(cJSON_GetNumberValue(sei_json_path(arr, "[1]", &bad)), 20);
     CHECK(!bad);
     cJSON *parent = NULL;
     cJSON *v = sei_json_path_in(j, "a.b[0].c", &bad, &parent);

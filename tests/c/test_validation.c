@@ -19,22 +19,22 @@
 #endif
 #define CASES_FILE "validation.jsonl"
 
-typedef se_status (*check_fn)(cJSON *, se_diag *);
+typedef se_status (*check_fn)(cJSON *, sei_diag *);
 
 static const struct operation {
     const char *provider, *name;
     check_fn fn;
 } OPERATIONS[] = {
-    {"sinch", "send_event", se_check_sinch_send_event},
-    {"sinch", "send_message", se_check_sinch_send_message},
-    {"zapi", "send_event", se_check_zapi_send_event},
-    {"zapi", "edit_event", se_check_zapi_edit_event},
-    {"zapi", "respond_event", se_check_zapi_respond_event},
-    {"zapi", "send_message", se_check_zapi_send_message},
-    {"connect", "send_event", se_check_connect_send_event},
-    {"connect", "send_message", se_check_connect_send_message},
-    {"connect", "create_connection", se_check_connect_create_connection},
-    {"connect", "disconnect", se_check_connect_disconnect},
+    {"sinch", "send_event", sei_check_sinch_send_event},
+    {"sinch", "send_message", sei_check_sinch_send_message},
+    {"zapi", "send_event", sei_check_zapi_send_event},
+    {"zapi", "edit_event", sei_check_zapi_edit_event},
+    {"zapi", "respond_event", sei_check_zapi_respond_event},
+    {"zapi", "send_message", sei_check_zapi_send_message},
+    {"connect", "send_event", sei_check_connect_send_event},
+    {"connect", "send_message", sei_check_connect_send_message},
+    {"connect", "create_connection", sei_check_connect_create_connection},
+    {"connect", "disconnect", sei_check_connect_disconnect},
 };
 #define N_OPERATIONS (sizeof OPERATIONS / sizeof *OPERATIONS)
 
@@ -137,18 +137,18 @@ static void run_case(const char *where, const cJSON *c) {
         free(request);
         return;
     }
-    se_diag d;
-    se_diag_init(&d);
+    sei_diag d;
+    sei_diag_init(&d);
     count(rule);
     CHECK_STR(se_status_name(fn(req, &d)), status);
     if (message)
-        CHECK_HAS(se_diag_msg(&d), message);
+        CHECK_HAS(sei_diag_msg(&d), message);
     if (!strcmp(status, "ok")) {
-        CHECK_STR(se_diag_msg(&d), "");
+        CHECK_STR(sei_diag_msg(&d), "");
         if (warning)
-            CHECK_HAS(se_diag_warnings(&d), warning);
+            CHECK_HAS(sei_diag_warnings(&d), warning);
         else
-            CHECK_STR(se_diag_warnings(&d), "");
+            CHECK_STR(sei_diag_warnings(&d), "");
     }
     if (after) {
         char *printed = cJSON_PrintUnformatted(req);
@@ -156,13 +156,13 @@ static void run_case(const char *where, const cJSON *c) {
         cJSON_free(printed);
     }
     if (absent) {
-        CHECK_LACKS(se_diag_msg(&d), absent);
-        CHECK_LACKS(se_diag_warnings(&d), absent);
+        CHECK_LACKS(sei_diag_msg(&d), absent);
+        CHECK_LACKS(sei_diag_warnings(&d), absent);
     }
     if (se_test_failures != failures || getenv("SE_VAL_SHOW"))
-        fprintf(stderr, "  %s [%s] %.300s\n  -> %s%s%s\n", where, rule, request, se_diag_msg(&d),
-                *se_diag_warnings(&d) ? " | warn: " : "", se_diag_warnings(&d));
-    se_diag_free(&d);
+        fprintf(stderr, "  %s [%s] %.300s\n  -> %s%s%s\n", where, rule, request, sei_diag_msg(&d),
+                *sei_diag_warnings(&d) ? " | warn: " : "", sei_diag_warnings(&d));
+    sei_diag_free(&d);
     cJSON_Delete(req);
     free(request);
 }
@@ -203,10 +203,10 @@ static void test_data_file(void) {
 /* A request that is not even a cJSON tree (a NULL pointer) is refused by every operation. */
 static void test_null_request(void) {
     for (size_t i = 0; i < N_OPERATIONS; i++) {
-        se_diag d;
-        se_diag_init(&d);
+        sei_diag d;
+        sei_diag_init(&d);
         CHECK_INT(OPERATIONS[i].fn(NULL, &d), SE_E_INVALID);
-        se_diag_free(&d);
+        sei_diag_free(&d);
     }
 }
 
@@ -225,16 +225,16 @@ static void test_nomem(void) {
     };
     cJSON_Hooks failing = {no_malloc, free};
     for (size_t i = 0; i < sizeof JSON / sizeof *JSON; i++) {
-        se_diag d;
+        sei_diag d;
         cJSON *req = cJSON_Parse(JSON[i]);
-        se_diag_init(&d);
+        sei_diag_init(&d);
         count("out of memory");
         cJSON_InitHooks(&failing);
-        se_status rc = se_check_sinch_send_message(req, &d);
+        se_status rc = sei_check_sinch_send_message(req, &d);
         cJSON_InitHooks(NULL);
         CHECK_INT(rc, SE_E_NOMEM);
-        CHECK_HAS(se_diag_msg(&d), "out of memory");
-        se_diag_free(&d);
+        CHECK_HAS(sei_diag_msg(&d), "out of memory");
+        sei_diag_free(&d);
         cJSON_Delete(req);
     }
 }

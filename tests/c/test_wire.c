@@ -79,8 +79,8 @@ static void test_sinch_basic(void) {
     se_response *r = send_ok(c, "send_event", EVENT);
     cJSON *list;
     const cJSON *req = last_request(&list, "send_event", "/v1/projects/proj-1/events:send");
-    char *pair = se_base64((const unsigned char *)EMU_SINCH_KEY_ID ":" EMU_SINCH_KEY_SECRET,
-                           strlen(EMU_SINCH_KEY_ID ":" EMU_SINCH_KEY_SECRET));
+    char *pair = sei_base64((const unsigned char *)EMU_SINCH_KEY_ID ":" EMU_SINCH_KEY_SECRET,
+                            strlen(EMU_SINCH_KEY_ID ":" EMU_SINCH_KEY_SECRET));
     char want[256];
     snprintf(want, sizeof want, "Basic %s", pair);
     CHECK_STR(emu_req_header(req, "authorization"), want);
@@ -358,7 +358,7 @@ static char *last_body_raw(void) {
     cJSON *list = emu_requests(&E, false);
     const char *raw = cJSON_GetStringValue(
         cJSON_GetObjectItem(cJSON_GetArrayItem(list, cJSON_GetArraySize(list) - 1), "body_raw"));
-    char *copy = se_strdup(raw ? raw : "");
+    char *copy = sei_strdup(raw ? raw : "");
     cJSON_Delete(list);
     return copy;
 }

@@ -4,9 +4,9 @@
  * byte-order mark or a raw control character other than blanks; and for an
  * object it calls strict, a splice that succeeds parses back to that object
  * without the dropped member and with the added one. And reading an answer
- * without a tree (se_json_read_object) agrees with cJSON on every text it
+ * without a tree (sei_json_read_object) agrees with cJSON on every text it
  * accepts: cJSON parses an object with the same members found, and the same
- * string contents. The strict tree builder (se_json_parse_strict) makes a tree
+ * string contents. The strict tree builder (sei_json_parse_strict) makes a tree
  * only of text the scan calls strict, and exactly the tree cJSON makes of it.
  * The module's reader and writer (sei_json_*): the reader accepts whatever the
  * strict builder does; what it reads, the writer writes back (unless a string
@@ -29,11 +29,11 @@ static bool unique_keys(const cJSON *obj) {
 
 static const char ADD[] = "\"Z\":[1,\"}\\\"\",{\"k\":null}]";
 
-/* se_json_read_object against cJSON on the same text. */
+/* sei_json_read_object against cJSON on the same text. */
 static void check_reader(const char *s, size_t len) {
-    se_json_want want[] = {{.key = "K"}, {.key = "id"}, {.key = "value"}, {.key = ""}};
+    sei_json_want want[] = {{.key = "K"}, {.key = "id"}, {.key = "value"}, {.key = ""}};
     size_t n = sizeof want / sizeof want[0];
-    if (!se_json_read_object(s, len, want, n))
+    if (!sei_json_read_object(s, len, want, n))
         return;
     cJSON *tree = cJSON_ParseWithLength(s, len);
     if (!cJSON_IsObject(tree))
@@ -69,12 +69,12 @@ static bool same_tree(const cJSON *a, const cJSON *b) {
     return true;
 }
 
-/* se_json_parse_strict: a tree only for strict text (as the scan finds it),
+/* sei_json_parse_strict: a tree only for strict text (as the scan finds it),
  * the tree cJSON makes of it, long numbers with their literal. */
-static void check_strict_parse(const char *s, size_t len, se_json_text scan) {
+static void check_strict_parse(const char *s, size_t len, sei_json_text scan) {
     char *strings = malloc(len + 1);
-    se_json_text t;
-    cJSON *ours = se_json_parse_strict(s, len, strings, &t);
+    sei_json_text t;
+    cJSON *ours = sei_json_parse_strict(s, len, strings, &t);
     if (!ours) {
         if (t.strict)
             abort();
@@ -87,10 +87,10 @@ static void check_strict_parse(const char *s, size_t len, se_json_text scan) {
         t.long_numbers != scan.long_numbers || !same_tree(ours, theirs))
         abort();
     if (t.long_numbers) { /* the literal is attached as the marking pass would */
-        if (se_json_mark_long_numbers(theirs, s, len) != SE_OK)
+        if (sei_json_mark_long_numbers(theirs, s, len) != SE_OK)
             abort();
-        se_json_raw_long_numbers(ours);
-        se_json_raw_long_numbers(theirs);
+        sei_json_raw_long_numbers(ours);
+        sei_json_raw_long_numbers(theirs);
         char *a = cJSON_PrintUnformatted(ours), *b = cJSON_PrintUnformatted(theirs);
         if (!a || !b || strcmp(a, b))
             abort();
@@ -112,7 +112,7 @@ static se_status rewrite(const char *s, size_t len, sei_dynbuf *out) {
     sei_json_writer_init(&w, out, 0);
     sei_json_reader_init(&r, s, len, 0);
     while ((e = sei_json_next(&r)) > SEI_JSON_EOF) {
-        if (r.depth > SE_JSON_MAX_DEPTH || w.depth > SE_JSON_MAX_DEPTH)
+        if (r.depth > SEI_JSON_MAX_DEPTH || w.depth > SEI_JSON_MAX_DEPTH)
             abort();
         switch (e) {
         case SEI_JSON_BEGIN_OBJECT:
@@ -172,8 +172,8 @@ static void check_round_trip(const char *s, size_t len) {
     sei_dynbuf once, twice;
     se_status st = rewrite(s, len, &once);
     char *strings = malloc(len + 1);
-    se_json_text t;
-    cJSON *strict = se_json_parse_strict(s, len, strings, &t);
+    sei_json_text t;
+    cJSON *strict = sei_json_parse_strict(s, len, strings, &t);
     if (strict && st == SE_E_PROTOCOL)
         abort(); /* the reader refused strict text */
     cJSON_Delete(strict);
@@ -205,7 +205,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     check_reader(s, size);     /* answers may hold anything: the whole input */
     check_round_trip(s, size); /* NUL-terminated at size, maybe holding NULs */
     size_t len = strlen(s);    /* requests are NUL-terminated text */
-    se_json_text t = se_json_scan(s, len);
+    sei_json_text t = sei_json_scan(s, len);
     check_strict_parse(s, len, t);
     const char *end = NULL;
     cJSON *tree = cJSON_ParseWithLengthOpts(s, len, &end, false);
@@ -223,7 +223,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     if (tree && t.strict && cJSON_IsObject(tree) && unique_keys(tree)) {
         size_t n = 0;
-        char *out = se_json_splice(s, len, "K", ADD, &n);
+        char *out = sei_json_splice(s, len, "K", ADD, &n);
         if (out) {
             cJSON *got = cJSON_Parse(out);
             while (cJSON_GetObjectItemCaseSensitive(tree, "K"))

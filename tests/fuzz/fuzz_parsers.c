@@ -10,12 +10,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char *s = malloc(size + 1);
     memcpy(s, data, size);
     s[size] = '\0';
-    se_parse_retry_after(s);
+    sei_parse_retry_after(s);
     bool http;
-    se_is_loopback_url(s, &http);
+    sei_is_loopback_url(s, &http);
     cJSON *j = cJSON_Parse("{\"a\":{\"b\":[1,{\"c\":\"x\"}]}}");
     bool bad;
-    se_json_path(j, s, &bad);
+    sei_json_path(j, s, &bad);
     cJSON_Delete(j);
     se_request *r = NULL;
     se_request_new(&r);

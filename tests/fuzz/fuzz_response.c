@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     /* byte 0: provider; byte 1: status (and its top bit: batch memory); then "headers\0body" */
     se_client *c = clients[data[0] % 3];
     static const long statuses[] = {200, 201, 204, 301, 400, 401, 403, 404, 409, 429, 500, 503};
-    se_attempt a;
+    sei_attempt a;
     memset(&a, 0, sizeof a);
     a.http_status = statuses[data[1] % (sizeof statuses / sizeof statuses[0])];
     const char *rest = (const char *)data + 2;
@@ -42,15 +42,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         line = stop + 1;
     }
     sei_dynbuf_add(&a.body, rest + (nul ? hlen + 1 : 0), nul ? len - hlen - 1 : len);
-    se_job job;
+    sei_job job;
     memset(&job, 0, sizeof job);
     job.client = c;
     job.op = &c->provider->ops[0];
-    se_status st = se_attempt_status(&a);
-    se_job_retry_delay(&job, st, &a);
-    se_block *block = data[1] & 0x80 ? se_block_new(65536) : NULL; /* batch memory, at times */
-    se_response *r = se_job_response(&job, st, &a, block);
-    se_block_release(block); /* the response keeps it while it lives */
+    se_status st = sei_attempt_status(&a);
+    sei_job_retry_delay(&job, st, &a);
+    sei_block *block = data[1] & 0x80 ? sei_block_new(65536) : NULL; /* batch memory, at times */
+    se_response *r = sei_job_response(&job, st, &a, block);
+    sei_block_release(block); /* the response keeps it while it lives */
     if (r) {
         se_response_header(r, "x-amzn-RequestId");
         char *v = NULL;
@@ -58,6 +58,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         se_free(v);
     }
     se_response_free(r);
-    se_attempt_free(&a);
+    sei_attempt_free(&a);
     return 0;
 }

@@ -5,24 +5,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-se_status se_require_option(const se_client *c, se_opt o, se_diag *d) {
-    if (se_opt_str(c, o))
+se_status sei_require_option(const se_client *c, sei_opt o, sei_diag *d) {
+    if (sei_opt_str(c, o))
         return SE_OK;
-    return se_diag_fail(d, "%s: required client option for %s is not set", se_opt_def(c, o)->key,
-                        c->provider->name);
+    return sei_diag_fail(d, "%s: required client option for %s is not set", sei_opt_def(c, o)->key,
+                         c->provider->name);
 }
 
-char *se_json_dup_string(const cJSON *obj, const char *key) {
+char *sei_json_dup_string(const cJSON *obj, const char *key) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsString(v) ? se_strdup(v->valuestring) : NULL;
+    return cJSON_IsString(v) ? sei_strdup(v->valuestring) : NULL;
 }
 
-se_status se_check_path_id(const char *value, const char *key, se_diag *d) {
+se_status sei_check_path_id(const char *value, const char *key, sei_diag *d) {
     if (!strcmp(value, ".") || !strcmp(value, ".."))
-        return se_diag_fail(d, "%s: must not be \".\" or \"..\"", key);
+        return sei_diag_fail(d, "%s: must not be \".\" or \"..\"", key);
     for (const unsigned char *p = (const unsigned char *)value; *p; p++)
         if (*p <= ' ' || *p == 0x7f || *p == '/' || *p == '?' || *p == '#')
-            return se_diag_fail(
+            return sei_diag_fail(
                 d, "%s: must not contain whitespace, control characters, '/', '?' or '#'", key);
     return SE_OK;
 }
@@ -57,13 +57,13 @@ static void append_shown_base(sei_dynbuf *line, const char *base, size_t n) {
         return;
     }
     sei_dynbuf_add(line, base, start);
-    sei_dynbuf_adds(line, SE_REDACTED);
+    sei_dynbuf_adds(line, SEI_REDACTED);
     sei_dynbuf_add(line, at, n - (size_t)(at - base));
 }
 
-se_status se_set_url(se_http_request *out, const se_client *c, const char *fallback,
-                     const se_url_part *parts) {
-    const char *base = se_opt_str(c, O_BASE_URL);
+se_status sei_set_url(sei_http_request *out, const se_client *c, const char *fallback,
+                      const sei_url_part *parts) {
+    const char *base = sei_opt_str(c, O_BASE_URL);
     if (!base)
         base = fallback;
     size_t n = strlen(base);
@@ -75,14 +75,14 @@ se_status se_set_url(se_http_request *out, const se_client *c, const char *fallb
     sei_dynbuf_add(&url, base, n);
     sei_dynbuf_add(&line, "POST ", 5);
     append_shown_base(&line, base, n);
-    for (const se_url_part *p = parts; p->text; p++) {
+    for (const sei_url_part *p = parts; p->text; p++) {
         if (p->kind == URL_TEXT) {
             sei_dynbuf_adds(&url, p->text);
             sei_dynbuf_adds(&line, p->text);
         } else {
             append_encoded(&url, p->text);
             if (p->kind == URL_SECRET)
-                sei_dynbuf_adds(&line, SE_REDACTED);
+                sei_dynbuf_adds(&line, SEI_REDACTED);
             else
                 append_encoded(&line, p->text);
         }
@@ -90,7 +90,7 @@ se_status se_set_url(se_http_request *out, const se_client *c, const char *fallb
     return sei_http_set_url(out, sei_dynbuf_take(&url, NULL), sei_dynbuf_take(&line, NULL));
 }
 
-se_status se_set_json_body(se_http_request *out, const cJSON *req, bool tree_changed) {
+se_status sei_set_json_body(sei_http_request *out, const cJSON *req, bool tree_changed) {
     if (out->source && !tree_changed) { /* a copy is cheaper than printing the tree */
         char *copy = malloc(out->source_len + 1);
         if (copy)

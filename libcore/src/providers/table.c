@@ -4,19 +4,19 @@
 
 #include "provider.h"
 
-extern const se_provider se_provider_sinch;   /* providers/sinch/ */
-extern const se_provider se_provider_zapi;    /* providers/zapi/ */
-extern const se_provider se_provider_connect; /* providers/connect/ */
+extern const sei_provider sei_provider_sinch;   /* providers/sinch/ */
+extern const sei_provider sei_provider_zapi;    /* providers/zapi/ */
+extern const sei_provider sei_provider_connect; /* providers/connect/ */
 
-const se_provider *const se_providers[] = {
-    &se_provider_sinch,
-    &se_provider_zapi,
-    &se_provider_connect,
+const sei_provider *const sei_providers[] = {
+    &sei_provider_sinch,
+    &sei_provider_zapi,
+    &sei_provider_connect,
     NULL,
 };
 
-const se_provider *se_provider_find(const char *name) {
-    for (const se_provider *const *p = se_providers; *p; p++)
+const sei_provider *sei_provider_find(const char *name) {
+    for (const sei_provider *const *p = sei_providers; *p; p++)
         if (!strcmp((*p)->name, name))
             return *p;
     return NULL;

@@ -7,94 +7,94 @@
 #include "checks.h"
 #include "providers/common.h"
 
-static const se_operation zapi_ops[] = {
-    {"send_event", "send-event", se_check_zapi_send_event, "a WhatsApp group event",
+static const sei_operation zapi_ops[] = {
+    {"send_event", "send-event", sei_check_zapi_send_event, "a WhatsApp group event",
      "{\"phone\":\"120363019502650977-group\",\"event\":{\"name\":\"Standup\","
      "\"dateTime\":\"2024-04-29T09:30:00Z\"}}"},
-    {"edit_event", "send-edit-event", se_check_zapi_edit_event,
+    {"edit_event", "send-edit-event", sei_check_zapi_edit_event,
      "edit an event (re-send every field)",
      "{\"phone\":\"120363019502650977-group\",\"eventMessageId\":\"MESSAGE_ID\","
      "\"event\":{\"name\":\"Standup\",\"dateTime\":\"2024-04-29T10:00:00Z\"}}"},
-    {"respond_event", "send-event-response", se_check_zapi_respond_event,
+    {"respond_event", "send-event-response", sei_check_zapi_respond_event,
      "answer an event: GOING or NOT_GOING",
      "{\"phone\":\"120363019502650977-group\",\"eventMessageId\":\"MESSAGE_ID\","
      "\"eventResponse\":\"GOING\"}"},
-    {"send_message", "send-text", se_check_zapi_send_message,
+    {"send_message", "send-text", sei_check_zapi_send_message,
      "a text message; also a reply (messageId) or an edit (editMessageId)",
      "{\"phone\":\"5511999999999\",\"message\":\"Hello\"}"},
 };
-_Static_assert(sizeof zapi_ops / sizeof zapi_ops[0] <= SE_MAX_OPERATIONS, "client URL cache size");
+_Static_assert(sizeof zapi_ops / sizeof zapi_ops[0] <= SEI_MAX_OPERATIONS, "client URL cache size");
 
 enum { ZAPI_O_INSTANCE_ID = O_COMMON_COUNT, ZAPI_O_TOKEN, ZAPI_O_CLIENT_TOKEN, ZAPI_O_END };
 
 /* one row per slot above, in its order */
-static const se_option zapi_options[] = {
+static const sei_option zapi_options[] = {
     {.key = "instance_id",
-     .kind = SE_OPT_SECRET,
+     .kind = SEI_OPT_SECRET,
      .max_len = 256,
      .help = "instance id (required; a secret in the URL path)"},
     {.key = "token",
-     .kind = SE_OPT_SECRET,
+     .kind = SEI_OPT_SECRET,
      .max_len = 256,
      .help = "instance token (required; a secret in the URL path)"},
     {.key = "client_token",
-     .kind = SE_OPT_SECRET,
+     .kind = SEI_OPT_SECRET,
      .max_len = 256,
      .help = "account security token, sent as Client-Token when set"},
 };
 _Static_assert(sizeof zapi_options / sizeof zapi_options[0] == ZAPI_O_END - O_COMMON_COUNT &&
-                   ZAPI_O_END - O_COMMON_COUNT <= SE_MAX_PROVIDER_OPTIONS,
+                   ZAPI_O_END - O_COMMON_COUNT <= SEI_MAX_PROVIDER_OPTIONS,
                "one row per option slot");
 
-static se_status zapi_check_config(const se_client *c, se_diag *d) {
-    se_status st = se_require_option(c, ZAPI_O_INSTANCE_ID, d);
+static se_status zapi_check_config(const se_client *c, sei_diag *d) {
+    se_status st = sei_require_option(c, ZAPI_O_INSTANCE_ID, d);
     if (st == SE_OK)
-        st = se_check_path_id(se_opt_str(c, ZAPI_O_INSTANCE_ID), "instance_id", d);
+        st = sei_check_path_id(sei_opt_str(c, ZAPI_O_INSTANCE_ID), "instance_id", d);
     if (st == SE_OK)
-        st = se_require_option(c, ZAPI_O_TOKEN, d);
+        st = sei_require_option(c, ZAPI_O_TOKEN, d);
     if (st == SE_OK)
-        st = se_check_path_id(se_opt_str(c, ZAPI_O_TOKEN), "token", d);
+        st = sei_check_path_id(sei_opt_str(c, ZAPI_O_TOKEN), "token", d);
     return st;
 }
 
-static se_status zapi_url(const se_client *c, const se_operation *op, se_http_request *out) {
-    const se_url_part path[] = {
-        {"/instances/", URL_TEXT}, {se_opt_str(c, ZAPI_O_INSTANCE_ID), URL_SECRET},
-        {"/token/", URL_TEXT},     {se_opt_str(c, ZAPI_O_TOKEN), URL_SECRET},
+static se_status zapi_url(const se_client *c, const sei_operation *op, sei_http_request *out) {
+    const sei_url_part path[] = {
+        {"/instances/", URL_TEXT}, {sei_opt_str(c, ZAPI_O_INSTANCE_ID), URL_SECRET},
+        {"/token/", URL_TEXT},     {sei_opt_str(c, ZAPI_O_TOKEN), URL_SECRET},
         {"/", URL_TEXT},           {op->route, URL_TEXT},
         {NULL, URL_TEXT}};
-    return se_set_url(out, c, "https://api.z-api.io", path);
+    return sei_set_url(out, c, "https://api.z-api.io", path);
 }
 
 /* the headers build() adds: Content-Type, Client-Token */
-_Static_assert(2 <= SE_MAX_HEADERS, "a request holds SE_MAX_HEADERS headers");
+_Static_assert(2 <= SEI_MAX_HEADERS, "a request holds SEI_MAX_HEADERS headers");
 
-static se_status zapi_build(const se_client *c, const se_operation *op, cJSON *req,
-                            se_http_request *out, se_diag *d) {
+static se_status zapi_build(const se_client *c, const sei_operation *op, cJSON *req,
+                            sei_http_request *out, sei_diag *d) {
     (void)op;
     (void)d;
-    se_status st = se_http_add_header(out, "Content-Type", "application/json", false);
-    if (st == SE_OK && se_opt_str(c, ZAPI_O_CLIENT_TOKEN))
-        st = se_http_add_header_owned(out, "Client-Token",
-                                      se_strdup(se_opt_str(c, ZAPI_O_CLIENT_TOKEN)), true);
+    se_status st = sei_http_add_header(out, "Content-Type", "application/json", false);
+    if (st == SE_OK && sei_opt_str(c, ZAPI_O_CLIENT_TOKEN))
+        st = sei_http_add_header_owned(out, "Client-Token",
+                                       sei_strdup(sei_opt_str(c, ZAPI_O_CLIENT_TOKEN)), true);
     if (st == SE_OK)
-        st = se_set_json_body(out, req, false);
+        st = sei_set_json_body(out, req, false);
     return st;
 }
 
 /* {"error": "..."} or {"message": "..."}; 200 {"value": false} */
-static void zapi_parse_error(se_response *r, const cJSON *json, const se_attempt *a) {
+static void zapi_parse_error(se_response *r, const cJSON *json, const sei_attempt *a) {
     (void)a;
-    r->message = se_json_dup_string(json, "error");
+    r->message = sei_json_dup_string(json, "error");
     if (!r->message)
-        r->message = se_json_dup_string(json, "message");
+        r->message = sei_json_dup_string(json, "message");
     if (!r->message && cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(json, "value")))
-        r->message = se_strdup("the provider answered {\"value\": false}");
+        r->message = sei_strdup("the provider answered {\"value\": false}");
 }
 
 static const char *const zapi_id_fields[] = {"messageId", "id", NULL};
 
-const se_provider se_provider_zapi = {
+const sei_provider sei_provider_zapi = {
     .name = "zapi",
     .title = "Z-API (WhatsApp)",
     .ops = zapi_ops,
