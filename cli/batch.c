@@ -167,6 +167,56 @@ static int check_lines(struct run *r) {
     return bad ? EXIT_USAGE : EXIT_SENT;
 }
 
+/* Sends every line, on a worker thread while this one draws the progress line (when there is
+ * one), and ends the progress line with a summary. */
+static void send_lines(struct run *r) {
+    r->progress = !r->cli->no_progress && isatty(STDERR_FILENO);
+    /* small chunks keep a terminal's progress line moving; large ones lose less to the wait for
+     * each chunk's slowest request */
+    size_t c = (size_t)r->cli->concurrency;
+    r->chunk = r->progress ? (c * 4 < 32 ? 32 : c * 4) : (c * 64 < 1024 ? 1024 : c * 64);
+    pthread_mutex_init(&r->mu, NULL);
+    pthread_cond_init(&r->cv, NULL);
+    r->t0 = now();
+    pthread_t tid;
+    if (!r->progress || pthread_create(&tid, NULL, worker, r) != 0) {
+        if (r->progress) {
+            output_lock();
+            draw_progress(r);
+            output_unlock();
+        }
+        worker(r);
+    } else {
+        pthread_mutex_lock(&r->mu);
+        while (!r->finished) {
+            output_lock();
+            draw_progress(r);
+            output_unlock();
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_nsec += 200 * 1000000L;
+            if (until.tv_nsec >= 1000000000L) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000L;
+            }
+            pthread_cond_timedwait(&r->cv, &r->mu, &until);
+        }
+        pthread_mutex_unlock(&r->mu);
+        pthread_join(tid, NULL);
+    }
+    double elapsed = now() - r->t0;
+    if (r->progress) {
+        output_lock();
+        draw_progress(r);
+        progress_keep();
+        fprintf(stderr,
+                "sendevent: %zu requests in %.2f s (%.0f/s): %zu sent, %zu failed, %zu invalid\n",
+                r->n, elapsed, elapsed > 0 ? (double)r->done / elapsed : 0.0,
+                r->done - r->failed - r->invalid, r->failed, r->invalid);
+        output_unlock();
+    }
+}
+
 int run_batch(struct cli *cli, se_client *client) {
     size_t len;
     char *text = read_file(cli->batch, &len);
@@ -190,51 +240,7 @@ int run_batch(struct cli *cli, se_client *client) {
         goto out;
     }
 
-    r.progress = !cli->no_progress && isatty(STDERR_FILENO);
-    /* small chunks keep a terminal's progress line moving; large ones lose less to the wait for
-     * each chunk's slowest request */
-    size_t c = (size_t)cli->concurrency;
-    r.chunk = r.progress ? (c * 4 < 32 ? 32 : c * 4) : (c * 64 < 1024 ? 1024 : c * 64);
-    pthread_mutex_init(&r.mu, NULL);
-    pthread_cond_init(&r.cv, NULL);
-    r.t0 = now();
-    pthread_t tid;
-    if (!r.progress || pthread_create(&tid, NULL, worker, &r) != 0) {
-        if (r.progress) {
-            output_lock();
-            draw_progress(&r);
-            output_unlock();
-        }
-        worker(&r);
-    } else {
-        pthread_mutex_lock(&r.mu);
-        while (!r.finished) {
-            output_lock();
-            draw_progress(&r);
-            output_unlock();
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_nsec += 200 * 1000000L;
-            if (until.tv_nsec >= 1000000000L) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000L;
-            }
-            pthread_cond_timedwait(&r.cv, &r.mu, &until);
-        }
-        pthread_mutex_unlock(&r.mu);
-        pthread_join(tid, NULL);
-    }
-    double elapsed = now() - r.t0;
-    if (r.progress) {
-        output_lock();
-        draw_progress(&r);
-        progress_keep();
-        fprintf(stderr,
-                "sendevent: %zu requests in %.2f s (%.0f/s): %zu sent, %zu failed, %zu invalid\n",
-                r.n, elapsed, elapsed > 0 ? (double)r.done / elapsed : 0.0,
-                r.done - r.failed - r.invalid, r.failed, r.invalid);
-        output_unlock();
-    }
+    send_lines(&r);
     pthread_cond_destroy(&r.cv);
     pthread_mutex_destroy(&r.mu);
     if (r.fatal) {

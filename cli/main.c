@@ -160,6 +160,91 @@ static bool flag_is(const char *arg, const char *name, const char **value) {
     return false;
 }
 
+/* A flag that takes a value (--set, --config, ...): -1 when taken, else the exit status. */
+static int valued_flag(struct cli *cli, const char *name, const char *v) {
+    if (strcmp(name, "--set") == 0) {
+        const char *eq = strchr(v, '=');
+        if (!eq || eq == v)
+            return usage_error("%s", "--set wants KEY=VALUE (the value is not shown)");
+        char *key = strndup(v, (size_t)(eq - v));
+        if (!key)
+            return EXIT_FAILED;
+        cli->sets[cli->n_sets].key = key;
+        cli->sets[cli->n_sets++].value = eq + 1;
+    } else if (strcmp(name, "--config") == 0) {
+        cli->config_file = v;
+    } else if (strcmp(name, "--deadline") == 0) {
+        cli->deadline = v; /* checked by se_client_set, like the option */
+    } else if (strcmp(name, "--batch") == 0) {
+        cli->batch = v;
+    } else if (strcmp(name, "--concurrency") == 0) {
+        char *end;
+        long n = strtol(v, &end, 10);
+        if (!*v || *end || n < 1 || n > 1024)
+            return usage_error("--concurrency wants an integer in 1..1024, got '%s'", v);
+        cli->concurrency = (int)n;
+    } else if (strcmp(v, "json") == 0) {
+        cli->output = OUTPUT_JSON;
+    } else if (strcmp(v, "text") == 0) {
+        cli->output = OUTPUT_TEXT;
+    } else {
+        return usage_error("--output wants json or text, got '%s'", v);
+    }
+    return -1;
+}
+
+/* "sinch, zapi or connect": the providers the library lists. */
+static const char *provider_names(char *out, size_t cap) {
+    out[0] = '\0';
+    for (const se_provider_info *p = se_provider_next(NULL); p; p = se_provider_next(p)) {
+        const se_provider_info *next = se_provider_next(p);
+        size_t n = strlen(out);
+        snprintf(out + n, cap - n, "%s%s", n ? (next ? ", " : " or ") : "", p->name);
+    }
+    return out;
+}
+
+/* After the flags: help, version, and the positional arguments checked. -1 when the command
+ * is to run, else the exit status. */
+static int finish_args(struct cli *cli, const char **positional, int n_pos, bool help,
+                       bool version) {
+    char names[128];
+    if (version) {
+        printf("sendevent %s (libsendevent %s)\n", SE_VERSION, se_version());
+        return EXIT_SENT;
+    }
+    const se_provider_info *p = n_pos ? find_provider(positional[0]) : NULL;
+    if (n_pos && !p)
+        return usage_error("unknown provider '%s' (%s)", positional[0],
+                           provider_names(names, sizeof names));
+    if (help) {
+        if (p)
+            print_provider_help(p);
+        else
+            print_help();
+        return EXIT_SENT;
+    }
+    if (n_pos == 0)
+        return usage_error("%s", "missing PROVIDER and OPERATION");
+    if (n_pos == 1)
+        return usage_error("missing OPERATION; `sendevent %s --help` lists them", p->name);
+    cli->provider = positional[0];
+    cli->operation = positional[1];
+    cli->request_arg = n_pos == 3 ? positional[2] : NULL;
+    if (cli->batch && cli->request_arg)
+        return usage_error("%s", "give REQUEST or --batch, not both");
+    if (!cli->batch && !cli->request_arg)
+        return usage_error("missing REQUEST (inline JSON, @FILE or -); `sendevent %s --help` "
+                           "shows examples",
+                           p->name);
+    const char *input = cli->batch ? cli->batch : cli->request_arg;
+    if (cli->config_file && strcmp(cli->config_file, "-") == 0 && strcmp(input, "-") == 0)
+        return usage_error("%s", "standard input can hold the options or the requests, not both");
+    if (cli->output == OUTPUT_AUTO)
+        cli->output = isatty(STDOUT_FILENO) ? OUTPUT_TEXT : OUTPUT_JSON;
+    return -1;
+}
+
 /* Returns -1 when parsed, else the exit status (help, version and usage errors). */
 static int parse_args(struct cli *cli, int argc, char **argv) {
     bool help = false, version = false, options_done = false;
@@ -197,78 +282,16 @@ static int parse_args(struct cli *cli, int argc, char **argv) {
                    flag_is(a, "--output", &v) || flag_is(a, "--deadline", &v)) {
             char name[16];
             snprintf(name, sizeof name, "%.*s", (int)strcspn(a, "="), a);
-            if (!v) {
-                if (i + 1 == argc)
-                    return usage_error("%s needs a value", name);
-                v = argv[++i];
-            }
-            if (strcmp(name, "--set") == 0) {
-                const char *eq = strchr(v, '=');
-                if (!eq || eq == v)
-                    return usage_error("%s", "--set wants KEY=VALUE (the value is not shown)");
-                char *key = strndup(v, (size_t)(eq - v));
-                if (!key)
-                    return EXIT_FAILED;
-                cli->sets[cli->n_sets].key = key;
-                cli->sets[cli->n_sets++].value = eq + 1;
-            } else if (strcmp(name, "--config") == 0) {
-                cli->config_file = v;
-            } else if (strcmp(name, "--deadline") == 0) {
-                cli->deadline = v; /* checked by se_client_set, like the option */
-            } else if (strcmp(name, "--batch") == 0) {
-                cli->batch = v;
-            } else if (strcmp(name, "--concurrency") == 0) {
-                char *end;
-                long n = strtol(v, &end, 10);
-                if (!*v || *end || n < 1 || n > 1024)
-                    return usage_error("--concurrency wants an integer in 1..1024, got '%s'", v);
-                cli->concurrency = (int)n;
-            } else if (strcmp(v, "json") == 0) {
-                cli->output = OUTPUT_JSON;
-            } else if (strcmp(v, "text") == 0) {
-                cli->output = OUTPUT_TEXT;
-            } else {
-                return usage_error("--output wants json or text, got '%s'", v);
-            }
+            if (!v && i + 1 == argc)
+                return usage_error("%s needs a value", name);
+            int rc = valued_flag(cli, name, v ? v : argv[++i]);
+            if (rc >= 0)
+                return rc;
         } else {
             return usage_error("unknown option '%.*s'", (int)strcspn(a, "="), a);
         }
     }
-    if (version) {
-        printf("sendevent %s (libsendevent %s)\n", SE_VERSION, se_version());
-        return EXIT_SENT;
-    }
-    const se_provider_info *p = n_pos ? find_provider(positional[0]) : NULL;
-    if (help) {
-        if (p)
-            print_provider_help(p);
-        else if (n_pos)
-            return usage_error("unknown provider '%s' (sinch, zapi or connect)", positional[0]);
-        else
-            print_help();
-        return EXIT_SENT;
-    }
-    if (n_pos == 0)
-        return usage_error("%s", "missing PROVIDER and OPERATION");
-    if (!p)
-        return usage_error("unknown provider '%s' (sinch, zapi or connect)", positional[0]);
-    if (n_pos == 1)
-        return usage_error("missing OPERATION; `sendevent %s --help` lists them", p->name);
-    cli->provider = positional[0];
-    cli->operation = positional[1];
-    cli->request_arg = n_pos == 3 ? positional[2] : NULL;
-    if (cli->batch && cli->request_arg)
-        return usage_error("%s", "give REQUEST or --batch, not both");
-    if (!cli->batch && !cli->request_arg)
-        return usage_error("missing REQUEST (inline JSON, @FILE or -); `sendevent %s --help` "
-                           "shows examples",
-                           p->name);
-    const char *input = cli->batch ? cli->batch : cli->request_arg;
-    if (cli->config_file && strcmp(cli->config_file, "-") == 0 && strcmp(input, "-") == 0)
-        return usage_error("%s", "standard input can hold the options or the requests, not both");
-    if (cli->output == OUTPUT_AUTO)
-        cli->output = isatty(STDOUT_FILENO) ? OUTPUT_TEXT : OUTPUT_JSON;
-    return -1;
+    return finish_args(cli, positional, n_pos, help, version);
 }
 
 /* ---- single request ------------------------------------------------------------------------- */

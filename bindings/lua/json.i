@@ -106,100 +106,125 @@ static int sei_enc_forced_kind(lua_State *L, int idx) {
     return kind;
 }
 
+/* What keys a table has: how many, the integer ones' range, and of which kinds. Raises on a
+ * key that is neither a string nor an integer. */
+typedef struct sei_enc_keys {
+    lua_Integer count, max, min;
+    int has_str, has_int;
+} sei_enc_keys;
+
+static sei_enc_keys sei_enc_survey(sei_enc *e, int idx) {
+    lua_State *L = e->L;
+    sei_enc_keys k = {0, 0, LUA_MAXINTEGER, 0, 0};
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        int kt = lua_type(L, -2);
+        lua_pop(L, 1);
+        k.count++;
+        if (kt == LUA_TSTRING) {
+            k.has_str = 1;
+        } else if (kt == LUA_TNUMBER && lua_isinteger(L, -1)) {
+            lua_Integer key = lua_tointeger(L, -1);
+            k.has_int = 1;
+            if (key > k.max)
+                k.max = key;
+            if (key < k.min)
+                k.min = key;
+        } else {
+            const char *tn = luaL_typename(L, -1);
+            char shown[64] = "";
+            if (kt == LUA_TNUMBER)
+                snprintf(shown, sizeof shown, " %.14g", lua_tonumber(L, -1));
+            else if (kt == LUA_TBOOLEAN)
+                snprintf(shown, sizeof shown, " %s", lua_toboolean(L, -1) ? "true" : "false");
+            sei_lua_invalid(L, "%s: table keys must be strings (object) or 1..n (array), got %s%s",
+                            sei_enc_where(e), tn, shown);
+        }
+    }
+    return k;
+}
+
+/* 'a' or 'o': the kind forced, else what the keys say; raises when they cannot be one. */
+static int sei_enc_kind(sei_enc *e, int kind, const sei_enc_keys *k) {
+    lua_State *L = e->L;
+    if (kind == 0) {
+        if (k->has_str && k->has_int)
+            sei_lua_invalid(L, "%s: a table mixes string keys and integer keys; use one kind",
+                            sei_enc_where(e));
+        kind = k->has_int ? 'a' : 'o';
+    }
+    if (kind == 'a') {
+        if (k->has_str)
+            sei_lua_invalid(L, "%s: an array (sendevent.array) has string keys", sei_enc_where(e));
+        if (k->has_int && k->min < 1)
+            sei_lua_invalid(L, "%s: array keys must be 1..n, got %lld", sei_enc_where(e),
+                            (long long)k->min);
+        if (k->max != k->count)
+            sei_lua_invalid(L,
+                            "%s: sparse array: %lld elements with keys up to %lld (fill the "
+                            "holes with sendevent.null)",
+                            sei_enc_where(e), (long long)k->count, (long long)k->max);
+    }
+    return kind;
+}
+
+static void sei_enc_array(sei_enc *e, int idx, lua_Integer count) {
+    lua_State *L = e->L;
+    sei_enc_check(e, sei_json_begin_array(&e->w));
+    for (lua_Integer i = 1; i <= count; i++) {
+        size_t old = sei_enc_push_path(e, NULL, i - 1);
+        lua_rawgeti(L, idx, i);
+        sei_enc_value(e, lua_gettop(L));
+        lua_pop(L, 1);
+        sei_enc_pop_path(e, old);
+    }
+    sei_enc_check(e, sei_json_end_array(&e->w));
+}
+
+static void sei_enc_object(sei_enc *e, int idx) {
+    lua_State *L = e->L;
+    sei_enc_check(e, sei_json_begin_object(&e->w));
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        char keybuf[32];
+        const char *key;
+        size_t klen, old;
+        if (lua_type(L, -2) == LUA_TSTRING) {
+            key = lua_tolstring(L, -2, &klen); /* a string key: no conversion happens */
+        } else {
+            klen = (size_t)snprintf(keybuf, sizeof keybuf, "%lld", (long long)lua_tointeger(L, -2));
+            key = keybuf;
+        }
+        sei_enc_string(e, key, klen, 1); /* checked before it becomes part of the path */
+        old = sei_enc_push_path(e, key, 0);
+        sei_enc_value(e, lua_gettop(L));
+        lua_pop(L, 1);
+        sei_enc_pop_path(e, old);
+    }
+    sei_enc_check(e, sei_json_end_object(&e->w));
+}
+
 static void sei_enc_table(sei_enc *e, int idx) {
     lua_State *L = e->L;
     int kind = sei_enc_forced_kind(L, idx);
-    lua_Integer count = 0, max = 0, min = LUA_MAXINTEGER;
-    int has_str = 0, has_int = 0;
     if (e->depth >= SEI_LUA_MAX_DEPTH) /* said before the writer's own limit would */
         sei_lua_invalid(L, "%s: nested more than %d levels deep", sei_enc_where(e),
-                       SEI_LUA_MAX_DEPTH);
+                        SEI_LUA_MAX_DEPTH);
     luaL_checkstack(L, 6, "sendevent: request nested too deeply");
     lua_pushvalue(L, idx);
     if (lua_rawget(L, e->seen) != LUA_TNIL)
         sei_lua_invalid(L, "%s: a table that contains itself (cycle) cannot become JSON",
-                       sei_enc_where(e));
+                        sei_enc_where(e));
     lua_pop(L, 1);
     lua_pushvalue(L, idx);
     lua_pushboolean(L, 1);
     lua_rawset(L, e->seen);
     e->depth++;
-
-    /* what keys are there? */
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        int kt = lua_type(L, -2);
-        lua_pop(L, 1);
-        count++;
-        if (kt == LUA_TSTRING) {
-            has_str = 1;
-        } else if (kt == LUA_TNUMBER && lua_isinteger(L, -1)) {
-            lua_Integer k = lua_tointeger(L, -1);
-            has_int = 1;
-            if (k > max)
-                max = k;
-            if (k < min)
-                min = k;
-        } else {
-            const char *tn = luaL_typename(L, -1);
-            char shown[64] = "";
-            if (kt == LUA_TNUMBER || kt == LUA_TBOOLEAN) {
-                if (kt == LUA_TNUMBER)
-                    snprintf(shown, sizeof shown, " %.14g", lua_tonumber(L, -1));
-                else
-                    snprintf(shown, sizeof shown, " %s", lua_toboolean(L, -1) ? "true" : "false");
-            }
-            sei_lua_invalid(L, "%s: table keys must be strings (object) or 1..n (array), got %s%s",
-                           sei_enc_where(e), tn, shown);
-        }
-    }
-    if (kind == 0) {
-        if (has_str && has_int)
-            sei_lua_invalid(L, "%s: a table mixes string keys and integer keys; use one kind",
-                           sei_enc_where(e));
-        kind = has_int ? 'a' : 'o';
-    }
-    if (kind == 'a') {
-        if (has_str)
-            sei_lua_invalid(L, "%s: an array (sendevent.array) has string keys", sei_enc_where(e));
-        if (has_int && min < 1)
-            sei_lua_invalid(L, "%s: array keys must be 1..n, got %lld", sei_enc_where(e),
-                           (long long)min);
-        if (max != count)
-            sei_lua_invalid(L, "%s: sparse array: %lld elements with keys up to %lld (fill the "
-                           "holes with sendevent.null)", sei_enc_where(e), (long long)count,
-                           (long long)max);
-        sei_enc_check(e, sei_json_begin_array(&e->w));
-        for (lua_Integer i = 1; i <= count; i++) {
-            size_t old = sei_enc_push_path(e, NULL, i - 1);
-            lua_rawgeti(L, idx, i);
-            sei_enc_value(e, lua_gettop(L));
-            lua_pop(L, 1);
-            sei_enc_pop_path(e, old);
-        }
-        sei_enc_check(e, sei_json_end_array(&e->w));
-    } else {
-        sei_enc_check(e, sei_json_begin_object(&e->w));
-        lua_pushnil(L);
-        while (lua_next(L, idx)) {
-            char keybuf[32];
-            const char *key;
-            size_t klen, old;
-            if (lua_type(L, -2) == LUA_TSTRING) {
-                key = lua_tolstring(L, -2, &klen); /* a string key: no conversion happens */
-            } else {
-                klen = (size_t)snprintf(keybuf, sizeof keybuf, "%lld",
-                                        (long long)lua_tointeger(L, -2));
-                key = keybuf;
-            }
-            sei_enc_string(e, key, klen, 1); /* checked before it becomes part of the path */
-            old = sei_enc_push_path(e, key, 0);
-            sei_enc_value(e, lua_gettop(L));
-            lua_pop(L, 1);
-            sei_enc_pop_path(e, old);
-        }
-        sei_enc_check(e, sei_json_end_object(&e->w));
-    }
+    sei_enc_keys keys = sei_enc_survey(e, idx);
+    if (sei_enc_kind(e, kind, &keys) == 'a')
+        sei_enc_array(e, idx, keys.count);
+    else
+        sei_enc_object(e, idx);
     e->depth--;
     lua_pushvalue(L, idx);
     lua_pushnil(L);
