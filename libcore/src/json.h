@@ -163,5 +163,8 @@ typedef struct sei_json_reader {
 void sei_json_reader_init(sei_json_reader *r, const char *text, size_t len, int max_depth);
 sei_json_event sei_json_next(sei_json_reader *r);
 void sei_json_reader_free(sei_json_reader *r);
+/* Writes the value part of event e, which reader r has just read, with w: a
+ * reader's events written back give the text again, compact (a round trip). */
+se_status sei_json_write_event(sei_json_writer *w, const sei_json_reader *r, sei_json_event e);
 
 #endif

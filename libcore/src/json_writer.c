@@ -234,3 +234,29 @@ se_status sei_json_null(sei_json_writer *w) {
 se_status sei_json_raw(sei_json_writer *w, const char *s, size_t n) {
     return put(w, s, n);
 }
+
+se_status sei_json_write_event(sei_json_writer *w, const sei_json_reader *r, sei_json_event e) {
+    switch (e) {
+    case SEI_JSON_BEGIN_OBJECT:
+        return sei_json_begin_object(w);
+    case SEI_JSON_END_OBJECT:
+        return sei_json_end_object(w);
+    case SEI_JSON_BEGIN_ARRAY:
+        return sei_json_begin_array(w);
+    case SEI_JSON_END_ARRAY:
+        return sei_json_end_array(w);
+    case SEI_JSON_KEY:
+        return sei_json_key(w, r->str, r->len);
+    case SEI_JSON_STRING:
+        return sei_json_string(w, r->str, r->len);
+    case SEI_JSON_NUMBER:
+        return sei_json_number_text(w, r->str, r->len);
+    case SEI_JSON_TRUE:
+    case SEI_JSON_FALSE:
+        return sei_json_bool(w, e == SEI_JSON_TRUE);
+    case SEI_JSON_NULL:
+        return sei_json_null(w);
+    default:
+        return SE_E_MISUSE; /* the end, or an error: nothing to write */
+    }
+}

@@ -149,40 +149,8 @@ static void test_round_trip(void) {
         sei_dynbuf_init(&b, 0);
         sei_json_writer_init(&w, &b, 0);
         sei_json_reader_init(&r, texts[i], strlen(texts[i]), 0);
-        for (sei_json_event e; (e = sei_json_next(&r)) > SEI_JSON_EOF;) {
-            switch (e) {
-            case SEI_JSON_BEGIN_OBJECT:
-                sei_json_begin_object(&w);
-                break;
-            case SEI_JSON_END_OBJECT:
-                sei_json_end_object(&w);
-                break;
-            case SEI_JSON_BEGIN_ARRAY:
-                sei_json_begin_array(&w);
-                break;
-            case SEI_JSON_END_ARRAY:
-                sei_json_end_array(&w);
-                break;
-            case SEI_JSON_KEY:
-                sei_json_key(&w, r.str, r.len);
-                break;
-            case SEI_JSON_STRING:
-                sei_json_string(&w, r.str, r.len);
-                break;
-            case SEI_JSON_NUMBER:
-                sei_json_number_text(&w, r.str, r.len);
-                break;
-            case SEI_JSON_TRUE:
-                sei_json_bool(&w, true);
-                break;
-            case SEI_JSON_FALSE:
-                sei_json_bool(&w, false);
-                break;
-            default:
-                sei_json_null(&w);
-                break;
-            }
-        }
+        for (sei_json_event e; (e = sei_json_next(&r)) > SEI_JSON_EOF;)
+            sei_json_write_event(&w, &r, e);
         CHECK_INT(w.error, SE_OK);
         CHECK_STR(sei_dynbuf_ptr(&b), texts[i]);
         sei_json_reader_free(&r);

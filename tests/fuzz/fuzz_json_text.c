@@ -114,39 +114,9 @@ static se_status rewrite(const char *s, size_t len, sei_dynbuf *out) {
     while ((e = sei_json_next(&r)) > SEI_JSON_EOF) {
         if (r.depth > SEI_JSON_MAX_DEPTH || w.depth > SEI_JSON_MAX_DEPTH)
             abort();
-        switch (e) {
-        case SEI_JSON_BEGIN_OBJECT:
-            sei_json_begin_object(&w);
-            break;
-        case SEI_JSON_END_OBJECT:
-            sei_json_end_object(&w);
-            break;
-        case SEI_JSON_BEGIN_ARRAY:
-            sei_json_begin_array(&w);
-            break;
-        case SEI_JSON_END_ARRAY:
-            sei_json_end_array(&w);
-            break;
-        case SEI_JSON_KEY:
-            sei_json_key(&w, r.str, r.len);
-            break;
-        case SEI_JSON_STRING:
-            sei_json_string(&w, r.str, r.len);
-            break;
-        case SEI_JSON_NUMBER:
-            if (sei_json_number_text(&w, r.str, r.len) != SE_OK && w.error != SE_E_INVALID)
-                abort(); /* the reader's literals are JSON numbers */
-            break;
-        case SEI_JSON_TRUE:
-            sei_json_bool(&w, true);
-            break;
-        case SEI_JSON_FALSE:
-            sei_json_bool(&w, false);
-            break;
-        default:
-            sei_json_null(&w);
-            break;
-        }
+        se_status st = sei_json_write_event(&w, &r, e);
+        if (e == SEI_JSON_NUMBER && st != SE_OK && w.error != SE_E_INVALID)
+            abort(); /* the reader's literals are JSON numbers */
     }
     if (e == SEI_JSON_ERROR && r.offset > len)
         abort();
