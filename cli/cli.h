@@ -6,7 +6,11 @@
  *   main.c     arguments, help, the single-request modes (send, --validate, --dry-run)
  *   options.c  client options from the environment, a --config file and --set flags
  *   output.c   result lines (JSON or text), request input, the progress line's lock
- *   batch.c    --batch: chunked se_batch runs, in-order results, the live progress line
+ *   batch.c    --batch: the input, --validate / --dry-run of each line
+ *   stream.c   --batch sending: one started se_batch fed as lines arrive, results in order
+ *   lines.c    input read a line at a time as it arrives
+ *   report.c   --batch counts, the progress line and the summary
+ *   signals.c  SIGINT / SIGTERM during --batch: a self-pipe and se_batch_cancel
  *   providers.c  the providers, operations and options the help lists
  * Each has its header (main.c excepted); this one holds the types they share.
  */
@@ -35,6 +39,9 @@ struct cli {
     const char *deadline; /* --deadline SECONDS: the client's deadline option, over the others */
     const char *batch;    /* FILE or "-" */
     int concurrency;
+    bool unordered;          /* --unordered: each result written as soon as it is known */
+    double grace;            /* --grace SECONDS: in-flight requests' time after an interruption */
+    double rate;             /* --rate N: requests per second at most (0: no limit) */
     enum output_mode output; /* resolved to JSON or TEXT before any output */
 
     /* Connect only: credentials the CLI adds to requests that lack them (see options.c) */

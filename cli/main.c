@@ -49,7 +49,8 @@ static const char usage_line[] =
     "usage: sendevent PROVIDER OPERATION [REQUEST] [--set key=value]... [--config FILE]\n"
     "                 [--deadline SECONDS] [--dry-run | --validate] [--output json|text]\n"
     "                 [--verbose]\n"
-    "       sendevent PROVIDER OPERATION --batch FILE|- [--concurrency N] [--no-progress] ...\n"
+    "       sendevent PROVIDER OPERATION --batch FILE|- [--concurrency N] [--no-progress]\n"
+    "                 [--unordered] [--grace SECONDS] [--rate N] ...\n"
     "       sendevent [PROVIDER] --help | --version\n";
 
 static void print_help(void) {
@@ -77,6 +78,11 @@ static void print_help(void) {
         "  --batch FILE|-      one JSON request per line; one result per line, in input order\n"
         "  --concurrency N     requests in flight for --batch, 1..1024 (default 16)\n"
         "  --no-progress       no progress line for --batch, even on a terminal\n"
+        "  --unordered         --batch results as soon as known (each with its line), not in\n"
+        "                      input order\n"
+        "  --grace SECONDS     after SIGINT/SIGTERM, time requests in flight have to finish\n"
+        "                      before they are cancelled (default 5; a second SIGINT: at once)\n"
+        "  --rate N            --batch sends at most N requests per second\n"
         "  --deadline SECONDS  time a send may take over all its attempts (each line's, in a\n"
         "                      --batch); the same as --set deadline=SECONDS\n"
         "  --output json|text  result format (default: text on a terminal, json otherwise)\n"
@@ -160,6 +166,19 @@ static bool flag_is(const char *arg, const char *name, const char **value) {
     return false;
 }
 
+/* --grace SECONDS (0..3600) and --rate N (requests per second, > 0): -1 when taken. */
+static int seconds_flag(struct cli *cli, const char *name, const char *v) {
+    char *end;
+    double d = strtod(v, &end);
+    bool grace = strcmp(name, "--grace") == 0;
+    if (!*v || *end || !(grace ? d >= 0 && d <= 3600 : d > 0 && d <= 1e6))
+        return usage_error(grace ? "--grace wants seconds in 0..3600, got '%s'"
+                                 : "--rate wants requests per second above 0, got '%s'",
+                           v);
+    *(grace ? &cli->grace : &cli->rate) = d;
+    return -1;
+}
+
 /* A flag that takes a value (--set, --config, ...): -1 when taken, else the exit status. */
 static int valued_flag(struct cli *cli, const char *name, const char *v) {
     if (strcmp(name, "--set") == 0) {
@@ -183,6 +202,8 @@ static int valued_flag(struct cli *cli, const char *name, const char *v) {
         if (!*v || *end || n < 1 || n > 1024)
             return usage_error("--concurrency wants an integer in 1..1024, got '%s'", v);
         cli->concurrency = (int)n;
+    } else if (strcmp(name, "--grace") == 0 || strcmp(name, "--rate") == 0) {
+        return seconds_flag(cli, name, v);
     } else if (strcmp(v, "json") == 0) {
         cli->output = OUTPUT_JSON;
     } else if (strcmp(v, "text") == 0) {
@@ -277,9 +298,12 @@ static int parse_args(struct cli *cli, int argc, char **argv) {
             cli->validate = true;
         } else if (strcmp(a, "--no-progress") == 0) {
             cli->no_progress = true;
+        } else if (strcmp(a, "--unordered") == 0) {
+            cli->unordered = true;
         } else if (flag_is(a, "--set", &v) || flag_is(a, "--config", &v) ||
                    flag_is(a, "--batch", &v) || flag_is(a, "--concurrency", &v) ||
-                   flag_is(a, "--output", &v) || flag_is(a, "--deadline", &v)) {
+                   flag_is(a, "--output", &v) || flag_is(a, "--deadline", &v) ||
+                   flag_is(a, "--grace", &v) || flag_is(a, "--rate", &v)) {
             char name[16];
             snprintf(name, sizeof name, "%.*s", (int)strcspn(a, "="), a);
             if (!v && i + 1 == argc)
@@ -334,7 +358,7 @@ static int run_single(struct cli *cli, se_client *client) {
 }
 
 int main(int argc, char **argv) {
-    struct cli cli = {.concurrency = 16};
+    struct cli cli = {.concurrency = 16, .grace = 5};
     int rc = parse_args(&cli, argc, argv);
     if (rc >= 0)
         goto out;

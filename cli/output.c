@@ -152,14 +152,18 @@ static void add_str(cJSON *o, const char *name, const char *value) {
     cJSON_AddItemToObject(o, name, value ? cJSON_CreateString(value) : cJSON_CreateNull());
 }
 
-static void print_json(cJSON *o) {
+static void json_to(FILE *out, cJSON *o) {
     char *s = cJSON_PrintUnformatted(o);
     if (s) {
-        fputs(s, stdout);
-        fputc('\n', stdout);
+        fputs(s, out);
+        fputc('\n', out);
         cJSON_free(s);
     }
     cJSON_Delete(o);
+}
+
+static void print_json(cJSON *o) {
+    json_to(stdout, o);
 }
 
 static cJSON *head(const struct cli *cli, long index, long line) {
@@ -188,8 +192,8 @@ static const char *failure_message(const se_response *r, const char *fallback) {
     return m && *m ? m : fallback && *fallback ? fallback : NULL;
 }
 
-void print_result(const struct cli *cli, const se_response *r, se_status st, long index, long line,
-                  const char *fallback_message) {
+static void result_to(FILE *out, const struct cli *cli, const se_response *r, se_status st,
+                      long index, long line, const char *fallback_message) {
     const char *warnings = r ? se_response_warnings(r) : NULL;
     if (cli->output == OUTPUT_JSON) {
         cJSON *o = head(cli, index, line);
@@ -219,36 +223,37 @@ void print_result(const struct cli *cli, const se_response *r, se_status st, lon
          * never on failure, where only the library's scrubbed message is shown */
         cJSON *body = r && st == SE_OK ? cJSON_Parse(se_response_body(r)) : NULL;
         cJSON_AddItemToObject(o, "body", body ? body : cJSON_CreateNull());
-        print_json(o);
+        json_to(out, o);
     } else if (index >= 0) { /* a --batch line in text */
         if (st == SE_OK)
-            printf("[%ld] accepted: id=%s accepted_time=%s attempts=%d sent=%s", index,
-                   or_dash(se_response_id(r)), or_dash(se_response_accepted_time(r)),
-                   se_response_attempts(r), sent_word(r));
+            fprintf(out, "[%ld] accepted: id=%s accepted_time=%s attempts=%d sent=%s", index,
+                    or_dash(se_response_id(r)), or_dash(se_response_accepted_time(r)),
+                    se_response_attempts(r), sent_word(r));
         else
-            printf("[%ld] failed: %s (HTTP %d, code %s, attempts %d, sent %s): %s", index,
-                   se_status_name(st), r ? se_response_http_status(r) : 0,
-                   or_dash(r ? se_response_provider_code(r) : NULL),
-                   r ? se_response_attempts(r) : 0, sent_word(r),
-                   or_dash(failure_message(r, fallback_message)));
+            fprintf(out, "[%ld] failed: %s (HTTP %d, code %s, attempts %d, sent %s): %s", index,
+                    se_status_name(st), r ? se_response_http_status(r) : 0,
+                    or_dash(r ? se_response_provider_code(r) : NULL),
+                    r ? se_response_attempts(r) : 0, sent_word(r),
+                    or_dash(failure_message(r, fallback_message)));
         if (r && se_response_request_id(r))
-            printf(" request_id=%s", se_response_request_id(r));
+            fprintf(out, " request_id=%s", se_response_request_id(r));
         if (r && se_response_client_token(r))
-            printf(" client_token=%s", se_response_client_token(r));
-        printf(" (line %ld)\n", line);
+            fprintf(out, " client_token=%s", se_response_client_token(r));
+        fprintf(out, " (line %ld)\n", line);
     } else if (st == SE_OK) {
-        printf("%s %s accepted: id=%s accepted_time=%s attempts=%d http=%d sent=%s elapsed=%.3fs",
-               cli->provider, cli->operation, or_dash(se_response_id(r)),
-               or_dash(se_response_accepted_time(r)), se_response_attempts(r),
-               se_response_http_status(r), sent_word(r), se_response_elapsed(r));
+        fprintf(out,
+                "%s %s accepted: id=%s accepted_time=%s attempts=%d http=%d sent=%s elapsed=%.3fs",
+                cli->provider, cli->operation, or_dash(se_response_id(r)),
+                or_dash(se_response_accepted_time(r)), se_response_attempts(r),
+                se_response_http_status(r), sent_word(r), se_response_elapsed(r));
         if (se_response_request_id(r))
-            printf(" request_id=%s", se_response_request_id(r));
+            fprintf(out, " request_id=%s", se_response_request_id(r));
         if (se_response_client_token(r))
-            printf(" client_token=%s", se_response_client_token(r));
-        printf("\n");
+            fprintf(out, " client_token=%s", se_response_client_token(r));
+        fprintf(out, "\n");
         const char *body = se_response_body(r);
         if (!se_response_id(r) && *body && strcmp(body, "{}") != 0) /* create_connection */
-            printf("%s\n", body);
+            fprintf(out, "%s\n", body);
     }
     /* a single request's warnings also go to stderr, in both modes; batch ones stay in the
      * results (text: indented lines) */
@@ -258,10 +263,29 @@ void print_result(const struct cli *cli, const se_response *r, se_status st, lon
             fflush(stdout);
             fprintf(stderr, "sendevent: warning: %.*s\n", (int)n, p);
         } else if (cli->output == OUTPUT_TEXT) {
-            printf("    warning: %.*s\n", (int)n, p);
+            fprintf(out, "    warning: %.*s\n", (int)n, p);
         }
         p += n + (p[n] == '\n');
     }
+}
+
+void print_result(const struct cli *cli, const se_response *r, se_status st, long index, long line,
+                  const char *fallback_message) {
+    result_to(stdout, cli, r, st, index, line, fallback_message);
+}
+
+char *format_result(const struct cli *cli, const se_response *r, se_status st, long index,
+                    long line, const char *fallback_message, size_t *len) {
+    char *text = NULL;
+    FILE *f = open_memstream(&text, len);
+    if (!f)
+        return NULL;
+    result_to(f, cli, r, st, index, line, fallback_message);
+    if (fclose(f) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
 }
 
 void print_failure(const struct cli *cli, const se_response *r, se_status st,

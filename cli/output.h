@@ -18,6 +18,10 @@ char *read_request(const char *arg);
 /* One result, printed in the chosen mode. index < 0 = a single request (no index/line). */
 void print_result(const struct cli *cli, const se_response *r, se_status st, long index, long line,
                   const char *fallback_message);
+/* The same result as print_result would print, as one malloc'd text (one or more whole lines,
+ * *len bytes), for writing with one write(2); NULL when out of memory. */
+char *format_result(const struct cli *cli, const se_response *r, se_status st, long index,
+                    long line, const char *fallback_message, size_t *len);
 /* Prints the failure line for a single request on stderr. */
 void print_failure(const struct cli *cli, const se_response *r, se_status st,
                    const char *fallback_message);

@@ -1,0 +1,304 @@
+/*
+ * stream.c - --batch sending, streamed.
+ *
+ * One se_batch is started; a poll loop watches the input, the batch's fd and the signal
+ * self-pipe. A line is handed to the batch when fewer than --concurrency requests are in the
+ * engine (so nothing waits there unstarted and an interruption has only requests in flight to
+ * deal with) and --rate allows; until then it waits in a ring of `window` slots, which also
+ * holds the results that wait for an earlier line (input order). Reading stops while the ring
+ * is full: memory is bounded by the ring and one read buffer. Each result is formatted whole
+ * and written with one write(2), so no line is ever torn.
+ *
+ * The first SIGINT or SIGTERM stops reading: lines read but not handed to the batch get a
+ * cancelled result ("sent": "no"), the batch is closed, and the requests in flight have
+ * --grace seconds to finish before se_batch_cancel ends them ("sent": "maybe" or "no"). A
+ * second signal cancels at once (signals.c).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "stream.h"
+#include "lines.h"
+#include "options.h"
+#include "output.h"
+#include "report.h"
+#include "signals.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct slot {
+    char *line; /* the request, until handed to the batch */
+    long lineno;
+    bool nul;  /* the line holds a NUL byte: answered invalid, never sent */
+    char *out; /* its formatted result, waiting for earlier ones (input order) */
+    size_t out_len;
+    bool done;
+};
+
+struct stream {
+    struct cli *cli;
+    se_client *client;
+    se_batch *b;
+    struct line_reader in;
+    struct slot *ring;
+    size_t window;
+    size_t n_read, n_added, n_written; /* the ring holds [n_written, n_read) */
+    size_t in_engine;                  /* added, response not taken yet */
+    struct tally t;
+    bool progress, want_input, closed, stopped, cancelled, fatal;
+    double grace_end, next_send, last_draw;
+};
+
+/* One whole result: one write(2) unless the pipe takes less (then the rest follows at once). */
+static void write_out(struct stream *s, const char *text, size_t len) {
+    output_lock();
+    progress_clear();
+    while (len && !s->fatal) {
+        ssize_t n = write(STDOUT_FILENO, text, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            s->fatal = true; /* stdout is gone: stop, as an interruption would */
+            break;
+        }
+        text += n;
+        len -= (size_t)n;
+    }
+    output_unlock();
+}
+
+/* Writes the results that are next in input order (unordered: they were written already). */
+static void flush_ready(struct stream *s) {
+    while (s->n_written < s->n_read) {
+        struct slot *sl = &s->ring[s->n_written % s->window];
+        if (!sl->done)
+            break;
+        if (sl->out)
+            write_out(s, sl->out, sl->out_len);
+        free(sl->out);
+        memset(sl, 0, sizeof *sl);
+        s->n_written++;
+    }
+}
+
+static void complete(struct stream *s, size_t index, const se_response *r, se_status st,
+                     const char *fallback) {
+    struct slot *sl = &s->ring[index % s->window];
+    free(sl->line);
+    sl->line = NULL;
+    tally_add(&s->t, r, st);
+    size_t len = 0;
+    char *text = format_result(s->cli, r, st, (long)index, sl->lineno, fallback, &len);
+    if (!text) {
+        static const char nomem[] = "{\"status\":\"nomem\",\"message\":\"out of memory\"}\n";
+        text = strdup(nomem); /* may fail too: the line is then lost, not torn */
+        len = text ? strlen(text) : 0;
+    }
+    if (s->cli->unordered) {
+        write_out(s, text, len);
+        free(text);
+    } else {
+        sl->out = text;
+        sl->out_len = len;
+    }
+    sl->done = true;
+    flush_ready(s);
+}
+
+/* Takes whole lines into the ring while there is room; want_input when it needs a read. */
+static void read_lines(struct stream *s) {
+    s->want_input = false;
+    while (!s->stopped && s->n_read - s->n_written < s->window) {
+        size_t len;
+        long lineno;
+        char *line = lines_next(&s->in, &len, &lineno);
+        if (!line) {
+            s->want_input = !s->in.eof;
+            s->t.input_done = s->in.eof;
+            return;
+        }
+        struct slot *sl = &s->ring[s->n_read % s->window];
+        sl->lineno = lineno;
+        sl->nul = strlen(line) != len;
+        sl->line = sl->nul ? NULL : strdup(line);
+        if (!sl->nul && !sl->line) {
+            s->fatal = true;
+            return;
+        }
+        s->n_read++;
+        s->t.read++;
+        s->t.last_line = lineno;
+    }
+}
+
+/* Hands waiting lines to the batch while fewer than --concurrency are there and --rate
+ * allows. Returns the seconds to wait for the rate, or -1. */
+static double feed(struct stream *s) {
+    while (s->n_added < s->n_read && s->in_engine < (size_t)s->cli->concurrency && !s->fatal) {
+        size_t i = s->n_added;
+        struct slot *sl = &s->ring[i % s->window];
+        if (sl->nul) {
+            s->n_added++;
+            complete(s, i, NULL, SE_E_INVALID, "the line contains a NUL byte (not sent)");
+            continue;
+        }
+        if (s->cli->rate > 0) {
+            double t = now_seconds();
+            if (t < s->next_send)
+                return s->next_send - t;
+            s->next_send =
+                (s->next_send < t - 1 / s->cli->rate ? t : s->next_send) + 1 / s->cli->rate;
+        }
+        char *with = add_connect_tokens(s->cli, s->cli->operation, sl->line);
+        se_status st = se_batch_add(s->b, s->cli->operation, with ? with : sl->line);
+        free(with);
+        s->n_added++;
+        if (st == SE_OK || st == SE_E_INVALID) {
+            s->in_engine++; /* an invalid one's response comes through se_batch_next too */
+            free(sl->line);
+            sl->line = NULL;
+        } else {
+            complete(s, i, NULL, st, "out of memory (not sent)");
+            s->fatal = true;
+        }
+    }
+    return -1;
+}
+
+static void take_responses(struct stream *s) {
+    size_t index;
+    se_response *r;
+    while (se_batch_next(s->b, 0, &index, &r) == SE_OK && r) {
+        s->in_engine--;
+        complete(s, index, r, se_response_status(r), NULL);
+        se_response_free(r);
+    }
+}
+
+/* After the first signal (or a fatal error): read no more, answer the lines not handed to the
+ * batch as cancelled, and give the requests in flight `grace` seconds. */
+static void stop(struct stream *s, double grace) {
+    if (s->stopped)
+        return;
+    s->stopped = true;
+    s->want_input = false;
+    while (s->n_added < s->n_read) {
+        size_t i = s->n_added++;
+        complete(s, i, NULL, SE_E_CANCELLED, "interrupted before it was sent (not sent)");
+    }
+    s->grace_end = now_seconds() + (grace > 0 ? grace : 0);
+}
+
+static int poll_timeout(const struct stream *s, double rate_wait) {
+    double t = rate_wait;
+    if (s->progress && (t < 0 || t > 0.2))
+        t = 0.2;
+    if (s->stopped && !s->cancelled) {
+        double g = s->grace_end - now_seconds();
+        if (t < 0 || g < t)
+            t = g > 0 ? g : 0;
+    }
+    return t < 0 ? -1 : (int)(t * 1000) + 1;
+}
+
+/* Waits for input, a response, a signal or a timer, and deals with what came. */
+static void wait_and_handle(struct stream *s, int sig_fd, double rate_wait) {
+    struct pollfd fds[3] = {{.fd = sig_fd, .events = POLLIN},
+                            {.fd = se_batch_fd(s->b), .events = POLLIN},
+                            {.fd = s->in.fd, .events = POLLIN}};
+    int n = poll(fds, s->want_input ? 3 : 2, poll_timeout(s, rate_wait));
+    int caught = signals_count();
+    if (caught)
+        stop(s, s->cli->grace);
+    if ((caught > 1 || s->fatal) && !s->cancelled) {
+        stop(s, 0);
+        s->grace_end = 0;
+    }
+    if (n > 0 && s->want_input && !s->stopped && fds[2].revents && !lines_fill(&s->in)) {
+        errorf("cannot read %s: %s",
+               strcmp(s->cli->batch, "-") == 0 ? "standard input" : s->cli->batch,
+               strerror(s->in.error));
+        s->fatal = true;
+        stop(s, s->cli->grace);
+    }
+    take_responses(s);
+    if (s->stopped && !s->cancelled && now_seconds() >= s->grace_end) {
+        se_batch_cancel(s->b);
+        s->cancelled = true;
+    }
+    if (s->progress && now_seconds() - s->last_draw >= 0.2) {
+        output_lock();
+        report_progress(&s->t);
+        output_unlock();
+        s->last_draw = now_seconds();
+    }
+}
+
+static void run_loop(struct stream *s, int sig_fd) {
+    for (;;) {
+        read_lines(s);
+        double rate_wait = s->stopped ? -1 : feed(s);
+        if (s->fatal)
+            stop(s, 0);
+        bool input_over = s->stopped || (s->t.input_done && s->n_added == s->n_read);
+        if (input_over && !s->closed) {
+            se_batch_close(s->b);
+            s->closed = true;
+        }
+        if (s->closed && s->in_engine == 0 && s->n_written == s->n_read)
+            return;
+        wait_and_handle(s, sig_fd, rate_wait);
+    }
+}
+
+static int exit_status(const struct stream *s, int sig) {
+    if (sig)
+        return 128 + sig;
+    if (s->fatal)
+        return EXIT_FAILED;
+    if (s->t.read && s->t.invalid == s->t.read)
+        return EXIT_USAGE; /* every line was invalid: nothing was sent */
+    return s->t.ok == s->t.read ? EXIT_SENT : EXIT_FAILED;
+}
+
+int stream_send(struct cli *cli, se_client *client, int fd) {
+    size_t c = (size_t)cli->concurrency;
+    struct stream s = {.cli = cli, .client = client, .window = c * 8 < 256 ? 256 : c * 8};
+    s.progress = !cli->no_progress && isatty(STDERR_FILENO);
+    s.ring = calloc(s.window, sizeof *s.ring);
+    if (!s.ring || se_batch_new(&s.b, client) != SE_OK ||
+        se_batch_start(s.b, cli->concurrency) != SE_OK) {
+        errorf("cannot start the batch: %s", se_client_errmsg(client));
+        free(s.ring);
+        se_batch_free(s.b);
+        return EXIT_FAILED;
+    }
+    lines_init(&s.in, fd);
+    s.t.t0 = s.last_draw = now_seconds();
+    int sig_fd = signals_catch(s.b);
+    if (sig_fd < 0) {
+        errorf("cannot catch signals: %s", strerror(errno));
+        s.fatal = true;
+    }
+    if (s.progress) {
+        output_lock();
+        report_progress(&s.t);
+        output_unlock();
+    }
+    run_loop(&s, sig_fd);
+    int sig = signals_first();
+    signals_release();
+    report_summary(&s.t, s.progress, sig);
+    int rc = exit_status(&s, sig);
+    for (size_t i = 0; i < s.window; i++) {
+        free(s.ring[i].line);
+        free(s.ring[i].out);
+    }
+    free(s.ring);
+    lines_free(&s.in);
+    se_batch_free(s.b);
+    return rc;
+}

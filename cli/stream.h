@@ -1,0 +1,12 @@
+/* stream.h - --batch sending: one started se_batch fed as lines arrive (stream.c). */
+#ifndef SENDEVENT_CLI_STREAM_H
+#define SENDEVENT_CLI_STREAM_H
+
+#include <sendevent/sendevent.h>
+
+#include "cli.h"
+
+/* Sends every request read from `fd` and writes each result; returns the exit status. */
+int stream_send(struct cli *cli, se_client *client, int fd);
+
+#endif
