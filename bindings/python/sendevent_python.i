@@ -434,3 +434,6 @@ static PyObject *sei_py_batch_take_all(se_batch *batch) {
 
 /* Ctrl-C, and the blocking calls it cancels: send and batch_run_take */
 %include "sigint.i"
+
+/* the streaming batch calls, for asyncio */
+%include "async.i"
