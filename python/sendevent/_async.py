@@ -45,7 +45,8 @@ class _Stream:
     handed to `deliver(index, handle)` as it completes. Ends (reader removed, batch freed) once
     closed and everything added has completed."""
 
-    __slots__ = ("batch", "loop", "fd", "deliver", "closed", "done", "waiters", "on_done")
+    __slots__ = ("batch", "client", "loop", "fd", "deliver", "closed", "done", "waiters",
+                 "on_done")
 
     def __init__(self, c, loop, concurrency, deliver, requests=None, operation=None,
                  encode=None, deadline=0.0):
@@ -54,6 +55,7 @@ class _Stream:
             _ext.batch_add_all(batch, operation, requests, encode, deadline)
         _ext.stream_start(batch, concurrency)
         self.batch, self.loop, self.deliver = batch, loop, deliver
+        self.client = c  # the C client outlives its batch (se_batch_new's rule)
         self.closed = self.done = False
         self.waiters = {}  # index -> future, for the single awaits of a shared stream
         self.on_done = None
@@ -92,8 +94,15 @@ class _Stream:
         if not self.loop.is_closed():
             self.loop.remove_reader(self.fd)
         self.batch = None  # se_batch_free: cancels what is left, joins the batch's thread
+        self.client = None
         if self.on_done is not None:
             self.on_done(self)
+
+    def __del__(self):
+        # a stream dropped unfinished (its loop closed, its client collected): the batch goes
+        # first, then the client it uses (a finalizer runs before the collector clears slots)
+        self.batch = None
+        self.client = None
 
 
 class AsyncClient:

@@ -223,10 +223,23 @@ def test_cancelled_await_among_others_is_cancelled_after_them(emu):
 
 def test_second_loop_refused(emu):
     c = aclient(emu, "zapi")
-    assert run(c.send_event, valid("zapi", "send_event")).ok
+    loop = asyncio.new_event_loop()
+    assert loop.run_until_complete(c.send_event(valid("zapi", "send_event"))).ok
     with pytest.raises(RuntimeError, match="another event loop"):
         run(c.send_event, valid("zapi", "send_event"))
+    loop.run_until_complete(c.aclose())
+    loop.close()
+
+
+def test_client_dropped_unclosed_with_its_loop_closed(emu):
+    # its batch is freed before the C client it sends through, whatever order the collector
+    # takes them in
+    c = aclient(emu, "zapi")
+    assert run(c.send_event, valid("zapi", "send_event")).ok
     c._client.close()
+    del c
+    import gc
+    gc.collect()
 
 
 def test_aclose_with_requests_in_flight(emu):
