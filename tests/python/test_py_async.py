@@ -297,3 +297,21 @@ def test_uvloop(emu):
             return one, many
     one, many = run(main, loop_factory=uvloop.new_event_loop)
     assert one.ok and len(many) == 200 and all(r.ok for r in many)
+
+
+def test_async_example_runs(emu):
+    import os
+    import pathlib
+    import subprocess
+    import sys
+    script = pathlib.Path(__file__).resolve().parents[2] / "examples" / "python" / "zapi_async.py"
+    proc = subprocess.run([sys.executable, str(script), emu.url], capture_output=True, text=True,
+                          timeout=120, env=dict(os.environ))
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 8 and sum(line.startswith("request ") for line in lines) == 5
+    assert len(api_requests(emu)) == 8
+    emu.fault(provider="zapi", status=403, count=10)
+    proc = subprocess.run([sys.executable, str(script), emu.url], capture_output=True, text=True,
+                          timeout=120, env=dict(os.environ))
+    assert proc.returncode == 1 and "failed" in proc.stderr
