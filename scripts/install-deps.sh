@@ -9,7 +9,7 @@ packages=(
   swig lua5.4 liblua5.4-dev
   python3-dev python3-pytest python3-venv python3-setuptools python3-wheel python3-pip
   openssl valgrind clang-14 libclang-rt-14-dev abigail-tools binutils
-  nginx-light python3-requests python3-boto3 wrk
+  nginx-light python3-requests python3-boto3 wrk python3-uvloop
   ${SE_EXTRA_PACKAGES:-}
 )
 

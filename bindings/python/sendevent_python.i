@@ -38,6 +38,7 @@
 #include "scan.h"    /* libcore's word-at-a-time scan */
 #include "logging.h" /* the log threshold a binding's logger sets */
 #include "summary.h" /* the failure summary and option numbers, as every face writes them */
+#include "util.h"    /* Retry-After, parsed as the engine parses it */
 #include "sendevent/sendevent.h"
 
 /* sendevent._make_error(status: int, message: str, response) -> Exception,
@@ -432,5 +433,20 @@ static PyObject *sei_py_batch_take_all(se_batch *batch) {
 }
 %}
 
+%rename(retry_after_seconds) sei_py_retry_after_seconds;
+%inline %{
+/* A Retry-After header's value (delay seconds or an HTTP-date) as seconds from now, parsed as
+ * the engine parses it for its retries; None when it is not one. */
+static PyObject *sei_py_retry_after_seconds(const char *text) {
+    double seconds = text ? sei_parse_retry_after(text) : -1;
+    if (seconds < 0)
+        Py_RETURN_NONE;
+    return PyFloat_FromDouble(seconds);
+}
+%}
+
 /* Ctrl-C, and the blocking calls it cancels: send and batch_run_take */
 %include "sigint.i"
+
+/* the streaming batch calls, for asyncio */
+%include "async.i"

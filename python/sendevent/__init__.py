@@ -35,7 +35,7 @@ from ._encode import _ValidationTypeError  # noqa: F401  (tests reach it here)
 from ._errors import _ERRORS, Error, _make_error
 from ._response import Response
 
-__all__ = ["Client", "Response", "Error", "OPERATIONS", "MAX_DEPTH", "__version__", "version"]
+__all__ = ["Client", "AsyncClient", "Response", "Error", "OPERATIONS", "MAX_DEPTH", "__version__", "version"]
 
 # one subclass of Error per failing C status (_errors.py), found here as sendevent.<Name>
 for _cls in _ERRORS.values():
@@ -299,3 +299,12 @@ for _name in dict.fromkeys(op for ops in OPERATIONS.values() for op in ops):
     if not hasattr(Client, _name):
         setattr(Client, _name, _operation_method(_name))
 del _name
+
+
+def __getattr__(name):
+    """AsyncClient is loaded on first use: asyncio is not imported by `import sendevent`."""
+    if name == "AsyncClient":
+        from ._async import AsyncClient
+        globals()["AsyncClient"] = AsyncClient
+        return AsyncClient
+    raise AttributeError("module 'sendevent' has no attribute %r" % name)

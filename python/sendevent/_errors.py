@@ -74,6 +74,8 @@ def _text_or_none(value):
 # derive from the builtin exception they stand for.
 _ERROR_NAMES = {"invalid": "ValidationError", "tls": "TLSError", "nomem": "OutOfMemoryError"}
 _ERROR_BASES = {"invalid": (ValueError,), "timeout": (builtins.TimeoutError,)}
+# attributes some classes add (set by _make_error from the response)
+_ERROR_ATTRS = {"throttled": {"retry_after": None}}
 
 
 def _error_classes():
@@ -84,9 +86,10 @@ def _error_classes():
         status = _ext.se_status_name(code)
         name = _ERROR_NAMES.get(status) or status.title().replace("_", "") + "Error"
         doc = _ext.se_strerror(code)
-        classes[code] = type(name, (Error,) + _ERROR_BASES.get(status, ()), {
-            "__doc__": doc[:1].upper() + doc[1:] + ".", "__module__": "sendevent",
-            "status": status})
+        attrs = {"__doc__": doc[:1].upper() + doc[1:] + ".", "__module__": "sendevent",
+                 "status": status}
+        attrs.update(_ERROR_ATTRS.get(status, {}))
+        classes[code] = type(name, (Error,) + _ERROR_BASES.get(status, ()), attrs)
     return classes
 
 
@@ -97,4 +100,9 @@ ValidationError = _ERRORS[_ext.SE_E_INVALID]  # named for the code below
 def _make_error(code, message, handle):
     """Called by the extension for every failing status: builds the exception to raise."""
     response = Response(handle) if handle is not None else None
-    return _ERRORS.get(code, Error)(message, code=code, response=response)
+    err = _ERRORS.get(code, Error)(message, code=code, response=response)
+    if code == _ext.SE_E_THROTTLED and response is not None:
+        # seconds the provider asked to wait (Retry-After: delay seconds or an HTTP-date,
+        # counted from now), or None when it did not say
+        err.retry_after = _ext.retry_after_seconds(response.header("Retry-After"))
+    return err

@@ -1,0 +1,346 @@
+"""sendevent.AsyncClient: every operation of Client as a coroutine, for asyncio.
+
+Driven by the C library's streaming batches (se_batch_start): a batch sends on a thread of its
+own, and its completion descriptor (se_batch_fd) is registered with the running loop
+(loop.add_reader), so a response wakes the loop exactly when it is ready: no thread per request,
+no polling timer, and the GIL is free while C sends. Requests are validated, sent, logged and
+redacted by the C library exactly as Client's are; results are the same Response objects and
+failures the same Error subclasses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from _collections_abc import Mapping as _Mapping
+
+from . import Client, OPERATIONS, _closed, _listed, _providers, _swig
+from . import _sendevent as _ext
+from ._encode import _deadline, _encode
+from ._errors import _make_error
+from ._response import Response
+
+_MAX_CONCURRENCY = 1024
+
+
+def _concurrency(value):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("concurrency must be an int, not %s" % type(value).__name__)
+    if not 1 <= value <= _MAX_CONCURRENCY:
+        raise ValueError("concurrency must be between 1 and %d, got %d"
+                         % (_MAX_CONCURRENCY, value))
+    return value
+
+
+def _result(handle):
+    """The Response of a C response, or the Error it failed with (as Client.send_many)."""
+    code = _ext.se_response_status(handle)
+    if code == 0:
+        return Response(handle)
+    message = _ext.se_response_error_message(handle) or _ext.se_strerror(code)
+    return _make_error(code, message, handle)
+
+
+class _Stream:
+    """One started batch on one loop: its descriptor registered with the loop, each response
+    handed to `deliver(index, handle)` as it completes. Ends (reader removed, batch freed) once
+    closed and everything added has completed."""
+
+    __slots__ = ("batch", "client", "loop", "fd", "deliver", "closed", "done", "waiters",
+                 "on_done")
+
+    def __init__(self, c, loop, concurrency, deliver, requests=None, operation=None,
+                 encode=None, deadline=0.0):
+        batch = _ext.se_batch_new(c)
+        if requests:  # added before the start: one C call for the whole list
+            _ext.batch_add_all(batch, operation, requests, encode, deadline)
+        _ext.stream_start(batch, concurrency)
+        self.batch, self.loop, self.deliver = batch, loop, deliver
+        self.client = c  # the C client outlives its batch (se_batch_new's rule)
+        self.closed = self.done = False
+        self.waiters = {}  # index -> future, for the single awaits of a shared stream
+        self.on_done = None
+        self.fd = _ext.stream_fd(batch)
+        loop.add_reader(self.fd, self._ready)
+
+    def add(self, operation, body, deadline):
+        return _ext.stream_add(self.batch, operation, body, deadline)
+
+    def close(self):
+        """No more requests: the run ends when everything added is done."""
+        if not self.closed:
+            self.closed = True
+            _ext.stream_close(self.batch)
+            self._ready()  # it may be over already
+
+    def cancel(self):
+        """Cancels every request of the batch still running (CancelledError, sent "no" or
+        "maybe"); their responses still come through deliver."""
+        if not self.done:
+            _ext.se_batch_cancel(self.batch)
+
+    def _ready(self):
+        if self.done:
+            return
+        for index, handle in _ext.stream_take(self.batch):
+            self.deliver(index, handle)
+        if self.closed and _ext.stream_pending(self.batch) == 0:
+            self.finish()
+
+    def finish(self):
+        """Removes the reader and frees the batch (cancelling what is left)."""
+        if self.done:
+            return
+        self.done = True
+        if not self.loop.is_closed():
+            self.loop.remove_reader(self.fd)
+        self.batch = None  # se_batch_free: cancels what is left, joins the batch's thread
+        self.client = None
+        if self.on_done is not None:
+            self.on_done(self)
+
+    def __del__(self):
+        # a stream dropped unfinished (its loop closed, its client collected): the batch goes
+        # first, then the client it uses (a finalizer runs before the collector clears slots)
+        self.batch = None
+        self.client = None
+
+
+class AsyncClient:
+    """Client for asyncio: `await client.send_event(...)`, `await client.send_many(...)`,
+    `async for index, result in client.send_iter(...)`.
+
+    Options are those of Client (see help(sendevent.Client)); `concurrency` (1..1024, default
+    64) bounds the single awaits in flight at once (more wait their turn in C). A client belongs
+    to the event loop it is first used in: using it from another raises RuntimeError. Close it
+    with `await client.aclose()` or `async with`; requests still in flight are then cancelled
+    (CancelledError, sent "no" or "maybe").
+
+    Cancelling a task that awaits a send cancels its request: at once when it is the only single
+    await in flight on this client; otherwise as soon as the awaits that share its batch have
+    completed (the C library cancels a batch as a whole, not one request of it). send_many and
+    send_iter run a batch of their own, cancelled with the task (or when the iteration stops).
+    """
+
+    __slots__ = ("_client", "_loop", "_shared", "_streams", "_concurrency", "__weakref__")
+
+    def __init__(self, provider, *, concurrency=64, **options):
+        self._concurrency = _concurrency(concurrency)
+        self._client = Client(provider, **options)
+        self._loop = None
+        self._shared = None  # the started batch the single awaits share
+        self._streams = set()  # every stream not finished
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def aclose(self):
+        """Cancels what is in flight, waits for the batches to end, closes the client. Closing
+        twice is harmless."""
+        if self._client.closed:
+            return
+        streams = list(self._streams)
+        for s in streams:
+            s.cancel()
+            s.close()
+        self._shared = None
+        while any(not s.done for s in streams):
+            await asyncio.sleep(0)  # the cancelled batches end within a poll of the cancel
+        self._client.close()
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.aclose()
+
+    @property
+    def closed(self):
+        return self._client.closed
+
+    @property
+    def provider(self):
+        return self._client.provider
+
+    @property
+    def region(self):
+        return self._client.region
+
+    def option(self, key):
+        """As Client.option."""
+        return self._client.option(key)
+
+    def validate(self, operation, request=None, /, **fields):
+        """As Client.validate (no network: not a coroutine)."""
+        return self._client.validate(operation, request, **fields)
+
+    def prepare(self, operation, request=None, /, **fields):
+        """As Client.prepare (no network: not a coroutine)."""
+        return self._client.prepare(operation, request, **fields)
+
+    def __repr__(self):
+        return repr(self._client).replace("sendevent.Client", "sendevent.AsyncClient", 1)
+
+    def _bind(self):
+        """The running loop, which must be the client's own; the client's C handle."""
+        c = self._client._c
+        if c is None:
+            raise _closed()
+        loop = asyncio.get_running_loop()
+        if self._loop is None:
+            self._loop = loop
+        elif loop is not self._loop:
+            raise RuntimeError("this sendevent.AsyncClient belongs to another event loop (the "
+                               "one it was first used in); make one AsyncClient per loop")
+        return c, loop
+
+    def _track(self, stream):
+        self._streams.add(stream)
+        stream.on_done = self._streams.discard
+        return stream
+
+    # -- single sends ------------------------------------------------------------------------
+
+    async def send(self, operation, request=None, /, *, deadline=None, **fields):
+        """As Client.send, awaited: the Response, or raises a subclass of Error."""
+        if type(operation) is not str:
+            raise TypeError("operation must be a str, not %s" % type(operation).__name__)
+        return await self._send(operation, request, fields, deadline)
+
+    async def _send(self, operation, request, fields, deadline):
+        c, loop = self._bind()
+        body = _encode(operation, request, fields)
+        seconds = 0.0 if deadline is None else _deadline(deadline)
+        stream = self._shared
+        if stream is None:
+            stream = self._shared = self._track(
+                _Stream(c, loop, self._concurrency, None))
+            stream.deliver = self._deliver_to(stream)
+        index = stream.add(operation, body, seconds)
+        fut = stream.waiters[index] = loop.create_future()
+        try:
+            handle = await fut
+        except asyncio.CancelledError as exc:
+            await self._cancel_one(stream, index, exc)
+            raise
+        result = _result(handle)
+        if isinstance(result, Response):
+            return result
+        raise result
+
+    @staticmethod
+    def _deliver_to(stream):
+        waiters = stream.waiters
+
+        def deliver(index, handle):
+            fut = waiters.pop(index, None)
+            if fut is not None and not fut.done():
+                fut.set_result(handle)
+            if stream.closed and waiters and all(f.done() for f in waiters.values()):
+                stream.cancel()  # only cancelled awaits are left: cancel their requests now
+        return deliver
+
+    async def _cancel_one(self, stream, index, exc):
+        """The task awaiting request `index` of the shared stream was cancelled: the stream
+        takes no more requests (later awaits start a new one) and is cancelled as soon as no
+        other await waits on it. When that is now, waits for the cancelled request's outcome
+        and puts it on the CancelledError as `sendevent_error`."""
+        if self._shared is stream:
+            self._shared = None
+        stream.close()
+        waiters = stream.waiters
+        if index not in waiters or stream.done:
+            return
+        if any(not f.done() for i, f in waiters.items() if i != index):
+            return  # cancelled when the others have completed (deliver above)
+        fut = waiters[index] = stream.loop.create_future()
+        stream.cancel()
+        try:
+            handle = await fut
+        except asyncio.CancelledError:
+            return
+        exc.sendevent_error = _result(handle)
+
+    # -- many sends --------------------------------------------------------------------------
+
+    async def send_iter(self, operation, requests, concurrency=64, *, deadline=None):
+        """Sends many requests of one operation as Client.send_many does, yielding
+        (index, result) as each completes (result: a Response or the Error it failed with).
+        Leaving the iteration early (break, an exception, cancellation) cancels what is left."""
+        c, loop = self._bind()
+        operation, requests, concurrency, seconds = _many_args(operation, requests, concurrency,
+                                                              deadline)
+        if not requests:
+            return
+        ready, wake = [], [None]
+
+        def deliver(index, handle):
+            ready.append((index, handle))
+            if wake[0] is not None and not wake[0].done():
+                wake[0].set_result(None)
+
+        def encode(i, request):  # what the C loop leaves: raises naming requests[i]
+            return _encode("%s: requests[%d]" % (operation, i), request, None)
+
+        stream = self._track(_Stream(c, loop, concurrency, deliver, requests, operation, encode,
+                                     seconds))
+        left = len(requests)
+        try:
+            stream.close()
+            while left:
+                if not ready:
+                    wake[0] = loop.create_future()
+                    await wake[0]
+                batch, ready[:] = ready[:], []
+                for index, handle in batch:
+                    left -= 1
+                    yield index, _result(handle)
+        finally:
+            stream.cancel()
+            stream.finish()
+
+    async def send_many(self, operation, requests, concurrency=64, *, deadline=None):
+        """As Client.send_many, awaited: a list in input order of each request's Response or
+        the Error it failed with. Cancelling the task cancels the batch."""
+        if type(requests) is not list:
+            _many_args(operation, requests, concurrency, deadline)  # the same TypeErrors
+            requests = list(requests)
+        results = [None] * len(requests)
+        gen = self.send_iter(operation, requests, concurrency, deadline=deadline)
+        try:
+            async for index, result in gen:
+                results[index] = result
+        finally:
+            await gen.aclose()
+        return results
+
+
+def _many_args(operation, requests, concurrency, deadline):
+    if type(operation) is not str:
+        raise TypeError("operation must be a str, not %s" % type(operation).__name__)
+    concurrency = _concurrency(concurrency)
+    seconds = 0.0 if deadline is None else _deadline(deadline)
+    if isinstance(requests, (str, bytes, _Mapping)):
+        raise TypeError("requests must be a list of requests, not %s" % type(requests).__name__)
+    if type(requests) is not list:
+        requests = list(requests)
+    return operation, requests, concurrency, seconds
+
+
+def _operation_method(name):
+    """AsyncClient.<name>: sends operation `name` (request, keyword fields and deadline as
+    send), a coroutine."""
+    async def method(self, request=None, /, *, deadline=None, **fields):
+        return await self._send(name, request, fields, deadline)
+    uses = ["%s %s (%s)" % (o.provider, o.route, o.help)
+            for p in _providers() for o in _listed(_swig.se_operation_next, p.name)
+            if o.name == name]
+    method.__name__ = name
+    method.__qualname__ = "AsyncClient." + name
+    method.__doc__ = "Sends %s, awaited: %s." % (name, "; ".join(uses))
+    return method
+
+
+# one coroutine per operation the C library lists (the listing Client is built from)
+for _name in dict.fromkeys(op for ops in OPERATIONS.values() for op in ops):
+    if not hasattr(AsyncClient, _name):
+        setattr(AsyncClient, _name, _operation_method(_name))
+del _name
