@@ -280,16 +280,20 @@ def _option_lines():
     return "\n".join(lines)
 
 
+def _operation_uses(name):
+    """"sinch events:send (an event: ...); ..." for every provider that lists operation `name`."""
+    return "; ".join("%s %s (%s)" % (o.provider, o.route, o.help)
+                     for p in _providers() for o in _listed(_swig.se_operation_next, p.name)
+                     if o.name == name)
+
+
 def _operation_method(name):
     """Client.<name>: sends operation `name` (request, keyword fields and deadline as send)."""
     def method(self, request=None, /, *, deadline=None, **fields):
         return self._send(name, request, fields, deadline)
-    uses = ["%s %s (%s)" % (o.provider, o.route, o.help)
-            for p in _providers() for o in _listed(_swig.se_operation_next, p.name)
-            if o.name == name]
     method.__name__ = name
     method.__qualname__ = "Client." + name
-    method.__doc__ = "Sends %s: %s." % (name, "; ".join(uses))
+    method.__doc__ = "Sends %s: %s." % (name, _operation_uses(name))
     return method
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from _collections_abc import Mapping as _Mapping
 
-from . import Client, OPERATIONS, _closed, _listed, _providers, _swig
+from . import Client, OPERATIONS, _closed, _operation_uses
 from . import _sendevent as _ext
 from ._encode import _deadline, _encode
 from ._errors import _make_error
@@ -330,12 +330,9 @@ def _operation_method(name):
     send), a coroutine."""
     async def method(self, request=None, /, *, deadline=None, **fields):
         return await self._send(name, request, fields, deadline)
-    uses = ["%s %s (%s)" % (o.provider, o.route, o.help)
-            for p in _providers() for o in _listed(_swig.se_operation_next, p.name)
-            if o.name == name]
     method.__name__ = name
     method.__qualname__ = "AsyncClient." + name
-    method.__doc__ = "Sends %s, awaited: %s." % (name, "; ".join(uses))
+    method.__doc__ = "Sends %s, awaited: %s." % (name, _operation_uses(name))
     return method
 
 
