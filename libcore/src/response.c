@@ -29,19 +29,21 @@ void sei_parse_error(se_response *r, const cJSON *json, const sei_provider *p,
 static const char *find_request_id(const sei_provider *p, const sei_attempt *a) {
     static const char *const usual[] = {"x-request-id", "x-correlation-id"};
     const char *names[8];
-    size_t n = 0;
+    size_t lens[8], n = 0;
     for (const char *const *h = p->request_id_headers; h && *h && n < 6; h++)
         names[n++] = *h;
     names[n++] = usual[0];
     names[n++] = usual[1];
+    for (size_t k = 0; k < n; k++)
+        lens[k] = strlen(names[k]);
     const char *best = NULL;
     size_t best_rank = n;
     const char *h = a->headers.data;
     for (size_t i = 0; i < a->n_headers && best_rank > 0; i++) {
         size_t name_len = strlen(h);
         const char *value = h + name_len + 1;
-        for (size_t k = 0; k < best_rank; k++)
-            if (!strcasecmp(h, names[k])) {
+        for (size_t k = 0; k < best_rank; k++) /* lengths first: most headers differ in them */
+            if (name_len == lens[k] && !strcasecmp(h, names[k])) {
                 best = value;
                 best_rank = k;
             }
