@@ -93,14 +93,16 @@ static void print_help(void) {
     for (const se_option_info *o = se_option_next(NULL, NULL); o; o = se_option_next(NULL, o))
         print_option(o, NULL);
     printf("\nEnvironment: SENDEVENT_<PROVIDER>_<OPTION>, e.g. SENDEVENT_SINCH_KEY_SECRET,\n"
-           "SENDEVENT_ZAPI_TOKEN, SENDEVENT_CONNECT_REGION (and AWS_REGION for Connect).\n"
+           "SENDEVENT_ZAPI_TOKEN, SENDEVENT_CONNECT_REGION (and AWS_REGION, else\n"
+           "AWS_DEFAULT_REGION, for Connect).\n"
            "Precedence: --set over --config over the environment.\n"
            "\nExit status: 0 sent (or valid), 1 a send failed, 2 usage or validation error\n"
            "(nothing sent).\n"
-           "\nExample (against a local sendevent-emulator):\n"
-           "  sendevent zapi send_event @event.json --set base_url=http://127.0.0.1:PORT \\\n"
-           "      --set instance_id=emulator-instance --set token=emulator-token\n"
-           "\nSee sendevent(1) for the result fields.\n");
+           "\nExample (against a local sendevent-emulator started with its defaults; PORT is\n"
+           "the port of the URL it prints):\n"
+           "  sendevent %s\n"
+           "\nSee sendevent(1) for the result fields.\n",
+           emulator_example("zapi"));
 }
 
 static void print_provider_options(const se_provider_info *p, bool own) {
@@ -130,11 +132,17 @@ static void print_provider_help(const se_provider_info *p) {
     for (const se_operation_info *o = se_operation_next(p->name, NULL); o;
          o = se_operation_next(p->name, o))
         printf("  sendevent %s %s '%s'\n", p->name, o->name, o->example);
+    const char *emu = emulator_example(p->name);
+    if (emu)
+        printf("\nAgainst a local sendevent-emulator started with its defaults (PORT: its port):\n"
+               "  sendevent %s\n",
+               emu);
     printf("\nOptions (--set KEY=VALUE, --config FILE, or the environment variable):\n");
     print_provider_options(p, true);
     print_provider_options(p, false);
     if (strcmp(p->name, "connect") == 0)
-        printf("  (region also from AWS_REGION, which SENDEVENT_CONNECT_REGION overrides)\n");
+        printf("  (region also from AWS_REGION, else AWS_DEFAULT_REGION; SENDEVENT_CONNECT_REGION\n"
+               "  overrides both)\n");
     printf("\nSecret values are never printed. See `sendevent --help` for the flags.\n");
 }
 
