@@ -9,6 +9,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "batch.h"
 #include "cli.h"
+#include "journal.h"
 #include "lines.h"
 #include "options.h"
 #include "output.h"
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* One line of --validate / --dry-run: no network. Returns whether it was valid. */
@@ -77,8 +79,19 @@ int run_batch(struct cli *cli, se_client *client) {
         errorf("cannot read %s: %s", cli->batch, strerror(errno));
         return EXIT_USAGE;
     }
-    int rc =
-        cli->validate || cli->dry_run ? check_lines(cli, client, fd) : stream_send(cli, client, fd);
+    struct journal *j = NULL;
+    struct stat st;
+    int rc = -1;
+    if (cli->journal) {
+        j = journal_open(cli->journal, cli->provider, cli->operation);
+        if (!j || (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+                   !journal_check_input(j, fd, is_stdin ? "standard input" : cli->batch)))
+            rc = EXIT_USAGE; /* nothing sent */
+    }
+    if (rc < 0)
+        rc = cli->validate || cli->dry_run ? check_lines(cli, client, fd)
+                                           : stream_send(cli, client, fd, j);
+    journal_close(j);
     if (!is_stdin)
         close(fd);
     return rc;

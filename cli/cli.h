@@ -11,6 +11,7 @@
  *   lines.c    input read a line at a time as it arrives
  *   report.c   --batch counts, the progress line and the summary
  *   signals.c  SIGINT / SIGTERM during --batch: a self-pipe and se_batch_cancel
+ *   journal.c  --journal: each result recorded as it is known; what a resumed run skips
  *   providers.c  the providers, operations and options the help lists
  * Each has its header (main.c excepted); this one holds the types they share.
  */
@@ -42,6 +43,8 @@ struct cli {
     bool unordered;          /* --unordered: each result written as soon as it is known */
     double grace;            /* --grace SECONDS: in-flight requests' time after an interruption */
     double rate;             /* --rate N: requests per second at most (0: no limit) */
+    const char *journal;     /* --journal FILE: results recorded for resuming (journal.c) */
+    bool resend_maybe;       /* --resend-maybe: lines the journal says "maybe" are sent again */
     enum output_mode output; /* resolved to JSON or TEXT before any output */
 
     /* Connect only: credentials the CLI adds to requests that lack them (see options.c) */

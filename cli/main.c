@@ -50,7 +50,8 @@ static const char usage_line[] =
     "                 [--deadline SECONDS] [--dry-run | --validate] [--output json|text]\n"
     "                 [--verbose]\n"
     "       sendevent PROVIDER OPERATION --batch FILE|- [--concurrency N] [--no-progress]\n"
-    "                 [--unordered] [--grace SECONDS] [--rate N] ...\n"
+    "                 [--unordered] [--grace SECONDS] [--rate N]\n"
+    "                 [--journal FILE [--resend-maybe]] ...\n"
     "       sendevent [PROVIDER] --help | --version\n";
 
 static void print_help(void) {
@@ -83,6 +84,10 @@ static void print_help(void) {
         "  --grace SECONDS     after SIGINT/SIGTERM, time requests in flight have to finish\n"
         "                      before they are cancelled (default 5; a second SIGINT: at once)\n"
         "  --rate N            --batch sends at most N requests per second\n"
+        "  --journal FILE      record each --batch result in FILE as it is known; run the same\n"
+        "                      command again to resume: lines accepted are skipped, the rest\n"
+        "                      sent again (Connect lines get a ClientToken from the journal)\n"
+        "  --resend-maybe      with --journal: also send again lines that were maybe sent\n"
         "  --deadline SECONDS  time a send may take over all its attempts (each line's, in a\n"
         "                      --batch); the same as --set deadline=SECONDS\n"
         "  --output json|text  result format (default: text on a terminal, json otherwise)\n"
@@ -93,14 +98,16 @@ static void print_help(void) {
     for (const se_option_info *o = se_option_next(NULL, NULL); o; o = se_option_next(NULL, o))
         print_option(o, NULL);
     printf("\nEnvironment: SENDEVENT_<PROVIDER>_<OPTION>, e.g. SENDEVENT_SINCH_KEY_SECRET,\n"
-           "SENDEVENT_ZAPI_TOKEN, SENDEVENT_CONNECT_REGION (and AWS_REGION for Connect).\n"
+           "SENDEVENT_ZAPI_TOKEN, SENDEVENT_CONNECT_REGION (and AWS_REGION, else\n"
+           "AWS_DEFAULT_REGION, for Connect).\n"
            "Precedence: --set over --config over the environment.\n"
            "\nExit status: 0 sent (or valid), 1 a send failed, 2 usage or validation error\n"
            "(nothing sent).\n"
-           "\nExample (against a local sendevent-emulator):\n"
-           "  sendevent zapi send_event @event.json --set base_url=http://127.0.0.1:PORT \\\n"
-           "      --set instance_id=emulator-instance --set token=emulator-token\n"
-           "\nSee sendevent(1) for the result fields.\n");
+           "\nExample (against a local sendevent-emulator started with its defaults; PORT is\n"
+           "the port of the URL it prints):\n"
+           "  sendevent %s\n"
+           "\nSee sendevent(1) for the result fields.\n",
+           emulator_example("zapi"));
 }
 
 static void print_provider_options(const se_provider_info *p, bool own) {
@@ -130,11 +137,17 @@ static void print_provider_help(const se_provider_info *p) {
     for (const se_operation_info *o = se_operation_next(p->name, NULL); o;
          o = se_operation_next(p->name, o))
         printf("  sendevent %s %s '%s'\n", p->name, o->name, o->example);
+    const char *emu = emulator_example(p->name);
+    if (emu)
+        printf("\nAgainst a local sendevent-emulator started with its defaults (PORT: its port):\n"
+               "  sendevent %s\n",
+               emu);
     printf("\nOptions (--set KEY=VALUE, --config FILE, or the environment variable):\n");
     print_provider_options(p, true);
     print_provider_options(p, false);
     if (strcmp(p->name, "connect") == 0)
-        printf("  (region also from AWS_REGION, which SENDEVENT_CONNECT_REGION overrides)\n");
+        printf("  (region also from AWS_REGION, else AWS_DEFAULT_REGION; SENDEVENT_CONNECT_REGION\n"
+               "  overrides both)\n");
     printf("\nSecret values are never printed. See `sendevent --help` for the flags.\n");
 }
 
@@ -196,6 +209,8 @@ static int valued_flag(struct cli *cli, const char *name, const char *v) {
         cli->deadline = v; /* checked by se_client_set, like the option */
     } else if (strcmp(name, "--batch") == 0) {
         cli->batch = v;
+    } else if (strcmp(name, "--journal") == 0) {
+        cli->journal = v;
     } else if (strcmp(name, "--concurrency") == 0) {
         char *end;
         long n = strtol(v, &end, 10);
@@ -252,6 +267,10 @@ static int finish_args(struct cli *cli, const char **positional, int n_pos, bool
     cli->provider = positional[0];
     cli->operation = positional[1];
     cli->request_arg = n_pos == 3 ? positional[2] : NULL;
+    if (cli->journal && (!cli->batch || cli->dry_run || cli->validate))
+        return usage_error("%s", "--journal is for sending a --batch");
+    if (cli->resend_maybe && !cli->journal)
+        return usage_error("%s", "--resend-maybe goes with --journal");
     if (cli->batch && cli->request_arg)
         return usage_error("%s", "give REQUEST or --batch, not both");
     if (!cli->batch && !cli->request_arg)
@@ -300,10 +319,13 @@ static int parse_args(struct cli *cli, int argc, char **argv) {
             cli->no_progress = true;
         } else if (strcmp(a, "--unordered") == 0) {
             cli->unordered = true;
+        } else if (strcmp(a, "--resend-maybe") == 0) {
+            cli->resend_maybe = true;
         } else if (flag_is(a, "--set", &v) || flag_is(a, "--config", &v) ||
                    flag_is(a, "--batch", &v) || flag_is(a, "--concurrency", &v) ||
                    flag_is(a, "--output", &v) || flag_is(a, "--deadline", &v) ||
-                   flag_is(a, "--grace", &v) || flag_is(a, "--rate", &v)) {
+                   flag_is(a, "--grace", &v) || flag_is(a, "--rate", &v) ||
+                   flag_is(a, "--journal", &v)) {
             char name[16];
             snprintf(name, sizeof name, "%.*s", (int)strcspn(a, "="), a);
             if (!v && i + 1 == argc)

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 extern char **environ;
 
@@ -55,9 +56,13 @@ static bool set_option(struct cli *cli, se_client *client, const char *key, cons
 
 static bool apply_environment(struct cli *cli, se_client *client) {
     char prefix[32], source[160], key[128];
-    const char *aws = getenv("AWS_REGION");
+    const char *aws = getenv("AWS_REGION"), *aws_name = "environment variable AWS_REGION";
+    if (!aws || !*aws) { /* boto3's other name, read after AWS_REGION */
+        aws = getenv("AWS_DEFAULT_REGION");
+        aws_name = "environment variable AWS_DEFAULT_REGION";
+    }
     if (strcmp(cli->provider, "connect") == 0 && aws && *aws &&
-        !set_option(cli, client, "region", aws, "environment variable AWS_REGION"))
+        !set_option(cli, client, "region", aws, aws_name))
         return false;
     snprintf(prefix, sizeof prefix, "SENDEVENT_%s_", cli->provider);
     for (char *c = prefix; *c; c++)
@@ -89,7 +94,29 @@ static char *trim(char *s) {
     return s;
 }
 
+/* Whether `provider` takes the option `key`: the library's listing, or one of the command's own
+ * (connection_token, participant_token for Connect). */
+static bool known_key(const char *provider, const char *key) {
+    if (se_option_find(provider, key))
+        return true;
+    return strcmp(provider, "connect") == 0 &&
+           (strcmp(key, "connection_token") == 0 || strcmp(key, "participant_token") == 0);
+}
+
+/* A config file may hold secrets: warn (naming the file, never its content) when group or others
+ * may read it. */
+static void warn_if_readable(const char *path) {
+    struct stat st;
+    if (strcmp(path, "-") == 0 || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return;
+    if (st.st_mode & (S_IRGRP | S_IROTH))
+        fprintf(stderr,
+                "sendevent: warning: %s is readable by %s; it may hold secrets (chmod 600 %s)\n",
+                path, st.st_mode & S_IROTH ? "others" : "its group", path);
+}
+
 static bool apply_config_file(struct cli *cli, se_client *client) {
+    warn_if_readable(cli->config_file);
     size_t len;
     char *text = read_file(cli->config_file, &len);
     if (!text)
@@ -130,6 +157,12 @@ static bool apply_config_file(struct cli *cli, se_client *client) {
             if (!find_provider(key)) {
                 errorf("%s: unknown provider '%s' in '%s.%s' (sinch, zapi or connect)", source, key,
                        key, dot + 1);
+                ok = false;
+                break;
+            }
+            if (strcmp(key, cli->provider) != 0 && !known_key(key, dot + 1)) {
+                errorf("%s: unknown option '%s.%s' (`sendevent %s --help` lists them)", source, key,
+                       dot + 1, key);
                 ok = false;
                 break;
             }

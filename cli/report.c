@@ -74,6 +74,12 @@ void report_summary(const struct tally *t, bool progress, int signal) {
                 signal == SIGINT ? "SIGINT" : "SIGTERM", t->last_line);
     else if (progress)
         fputc('\n', stderr);
+    if (t->skipped || t->skipped_maybe)
+        fprintf(stderr,
+                "sendevent: journal: %zu lines accepted by an earlier run skipped, %zu maybe sent "
+                "by an earlier run skipped%s\n",
+                t->skipped, t->skipped_maybe,
+                t->skipped_maybe ? " (--resend-maybe sends them again)" : "");
     fflush(stderr);
     output_unlock();
 }

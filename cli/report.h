@@ -7,15 +7,17 @@
 #include <stddef.h>
 
 struct tally {
-    size_t read;      /* requests read (non-blank lines) */
-    size_t done;      /* results known */
-    size_t ok;        /* accepted */
-    size_t failed;    /* failed, cancelled ones not counted */
-    size_t invalid;   /* never sent: invalid */
-    size_t cancelled; /* cancelled by an interruption */
-    size_t maybe;     /* of the cancelled, written but unanswered ("sent": "maybe") */
-    long last_line;   /* line number of the last request read */
-    bool input_done;  /* the end of the input was reached */
+    size_t read;          /* requests read (non-blank lines) */
+    size_t done;          /* results known */
+    size_t ok;            /* accepted */
+    size_t failed;        /* failed, cancelled ones not counted */
+    size_t invalid;       /* never sent: invalid */
+    size_t cancelled;     /* cancelled by an interruption */
+    size_t maybe;         /* of the cancelled, written but unanswered ("sent": "maybe") */
+    size_t skipped;       /* --journal: lines an earlier run had sent and got accepted */
+    size_t skipped_maybe; /* --journal: lines an earlier run maybe sent, not sent again */
+    long last_line;       /* line number of the last request read */
+    bool input_done;      /* the end of the input was reached */
     double t0;
 };
 

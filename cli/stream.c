@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,8 +33,9 @@
 struct slot {
     char *line; /* the request, until handed to the batch */
     long lineno;
-    bool nul;  /* the line holds a NUL byte: answered invalid, never sent */
-    char *out; /* its formatted result, waiting for earlier ones (input order) */
+    bool nul;      /* the line holds a NUL byte: answered invalid, never sent */
+    uint64_t hash; /* --journal: the line's hash (journal.c) */
+    char *out;     /* its formatted result, waiting for earlier ones (input order) */
     size_t out_len;
     bool done;
 };
@@ -42,6 +44,7 @@ struct stream {
     struct cli *cli;
     se_client *client;
     se_batch *b;
+    struct journal *j; /* --journal, or NULL */
     struct line_reader in;
     struct slot *ring;
     size_t window;
@@ -90,6 +93,8 @@ static void complete(struct stream *s, size_t index, const se_response *r, se_st
     free(sl->line);
     sl->line = NULL;
     tally_add(&s->t, r, st);
+    if (s->j)
+        journal_record(s->j, sl->lineno, sl->hash, r, st);
     size_t len = 0;
     char *text = format_result(s->cli, r, st, (long)index, sl->lineno, fallback, &len);
     if (!text) {
@@ -108,6 +113,26 @@ static void complete(struct stream *s, size_t index, const se_response *r, se_st
     flush_ready(s);
 }
 
+/* --journal: whether an earlier run's outcome means line `lineno` is not sent again. A line that
+ * differs from the one recorded (the input changed) stops the run. */
+static bool skip_line(struct stream *s, long lineno, uint64_t hash) {
+    enum journal_state js = journal_lookup(s->j, lineno, hash);
+    if (js == JOURNAL_ACCEPTED)
+        s->t.skipped++;
+    else if (js == JOURNAL_MAYBE && !s->cli->resend_maybe)
+        s->t.skipped_maybe++;
+    else if (js == JOURNAL_CHANGED)
+        s->fatal = true;
+    else
+        return false;
+    if (js == JOURNAL_MAYBE)
+        errorf("line %ld: maybe sent by an earlier run (journal): skipped", lineno);
+    else if (js == JOURNAL_CHANGED)
+        errorf("line %ld is not the line the journal %s recorded: the input changed; stopped",
+               lineno, s->cli->journal);
+    return true;
+}
+
 /* Takes whole lines into the ring while there is room; want_input when it needs a read. */
 static void read_lines(struct stream *s) {
     s->want_input = false;
@@ -115,13 +140,19 @@ static void read_lines(struct stream *s) {
         size_t len;
         long lineno;
         char *line = lines_next(&s->in, &len, &lineno);
+        if (s->fatal)
+            return;
         if (!line) {
             s->want_input = !s->in.eof;
             s->t.input_done = s->in.eof;
             return;
         }
+        uint64_t hash = s->j ? journal_hash(line, len) : 0;
+        if (s->j && skip_line(s, lineno, hash))
+            continue;
         struct slot *sl = &s->ring[s->n_read % s->window];
         sl->lineno = lineno;
+        sl->hash = hash;
         sl->nul = strlen(line) != len;
         sl->line = sl->nul ? NULL : strdup(line);
         if (!sl->nul && !sl->line) {
@@ -152,9 +183,15 @@ static double feed(struct stream *s) {
             s->next_send =
                 (s->next_send < t - 1 / s->cli->rate ? t : s->next_send) + 1 / s->cli->rate;
         }
-        char *with = add_connect_tokens(s->cli, s->cli->operation, sl->line);
-        se_status st = se_batch_add(s->b, s->cli->operation, with ? with : sl->line);
+        char *token = s->j && strcmp(s->cli->provider, "connect") == 0 &&
+                              strcmp(s->cli->operation, "create_connection") != 0
+                          ? journal_client_token(s->j, sl->lineno, sl->line)
+                          : NULL;
+        const char *line = token ? token : sl->line;
+        char *with = add_connect_tokens(s->cli, s->cli->operation, line);
+        se_status st = se_batch_add(s->b, s->cli->operation, with ? with : line);
         free(with);
+        free(token);
         s->n_added++;
         if (st == SE_OK || st == SE_E_INVALID) {
             s->in_engine++; /* an invalid one's response comes through se_batch_next too */
@@ -259,14 +296,16 @@ static int exit_status(const struct stream *s, int sig) {
         return 128 + sig;
     if (s->fatal)
         return EXIT_FAILED;
+    if (s->t.skipped_maybe)
+        return EXIT_FAILED; /* not known to be sent */
     if (s->t.read && s->t.invalid == s->t.read)
         return EXIT_USAGE; /* every line was invalid: nothing was sent */
     return s->t.ok == s->t.read ? EXIT_SENT : EXIT_FAILED;
 }
 
-int stream_send(struct cli *cli, se_client *client, int fd) {
+int stream_send(struct cli *cli, se_client *client, int fd, struct journal *j) {
     size_t c = (size_t)cli->concurrency;
-    struct stream s = {.cli = cli, .client = client, .window = c * 8 < 256 ? 256 : c * 8};
+    struct stream s = {.cli = cli, .client = client, .j = j, .window = c * 8 < 256 ? 256 : c * 8};
     s.progress = !cli->no_progress && isatty(STDERR_FILENO);
     s.ring = calloc(s.window, sizeof *s.ring);
     if (!s.ring || se_batch_new(&s.b, client) != SE_OK ||

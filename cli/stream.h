@@ -5,8 +5,10 @@
 #include <sendevent/sendevent.h>
 
 #include "cli.h"
+#include "journal.h"
 
-/* Sends every request read from `fd` and writes each result; returns the exit status. */
-int stream_send(struct cli *cli, se_client *client, int fd);
+/* Sends every request read from `fd` and writes each result; returns the exit status. With a
+ * journal `j`: records each result there and skips what it says was sent. */
+int stream_send(struct cli *cli, se_client *client, int fd, struct journal *j);
 
 #endif
