@@ -16,9 +16,6 @@
 %rename(stream_pending) sei_py_stream_pending;
 %rename(stream_close) sei_py_stream_close;
 %rename(stream_cancel) sei_py_stream_cancel;
-%{
-#include "face.h" /* sei_batch_cancel_item: one request of a batch */
-%}
 %inline %{
 /* se_batch_start(batch, max_in_flight): the batch sends on a thread of its own from now on. */
 static PyObject *sei_py_stream_start(se_batch *batch, int max_in_flight) {

@@ -21,4 +21,10 @@
  * added, a batch started in another process), SE_E_NOMEM. */
 se_status sei_batch_cancel_item(se_batch *batch, size_t index);
 
+/* The provider's check of the client's options a send makes (required
+ * options missing, contradictory ones), made now, without a request (the URL
+ * rules, which depend on the proxies in the environment, stay at the send): SE_OK, or SE_E_INVALID
+ * with se_last_error() naming the first option at fault (as the first send would fail). */
+se_status sei_client_check(se_client *client);
+
 #endif

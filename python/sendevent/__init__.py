@@ -115,6 +115,7 @@ class Client:
         for key, value in options.items():
             if value is not None:
                 _ext.se_client_set(c, key, _option_text(key, value))
+        _ext.client_check(c)  # required options missing or contradictory: ValidationError now
         self._c = c
         self._provider = provider
         self._region = _ext.se_client_get(c, "region") if provider != "zapi" else None
@@ -146,10 +147,13 @@ class Client:
         return self._region
 
     def option(self, key):
-        """The value an option has (its default when unset); secrets read "[REDACTED]"."""
+        """The value an option has (its default when unset); secrets read "[REDACTED]".
+        Raises ValueError for a key this provider's client does not have."""
         c = self._c
         if c is None:
             raise _closed()
+        if not isinstance(key, str) or _ext.se_option_find(self._provider, key) is None:
+            raise ValueError("%r: not an option of a %s client" % (key, self._provider))
         return _ext.se_client_get(c, key)
 
     def cancel(self):
