@@ -11,7 +11,7 @@ from sendevent import _swig
 
 # Client methods that are not operations (written by hand in __init__.py and the stub)
 FIXED = {"__init__", "close", "__enter__", "__exit__", "closed", "provider", "region", "option",
-         "cancel", "send", "validate", "prepare", "send_many"}
+         "cancel", "send", "validate", "prepare", "send_many", "send_iter"}
 
 
 def listed(step, provider):
