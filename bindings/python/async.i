@@ -1,11 +1,12 @@
 /*
  * bindings/python/async.i - part of sendevent_python.i (%included there, after the batch
  * helpers): the streaming batch calls (se_batch_start, se_batch_fd, se_batch_next,
- * se_batch_pending, se_batch_close) for the package's AsyncClient (python/sendevent/_async.py).
+ * se_batch_pending, se_batch_close) for the package's AsyncClient (python/sendevent/_async.py),
+ * and sei_batch_cancel_item (libcore/src/face.h) to cancel one request of a started batch.
  *
  * None of them blocks: the batch's own thread sends, and the event loop waits on the batch's
  * descriptor (loop.add_reader), so they keep the GIL (%nothread in sendevent_python.i). Public
- * C API only.
+ * C API only, besides sei_batch_cancel_item.
  */
 
 %rename(stream_start) sei_py_stream_start;
@@ -14,6 +15,7 @@
 %rename(stream_take) sei_py_stream_take;
 %rename(stream_pending) sei_py_stream_pending;
 %rename(stream_close) sei_py_stream_close;
+%rename(stream_cancel) sei_py_stream_cancel;
 %inline %{
 /* se_batch_start(batch, max_in_flight): the batch sends on a thread of its own from now on. */
 static PyObject *sei_py_stream_start(se_batch *batch, int max_in_flight) {
@@ -87,6 +89,17 @@ static size_t sei_py_stream_pending(se_batch *batch) {
 /* se_batch_close: no more adds; the run ends when everything added is done. */
 static PyObject *sei_py_stream_close(se_batch *batch) {
     se_status st = se_batch_close(batch);
+    if (st != SE_OK) {
+        sei_py_raise(st, se_last_error(), NULL);
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* sei_batch_cancel_item: request `index` ends cancelled (its response still comes through
+ * stream_take); the others go on. */
+static PyObject *sei_py_stream_cancel(se_batch *batch, size_t index) {
+    se_status st = sei_batch_cancel_item(batch, index);
     if (st != SE_OK) {
         sei_py_raise(st, se_last_error(), NULL);
         return NULL;

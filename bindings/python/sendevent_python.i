@@ -445,6 +445,23 @@ static PyObject *sei_py_retry_after_seconds(const char *text) {
 }
 %}
 
+%rename(client_check) sei_py_client_check;
+%{
+#include "face.h" /* sei_client_check, sei_batch_cancel_item */
+%}
+%inline %{
+/* sei_client_check: the client's options as a send checks them, now; raises (ValidationError
+ * naming the option) when a send would be refused for them. */
+static PyObject *sei_py_client_check(se_client *client) {
+    se_status st = sei_client_check(client);
+    if (st != SE_OK) {
+        sei_py_raise(st, se_last_error(), NULL);
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+%}
+
 /* Ctrl-C, and the blocking calls it cancels: send and batch_run_take */
 %include "sigint.i"
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "face.h"
 
 #include "fork.h"
 #include "logging.h"
@@ -62,6 +63,10 @@ void se_batch_free(se_batch *b) {
     free(b->incoming);
     free(b->queue);
     free(b->token_waiters);
+    for (sei_cancel_node *k = atomic_load(&b->cancel_items), *next; k; k = next) {
+        next = k->next; /* cancels the run never took (it had ended) */
+        free(k);
+    }
     sei_block_release(b->block);
     sei_block_release(b->job_block);
     if (b->started) {
@@ -478,5 +483,20 @@ se_status se_batch_take(se_batch *b, size_t index, se_response **out) {
         return SE_E_MISUSE;
     *out = b->items[index].response;
     b->items[index].response = NULL;
+    return SE_OK;
+}
+
+se_status sei_batch_cancel_item(se_batch *b, size_t index) {
+    if (!b || inherited_run(b) || index >= se_batch_size(b))
+        return sei_set_error(b ? b->client : NULL, SE_E_MISUSE,
+                             "sei_batch_cancel_item: no such request in a batch of this process");
+    sei_cancel_node *node = malloc(sizeof *node);
+    if (!node)
+        return sei_set_error(b->client, SE_E_NOMEM, "out of memory");
+    node->index = index;
+    node->next = atomic_load(&b->cancel_items);
+    while (!atomic_compare_exchange_weak(&b->cancel_items, &node->next, node))
+        ;
+    sei_waker_ring(atomic_load(&b->waker)); /* a run in progress wakes and takes it */
     return SE_OK;
 }

@@ -42,6 +42,13 @@ typedef struct sei_slot {
     bool short_timeout; /* CURLOPT_TIMEOUT_MS was cut to a deadline */
 } sei_slot;
 
+/* A request of the batch to cancel (sei_batch_cancel_item): pushed by any
+ * thread onto an atomic stack the run takes whole at its next turn. */
+typedef struct sei_cancel_node {
+    size_t index;
+    struct sei_cancel_node *next;
+} sei_cancel_node;
+
 typedef struct sei_completion {
     size_t index;
     se_response *response;
@@ -71,6 +78,7 @@ struct se_batch {
     bool cancel_gen_set;        /* se_send set it when it was called */
     atomic_bool cancel;         /* se_batch_cancel was called */
     bool cancelled;             /* the run has cancelled what was left */
+    _Atomic(sei_cancel_node *) cancel_items; /* single requests to cancel, not yet seen */
 
     sei_block *block;     /* where responses of the run are cut from (block.c) */
     sei_block *job_block; /* where queued requests are parked by se_batch_add */

@@ -9,6 +9,7 @@
 #include "send.h"
 
 #include "client_state.h"
+#include "face.h"
 #include "fork.h"
 #include "json.h"
 #include "logging.h"
@@ -118,6 +119,20 @@ static se_status build_url(sei_job *job) {
     if (token_url != SEI_OPT_NONE) /* where credentials are fetched from: the same rules */
         st = check_base_url(c, sei_opt_str(c, token_url), sei_opt_def(c, token_url)->key,
                             &job->diag);
+    return st;
+}
+
+se_status sei_client_check(se_client *c) {
+    if (!c)
+        return sei_set_error(NULL, SE_E_MISUSE, "sei_client_check: client is NULL");
+    const sei_provider *p = c->provider;
+    sei_diag d;
+    sei_diag_init(&d);
+    se_status st = p->check_config(c, &d); /* the URL rules depend on the environment
+                                              (proxies) at the send: checked there */
+    if (st != SE_OK)
+        sei_set_error(c, st, sei_diag_msg(&d));
+    sei_diag_free(&d);
     return st;
 }
 

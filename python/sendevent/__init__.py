@@ -32,10 +32,10 @@ from . import _swig  # the SWIG object types, and the listing of providers and o
 from . import _sendevent as _ext
 from ._encode import MAX_DEPTH, _deadline, _encode, _option_text
 from ._encode import _ValidationTypeError  # noqa: F401  (tests reach it here)
-from ._errors import _ERRORS, Error, _make_error
+from ._errors import _ERRORS, Error, Interrupted, _make_error
 from ._response import Response
 
-__all__ = ["Client", "AsyncClient", "Response", "Error", "OPERATIONS", "MAX_DEPTH", "__version__", "version"]
+__all__ = ["Client", "AsyncClient", "Response", "Error", "Interrupted", "OPERATIONS", "MAX_DEPTH", "__version__", "version"]
 
 # one subclass of Error per failing C status (_errors.py), found here as sendevent.<Name>
 for _cls in _ERRORS.values():
@@ -115,6 +115,7 @@ class Client:
         for key, value in options.items():
             if value is not None:
                 _ext.se_client_set(c, key, _option_text(key, value))
+        _ext.client_check(c)  # required options missing or contradictory: ValidationError now
         self._c = c
         self._provider = provider
         self._region = _ext.se_client_get(c, "region") if provider != "zapi" else None
@@ -146,10 +147,13 @@ class Client:
         return self._region
 
     def option(self, key):
-        """The value an option has (its default when unset); secrets read "[REDACTED]"."""
+        """The value an option has (its default when unset); secrets read "[REDACTED]".
+        Raises ValueError for a key this provider's client does not have."""
         c = self._c
         if c is None:
             raise _closed()
+        if not isinstance(key, str) or _ext.se_option_find(self._provider, key) is None:
+            raise ValueError("%r: not an option of a %s client" % (key, self._provider))
         return _ext.se_client_get(c, key)
 
     def cancel(self):
@@ -213,8 +217,66 @@ class Client:
         its attempts, counted from the call (default: the client's option).
 
         Ctrl-C (on the main thread) stops it at once: nothing more is started, requests in
-        flight are aborted, and the KeyboardInterrupt raised carries `results`, the same list
-        (CancelledError for the requests cut short, sent "no" or "maybe")."""
+        flight are aborted, and it raises sendevent.Interrupted (a KeyboardInterrupt) whose
+        `results` is the same list (CancelledError for the requests cut short, sent "no" or
+        "maybe")."""
+        c, requests, seconds, encode = self._many_args(operation, requests, concurrency,
+                                                       deadline)
+        if not requests:
+            return []
+        batch = _ext.se_batch_new(c)
+        takes = None
+        try:
+            # se_batch_add for each, in C; dicts written as JSON there too
+            _ext.batch_add_all(batch, operation, requests, encode, seconds)
+            # se_batch_run (the GIL released; Ctrl-C cancels the batch), then se_batch_take for
+            # each, in C
+            takes = _ext.batch_run_take(batch, concurrency)
+            return self._results(operation, takes)
+        except KeyboardInterrupt as exc:
+            if takes is None:  # raised by batch_run_take: the responses ride on the exception
+                takes = exc.__dict__.pop("_sendevent_takes", None)
+            if takes is None:
+                raise
+            interrupted = Interrupted(self._results(operation, takes))
+            raise interrupted.with_traceback(exc.__traceback__) from None
+        finally:
+            del batch  # freed before the client reference goes
+
+    def send_iter(self, operation, requests, concurrency=64, *, deadline=None):
+        """Sends many requests of one operation as send_many does, yielding (index, result) as
+        each completes (result: a Response or the Error it failed with), so a loop has every
+        result it has seen even when interrupted. Ctrl-C while it waits raises
+        KeyboardInterrupt and cancels what is left; so does leaving the loop early (break, an
+        exception, closing the generator)."""
+        c, requests, seconds, encode = self._many_args(operation, requests, concurrency,
+                                                       deadline)
+        if not requests:
+            return
+        import select
+        batch = _ext.se_batch_new(c)
+        _ext.batch_add_all(batch, operation, requests, encode, seconds)
+        _ext.stream_start(batch, concurrency)
+        left = len(requests)
+        try:
+            _ext.stream_close(batch)
+            fd = _ext.stream_fd(batch)
+            while left:
+                ready = _ext.stream_take(batch)
+                if not ready:
+                    select.select([fd], [], [])  # the GIL released; Ctrl-C raises here
+                    continue
+                for index, handle in ready:
+                    left -= 1
+                    yield index, self._results(operation, (handle,))[0]
+        finally:
+            if left:
+                _ext.se_batch_cancel(batch)
+            del batch  # se_batch_free: joins the batch's thread, before the client goes
+
+    def _many_args(self, operation, requests, concurrency, deadline):
+        """send_many's and send_iter's arguments checked: the C client, the requests as a list,
+        the deadline in seconds and the encoder of one request."""
         c = self._c
         if c is None:
             raise _closed()
@@ -230,29 +292,10 @@ class Client:
                             % type(requests).__name__)
         if type(requests) is not list:
             requests = list(requests)
-        if not requests:
-            return []
 
         def encode(i, request):  # what the C loop leaves: raises naming requests[i]
             return _encode("%s: requests[%d]" % (operation, i), request, None)
-
-        batch = _ext.se_batch_new(c)
-        takes = None
-        try:
-            # se_batch_add for each, in C; dicts written as JSON there too
-            _ext.batch_add_all(batch, operation, requests, encode, seconds)
-            # se_batch_run (the GIL released; Ctrl-C cancels the batch), then se_batch_take for
-            # each, in C
-            takes = _ext.batch_run_take(batch, concurrency)
-            return self._results(operation, takes)
-        except KeyboardInterrupt as exc:
-            if takes is None:  # raised by batch_run_take: the responses ride on the exception
-                takes = exc.__dict__.pop("_sendevent_takes", None)
-            if takes is not None:
-                exc.results = self._results(operation, takes)
-            raise
-        finally:
-            del batch  # freed before the client reference goes
+        return c, requests, seconds, encode
 
     def _results(self, operation, takes):
         results = []

@@ -115,10 +115,10 @@ class AsyncClient:
     with `await client.aclose()` or `async with`; requests still in flight are then cancelled
     (CancelledError, sent "no" or "maybe").
 
-    Cancelling a task that awaits a send cancels its request: at once when it is the only single
-    await in flight on this client; otherwise as soon as the awaits that share its batch have
-    completed (the C library cancels a batch as a whole, not one request of it). send_many and
-    send_iter run a batch of their own, cancelled with the task (or when the iteration stops).
+    Cancelling a task that awaits a send cancels exactly its request (not started: sent "no";
+    in flight: aborted, sent "maybe"), while the other awaits sharing the client's batch go on;
+    the outcome is on the CancelledError as `sendevent_error`. send_many and send_iter run a
+    batch of their own, cancelled with the task (or when the iteration stops).
     """
 
     __slots__ = ("_client", "_loop", "_shared", "_streams", "_concurrency", "__weakref__")
@@ -234,25 +234,19 @@ class AsyncClient:
             fut = waiters.pop(index, None)
             if fut is not None and not fut.done():
                 fut.set_result(handle)
-            if stream.closed and waiters and all(f.done() for f in waiters.values()):
-                stream.cancel()  # only cancelled awaits are left: cancel their requests now
         return deliver
 
-    async def _cancel_one(self, stream, index, exc):
-        """The task awaiting request `index` of the shared stream was cancelled: the stream
-        takes no more requests (later awaits start a new one) and is cancelled as soon as no
-        other await waits on it. When that is now, waits for the cancelled request's outcome
-        and puts it on the CancelledError as `sendevent_error`."""
-        if self._shared is stream:
-            self._shared = None
-        stream.close()
+    @staticmethod
+    async def _cancel_one(stream, index, exc):
+        """The task awaiting request `index` of the shared stream was cancelled: that request
+        alone is cancelled in C (not started: sent "no"; in flight: aborted, sent "maybe"), the
+        other awaits of the stream go on. Waits for its outcome and puts it on the
+        CancelledError as `sendevent_error` (unless the task is cancelled again meanwhile)."""
         waiters = stream.waiters
         if index not in waiters or stream.done:
             return
-        if any(not f.done() for i, f in waiters.items() if i != index):
-            return  # cancelled when the others have completed (deliver above)
         fut = waiters[index] = stream.loop.create_future()
-        stream.cancel()
+        _ext.stream_cancel(stream.batch, index)
         try:
             handle = await fut
         except asyncio.CancelledError:

@@ -106,3 +106,16 @@ def _make_error(code, message, handle):
         # counted from now), or None when it did not say
         err.retry_after = _ext.retry_after_seconds(response.header("Retry-After"))
     return err
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during Client.send_many: a KeyboardInterrupt (caught as one) whose `results`
+    holds one entry per input request, in input order: the Response or Error of each request
+    that finished before the signal, as it was, and a CancelledError for each of the others
+    (sent "no" when it had not started, "maybe" when it was in flight). Nothing is started after
+    the signal."""
+
+    def __init__(self, results):
+        self.results = results
+        done = sum(1 for r in results if getattr(r, "code", None) != _ext.SE_E_CANCELLED)
+        super().__init__("interrupted: %d of %d requests completed" % (done, len(results)))

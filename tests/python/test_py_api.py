@@ -238,7 +238,8 @@ def test_option_conversion():
     assert c.option("retry_base_delay") == "0.1"
     assert c.option("user_agent") == "me/1"
     assert c.option("fips") == "false"  # None leaves the default
-    assert c.option("no_such_option") is None
+    with pytest.raises(ValueError, match="no_such_option"):
+        c.option("no_such_option")
 
 
 def test_ca_file_accepts_a_path(tmp_path):
@@ -393,3 +394,34 @@ def test_zapi_send_message(emu, zapi):
     with pytest.raises(sendevent.ValidationError, match="delayMessage"):
         zapi.send_message(phone="5511999999999", message="hi", delayMessage=20)
     assert len(api_requests(emu)) == 1
+
+
+# ---- fail early: a client missing its required options is refused when it is made ----------
+
+@pytest.mark.parametrize("provider,options,named", [
+    ("sinch", {}, "project_id"),
+    ("sinch", {"project_id": "p1", "base_url": "http://127.0.0.1:9"}, "key_id"),
+    ("zapi", {}, "instance_id"),
+    ("zapi", {"instance_id": "i1"}, "token"),
+    ("connect", {}, "region"),
+    ("connect", {"region": "eu-west-1", "fips": True}, "fips"),
+])
+def test_client_missing_or_contradictory_options_refused_when_made(provider, options, named):
+    for cls in (sendevent.Client, sendevent.AsyncClient):
+        with pytest.raises(ValueError, match=named) as info:
+            cls(provider, **options)
+        assert isinstance(info.value, sendevent.ValidationError)
+
+
+def test_client_with_its_required_options_is_made():
+    sendevent.Client("zapi", instance_id="i1", token="t1").close()
+    sendevent.Client("connect", region="us-east-1").close()
+    sendevent.Client("sinch", project_id="p1", region="eu", key_id="k", key_secret="s").close()
+    sendevent.Client("sinch", project_id="p1", region="eu", access_token="tok").close()
+
+
+def test_option_typo_raises_naming_the_key():
+    with sendevent.Client("zapi", instance_id="i1", token="t1") as c:
+        with pytest.raises(ValueError, match="timeuot"):
+            c.option("timeuot")
+        assert c.option("timeout") is not None

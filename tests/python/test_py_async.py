@@ -221,6 +221,39 @@ def test_cancelled_await_among_others_is_cancelled_after_them(emu):
     assert streams <= 1
 
 
+def test_cancelling_one_await_of_a_shared_batch_cancels_exactly_its_request(emu):
+    emu.fault(provider="zapi", operation="send_event", action="hang", count=1)
+
+    async def main():
+        async with aclient(emu, "zapi", concurrency=2) as c:
+            hung = asyncio.ensure_future(c.send_event(valid("zapi", "send_event")))
+            await asyncio.sleep(0.2)  # in flight, hanging
+            others = [asyncio.ensure_future(c.send_event(valid("zapi", "send_event")))
+                      for _ in range(6)]
+            queued = asyncio.ensure_future(c.send_event(valid("zapi", "send_event")))
+            await asyncio.sleep(0)  # added behind the others: not started yet
+            shared = c._shared
+            queued.cancel()
+            with pytest.raises(asyncio.CancelledError) as q_info:
+                await queued
+            t0 = time.monotonic()
+            hung.cancel()
+            with pytest.raises(asyncio.CancelledError) as h_info:
+                await hung
+            elapsed = time.monotonic() - t0
+            done = await asyncio.gather(*others)
+            return q_info.value, h_info.value, elapsed, done, shared is c._shared
+    queued, hung, elapsed, done, same_batch = run(main)
+    assert elapsed < 1.0  # at once, not after the others
+    assert isinstance(hung.sendevent_error, sendevent.CancelledError)
+    assert hung.sendevent_error.sent == "maybe"
+    assert isinstance(queued.sendevent_error, sendevent.CancelledError)
+    assert queued.sendevent_error.sent == "no"
+    assert all(r.ok and r.sent == "yes" for r in done)
+    assert same_batch  # the others were not moved to another batch
+    assert len(api_requests(emu)) == 6  # the others (the hung one never answered); not queued
+
+
 def test_second_loop_refused(emu):
     c = aclient(emu, "zapi")
     loop = asyncio.new_event_loop()
