@@ -447,7 +447,8 @@ static PyObject *sei_py_retry_after_seconds(const char *text) {
 
 %rename(client_check) sei_py_client_check;
 %{
-#include "face.h" /* sei_client_check, sei_batch_cancel_item */
+#include "batch_internal.h" /* sei_batch_cancel_item */
+#include "send.h"           /* sei_client_check */
 %}
 %inline %{
 /* sei_client_check: the client's options as a send checks them, now; raises (ValidationError

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "engine.h"
-#include "face.h"
+#include "batch_internal.h"
 
 #include "fork.h"
 #include "logging.h"

@@ -6,6 +6,7 @@
 #ifndef SEI_INTERNAL_H
 #define SEI_INTERNAL_H
 
+#include "batch_internal.h"
 #include "block.h"
 #include "client_state.h"
 #include "diag.h"

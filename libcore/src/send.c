@@ -9,7 +9,6 @@
 #include "send.h"
 
 #include "client_state.h"
-#include "face.h"
 #include "fork.h"
 #include "json.h"
 #include "logging.h"

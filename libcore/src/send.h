@@ -55,4 +55,10 @@ double sei_job_retry_delay(sei_job *job, se_status st, const sei_attempt *a);
 /* Adds what attempt `a` tells about delivery to job->sent and job->attempts. */
 void sei_job_count(sei_job *job, const sei_attempt *a);
 
+/* The provider's check of the client's options a send makes (required
+ * options missing, contradictory ones), made now, without a request (the URL
+ * rules, which depend on the proxies in the environment, stay at the send): SE_OK, or SE_E_INVALID
+ * with se_last_error() naming the first option at fault (as the first send would fail). */
+se_status sei_client_check(se_client *client);
+
 #endif

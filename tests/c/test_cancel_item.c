@@ -9,7 +9,7 @@
 
 #include "check.h"
 #include "emu.h"
-#include "face.h"
+#include "batch_internal.h"
 #include "internal.h"
 #include "sendevent/sendevent.h"
 

@@ -1,10 +1,10 @@
 /*
- * face.h - internal calls the bindings make beyond the public C API (the
- * Python extension links libcore statically and includes this header). Not
- * part of the ABI: nothing here is exported from the shared library.
+ * batch_internal.h - what batch.c offers beyond the public batch calls, for
+ * the bindings (the Python extension links libcore statically) and the tests.
+ * Not part of the ABI: nothing here is exported from the shared library.
  */
-#ifndef SEI_FACE_H
-#define SEI_FACE_H
+#ifndef SEI_BATCH_INTERNAL_H
+#define SEI_BATCH_INTERNAL_H
 
 #include <stddef.h>
 
@@ -20,11 +20,5 @@
  * not yet run, when it runs. SE_OK, SE_E_MISUSE (NULL batch, index never
  * added, a batch started in another process), SE_E_NOMEM. */
 se_status sei_batch_cancel_item(se_batch *batch, size_t index);
-
-/* The provider's check of the client's options a send makes (required
- * options missing, contradictory ones), made now, without a request (the URL
- * rules, which depend on the proxies in the environment, stay at the send): SE_OK, or SE_E_INVALID
- * with se_last_error() naming the first option at fault (as the first send would fail). */
-se_status sei_client_check(se_client *client);
 
 #endif
