@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the installed package's __init__.pyi from python/sendevent/__init__.pyi, whose
-`# @options@` and `# @operations@` lines become the Client keywords and methods the C library
-lists (sendevent/listing.h), read from the package just built.
+`# @options@`, `# @operations@` and `# @async_operations@` lines become the Client and
+AsyncClient keywords and methods the C library lists (sendevent/listing.h), read from the
+package just built.
 
     python3 python/gen_stub.py BUILD_LIB    (setup.py's build_py runs it)
 """
@@ -23,20 +24,34 @@ def listing(sendevent):
     return list(keys), list(ops)
 
 
-def render(template, keys, operations):
-    # an operation never hides a Client method (as in __init__.py)
-    operations = [op for op in operations if "    def %s(" % op not in template]
+def _methods(head, operations):
+    """The stub lines of one method per operation: head is "    def " or "    async def "."""
     out = []
+    for op in operations:
+        start = "%s%s(" % (head, op)
+        out.append(start + "self, request: Request = ..., /, *, deadline: Deadline = ...,\n")
+        out.append(" " * len(start) + "**fields: JSONValue) -> Response: ...\n")
+    return out
+
+
+def render(template, keys, operations):
+    # an operation never hides a Client or AsyncClient method (as in __init__.py and _async.py)
+    operations = [op for op in operations
+                  if "    def %s(" % op not in template and "async def %s(" % op not in template]
+    out, starred = [], False  # starred: this signature has its `*,` already (AsyncClient's)
     for line in template.splitlines(keepends=True):
         marker = line.strip()
+        if marker.startswith("def __init__("):
+            starred = False
+        starred = starred or marker == "*,"
         if marker.startswith("# @options@"):
-            out.append("        *,\n")
+            if not starred:
+                out.append("        *,\n")
             out += ["        %s: OptionValue = ...,\n" % key for key in keys]
         elif marker.startswith("# @operations@"):
-            for op in operations:
-                head = "    def %s(" % op
-                out.append(head + "self, request: Request = ..., /, *, deadline: Deadline = ...,\n")
-                out.append(" " * len(head) + "**fields: JSONValue) -> Response: ...\n")
+            out += _methods("    def ", operations)
+        elif marker.startswith("# @async_operations@"):
+            out += _methods("    async def ", operations)
         else:
             out.append(line)
     return "".join(out)

@@ -312,9 +312,16 @@ static int sei_py_json_value(sei_json_writer *w, PyObject *v) {
     return 0;
 }
 
-/* The JSON text of an exact dict in `out` (emptied first); 0 when declined. */
+/* The JSON text of an exact dict in `out` (emptied first); 0 when declined. A top-level
+ * "Content" given as a dict or list is declined too: Connect takes it as JSON text, which the
+ * Python encoder writes (python/sendevent/_encode.py). datetime, UUID and Decimal values are
+ * declined as any other type is, and converted there. */
 static int sei_py_json_dict(sei_dynbuf *out, PyObject *obj) {
     sei_json_writer w;
+    PyObject *content;
+    if (PyDict_CheckExact(obj) && (content = PyDict_GetItemString(obj, "Content")) &&
+        (PyDict_Check(content) || PyList_Check(content)))
+        return 0;
     sei_dynbuf_reset(out);
     sei_json_writer_init(&w, out, SEI_PY_JSON_DEPTH);
     return PyDict_CheckExact(obj) && sei_py_json_value(&w, obj);

@@ -189,7 +189,7 @@ class Client:
         c = self._c
         if c is None:
             raise _closed()
-        body = _encode(operation, request, fields)
+        body = _encode(operation, request, fields, self._provider)
         seconds = 0.0 if deadline is None else _deadline(deadline)
         return Response(_ext.send(c, operation, body, seconds))
 
@@ -199,7 +199,7 @@ class Client:
         c = self._c
         if c is None:
             raise _closed()
-        _ext.se_validate(c, operation, _encode(operation, request, fields))
+        _ext.se_validate(c, operation, _encode(operation, request, fields, self._provider))
 
     def prepare(self, operation, request=None, /, **fields):
         """The exact HTTP request send() would make, as text (request line, headers, blank
@@ -207,7 +207,7 @@ class Client:
         c = self._c
         if c is None:
             raise _closed()
-        return _ext.se_prepare(c, operation, _encode(operation, request, fields))
+        return _ext.se_prepare(c, operation, _encode(operation, request, fields, self._provider))
 
     def send_many(self, operation, requests, concurrency=64, *, deadline=None):
         """Sends many requests of one operation at once, at most `concurrency` (1..1024) in
@@ -294,7 +294,7 @@ class Client:
             requests = list(requests)
 
         def encode(i, request):  # what the C loop leaves: raises naming requests[i]
-            return _encode("%s: requests[%d]" % (operation, i), request, None)
+            return _encode("%s: requests[%d]" % (operation, i), request, None, self._provider)
         return c, requests, seconds, encode
 
     def _results(self, operation, takes):

@@ -207,7 +207,7 @@ class AsyncClient:
 
     async def _send(self, operation, request, fields, deadline):
         c, loop = self._bind()
-        body = _encode(operation, request, fields)
+        body = _encode(operation, request, fields, self._client.provider)
         seconds = 0.0 if deadline is None else _deadline(deadline)
         stream = self._shared
         if stream is None:
@@ -272,7 +272,8 @@ class AsyncClient:
                 wake[0].set_result(None)
 
         def encode(i, request):  # what the C loop leaves: raises naming requests[i]
-            return _encode("%s: requests[%d]" % (operation, i), request, None)
+            return _encode("%s: requests[%d]" % (operation, i), request, None,
+                           self._client.provider)
 
         stream = self._track(_Stream(c, loop, concurrency, deliver, requests, operation, encode,
                                      seconds))

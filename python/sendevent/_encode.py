@@ -46,6 +46,9 @@ def _find_unencodable(value, path, seen, depth=0):
     if isinstance(value, str):
         problem = _unicode_problem(value)
         return (path, problem) if problem else None
+    converted = _converted(value)
+    if converted is not None:
+        return (path, converted) if isinstance(converted, Exception) else None
     if isinstance(value, (str, int, float, bool)) or value is None:
         try:
             _dumps(value)
@@ -77,10 +80,10 @@ def _find_unencodable(value, path, seen, depth=0):
     return path, TypeError("Object of type %s is not JSON serializable" % type(value).__name__)
 
 
-def _encode_error(where, obj, exc):
+def _encode_error(where, obj, exc, prefix=""):
     """The ValidationError (also a TypeError for a value of the wrong type) naming the field
-    that could not become JSON."""
-    found = _find_unencodable(obj, "", set())
+    that could not become JSON (prefix: the path of obj in the request)."""
+    found = _find_unencodable(obj, prefix, set())
     path, problem = found if found else ("", exc)
     cls = _ValidationTypeError if isinstance(problem, TypeError) else ValidationError
     if isinstance(problem, RecursionError):  # not found below the limit: say what happened
@@ -90,9 +93,81 @@ def _encode_error(where, obj, exc):
     return cls("%s: %s" % (where, problem), code=-1)
 
 
-def _encode(where, request, fields):
+def _module_type(module, name):
+    """sys.modules[module].name, or None while the module is not loaded (then no value of that
+    type can exist, and importing it here would slow `import sendevent`)."""
+    mod = _sys.modules.get(module)
+    return getattr(mod, name, None) if mod is not None else None
+
+
+def _converted(value):
+    """The JSON text of a datetime, UUID or Decimal value (docs/python.md, "Conversions"); the
+    problem (an exception, not raised) when it has none; None for any other value."""
+    datetime = _module_type("datetime", "datetime")
+    if datetime is not None and isinstance(value, datetime):
+        if value.utcoffset() is None:
+            return ValueError("a naive datetime (%s) has no time zone: give it a tzinfo"
+                              % value.isoformat())
+        return _dumps(value.isoformat())
+    uuid = _module_type("uuid", "UUID")
+    if uuid is not None and isinstance(value, uuid):
+        return '"%s"' % value
+    decimal = _module_type("decimal", "Decimal")
+    if decimal is not None and isinstance(value, decimal):
+        if not value.is_finite():
+            return ValueError("%s is not a JSON number (NaN and infinities are not allowed)"
+                              % value)
+        text = str(value)  # exact: scientific notation when Python writes it so, as JSON allows
+        return text.replace("E", "e")
+    return None
+
+
+def _write(value, depth=0):
+    """Compact JSON text of value as _dumps writes it, with datetime, UUID and Decimal values
+    converted (_converted). Raises TypeError / ValueError / RecursionError as json does."""
+    if isinstance(value, (dict, list, tuple)):
+        if depth >= MAX_DEPTH:
+            raise RecursionError("nested deeper than %d levels" % MAX_DEPTH)
+        if isinstance(value, dict):  # a key as json writes it: '{"k":null}' less '{' ':null}'
+            return "{%s}" % ",".join("%s:%s" % (_dumps({k: None})[1:-6], _write(v, depth + 1))
+                                     for k, v in value.items())
+        return "[%s]" % ",".join(_write(v, depth + 1) for v in value)
+    converted = _converted(value)
+    if converted is None:
+        return _dumps(value)
+    if isinstance(converted, Exception):
+        raise converted
+    return converted
+
+
+def _text(where, obj, prefix=""):
+    """The compact JSON text of obj by the Python encoder, or the ValidationError naming the
+    field (under prefix) that has none."""
+    try:
+        try:
+            text = _dumps(obj)
+        except TypeError:  # maybe a datetime, UUID or Decimal
+            text = _write(obj)
+        if not text.isascii():
+            text.encode("utf-8")  # a lone surrogate: named below, never UnicodeEncodeError
+        return text
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise _encode_error(where, obj, exc, prefix) from None
+
+
+def _connect_content(where, obj):
+    """obj with a top-level Content given as a dict or list replaced by its compact JSON text,
+    which is what Amazon Connect takes."""
+    content = obj.get("Content")
+    if isinstance(content, (dict, list)):
+        return {**obj, "Content": _text(where, content, "Content")}
+    return obj
+
+
+def _encode(where, request, fields, provider=None):
     """The request as compact JSON text. request: a dict (or Mapping), JSON text (str/bytes,
-    passed through as is), or None; fields: keyword arguments merged over it."""
+    passed through as is), or None; fields: keyword arguments merged over it; provider: the
+    client's, for its conversions (Connect's Content)."""
     if request is None:
         obj = fields
     elif type(request) is dict:
@@ -112,13 +187,9 @@ def _encode(where, request, fields):
     text = _ext.json_text(obj)  # the usual dict, written in C; None: json decides
     if text is not None:
         return text
-    try:
-        text = _dumps(obj)
-        if not text.isascii():
-            text.encode("utf-8")  # a lone surrogate: named below, never UnicodeEncodeError
-        return text
-    except (TypeError, ValueError, RecursionError) as exc:
-        raise _encode_error(where, obj, exc) from None
+    if provider == "connect":
+        obj = _connect_content(where, obj)
+    return _text(where, obj)
 
 
 def _option_text(key, value):

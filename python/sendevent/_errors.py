@@ -14,11 +14,13 @@ class Error(Exception):
     http_status (0 when no HTTP answer), provider_code, message, request_id, sent ("no", "maybe"
     or "yes": whether the request reached the provider; "no" without a response), client_token
     (Connect's, else None), and response (the Response of the failed send, or None when the call
-    has none, e.g. a bad option).
+    has none, e.g. a bad option). retry_after: the seconds Retry-After asked for on a
+    ThrottledError (None when absent), None on every other class.
     """
 
     __module__ = "sendevent"  # where users find it
     status = "error"
+    retry_after = None  # seconds from Retry-After: set on ThrottledError only
 
     def __init__(self, message, *, code=None, response=None):
         super().__init__(message)

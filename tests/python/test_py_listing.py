@@ -94,3 +94,29 @@ def test_listed_options_describe_the_clients():
                 continue
             assert _swig.se_client_get(client, o.key) == o._def  # SWIG renames the C field `def`
         del client
+
+
+def test_installed_stub_names_the_async_clients_operations():
+    path = pathlib.Path(sendevent.__file__).with_name("__init__.pyi")
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    client = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "AsyncClient")
+    coros = {n.name: n for n in client.body if isinstance(n, ast.AsyncFunctionDef)}
+    defs = {n.name for n in client.body if isinstance(n, ast.FunctionDef)}
+    operations = {op for ops in listed_operations().values() for op in ops}
+    assert set(coros) == operations | {"aclose", "__aenter__", "__aexit__", "send", "send_many"}
+    assert "send_iter" in defs  # an async generator: a plain def returning an AsyncIterator
+    for op in operations:
+        args = coros[op].args
+        assert [a.arg for a in args.posonlyargs] == ["self", "request"]
+        assert [a.arg for a in args.kwonlyargs] == ["deadline"] and args.kwarg.arg == "fields"
+        assert hasattr(sendevent.AsyncClient, op)
+    init = next(n for n in client.body if isinstance(n, ast.FunctionDef) and n.name == "__init__")
+    assert {a.arg for a in init.args.kwonlyargs} == listed_option_keys() | {"concurrency"}
+    stub = path.read_text(encoding="utf-8")
+    assert "retry_after: Optional[float]" in stub and "def send_iter(" in stub
+
+
+def test_retry_after_is_none_except_on_throttling():
+    assert sendevent.Error("x").retry_after is None
+    assert sendevent.NetworkError("x").retry_after is None
+    assert sendevent.ThrottledError("x").retry_after is None
