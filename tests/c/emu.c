@@ -7,7 +7,10 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "sendevent/sendevent.h"
 
 bool emu_start(emu *e, const char *const *extra_args) {
     const char *bin = getenv("SE_EMULATOR");
@@ -134,4 +137,26 @@ const char *emu_req_header(const cJSON *req, const char *name) {
     const cJSON *h =
         cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(req, "headers"), name);
     return cJSON_IsString(h) ? h->valuestring : NULL;
+}
+
+double emu_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void emu_sleep(double s) {
+    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+struct se_client *emu_zapi_client(const emu *e) {
+    se_client *c = NULL;
+    se_client_new(&c, "zapi");
+    se_client_set(c, "base_url", e->url);
+    se_client_set(c, "instance_id", EMU_ZAPI_INSTANCE);
+    se_client_set(c, "token", EMU_ZAPI_TOKEN);
+    se_client_set(c, "client_token", EMU_ZAPI_CLIENT_TOKEN);
+    return c;
 }

@@ -36,6 +36,12 @@ int emu_count_op(const emu *e, const char *operation, bool all);
 /* Header of recorded request i (lower-case name), or NULL. */
 const char *emu_req_header(const cJSON *req, const char *name);
 
+/* Monotonic seconds, and a sleep that resumes after signals (timed tests). */
+double emu_now(void);
+void emu_sleep(double seconds);
+/* A Z-API client of emulator e, with the emulator's credentials. */
+struct se_client *emu_zapi_client(const emu *e);
+
 /* ctest treats this exit code as "skipped" (SKIP_RETURN_CODE). */
 #define EMU_SKIP 77
 

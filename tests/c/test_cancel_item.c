@@ -7,35 +7,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "batch_internal.h"
 #include "check.h"
 #include "emu.h"
-#include "batch_internal.h"
 #include "internal.h"
 #include "sendevent/sendevent.h"
 
 static emu E;
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_s(double s) {
-    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
-    while (nanosleep(&ts, &ts) != 0)
-        ;
-}
-
-static se_client *zapi(void) {
-    se_client *c = NULL;
-    se_client_new(&c, "zapi");
-    se_client_set(c, "base_url", E.url);
-    se_client_set(c, "instance_id", EMU_ZAPI_INSTANCE);
-    se_client_set(c, "token", EMU_ZAPI_TOKEN);
-    se_client_set(c, "client_token", EMU_ZAPI_CLIENT_TOKEN);
-    return c;
-}
 
 static void add_event(se_batch *b, int i) {
     char req[200];
@@ -52,7 +30,7 @@ enum { N = 20 };
  * cancelled in flight, request 15 before it starts, request 1 after it
  * completed; the rest are answered. */
 static void test_started(void) {
-    se_client *c = zapi();
+    se_client *c = emu_zapi_client(&E);
     emu_reset(&E);
     emu_fault(&E, "{\"provider\":\"zapi\",\"latency_ms\":300,\"fraction\":1}");
     se_batch *b = NULL;
@@ -62,8 +40,8 @@ static void test_started(void) {
         add_event(b, i);
     CHECK_INT(sei_batch_cancel_item(b, N), SE_E_MISUSE); /* never added */
     CHECK_INT(sei_batch_cancel_item(NULL, 0), SE_E_MISUSE);
-    sleep_s(0.1);
-    double cancelled_at = now();
+    emu_sleep(0.1);
+    double cancelled_at = emu_now();
     CHECK_INT(sei_batch_cancel_item(b, 0), SE_OK);
     CHECK_INT(sei_batch_cancel_item(b, 15), SE_OK);
     se_batch_close(b);
@@ -78,7 +56,7 @@ static void test_started(void) {
         if (!r)
             break;
         if (seen == 0)
-            first_at = now();
+            first_at = emu_now();
         if (index == 1) /* complete: a cancel now changes nothing */
             CHECK_INT(sei_batch_cancel_item(b, 1), SE_OK);
         status[index] = se_response_status(r);
@@ -99,7 +77,7 @@ static void test_started(void) {
             CHECK_INT(status[i], SE_OK);
             CHECK_INT(sent[i], SE_SENT_YES);
         }
-    sleep_s(0.1);
+    emu_sleep(0.1);
     CHECK_INT(emu_count(&E, true), N - 1); /* 15 never went out */
     se_batch_free(b);
     se_client_free(c);
@@ -112,14 +90,14 @@ typedef struct later {
 
 static void *cancel_later(void *arg) {
     later *k = arg;
-    sleep_s(0.1);
+    emu_sleep(0.1);
     sei_batch_cancel_item(k->b, k->index);
     return NULL;
 }
 
 /* se_batch_run: a cancel before the run, one from another thread during it. */
 static void test_run(void) {
-    se_client *c = zapi();
+    se_client *c = emu_zapi_client(&E);
     emu_reset(&E);
     emu_fault(&E, "{\"provider\":\"zapi\",\"latency_ms\":300,\"fraction\":1}");
     se_batch *b = NULL;
@@ -130,10 +108,10 @@ static void test_run(void) {
     later k = {b, 4};
     pthread_t t;
     pthread_create(&t, NULL, cancel_later, &k);
-    double t0 = now();
+    double t0 = emu_now();
     CHECK_INT(se_batch_run(b, 8), SE_E_CANCELLED);
     pthread_join(t, NULL);
-    CHECK(now() - t0 < 1.0);
+    CHECK(emu_now() - t0 < 1.0);
     CHECK_INT(se_batch_failed(b), 2);
     CHECK_INT(se_response_status(se_batch_response(b, 2)), SE_E_CANCELLED);
     CHECK_INT(se_response_sent(se_batch_response(b, 2)), SE_SENT_NO);

@@ -18,28 +18,6 @@
 
 static emu E;
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_s(double s) {
-    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
-    while (nanosleep(&ts, &ts) != 0)
-        ;
-}
-
-static se_client *zapi(void) {
-    se_client *c = NULL;
-    se_client_new(&c, "zapi");
-    se_client_set(c, "base_url", E.url);
-    se_client_set(c, "instance_id", EMU_ZAPI_INSTANCE);
-    se_client_set(c, "token", EMU_ZAPI_TOKEN);
-    se_client_set(c, "client_token", EMU_ZAPI_CLIENT_TOKEN);
-    return c;
-}
-
 /* A Sinch client with OAuth against emulator e. */
 static se_client *sinch_client(const emu *e) {
     se_client *c = NULL;
@@ -107,8 +85,8 @@ typedef struct canceller {
 
 static void *cancel_later(void *arg) {
     canceller *k = arg;
-    sleep_s(k->delay);
-    k->at = now();
+    emu_sleep(k->delay);
+    k->at = emu_now();
     if (k->batch)
         se_batch_cancel(k->batch);
     else
@@ -144,19 +122,19 @@ static void check_cancelled(se_batch *b, double cancelled_at, double returned_at
     CHECK(k.ok >= 64);               /* a round or more was answered */
     CHECK(k.cancelled_no > BIG / 2); /* most had not started */
     CHECK(k.cancelled_maybe > 0 && k.cancelled_maybe <= 64);
-    sleep_s(0.1);
+    emu_sleep(0.1);
     CHECK_INT(emu_count(&E, true), k.ok + k.cancelled_maybe);
     CHECK_INT(se_batch_failed(b), k.cancelled_no + k.cancelled_maybe);
 }
 
 static void test_cancel_from_thread(void) {
-    se_client *c = zapi();
+    se_client *c = emu_zapi_client(&E);
     se_batch *b = slow_batch(c);
     canceller k = {b, NULL, 0.7, 0};
     pthread_t t;
     pthread_create(&t, NULL, cancel_later, &k);
     CHECK_INT(se_batch_run(b, 64), SE_E_CANCELLED);
-    double returned = now();
+    double returned = emu_now();
     pthread_join(t, NULL);
     check_cancelled(b, k.at, returned);
     se_batch_free(b);
@@ -168,12 +146,12 @@ static volatile double signalled_at;
 
 static void on_alarm(int sig) {
     (void)sig;
-    signalled_at = now();
+    signalled_at = emu_now();
     se_batch_cancel(signalled_batch); /* async-signal-safe */
 }
 
 static void test_cancel_from_signal(void) {
-    se_client *c = zapi();
+    se_client *c = emu_zapi_client(&E);
     signalled_batch = slow_batch(c);
     struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);
@@ -182,7 +160,7 @@ static void test_cancel_from_signal(void) {
     struct itimerval it = {{0, 0}, {0, 700000}};
     setitimer(ITIMER_REAL, &it, NULL);
     CHECK_INT(se_batch_run(signalled_batch, 64), SE_E_CANCELLED);
-    double returned = now();
+    double returned = emu_now();
     sigaction(SIGALRM, &old, NULL);
     check_cancelled(signalled_batch, signalled_at, returned);
     se_batch_free(signalled_batch);
@@ -191,7 +169,7 @@ static void test_cancel_from_signal(void) {
 
 /* A batch cancelled before it runs sends nothing. */
 static void test_cancel_before_run(void) {
-    se_client *c = zapi();
+    se_client *c = emu_zapi_client(&E);
     emu_reset(&E);
     se_batch *b = NULL;
     se_batch_new(&b, c);
@@ -208,7 +186,7 @@ static void test_cancel_before_run(void) {
 
 /* One se_send to a hung server, cancelled from another thread. */
 static void test_client_cancel_single_send(void) {
-    se_client *c = zapi();
+    se_client *c = emu_zapi_client(&E);
     emu_reset(&E);
     emu_fault(&E, "{\"provider\":\"zapi\",\"action\":\"hang\"}");
     canceller k = {NULL, c, 0.3, 0};
@@ -218,7 +196,7 @@ static void test_client_cancel_single_send(void) {
     zapi_event(req, sizeof req, "hung", 0);
     se_response *r = NULL;
     CHECK_INT(se_send(c, "send_event", req, &r), SE_E_CANCELLED);
-    double returned = now();
+    double returned = emu_now();
     pthread_join(t, NULL);
     CHECK(returned - k.at < 0.2);
     CHECK_INT(se_response_sent(r), SE_SENT_MAYBE); /* the server read it */
@@ -237,16 +215,16 @@ static void test_client_cancel_single_send(void) {
 /* ---- deadlines ------------------------------------------------------------------ */
 
 static void test_deadlines(void) {
-    se_client *c = zapi();
+    se_client *c = emu_zapi_client(&E);
     char req[200];
     zapi_event(req, sizeof req, "deadline", 0);
     /* a hung server: the deadline ends the send, which may have been delivered */
     emu_reset(&E);
     emu_fault(&E, "{\"provider\":\"zapi\",\"action\":\"hang\"}");
     se_response *r = NULL;
-    double t0 = now();
+    double t0 = emu_now();
     CHECK_INT(se_send_within(c, "send_event", req, 0.3, &r), SE_E_TIMEOUT);
-    double took = now() - t0;
+    double took = emu_now() - t0;
     CHECK(took >= 0.25 && took < 1.5);
     CHECK_INT(se_response_sent(r), SE_SENT_MAYBE);
     se_response_free(r);
@@ -254,10 +232,10 @@ static void test_deadlines(void) {
     emu_reset(&E);
     emu_fault(&E, "{\"provider\":\"zapi\",\"status\":429,\"retry_after\":\"2\"}");
     CHECK_INT(se_client_set(c, "deadline", "0.5"), SE_OK);
-    t0 = now();
+    t0 = emu_now();
     r = NULL;
     CHECK_INT(se_send(c, "send_event", req, &r), SE_E_THROTTLED);
-    CHECK(now() - t0 < 0.4);
+    CHECK(emu_now() - t0 < 0.4);
     CHECK_INT(se_response_attempts(r), 1);
     CHECK_INT(se_response_sent(r), SE_SENT_YES);
     se_response_free(r);
@@ -275,9 +253,9 @@ static void test_deadlines(void) {
     se_batch_new(&b, c);
     CHECK_INT(se_batch_add_within(b, "send_event", req, 0.3), SE_OK);
     CHECK_INT(se_batch_add_within(b, "send_event", req, 3), SE_OK);
-    t0 = now();
+    t0 = emu_now();
     CHECK_INT(se_batch_run(b, 1), SE_E_TIMEOUT);
-    CHECK(now() - t0 < 1.5);
+    CHECK(emu_now() - t0 < 1.5);
     CHECK_INT(se_response_status(se_batch_response(b, 0)), SE_E_TIMEOUT);
     CHECK_INT(se_response_status(se_batch_response(b, 1)), SE_OK);
     se_batch_free(b);
@@ -300,14 +278,14 @@ static void *feed(void *arg) {
             strcpy(req, "{\"phone\":\"bad/phone\"}"); /* refused, still gets its result */
         se_batch_add(f->b, "send_event", req);
         if (i % 10 == 0)
-            sleep_s(0.01);
+            emu_sleep(0.01);
     }
     se_batch_close(f->b);
     return NULL;
 }
 
 static void test_streaming(void) {
-    se_client *c = zapi();
+    se_client *c = emu_zapi_client(&E);
     emu_reset(&E);
     se_batch *b = NULL;
     se_batch_new(&b, c);
@@ -326,8 +304,8 @@ static void test_streaming(void) {
     static int seen[N + 1];
     memset(seen, 0, sizeof seen);
     int got = 0, ok = 0, invalid = 0;
-    double t0 = now();
-    while (now() - t0 < 20) {
+    double t0 = emu_now();
+    while (emu_now() - t0 < 20) {
         struct pollfd p = {fd, POLLIN, 0};
         if (poll(&p, 1, 1000) <= 0)
             continue;
@@ -444,7 +422,7 @@ static void *hold_token_lock(void *arg) {
     pthread_mutex_lock(&h->c->token_lock);
     h->c->token_fetching = true; /* as a run fetching a token would leave it */
     atomic_store(&h->holding, 1);
-    sleep_s(1.0);
+    emu_sleep(1.0);
     h->c->token_fetching = false;
     pthread_mutex_unlock(&h->c->token_lock);
     return NULL;
@@ -457,7 +435,7 @@ static void test_fork_during_token_fetch(void) {
     pthread_t t;
     pthread_create(&t, NULL, hold_token_lock, &h);
     while (!atomic_load(&h.holding))
-        sleep_s(0.001);
+        emu_sleep(0.001);
     pid_t pid = fork();
     if (pid == 0) {
         alarm(10);
@@ -468,11 +446,11 @@ static void test_fork_during_token_fetch(void) {
                                &r);
         _exit(st == SE_OK && se_response_attempts(r) == 1 ? 0 : 1);
     }
-    double t0 = now();
+    double t0 = emu_now();
     int status = 0;
     waitpid(pid, &status, 0);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    CHECK(now() - t0 < 0.9); /* it did not wait for the parent's lock holder */
+    CHECK(emu_now() - t0 < 0.9); /* it did not wait for the parent's lock holder */
     pthread_join(t, NULL);
     se_client_free(c);
 }
@@ -505,7 +483,7 @@ static void test_no_hidden_resend(void) {
         snprintf(fault, sizeof fault,
                  "{\"provider\":\"zapi\",\"action\":\"%s\",\"connection\":\"reused\"}", actions[k]);
         /* Z-API, default settings: once, and it says it may have been delivered */
-        se_client *c = zapi();
+        se_client *c = emu_zapi_client(&E);
         emu_reset(&E);
         zapi_event(req, sizeof req, "warm", k);
         se_response *r = NULL;
@@ -570,7 +548,7 @@ static void test_no_hidden_resend(void) {
         se_client_free(c);
     }
     /* the same on a fresh connection: curl does not re-send, nothing is hidden */
-    se_client *c = zapi();
+    se_client *c = emu_zapi_client(&E);
     emu_reset(&E);
     emu_fault(&E, "{\"provider\":\"zapi\",\"action\":\"close_after\",\"connection\":\"fresh\"}");
     char req[300];
@@ -644,7 +622,7 @@ static void fault_mix(const char *provider, const char *operation) {
                  operation, faults[k]);
         emu_fault(&E, spec);
     }
-    se_client *c = !strcmp(provider, "zapi")    ? zapi()
+    se_client *c = !strcmp(provider, "zapi")    ? emu_zapi_client(&E)
                    : !strcmp(provider, "sinch") ? sinch_client(&E)
                                                 : connect_client();
     se_client_set(c, "timeout", "0.5");
@@ -734,7 +712,7 @@ static void test_idle_close(void) {
         ok += se_send(c, "send_event", req, &r) == SE_OK && se_response_attempts(r) == 1 &&
               se_response_sent(r) == SE_SENT_YES;
         se_response_free(r);
-        sleep_s(pauses[i]);
+        emu_sleep(pauses[i]);
     }
     CHECK_INT(ok, (int)(sizeof pauses / sizeof pauses[0]));
     se_client_free(c);

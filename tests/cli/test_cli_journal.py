@@ -120,8 +120,11 @@ def test_connect_client_token_is_deterministic_and_kept(cli_path, emu, creds, tm
     journal = tmp_path / "j"
     rc, out, err = run(command(cli_path, creds, "connect", batch, journal))
     assert rc == 0, err
-    tokens = [r["body"]["ClientToken"] for r in emu.requests()]
-    assert tokens[1] == "my-token" and tokens[0] != "my-token"
+    # by content, not arrival order: the two lines are in flight at once
+    tokens = {text_of(r): r["body"]["ClientToken"] for r in emu.requests()}
+    assert len(tokens) == 2 and tokens["own"] == "my-token"
+    derived = [t for text, t in tokens.items() if text != "own"]
+    assert derived[0] != "my-token" and len(derived[0]) == 36
     # the same journal and line give the same token: a re-send is a replay
     text = journal.read_text().split("\n")
     journal.write_text(text[0] + "\n")  # forget the outcomes, keep the id
