@@ -9,8 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine.h"
 #include "batch_internal.h"
+#include "engine.h"
 
 #include "fork.h"
 #include "logging.h"

@@ -41,7 +41,7 @@ static int on_prereq(void *userdata, char *primary_ip, char *local_ip, int prima
 }
 
 /* What the finished transfer tells about its attempt. */
-static void collect(se_client *c, sei_attempt *a, CURL *easy, CURLcode result) {
+void sei_engine_collect(se_client *c, sei_attempt *a, CURL *easy, CURLcode result) {
     long code = 0;
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
     a->curl_code = result;
@@ -128,7 +128,7 @@ static se_status start_token_fetch(se_batch *b) {
 }
 
 /* Ends the fetch in flight without an answer (the run is cancelled or over). */
-static void abandon_token_fetch(se_batch *b) {
+void sei_engine_abandon_token_fetch(se_batch *b) {
     if (!b->token_in_flight)
         return;
     curl_multi_remove_handle(b->multi, b->token_slot.easy);
@@ -214,7 +214,7 @@ static se_status complete(se_batch *b, CURL *easy, CURLcode result) {
     curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&s);
     curl_multi_remove_handle(b->multi, easy);
     sei_attempt *a = &s->attempt;
-    collect(c, a, easy, result);
+    sei_engine_collect(c, a, easy, result);
     if (s == &b->token_slot) {
         b->token_in_flight = false;
         c->provider->token_answer(c, a);
@@ -233,78 +233,6 @@ static se_status complete(se_batch *b, CURL *easy, CURLcode result) {
         return sei_engine_finish(b, i, st, a);
     sei_job_log_retry(c, it->job, delay, st);
     return wait_retry(b, it, delay);
-}
-
-/* Aborts the transfer in slot s: the attempt is counted (written: it may
- * have been delivered), the item left pending and the slot free. */
-static void abort_slot(se_batch *b, sei_slot *s) {
-    curl_multi_remove_handle(b->multi, s->easy);
-    collect(b->client, &s->attempt, s->easy, CURLE_ABORTED_BY_CALLBACK);
-    sei_job_count(b->items[s->item].job, &s->attempt);
-    b->items[s->item].state = ITEM_PENDING;
-    s->item = SIZE_MAX;
-    b->free_slots[b->n_free++] = s;
-}
-
-/* Item i, not in flight (nor waiting for credentials), ends as cancelled. */
-static se_status finish_cancelled(se_batch *b, size_t i) {
-    if (b->items[i].state == ITEM_WAITING)
-        b->n_waiting--;
-    sei_diag_clear_failure(&b->items[i].job->diag);
-    sei_diag_fail(&b->items[i].job->diag, "cancelled before it completed");
-    return sei_engine_finish(b, i, SE_E_CANCELLED, NULL);
-}
-
-/* Everything not done ends as cancelled: in flight it may have been delivered. */
-static void cancel_all(se_batch *b) {
-    b->cancelled = true;
-    abandon_token_fetch(b);
-    for (int k = 0; k < b->max_in_flight; k++) {
-        sei_slot *s = &b->slots[k];
-        if (s->item != SIZE_MAX && b->items[s->item].state == ITEM_RUNNING)
-            abort_slot(b, s);
-    }
-    b->n_token_waiters = 0;
-    for (size_t i = 0; i < b->n; i++)
-        if (b->items[i].state != ITEM_DONE)
-            finish_cancelled(b, i);
-}
-
-/* One request ends as cancelled (sei_batch_cancel_item); the others go on. */
-static se_status cancel_one(se_batch *b, size_t i) {
-    sei_batch_item *it = &b->items[i];
-    if (it->state == ITEM_RUNNING) {
-        for (int k = 0; k < b->max_in_flight; k++)
-            if (b->slots[k].item == i)
-                abort_slot(b, &b->slots[k]);
-    } else if (it->state == ITEM_TOKEN) {
-        size_t k = 0;
-        while (k < b->n_token_waiters && b->token_waiters[k] != i)
-            k++;
-        if (k < b->n_token_waiters) {
-            memmove(&b->token_waiters[k], &b->token_waiters[k + 1],
-                    (b->n_token_waiters - k - 1) * sizeof *b->token_waiters);
-            b->n_token_waiters--;
-        }
-        if (b->n_token_waiters == 0 && !b->token_in_flight)
-            b->token_blocked = false; /* nobody is left to wait for another run's fetch */
-        it->state = ITEM_PENDING;
-    }
-    return it->state == ITEM_DONE ? SE_OK : finish_cancelled(b, i);
-}
-
-/* The single cancels taken from the batch's stack (the nodes are freed);
- * indices not yet seen by this run (never added) are ignored. */
-static se_status cancel_listed(se_batch *b, sei_cancel_node *list) {
-    se_status st = SE_OK;
-    while (list) {
-        sei_cancel_node *next = list->next;
-        if (st == SE_OK && list->index < b->n)
-            st = cancel_one(b, list->index);
-        free(list);
-        list = next;
-    }
-    return st;
 }
 
 /* Requests added to a started batch since the last look; whether it is closed. */
@@ -347,7 +275,7 @@ static bool take_inputs(se_batch *b, bool closed, se_status *st) {
     if (b->started)
         closed = take_incoming(b, st);
     if (cancels) {
-        se_status cs = cancel_listed(b, cancels);
+        se_status cs = sei_engine_cancel_listed(b, cancels);
         *st = *st == SE_OK ? cs : *st;
     }
     return closed;
@@ -418,7 +346,7 @@ se_status sei_engine_run(se_batch *b) {
         closed = take_inputs(b, closed, &st);
         if (!b->cancelled &&
             (atomic_load(&b->cancel) || atomic_load(&c->cancel_gen) != b->cancel_gen))
-            cancel_all(b);
+            sei_engine_cancel_all(b);
         if (b->cancelled) { /* the run ends: nothing more is taken, what came is cancelled */
             if (b->started) {
                 pthread_mutex_lock(&b->lock);
@@ -427,7 +355,7 @@ se_status sei_engine_run(se_batch *b) {
                 take_incoming(b, &st);
             }
             if (b->n_done < b->n)
-                cancel_all(b);
+                sei_engine_cancel_all(b);
             break;
         }
         bool token_deadlines = b->has_deadlines && b->n_token_waiters > 0;
@@ -473,7 +401,7 @@ se_status sei_engine_run(se_batch *b) {
             wfd.revents = 0;
         }
     }
-    abandon_token_fetch(b);
+    sei_engine_abandon_token_fetch(b);
     atomic_store(&b->waker, NULL);
     sei_waker_give(w);
     return st;

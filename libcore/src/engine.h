@@ -130,4 +130,15 @@ se_response *sei_engine_send(se_client *c, sei_job *job, unsigned cancel_gen);
 /* A slot's easy handle goes back to the client (its header list with its job). */
 void sei_engine_slot_release(se_client *c, sei_slot *s);
 
+/* What the finished transfer tells about its attempt (engine.c). */
+void sei_engine_collect(se_client *c, sei_attempt *a, CURL *easy, CURLcode result);
+/* Ends the run's credential fetch in flight without an answer (engine.c). */
+void sei_engine_abandon_token_fetch(se_batch *b);
+/* Everything not done ends as cancelled; in flight it may have been delivered
+ * (engine_cancel.c). */
+void sei_engine_cancel_all(se_batch *b);
+/* The single cancels taken from the batch's stack, each ending its request as
+ * cancelled; the nodes are freed; indices this run has not seen are ignored. */
+se_status sei_engine_cancel_listed(se_batch *b, sei_cancel_node *list);
+
 #endif
