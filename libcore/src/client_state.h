@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "diag.h"
+#include "limiter.h"
 #include "option.h"
 #include "provider.h"
 #include "sendevent/client.h"
@@ -73,6 +74,9 @@ struct se_client {
     /* how the last fetch failed (SE_OK: it did not), for the sends that waited on it */
     se_status token_status;
     sei_diag token_diag;
+
+    /* max_rate: every run and thread of the client draws from it (limiter.h) */
+    sei_limiter limiter;
 
     /* Runs in progress and the eventfds that wake them (se_client_cancel). */
     _Atomic(struct sei_waker *) wakers;

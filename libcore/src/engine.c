@@ -10,6 +10,7 @@
  * unless the operation is idempotent, and the attempt ends as a network
  * failure that may have been delivered (SE_SENT_MAYBE), never as a silent
  * second delivery. */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,7 +79,7 @@ static se_status setup_slot(se_batch *b, sei_slot *s, sei_job *job, sei_http_req
         curl_easy_setopt(s->easy, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
         s->short_timeout = false;
     }
-    if (c->log_fn)
+    if (c->log_fn || c->num[O_MAX_RATE] > 0)
         s->started = sei_now();
     return curl_multi_add_handle(b->multi, s->easy) == CURLM_OK ? SE_OK : SE_E_NOMEM;
 }
@@ -95,6 +96,22 @@ void sei_engine_slot_release(se_client *c, sei_slot *s) {
 }
 
 /* ---- the scheduler --------------------------------------------------------------------- */
+
+/* Whether the client's max_rate lets a request leave now (it is then counted);
+ * when not, the run asks again at rate_due. Off, it costs one comparison. */
+static bool rate_allows(se_batch *b) {
+    se_client *c = b->client;
+    double rate = c->num[O_MAX_RATE];
+    if (rate <= 0)
+        return true;
+    double now = sei_now();
+    if (b->rate_held && now < b->rate_due)
+        return false;
+    double wait = sei_limiter_take(&c->limiter, rate, c->num[O_MAX_BURST], now);
+    b->rate_held = wait > 0;
+    b->rate_due = now + wait;
+    return !b->rate_held;
+}
 
 static bool push_token_waiter(se_batch *b, size_t i) {
     if (b->n_token_waiters == b->cap_token_waiters) {
@@ -198,7 +215,7 @@ static se_status start_token_waiters(se_batch *b) {
     b->n_token_waiters = b->cap_token_waiters = 0;
     b->token_blocked = false;
     se_status st = SE_OK;
-    for (; k < n && b->n_free > 0 && !b->token_blocked && st == SE_OK; k++)
+    for (; k < n && b->n_free > 0 && !b->token_blocked && st == SE_OK && rate_allows(b); k++)
         st = start(b, waiting[k]);
     for (; k < n && st == SE_OK; k++)
         if (!push_token_waiter(b, waiting[k]))
@@ -227,6 +244,8 @@ static se_status complete(se_batch *b, CURL *easy, CURLcode result) {
     b->free_slots[b->n_free++] = s; /* reused by a later start(), after finish() below */
     sei_job_count(it->job, a);
     se_status st = sei_attempt_status(a);
+    if (st == SE_E_THROTTLED && c->num[O_MAX_RATE] > 0) /* the adaptive cut */
+        sei_limiter_throttled(&c->limiter, c->num[O_MAX_RATE], s->started, sei_now());
     sei_job_log_attempt(c, it->job, st, a, s->started);
     double delay = sei_job_retry_delay(it->job, st, a);
     if (st == SE_OK || delay < 0)
@@ -294,6 +313,11 @@ static int wait_ms(const se_batch *b, double next_due) {
         ms = 10; /* another run fetches: look again soon */
     if (b->has_deadlines && b->n_token_waiters > 0 && ms > 50)
         ms = 50; /* deadlines of sends waiting for credentials are checked this often */
+    if (b->rate_held) {
+        double until = ceil((b->rate_due - sei_now()) * 1000);
+        if (until < ms)
+            ms = until > 0 ? (int)until : 0;
+    }
     return ms;
 }
 
@@ -367,17 +391,20 @@ se_status sei_engine_run(se_batch *b) {
             sei_batch_item *it = &b->items[i];
             if (it->state != ITEM_WAITING)
                 continue;
-            if (it->due <= now && b->n_free > 0 && !b->token_blocked)
+            if (it->due <= now && b->n_free > 0 && !b->token_blocked && rate_allows(b))
                 st = start(b, i);
             else if (next_due < 0 || it->due < next_due)
-                next_due = it->due;
+                next_due = it->due > now || !b->rate_held ? it->due : b->rate_due;
         }
         if (st == SE_OK && b->n_token_waiters > 0 && !b->token_in_flight && b->n_free > 0)
             st = start_token_waiters(b);
         while (st == SE_OK && !b->token_blocked && b->n_free > 0 && b->next < b->n) {
-            size_t i = b->next++;
-            if (b->items[i].state == ITEM_PENDING)
-                st = start(b, i);
+            if (b->items[b->next].state != ITEM_PENDING)
+                b->next++; /* done already: refused by validation, or cancelled */
+            else if (rate_allows(b))
+                st = start(b, b->next++);
+            else
+                break;
         }
         int still = 0;
         curl_multi_perform(b->multi, &still);
@@ -388,7 +415,7 @@ se_status sei_engine_run(se_batch *b) {
                 st = complete(b, msg->easy_handle, msg->data.result);
         if (st != SE_OK || (b->n_done == b->n && closed))
             break;
-        if (b->n_free > 0 && b->next < b->n && !b->token_blocked)
+        if (b->n_free > 0 && b->next < b->n && !b->token_blocked && !b->rate_held)
             continue; /* free slots and requests not yet started: start them now */
         if (b->started && !about_to_sleep(b))
             continue; /* a request came in meanwhile */

@@ -61,6 +61,10 @@ struct se_batch {
     size_t failed, n_done, n_waiting;
     bool borrowed_jobs; /* se_send: the job is the caller's, not freed */
     bool has_deadlines;
+    /* max_rate held back the last request asked for: none is asked for again
+     * before rate_due */
+    bool rate_held;
+    double rate_due;
 
     /* ---- the run ---- */
     CURLM *multi;

@@ -54,6 +54,7 @@ void sei_client_after_fork(se_client *c) {
         pthread_mutex_init(&c->pool_lock, NULL);
         pthread_mutex_init(&c->cache_lock, NULL);
         pthread_mutex_init(&c->token_lock, NULL);
+        pthread_mutex_init(&c->limiter.lock, NULL); /* the rate is the process's own from here */
         c->share = sei_share_new(c); /* NULL: handles go without DNS and TLS session sharing */
         c->token_fetching = false;   /* a fetch in flight was the parent's */
         c->token_status = SE_OK;

@@ -14,6 +14,7 @@
 #include "http_request.h"
 #include "json.h"
 #include "json_path.h"
+#include "limiter.h"
 #include "logging.h"
 #include "option.h"
 #include "options.h"

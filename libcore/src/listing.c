@@ -28,11 +28,11 @@ static pthread_once_t listing_once = PTHREAD_ONCE_INIT;
 static const char *const kind_words[] = {
     [SEI_OPT_STR] = "string",      [SEI_OPT_SECRET] = "secret", [SEI_OPT_URL] = "url",
     [SEI_OPT_SECONDS] = "seconds", [SEI_OPT_INT] = "integer",   [SEI_OPT_BOOL] = "boolean",
-    [SEI_OPT_ENUM] = "enum",
+    [SEI_OPT_ENUM] = "enum",       [SEI_OPT_NUMBER] = "number",
 };
 
 static se_option_info option_view(const sei_option *o, const char *provider) {
-    bool ranged = o->kind == SEI_OPT_SECONDS || o->kind == SEI_OPT_INT;
+    bool ranged = o->kind == SEI_OPT_SECONDS || o->kind == SEI_OPT_INT || o->kind == SEI_OPT_NUMBER;
     return (se_option_info){.key = o->key,
                             .kind = kind_words[o->kind],
                             .secret = o->kind == SEI_OPT_SECRET,

@@ -89,4 +89,19 @@ const sei_option sei_common_options[O_COMMON_COUNT] = {
                                .max_len = 64,
                                .help =
                                    "a connection idle longer than this many seconds is not reused"},
+    [O_MAX_RATE] = {.key = "max_rate",
+                    .kind = SEI_OPT_NUMBER,
+                    .def = "0",
+                    .min = 0,
+                    .max = 1000000,
+                    .max_len = 64,
+                    .help = "requests per second the client sends at most, evenly spaced (0: no "
+                            "limit)"},
+    [O_MAX_BURST] = {.key = "max_burst",
+                     .kind = SEI_OPT_INT,
+                     .def = "1",
+                     .min = 1,
+                     .max = 100000,
+                     .max_len = 64,
+                     .help = "requests that may leave at once under max_rate after a quiet time"},
 };

@@ -33,6 +33,8 @@ enum sei_common_opt {
     O_USER_AGENT,
     O_DEADLINE,
     O_CONNECTION_MAX_IDLE,
+    O_MAX_RATE,
+    O_MAX_BURST,
     O_COMMON_COUNT /* the first provider option's slot */
 };
 
@@ -46,6 +48,7 @@ typedef enum sei_opt_kind {
     SEI_OPT_URL,     /* http:// or https://, no query or fragment; credentials in it hidden */
     SEI_OPT_SECONDS, /* a number of seconds in [min, max] */
     SEI_OPT_INT,     /* an integer in [min, max] */
+    SEI_OPT_NUMBER,  /* a number in [min, max] */
     SEI_OPT_BOOL,    /* true/false, 1/0, yes/no, on/off */
     SEI_OPT_ENUM     /* one of `values` */
 } sei_opt_kind;
@@ -54,7 +57,7 @@ typedef struct sei_option {
     const char *key;
     sei_opt_kind kind;
     const char *def;    /* default value, NULL = unset */
-    double min, max;    /* SEI_OPT_SECONDS, SEI_OPT_INT */
+    double min, max;    /* SEI_OPT_SECONDS, SEI_OPT_INT, SEI_OPT_NUMBER */
     const char *values; /* SEI_OPT_ENUM: the allowed values, space separated */
     /* Longest value taken (bytes): a longer one is a mistake (a file's content
      * pasted for its name) or an attack, refused when set. */

@@ -84,12 +84,16 @@ static se_status parse_kind(const sei_option *d, const char *v, double *num, cha
         break;
     case SEI_OPT_SECONDS:
     case SEI_OPT_INT:
+    case SEI_OPT_NUMBER:
         errno = 0;
         *num = strtod(v, &end);
         if (errno || end == v || *end || !isfinite(*num) ||
             (d->kind == SEI_OPT_INT && *num != floor(*num))) {
             snprintf(msg, cap, "%s: must be %s, got \"%s\"", d->key,
-                     d->kind == SEI_OPT_INT ? "an integer" : "a number of seconds", v);
+                     d->kind == SEI_OPT_INT      ? "an integer"
+                     : d->kind == SEI_OPT_NUMBER ? "a number"
+                                                 : "a number of seconds",
+                     v);
             return SE_E_INVALID;
         }
         if (*num < d->min || *num > d->max) {

@@ -29,6 +29,8 @@ static const char *const common_keys[] = {"base_url",
                                           "user_agent",
                                           "deadline",
                                           "connection_max_idle",
+                                          "max_rate",
+                                          "max_burst",
                                           NULL};
 
 static void test_providers(void) {

@@ -89,7 +89,8 @@ def test_listed_options_describe_the_clients():
         # its required options; its option() is se_client_get)
         client = _swig.se_client_new(p)
         for o in listed(_swig.se_option_next, p):
-            assert o.kind in ("string", "secret", "url", "seconds", "integer", "boolean", "enum")
+            assert o.kind in ("string", "secret", "url", "seconds", "integer", "number", "boolean",
+                              "enum")
             if o.secret or o.alias_of:
                 continue
             assert _swig.se_client_get(client, o.key) == o._def  # SWIG renames the C field `def`

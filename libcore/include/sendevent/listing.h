@@ -36,13 +36,13 @@ typedef struct se_operation_info {
 /** An option a client takes (se_client_set). */
 typedef struct se_option_info {
     const char *key; /**< "timeout" */
-    /** "string", "secret", "url", "seconds", "integer", "boolean" or "enum" */
+    /** "string", "secret", "url", "seconds", "integer", "number", "boolean" or "enum" */
     const char *kind;
     int secret;           /**< 1: never shown (se_client_get gives "[REDACTED]") */
     const char *def;      /**< the default as se_client_get shows it, or NULL */
     const char *values;   /**< the allowed values, space separated, or NULL */
     int has_range;        /**< 1: the value is a number in [min, max] */
-    double min, max;      /**< seconds and integer kinds */
+    double min, max;      /**< seconds, integer and number kinds */
     const char *alias_of; /**< the key this one is another name for, or NULL */
     const char *provider; /**< the provider whose own option it is; NULL: every provider's */
     const char *help;     /**< one line */
