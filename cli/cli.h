@@ -42,7 +42,8 @@ struct cli {
     int concurrency;
     bool unordered;          /* --unordered: each result written as soon as it is known */
     double grace;            /* --grace SECONDS: in-flight requests' time after an interruption */
-    double rate;             /* --rate N: requests per second at most (0: no limit) */
+    const char *rate;        /* --rate N: the client's max_rate option, over the others */
+    const char *burst;       /* --burst N: the client's max_burst option */
     const char *journal;     /* --journal FILE: results recorded for resuming (journal.c) */
     bool resend_maybe;       /* --resend-maybe: lines the journal says "maybe" are sent again */
     enum output_mode output; /* resolved to JSON or TEXT before any output */

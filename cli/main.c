@@ -83,7 +83,10 @@ static void print_help(void) {
         "                      input order\n"
         "  --grace SECONDS     after SIGINT/SIGTERM, time requests in flight have to finish\n"
         "                      before they are cancelled (default 5; a second SIGINT: at once)\n"
-        "  --rate N            --batch sends at most N requests per second\n"
+        "  --rate N            at most N requests per second, evenly spaced, slowing down on\n"
+        "                      429 answers; the same as --set max_rate=N\n"
+        "  --burst N           with --rate: N requests may leave at once after a quiet time\n"
+        "                      (default 1); the same as --set max_burst=N\n"
         "  --journal FILE      record each --batch result in FILE as it is known; run the same\n"
         "                      command again to resume: lines accepted are skipped, the rest\n"
         "                      sent again (Connect lines get a ClientToken from the journal)\n"
@@ -179,16 +182,23 @@ static bool flag_is(const char *arg, const char *name, const char **value) {
     return false;
 }
 
-/* --grace SECONDS (0..3600) and --rate N (requests per second, > 0): -1 when taken. */
-static int seconds_flag(struct cli *cli, const char *name, const char *v) {
+/* --grace SECONDS (0..3600): -1 when taken. */
+static int grace_flag(struct cli *cli, const char *v) {
     char *end;
     double d = strtod(v, &end);
-    bool grace = strcmp(name, "--grace") == 0;
-    if (!*v || *end || !(grace ? d >= 0 && d <= 3600 : d > 0 && d <= 1e6))
-        return usage_error(grace ? "--grace wants seconds in 0..3600, got '%s'"
-                                 : "--rate wants requests per second above 0, got '%s'",
-                           v);
-    *(grace ? &cli->grace : &cli->rate) = d;
+    if (!*v || *end || !(d >= 0 && d <= 3600))
+        return usage_error("--grace wants seconds in 0..3600, got '%s'", v);
+    cli->grace = d;
+    return -1;
+}
+
+/* --rate N: max_rate, which se_client_set checks; 0 would mean no limit, not a rate. */
+static int rate_flag(struct cli *cli, const char *v) {
+    char *end;
+    double d = strtod(v, &end);
+    if (!*v || *end || !(d > 0))
+        return usage_error("--rate wants requests per second above 0, got '%s'", v);
+    cli->rate = v;
     return -1;
 }
 
@@ -217,8 +227,12 @@ static int valued_flag(struct cli *cli, const char *name, const char *v) {
         if (!*v || *end || n < 1 || n > 1024)
             return usage_error("--concurrency wants an integer in 1..1024, got '%s'", v);
         cli->concurrency = (int)n;
-    } else if (strcmp(name, "--grace") == 0 || strcmp(name, "--rate") == 0) {
-        return seconds_flag(cli, name, v);
+    } else if (strcmp(name, "--grace") == 0) {
+        return grace_flag(cli, v);
+    } else if (strcmp(name, "--rate") == 0) {
+        return rate_flag(cli, v);
+    } else if (strcmp(name, "--burst") == 0) {
+        cli->burst = v; /* checked by se_client_set, like the option */
     } else if (strcmp(v, "json") == 0) {
         cli->output = OUTPUT_JSON;
     } else if (strcmp(v, "text") == 0) {
@@ -325,7 +339,7 @@ static int parse_args(struct cli *cli, int argc, char **argv) {
                    flag_is(a, "--batch", &v) || flag_is(a, "--concurrency", &v) ||
                    flag_is(a, "--output", &v) || flag_is(a, "--deadline", &v) ||
                    flag_is(a, "--grace", &v) || flag_is(a, "--rate", &v) ||
-                   flag_is(a, "--journal", &v)) {
+                   flag_is(a, "--burst", &v) || flag_is(a, "--journal", &v)) {
             char name[16];
             snprintf(name, sizeof name, "%.*s", (int)strcspn(a, "="), a);
             if (!v && i + 1 == argc)
@@ -394,9 +408,6 @@ int main(int argc, char **argv) {
         goto out;
     }
     if (!apply_options(&cli, client)) {
-        rc = EXIT_USAGE;
-    } else if (cli.deadline && se_client_set(client, "deadline", cli.deadline) != SE_OK) {
-        errorf("--deadline: %s", se_client_errmsg(client));
         rc = EXIT_USAGE;
     } else {
         if (cli.verbose)

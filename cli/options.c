@@ -191,6 +191,15 @@ bool apply_options(struct cli *cli, se_client *client) {
         if (!set_option(cli, client, cli->sets[i].key, *v ? v : NULL, "--set"))
             return false;
     }
+    /* the flags that are options under another name, over every other source */
+    const struct kv flags[] = {
+        {"deadline", cli->deadline}, {"max_rate", cli->rate}, {"max_burst", cli->burst}};
+    static const char *const names[] = {"--deadline", "--rate", "--burst"};
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+        if (flags[i].value && se_client_set(client, flags[i].key, flags[i].value) != SE_OK) {
+            errorf("%s: %s", names[i], se_client_errmsg(client));
+            return false;
+        }
     return true;
 }
 

@@ -3,16 +3,16 @@
  *
  * One se_batch is started; a poll loop watches the input, the batch's fd and the signal
  * self-pipe. A line is handed to the batch when fewer than --concurrency requests are in the
- * engine (so nothing waits there unstarted and an interruption has only requests in flight to
- * deal with) and --rate allows; until then it waits in a ring of `window` slots, which also
- * holds the results that wait for an earlier line (input order). Reading stops while the ring
- * is full: memory is bounded by the ring and one read buffer. Each result is formatted whole
- * and written with one write(2), so no line is ever torn.
+ * engine (where --rate, the client's max_rate, spaces them); until then it waits in a ring of
+ * `window` slots, which also holds the results that wait for an earlier line (input order).
+ * Reading stops while the ring is full: memory is bounded by the ring and one read buffer.
+ * Each result is formatted whole and written with one write(2), so no line is ever torn.
  *
  * The first SIGINT or SIGTERM stops reading: lines read but not handed to the batch get a
- * cancelled result ("sent": "no"), the batch is closed, and the requests in flight have
- * --grace seconds to finish before se_batch_cancel ends them ("sent": "maybe" or "no"). A
- * second signal cancels at once (signals.c).
+ * cancelled result ("sent": "no"), se_batch_stop ends those the engine has not started
+ * (waiting for the rate or a retry: "sent": "no" or what their earlier attempts say), and
+ * the requests in flight have --grace seconds to finish before se_batch_cancel ends them
+ * ("sent": "maybe" or "no"). A second signal cancels at once (signals.c).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "stream.h"
@@ -52,7 +52,7 @@ struct stream {
     size_t in_engine;                  /* added, response not taken yet */
     struct tally t;
     bool progress, want_input, closed, stopped, cancelled, fatal;
-    double grace_end, next_send, last_draw;
+    double grace_end, last_draw;
 };
 
 /* One whole result: one write(2) unless the pipe takes less (then the rest follows at once). */
@@ -165,9 +165,9 @@ static void read_lines(struct stream *s) {
     }
 }
 
-/* Hands waiting lines to the batch while fewer than --concurrency are there and --rate
- * allows. Returns the seconds to wait for the rate, or -1. */
-static double feed(struct stream *s) {
+/* Hands waiting lines to the batch while fewer than --concurrency are there (--rate is the
+ * client's max_rate: the engine spaces them). */
+static void feed(struct stream *s) {
     while (s->n_added < s->n_read && s->in_engine < (size_t)s->cli->concurrency && !s->fatal) {
         size_t i = s->n_added;
         struct slot *sl = &s->ring[i % s->window];
@@ -175,13 +175,6 @@ static double feed(struct stream *s) {
             s->n_added++;
             complete(s, i, NULL, SE_E_INVALID, "the line contains a NUL byte (not sent)");
             continue;
-        }
-        if (s->cli->rate > 0) {
-            double t = now_seconds();
-            if (t < s->next_send)
-                return s->next_send - t;
-            s->next_send =
-                (s->next_send < t - 1 / s->cli->rate ? t : s->next_send) + 1 / s->cli->rate;
         }
         char *token = s->j && strcmp(s->cli->provider, "connect") == 0 &&
                               strcmp(s->cli->operation, "create_connection") != 0
@@ -202,7 +195,6 @@ static double feed(struct stream *s) {
             s->fatal = true;
         }
     }
-    return -1;
 }
 
 static void take_responses(struct stream *s) {
@@ -226,12 +218,13 @@ static void stop(struct stream *s, double grace) {
         size_t i = s->n_added++;
         complete(s, i, NULL, SE_E_CANCELLED, "interrupted before it was sent (not sent)");
     }
+    se_batch_stop(s->b);
     s->grace_end = now_seconds() + (grace > 0 ? grace : 0);
 }
 
-static int poll_timeout(const struct stream *s, double rate_wait) {
-    double t = rate_wait;
-    if (s->progress && (t < 0 || t > 0.2))
+static int poll_timeout(const struct stream *s) {
+    double t = -1;
+    if (s->progress)
         t = 0.2;
     if (s->stopped && !s->cancelled) {
         double g = s->grace_end - now_seconds();
@@ -242,11 +235,11 @@ static int poll_timeout(const struct stream *s, double rate_wait) {
 }
 
 /* Waits for input, a response, a signal or a timer, and deals with what came. */
-static void wait_and_handle(struct stream *s, int sig_fd, double rate_wait) {
+static void wait_and_handle(struct stream *s, int sig_fd) {
     struct pollfd fds[3] = {{.fd = sig_fd, .events = POLLIN},
                             {.fd = se_batch_fd(s->b), .events = POLLIN},
                             {.fd = s->in.fd, .events = POLLIN}};
-    int n = poll(fds, s->want_input ? 3 : 2, poll_timeout(s, rate_wait));
+    int n = poll(fds, s->want_input ? 3 : 2, poll_timeout(s));
     int caught = signals_count();
     if (caught)
         stop(s, s->cli->grace);
@@ -277,7 +270,8 @@ static void wait_and_handle(struct stream *s, int sig_fd, double rate_wait) {
 static void run_loop(struct stream *s, int sig_fd) {
     for (;;) {
         read_lines(s);
-        double rate_wait = s->stopped ? -1 : feed(s);
+        if (!s->stopped)
+            feed(s);
         if (s->fatal)
             stop(s, 0);
         bool input_over = s->stopped || (s->t.input_done && s->n_added == s->n_read);
@@ -287,7 +281,7 @@ static void run_loop(struct stream *s, int sig_fd) {
         }
         if (s->closed && s->in_engine == 0 && s->n_written == s->n_read)
             return;
-        wait_and_handle(s, sig_fd, rate_wait);
+        wait_and_handle(s, sig_fd);
     }
 }
 

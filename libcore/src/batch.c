@@ -338,6 +338,14 @@ se_status se_batch_cancel(se_batch *b) {
     return SE_OK;
 }
 
+se_status se_batch_stop(se_batch *b) {
+    if (!b)
+        return SE_E_MISUSE;
+    atomic_store(&b->stop, true);
+    sei_waker_ring(atomic_load(&b->waker));
+    return SE_OK;
+}
+
 /* ---- se_batch_start: the run on a thread of its own ----------------------------------- */
 
 static void *run_thread(void *arg) {

@@ -371,6 +371,9 @@ se_status sei_engine_run(se_batch *b) {
         if (!b->cancelled &&
             (atomic_load(&b->cancel) || atomic_load(&c->cancel_gen) != b->cancel_gen))
             sei_engine_cancel_all(b);
+        if (!b->cancelled && st == SE_OK && atomic_load(&b->stop) &&
+            (b->stopped_upto < b->n || b->n_waiting > 0 || b->n_token_waiters > 0))
+            st = sei_engine_stop_waiting(b);
         if (b->cancelled) { /* the run ends: nothing more is taken, what came is cancelled */
             if (b->started) {
                 pthread_mutex_lock(&b->lock);

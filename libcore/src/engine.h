@@ -81,6 +81,8 @@ struct se_batch {
     unsigned cancel_gen;        /* the client's when the run (or se_send) began */
     bool cancel_gen_set;        /* se_send set it when it was called */
     atomic_bool cancel;         /* se_batch_cancel was called */
+    atomic_bool stop;           /* se_batch_stop was called: nothing more starts */
+    size_t stopped_upto;        /* the items before it have been stopped */
     bool cancelled;             /* the run has cancelled what was left */
     _Atomic(sei_cancel_node *) cancel_items; /* single requests to cancel, not yet seen */
 
@@ -141,6 +143,9 @@ void sei_engine_abandon_token_fetch(se_batch *b);
 /* Everything not done ends as cancelled; in flight it may have been delivered
  * (engine_cancel.c). */
 void sei_engine_cancel_all(se_batch *b);
+/* se_batch_stop: every item not in flight (from stopped_upto on, and the
+ * retries waiting anywhere) ends as cancelled; nothing more starts. */
+se_status sei_engine_stop_waiting(se_batch *b);
 /* The single cancels taken from the batch's stack, each ending its request as
  * cancelled; the nodes are freed; indices this run has not seen are ignored. */
 se_status sei_engine_cancel_listed(se_batch *b, sei_cancel_node *list);

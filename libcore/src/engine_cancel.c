@@ -43,6 +43,24 @@ void sei_engine_cancel_all(se_batch *b) {
             finish_cancelled(b, i);
 }
 
+se_status sei_engine_stop_waiting(se_batch *b) {
+    se_status st = SE_OK;
+    if (b->n_token_waiters > 0) {
+        for (size_t k = 0; k < b->n_token_waiters; k++)
+            b->items[b->token_waiters[k]].state = ITEM_PENDING;
+        b->n_token_waiters = 0;
+        b->token_blocked = false;
+    }
+    size_t from = b->n_waiting > 0 ? 0 : b->stopped_upto;
+    for (size_t i = from; i < b->n && st == SE_OK; i++) {
+        sei_item_state s = b->items[i].state;
+        if (s == ITEM_PENDING || s == ITEM_WAITING)
+            st = finish_cancelled(b, i);
+    }
+    b->stopped_upto = b->next = b->n;
+    return st;
+}
+
 /* One request ends as cancelled (sei_batch_cancel_item); the others go on. */
 static se_status cancel_one(se_batch *b, size_t i) {
     sei_batch_item *it = &b->items[i];

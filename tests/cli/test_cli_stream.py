@@ -127,10 +127,29 @@ def test_rate_spaces_the_requests(run_cli, emu, creds):
     assert time.monotonic() - t0 >= 0.45  # 6 requests, 0.1 s apart
 
 
-def test_bad_grace_and_rate_are_usage_errors(run_cli, emu, creds):
-    for flag, value in (("--grace", "-1"), ("--grace", "x"), ("--rate", "0")):
+def test_burst_lets_some_go_at_once(run_cli, emu, creds):
+    lines = "".join(zapi_line(emu, i) + "\n" for i in range(5))
+    t0 = time.monotonic()
+    r = run_cli("zapi", "send_event", "--batch", "-", "--rate", "2", "--burst", "4",
+                *creds["zapi"], input=lines)
+    took = time.monotonic() - t0
+    assert r.rc == 0 and len(r.lines) == 5 and all(x["ok"] for x in r.lines), r
+    assert 0.45 <= took < 3  # four at once, the fifth after 1/2 s (not 2 s at 1 per 1/2 s)
+
+
+def test_rate_limits_a_single_send_too(run_cli, emu, creds):
+    r = run_cli("zapi", "send_event", zapi_line(emu, 0), "--rate", "0.5", *creds["zapi"])
+    assert r.rc == 0, r  # the first request of a quiet client goes at once
+
+
+def test_bad_grace_rate_and_burst_are_usage_errors(run_cli, emu, creds):
+    for flag, value, says in (("--grace", "-1", "--grace"), ("--grace", "x", "--grace"),
+                              ("--rate", "0", "--rate"), ("--rate", "x", "--rate"),
+                              ("--burst", "0", "max_burst: must be between 1 and"),
+                              ("--burst", "2.5", "max_burst: must be an integer")):
         r = run_cli("zapi", "send_event", "--batch", "-", flag, value, *creds["zapi"], input="")
-        assert r.rc == 2 and flag in r.err, r
+        assert r.rc == 2 and says in r.err, (flag, value, r)
+        assert len(emu.requests(all=True)) == 0
 
 
 # ---- interruption ----------------------------------------------------------------------------
@@ -190,6 +209,27 @@ def test_second_sigint_cancels_at_once(cli_path, emu, creds):
     assert rc == 130, err
     check_one_result_per_line(lines, 10)
     assert took < 10  # not the 60 s grace
+
+
+def test_sigint_ends_lines_waiting_for_the_rate_unsent(cli_path, emu, creds):
+    emu.fault(provider="zapi", latency_ms=600, count=100)
+    proc = start(cli_path, creds, "--concurrency", 4, "--grace", 5, "--rate", 1)
+    try:
+        proc.stdin.write("".join(zapi_line(emu, i) + "\n" for i in range(4)).encode())
+        proc.stdin.flush()
+        assert wait_for(lambda: len(emu.requests(all=True)) >= 1, 5)
+        time.sleep(0.2)  # the first in flight, the other three in the engine, waiting for the rate
+        proc.send_signal(signal.SIGINT)
+        rc, lines, err = finish(proc)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert rc == 130, err
+    check_one_result_per_line(lines, 4)
+    assert lines[0]["ok"] and lines[0]["sent"] == "yes"  # in flight: finished in the grace
+    assert all(x["status"] == "cancelled" and x["sent"] == "no" for x in lines[1:]), lines
+    time.sleep(1.2)  # nothing left afterwards either
+    assert len(emu.requests(all=True)) == 1
 
 
 def test_requests_in_flight_finish_within_the_grace(cli_path, emu, creds):

@@ -97,6 +97,17 @@ SE_API se_status se_batch_take(se_batch *batch, size_t index, se_response **out)
 SE_API se_status se_batch_cancel(se_batch *batch);
 
 /**
+ * Stops the batch gracefully: no request starts from now on. Requests not
+ * yet started (waiting for their turn, for max_rate, for credentials, or for
+ * a retry) end with SE_E_CANCELLED and nothing more sent; those in flight
+ * finish as they would have, and requests added later end cancelled. The run
+ * ends when those in flight are done; se_batch_cancel() ends them at once
+ * (after a grace period, say). Async-signal-safe, any thread, like
+ * se_batch_cancel(). Returns SE_OK, or SE_E_MISUSE for NULL.
+ */
+SE_API se_status se_batch_stop(se_batch *batch);
+
+/**
  * Starts sending on a thread of the batch's own, with at most
  * `max_in_flight` (1..1024) requests at once. Requests added before and
  * after (se_batch_add() from any thread) are sent as they come; each
