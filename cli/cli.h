@@ -40,10 +40,11 @@ struct cli {
     const char *deadline; /* --deadline SECONDS: the client's deadline option, over the others */
     const char *batch;    /* FILE or "-" */
     int concurrency;
-    bool unordered;          /* --unordered: each result written as soon as it is known */
-    double grace;            /* --grace SECONDS: in-flight requests' time after an interruption */
-    const char *rate;        /* --rate N: the client's max_rate option, over the others */
-    const char *burst;       /* --burst N: the client's max_burst option */
+    bool unordered;    /* --unordered: each result written as soon as it is known */
+    double grace;      /* --grace SECONDS: in-flight requests' time after an interruption */
+    const char *rate;  /* --rate N: the client's max_rate option, over the others */
+    const char *burst; /* --burst N: the client's max_burst option */
+    const char *rate_limit_url, *rate_limit_key; /* --rate-limit-url, --rate-limit-key */
     const char *journal;     /* --journal FILE: results recorded for resuming (journal.c) */
     bool resend_maybe;       /* --resend-maybe: lines the journal says "maybe" are sent again */
     enum output_mode output; /* resolved to JSON or TEXT before any output */

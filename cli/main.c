@@ -87,6 +87,10 @@ static void print_help(void) {
         "                      429 answers; the same as --set max_rate=N\n"
         "  --burst N           with --rate: N requests may leave at once after a quiet time\n"
         "                      (default 1); the same as --set max_burst=N\n"
+        "  --rate-limit-url URL  redis://host:port/db: --rate is a budget shared in Redis by\n"
+        "                      every client naming the same --rate-limit-key (any process or\n"
+        "                      machine); the local limit applies while Redis is unreachable\n"
+        "  --rate-limit-key KEY  the shared budget's name (e.g. the Sinch project)\n"
         "  --journal FILE      record each --batch result in FILE as it is known; run the same\n"
         "                      command again to resume: lines accepted are skipped, the rest\n"
         "                      sent again (Connect lines get a ClientToken from the journal)\n"
@@ -233,6 +237,10 @@ static int valued_flag(struct cli *cli, const char *name, const char *v) {
         return rate_flag(cli, v);
     } else if (strcmp(name, "--burst") == 0) {
         cli->burst = v; /* checked by se_client_set, like the option */
+    } else if (strcmp(name, "--rate-limit-url") == 0) {
+        cli->rate_limit_url = v;
+    } else if (strcmp(name, "--rate-limit-key") == 0) {
+        cli->rate_limit_key = v;
     } else if (strcmp(v, "json") == 0) {
         cli->output = OUTPUT_JSON;
     } else if (strcmp(v, "text") == 0) {
@@ -339,8 +347,9 @@ static int parse_args(struct cli *cli, int argc, char **argv) {
                    flag_is(a, "--batch", &v) || flag_is(a, "--concurrency", &v) ||
                    flag_is(a, "--output", &v) || flag_is(a, "--deadline", &v) ||
                    flag_is(a, "--grace", &v) || flag_is(a, "--rate", &v) ||
-                   flag_is(a, "--burst", &v) || flag_is(a, "--journal", &v)) {
-            char name[16];
+                   flag_is(a, "--burst", &v) || flag_is(a, "--journal", &v) ||
+                   flag_is(a, "--rate-limit-url", &v) || flag_is(a, "--rate-limit-key", &v)) {
+            char name[24];
             snprintf(name, sizeof name, "%.*s", (int)strcspn(a, "="), a);
             if (!v && i + 1 == argc)
                 return usage_error("%s needs a value", name);

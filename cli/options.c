@@ -192,9 +192,13 @@ bool apply_options(struct cli *cli, se_client *client) {
             return false;
     }
     /* the flags that are options under another name, over every other source */
-    const struct kv flags[] = {
-        {"deadline", cli->deadline}, {"max_rate", cli->rate}, {"max_burst", cli->burst}};
-    static const char *const names[] = {"--deadline", "--rate", "--burst"};
+    const struct kv flags[] = {{"deadline", cli->deadline},
+                               {"max_rate", cli->rate},
+                               {"max_burst", cli->burst},
+                               {"rate_limit_url", cli->rate_limit_url},
+                               {"rate_limit_key", cli->rate_limit_key}};
+    static const char *const names[] = {"--deadline", "--rate", "--burst", "--rate-limit-url",
+                                        "--rate-limit-key"};
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
         if (flags[i].value && se_client_set(client, flags[i].key, flags[i].value) != SE_OK) {
             errorf("%s: %s", names[i], se_client_errmsg(client));

@@ -288,3 +288,51 @@ def cert(tmp_path):
                     "-keyout", str(key), "-out", str(crt)],
                    check=True, capture_output=True, timeout=60)
     return crt, key
+
+
+# ---- Redis (rate_limit_url) -----------------------------------------------------------------
+
+class Redis:
+    """A redis-server of the test's own on a free loopback port, stopped by pid."""
+
+    def __init__(self):
+        import socket
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        self.port = s.getsockname()[1]
+        s.close()
+        self.url = "redis://127.0.0.1:%d/0" % self.port
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--loglevel", "warning"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            if self.ping():
+                return
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("redis-server did not start")
+
+    def ping(self):
+        import socket
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                s.sendall(b"PING\r\n")
+                return s.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(10)
+
+
+@pytest.fixture
+def redis_server():
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed (scripts/install-deps.sh)")
+    r = Redis()
+    yield r
+    r.stop()

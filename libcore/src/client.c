@@ -63,6 +63,7 @@ se_status se_client_new(se_client **out, const char *provider) {
     pthread_mutex_init(&c->cache_lock, NULL);
     pthread_mutex_init(&c->token_lock, NULL);
     sei_limiter_init(&c->limiter);
+    sei_shared_limit_init(&c->shared_limit);
     c->token_gen = 1; /* 0 in a job: it waits on no fetch */
     atomic_init(&c->fork_gen, atomic_load(&sei_fork_gen));
     c->share = sei_share_new(c);
@@ -95,6 +96,7 @@ void se_client_free(se_client *c) {
     pthread_mutex_destroy(&c->cache_lock);
     pthread_mutex_destroy(&c->token_lock);
     sei_limiter_destroy(&c->limiter);
+    sei_shared_limit_close(&c->shared_limit);
     for (int i = 0; i < SEI_MAX_OPERATIONS; i++) {
         free(c->op_cache[i].url);
         free(c->op_cache[i].request_line);

@@ -14,6 +14,7 @@
 
 #include "diag.h"
 #include "limiter.h"
+#include "shared_limit.h"
 #include "option.h"
 #include "provider.h"
 #include "sendevent/client.h"
@@ -77,6 +78,7 @@ struct se_client {
 
     /* max_rate: every run and thread of the client draws from it (limiter.h) */
     sei_limiter limiter;
+    sei_shared_limit shared_limit; /* rate_limit_url: the budget in Redis */
 
     /* Runs in progress and the eventfds that wake them (se_client_cancel). */
     _Atomic(struct sei_waker *) wakers;

@@ -97,6 +97,33 @@ void sei_engine_slot_release(se_client *c, sei_slot *s) {
 
 /* ---- the scheduler --------------------------------------------------------------------- */
 
+/* rate_limit_url: the shared budget, behind the local cut after a 429; while
+ * Redis cannot answer, the local limit (rate_limit_fallback, else max_rate). */
+static double shared_wait(se_client *c, double rate, double burst, double *now) {
+    if (sei_limiter_rate(&c->limiter, rate, *now) < rate) {
+        double wait = sei_limiter_take(&c->limiter, rate, burst, *now);
+        if (wait > 0)
+            return wait;
+    }
+    char err[512] = "";
+    int change;
+    double wait = sei_shared_take(&c->shared_limit, sei_opt_str(c, O_RATE_LIMIT_URL),
+                                  sei_opt_str(c, O_RATE_LIMIT_KEY), c->config_gen, rate, burst,
+                                  &change, err, sizeof err);
+    *now = sei_now(); /* Redis took its time */
+    if (change > 0)
+        sei_log(c, 2,
+                "rate_limit_url: Redis cannot be reached (%s); the local limit applies "
+                "until it can",
+                err);
+    else if (change < 0)
+        sei_log(c, 1, "rate_limit_url: Redis reached again; the shared budget applies");
+    if (wait != SEI_SHARED_UNAVAILABLE)
+        return wait;
+    double fallback = c->num[O_RATE_LIMIT_FALLBACK];
+    return sei_limiter_take(&c->limiter, fallback > 0 ? fallback : rate, burst, *now);
+}
+
 /* Whether the client's max_rate lets a request leave now (it is then counted);
  * when not, the run asks again at rate_due. Off, it costs one comparison. */
 static bool rate_allows(se_batch *b) {
@@ -107,7 +134,9 @@ static bool rate_allows(se_batch *b) {
     double now = sei_now();
     if (b->rate_held && now < b->rate_due)
         return false;
-    double wait = sei_limiter_take(&c->limiter, rate, c->num[O_MAX_BURST], now);
+    double burst = c->num[O_MAX_BURST];
+    double wait = c->opt[O_RATE_LIMIT_URL] ? shared_wait(c, rate, burst, &now)
+                                           : sei_limiter_take(&c->limiter, rate, burst, now);
     b->rate_held = wait > 0;
     b->rate_due = now + wait;
     return !b->rate_held;

@@ -21,6 +21,7 @@ struct sei_abandoned {
     size_t n_multis;
     CURLSH *share;
     sei_waker *wakers;
+    struct redisContext *redis; /* rate_limit_url's connection */
 };
 
 static pthread_mutex_t fork_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -40,7 +41,8 @@ void sei_client_after_fork(se_client *c) {
                                            c->multis,
                                            c->n_multis,
                                            c->share,
-                                           atomic_load(&c->wakers)};
+                                           atomic_load(&c->wakers),
+                                           c->shared_limit.redis};
             abandoned = left;
         }
         c->pool = NULL;
@@ -55,8 +57,10 @@ void sei_client_after_fork(se_client *c) {
         pthread_mutex_init(&c->cache_lock, NULL);
         pthread_mutex_init(&c->token_lock, NULL);
         pthread_mutex_init(&c->limiter.lock, NULL); /* the rate is the process's own from here */
-        c->share = sei_share_new(c); /* NULL: handles go without DNS and TLS session sharing */
-        c->token_fetching = false;   /* a fetch in flight was the parent's */
+        pthread_mutex_init(&c->shared_limit.lock, NULL);
+        c->shared_limit.redis = NULL; /* the child connects to Redis on its own */
+        c->share = sei_share_new(c);  /* NULL: handles go without DNS and TLS session sharing */
+        c->token_fetching = false;    /* a fetch in flight was the parent's */
         c->token_status = SE_OK;
         c->token_gen++;
         atomic_store(&c->fork_gen, now);

@@ -1,6 +1,8 @@
 /* option.c - the options every client has, whatever its provider (option.h). */
 #include "option.h"
 
+#include "shared_limit.h"
+
 const sei_option sei_common_options[O_COMMON_COUNT] = {
     [O_BASE_URL] = {.key = "base_url",
                     .kind = SEI_OPT_URL,
@@ -104,4 +106,24 @@ const sei_option sei_common_options[O_COMMON_COUNT] = {
                      .max = 100000,
                      .max_len = 64,
                      .help = "requests that may leave at once under max_rate after a quiet time"},
+    [O_RATE_LIMIT_URL] = {.key = "rate_limit_url",
+                          .kind = SEI_OPT_SECRET, /* it may hold a password */
+                          .max_len = 1024,
+                          .check = sei_redis_url_check,
+                          .help =
+                              "redis://[[user]:password@]host[:port][/db]: max_rate is a budget "
+                              "in Redis shared by every client naming rate_limit_key"},
+    [O_RATE_LIMIT_KEY] = {.key = "rate_limit_key",
+                          .kind = SEI_OPT_STR,
+                          .max_len = 256,
+                          .help =
+                              "the Redis key naming the shared budget (e.g. the Sinch project)"},
+    [O_RATE_LIMIT_FALLBACK] = {.key = "rate_limit_fallback",
+                               .kind = SEI_OPT_NUMBER,
+                               .def = "0",
+                               .min = 0,
+                               .max = 1000000,
+                               .max_len = 64,
+                               .help = "requests per second while Redis cannot be reached (0: "
+                                       "max_rate)"},
 };

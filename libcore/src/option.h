@@ -35,6 +35,9 @@ enum sei_common_opt {
     O_CONNECTION_MAX_IDLE,
     O_MAX_RATE,
     O_MAX_BURST,
+    O_RATE_LIMIT_URL,
+    O_RATE_LIMIT_KEY,
+    O_RATE_LIMIT_FALLBACK,
     O_COMMON_COUNT /* the first provider option's slot */
 };
 

@@ -105,11 +105,22 @@ static se_status check_base_url(const se_client *c, const char *url, const char 
     return is_http ? check_proxy(c, url, key, d) : SE_OK;
 }
 
+/* The rules between common options, then the provider's. */
+static se_status check_config(const se_client *c, sei_diag *d) {
+    if (c->opt[O_RATE_LIMIT_URL] && !sei_opt_str(c, O_RATE_LIMIT_KEY))
+        return sei_diag_fail(d, "rate_limit_key: required with rate_limit_url (it names the "
+                                "shared budget)");
+    if (c->opt[O_RATE_LIMIT_URL] && c->num[O_MAX_RATE] <= 0)
+        return sei_diag_fail(d, "max_rate: required with rate_limit_url (the shared budget's "
+                                "requests per second)");
+    return c->provider->check_config(c, d);
+}
+
 /* Builds the operation's URL and checks the client's options for a send. */
 static se_status build_url(sei_job *job) {
     se_client *c = job->client;
     const sei_provider *p = c->provider;
-    se_status st = p->check_config(c, &job->diag);
+    se_status st = check_config(c, &job->diag);
     if (st == SE_OK)
         st = p->url(c, job->op, &job->http);
     if (st == SE_OK)
@@ -124,10 +135,9 @@ static se_status build_url(sei_job *job) {
 se_status sei_client_check(se_client *c) {
     if (!c)
         return sei_set_error(NULL, SE_E_MISUSE, "sei_client_check: client is NULL");
-    const sei_provider *p = c->provider;
     sei_diag d;
     sei_diag_init(&d);
-    se_status st = p->check_config(c, &d); /* the URL rules depend on the environment
+    se_status st = check_config(c, &d); /* the URL rules depend on the environment
                                               (proxies) at the send: checked there */
     if (st != SE_OK)
         sei_set_error(c, st, sei_diag_msg(&d));

@@ -242,3 +242,35 @@ def test_requests_in_flight_finish_within_the_grace(cli_path, emu, creds):
     assert rest and all(x["status"] == "cancelled" and x["sent"] == "no" for x in rest)
     # the emulator accepted exactly the requests whose result says so
     assert len(emu.requests()) == len(done)
+
+
+def test_rate_limit_url_shares_the_rate_between_processes(cli_path, emu, creds, redis_server):
+    lines = "".join(zapi_line(emu, i) + "\n" for i in range(6)).encode()
+    args = ("--batch", "-", "--rate", "20", "--rate-limit-url", redis_server.url,
+            "--rate-limit-key", "cli-budget")
+    t0 = time.monotonic()
+    procs = [start(cli_path, creds, *args) for _ in range(2)]
+    outs = [p.communicate(lines, timeout=30) for p in procs]
+    took = time.monotonic() - t0
+    assert [p.returncode for p in procs] == [0, 0], outs
+    assert len(emu.requests()) == 12
+    assert took >= 11 / 20 * 0.95  # 20/s for both commands together, not each
+
+
+def test_rate_limit_url_unreachable_uses_the_local_rate(run_cli, emu, creds, redis_server):
+    redis_server.stop()
+    lines = "".join(zapi_line(emu, i) + "\n" for i in range(3))
+    r = run_cli("zapi", "send_event", "--batch", "-", "--rate", "50", "--rate-limit-url",
+                redis_server.url, "--rate-limit-key", "k", "-v", *creds["zapi"], input=lines)
+    assert r.rc == 0 and all(x["ok"] for x in r.lines), r
+    assert "Redis cannot be reached" in r.err
+
+
+def test_rate_limit_url_rules(run_cli, emu, creds):
+    r = run_cli("zapi", "send_event", zapi_line(emu, 0), "--rate-limit-url", "http://x",
+                *creds["zapi"])
+    assert r.rc == 2 and "--rate-limit-url: rate_limit_url: must start with redis://" in r.err, r
+    r = run_cli("zapi", "send_event", zapi_line(emu, 0), "--rate", "5", "--rate-limit-url",
+                "redis://127.0.0.1:1", *creds["zapi"])
+    assert r.rc != 0 and "rate_limit_key: required with rate_limit_url" in r.out + r.err, r
+    assert len(emu.requests(all=True)) == 0

@@ -68,3 +68,31 @@ def test_bad_values_name_the_option(emu, key, value, says):
         sendevent.Client("zapi", **options(emu, "zapi", **{key: value}))
     assert says in str(e.value)
     assert api_requests(emu, all=True) == []
+
+
+def test_forked_workers_share_the_redis_budget(emu, redis_server):
+    """A client made before fork (as a Celery prefork worker's is), used in two children: the
+    children draw from the one budget in Redis."""
+    import multiprocessing
+    c = sendevent.Client("zapi", **options(emu, "zapi", max_rate=30,
+                                           rate_limit_url=redis_server.url,
+                                           rate_limit_key="py-budget"))
+    c.send_event(zapi_event("parent"))  # the parent's connections and Redis exist before fork
+
+    def worker(q, w):
+        q.put([c.send_event(zapi_event("w%d-%d" % (w, i))).ok for i in range(8)])
+
+    ctx = multiprocessing.get_context("fork")
+    q = ctx.Queue()
+    t0 = time.monotonic()
+    procs = [ctx.Process(target=worker, args=(q, w)) for w in range(2)]
+    for p in procs:
+        p.start()
+    results = [q.get(timeout=30) for _ in procs]
+    for p in procs:
+        p.join(10)
+    took = time.monotonic() - t0
+    assert all(all(r) and len(r) == 8 for r in results)
+    assert len(api_requests(emu)) == 17
+    assert took >= 15 / 30 * 0.95  # 30/s for both workers together
+    c.close()
