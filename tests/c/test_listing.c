@@ -31,6 +31,9 @@ static const char *const common_keys[] = {"base_url",
                                           "connection_max_idle",
                                           "max_rate",
                                           "max_burst",
+                                          "rate_limit_url",
+                                          "rate_limit_key",
+                                          "rate_limit_fallback",
                                           NULL};
 
 static void test_providers(void) {

@@ -68,8 +68,8 @@ static void test_texts(void) {
     CHECK_STR(se_last_error(), "provider: must be one of sinch, zapi, connect, got \"nope\"");
     static const char *const known[][2] = {
         {"sinch", "project_id key_id key_secret region auth auth_url access_token)"},
-        {"zapi", "max_burst instance_id token client_token)"},
-        {"connect", "max_burst region fips)"},
+        {"zapi", "rate_limit_fallback instance_id token client_token)"},
+        {"connect", "rate_limit_fallback region fips)"},
     };
     for (int i = 0; i < 3; i++) {
         CHECK_INT(se_client_new(&c, known[i][0]), SE_OK);
