@@ -10,7 +10,7 @@ packages=(
   python3-dev python3-pytest python3-venv python3-setuptools python3-wheel python3-pip
   openssl valgrind clang-14 libclang-rt-14-dev abigail-tools binutils
   nginx-light python3-requests python3-boto3 wrk python3-uvloop
-  libhiredis-dev redis-server
+  libhiredis-dev redis-server python3-celery python3-redis
   ${SE_EXTRA_PACKAGES:-}
 )
 
