@@ -149,12 +149,16 @@ static se_status read_payload(se_callback *cb, const cJSON *p) {
         st = sei_callback_copy(cb, "channel", ci, "channel");
     if (st == SE_OK)
         st = sei_callback_copy(cb, "identity", ci, "identity");
-    /* the id: of the message or event reported on, else the payload's own */
-    const char *id = sei_callback_field(cb, "message_id");
+    /* the id: the payload's own (inbound), else of the message or event reported on */
+    if (st == SE_OK)
+        st = sei_callback_copy(cb, "id", p, "id");
+    const char *id = sei_callback_field(cb, "id");
+    if (!id)
+        id = sei_callback_field(cb, "message_id");
     if (!id)
         id = sei_callback_field(cb, "event_id");
-    if (st == SE_OK)
-        st = id ? sei_callback_set(cb, "id", id) : sei_callback_copy(cb, "id", p, "id");
+    if (st == SE_OK && id && !sei_callback_field(cb, "id"))
+        st = sei_callback_set(cb, "id", id);
     return st;
 }
 
