@@ -45,20 +45,23 @@ static size_t sei_lua_headers(lua_State *L, int idx, const char ***names, const 
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         const char *name = NULL, *value = NULL;
+        size_t name_len = 0, value_len = 0;
         if (lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TSTRING) {
-            name = lua_tostring(L, -2);
-            value = lua_tostring(L, -1);
+            name = lua_tolstring(L, -2, &name_len);
+            value = lua_tolstring(L, -1, &value_len);
         } else if (lua_type(L, -1) == LUA_TTABLE) {
             lua_rawgeti(L, -1, 1);
             lua_rawgeti(L, -2, 2);
             if (lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TSTRING) {
-                name = lua_tostring(L, -2); /* anchored in the pair's table */
-                value = lua_tostring(L, -1);
+                name = lua_tolstring(L, -2, &name_len); /* anchored in the pair's table */
+                value = lua_tolstring(L, -1, &value_len);
             }
             lua_pop(L, 2);
         }
         if (!name)
             luaL_error(L, "headers: { name = value } or { {name, value}, ... } of strings");
+        if (strlen(name) != name_len || strlen(value) != value_len) /* C would see it cut */
+            luaL_error(L, "headers: %s contains a NUL character", name);
         (*names)[n] = name;
         (*values)[n++] = value;
         lua_pop(L, 1);

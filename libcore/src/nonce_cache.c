@@ -22,6 +22,19 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static slot table[SLOTS];
 static size_t used;
 
+/* fork() while another thread holds the lock would leave it held forever in the child: the
+ * lock is taken around fork, and released on both sides (the cache itself is inherited) */
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+static void before_fork(void) {
+    pthread_mutex_lock(&lock);
+}
+static void after_fork(void) {
+    pthread_mutex_unlock(&lock);
+}
+static void register_atfork(void) {
+    pthread_atfork(before_fork, after_fork, after_fork);
+}
+
 static uint64_t key_of(const char *nonce, size_t len, bool *ok) {
     unsigned char d[SEI_SHA256_LEN];
     uint64_t k = 0;
@@ -80,6 +93,7 @@ int sei_nonce_cache_check(const char *nonce, size_t len, int64_t expiry, int64_t
     uint64_t key = key_of(nonce, len, &ok);
     if (!ok)
         return SE_E_NOMEM;
+    pthread_once(&atfork_once, register_atfork);
     pthread_mutex_lock(&lock);
     int seen = 0;
     size_t i = find(key);

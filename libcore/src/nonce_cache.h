@@ -6,7 +6,8 @@
  * expiry (the nonce's timestamp plus the verifier's tolerance: after that its
  * callback is refused as stale anyway); when the cache is full, expired entries
  * go first, then those closest to expiring. Thread-safe (one mutex, held for a
- * lookup and an insert). Nonces are kept as 64 bits of their SHA-256.
+ * lookup and an insert, and across fork()). Nonces are kept as 64 bits of
+ * their SHA-256.
  */
 #ifndef SEI_NONCE_CACHE_H
 #define SEI_NONCE_CACHE_H

@@ -91,6 +91,8 @@ local err = expect_error('signature', wh.verify_sinch, body, h, %s, {nonce_seen 
 eq(err.reason, 'missing_header'); contains(err.message, 'x-sinch-webhook-signature-timestamp')
 expect_error('invalid', wh.verify_sinch, body, h, %s, {tolerance = 0})
 expect_error('invalid', wh.verify_sinch, 42, h, 'secret')
+local ok, nul = pcall(wh.verify_sinch, body, {['x-sinch-webhook-signature'] = sig .. '\0x'}, 'k')
+eq(ok, false); contains(tostring(nul), 'NUL character')
 eq(sendevent.statuses.signature.code, -16)
 print('done')
 """ % ((lua_str(body), lua_str(sig), ts, lua_str("01LUANONCE%d" % ts))
