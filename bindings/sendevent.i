@@ -47,10 +47,14 @@
 %nodefaultctor se_batch;
 %nodefaultctor se_response;
 %nodefaultctor se_request;
+%nodefaultctor se_webhook;
+%nodefaultctor se_callback;
 
 typedef struct se_client {} se_client;
 typedef struct se_batch {} se_batch;
 typedef struct se_response {} se_response;
+typedef struct se_webhook {} se_webhook;
+typedef struct se_callback {} se_callback;
 
 %extend se_client {
     ~se_client() { se_client_free($self); }
@@ -61,10 +65,18 @@ typedef struct se_response {} se_response;
 %extend se_response {
     ~se_response() { se_response_free($self); }
 }
+%extend se_webhook {
+    ~se_webhook() { se_webhook_free($self); }
+}
+%extend se_callback {
+    ~se_callback() { se_callback_free($self); }
+}
 
 %delobject se_client_free;
 %delobject se_batch_free;
 %delobject se_response_free;
+%delobject se_webhook_free;
+%delobject se_callback_free;
 
 /* ---- not wrapped ---------------------------------------------------------- */
 
@@ -94,6 +106,11 @@ typedef struct se_response {} se_response;
 %ignore se_batch_next;
 %ignore se_batch_pending;
 %ignore se_batch_close;
+/* a raw function pointer and arrays of strings: each language file wraps verification in one
+ * call of its own (webhook_verify), its nonce hook calling back into the language */
+%ignore se_webhook_verify;
+%ignore se_webhook_set_nonce_hook;
+%ignore se_nonce_fn;
 
 /* ---- se_status: a failure raises ------------------------------------------ */
 
@@ -149,6 +166,28 @@ typedef struct se_response {} se_response;
 }
 %typemap(freearg) se_batch **out "se_batch_free(*$1);";
 
+%typemap(in, numinputs = 0) se_webhook **out (se_webhook *tmp = NULL) "$1 = &tmp;";
+%typemap(argout) se_webhook **out {
+    SEI_BIND_OUT_OWNED(*$1, $*1_descriptor);
+    *$1 = NULL;
+}
+%typemap(freearg) se_webhook **out "se_webhook_free(*$1);";
+
+%typemap(in, numinputs = 0) se_callback **out (se_callback *tmp = NULL) "$1 = &tmp;";
+%typemap(argout) se_callback **out {
+    SEI_BIND_OUT_OWNED(*$1, $*1_descriptor);
+    *$1 = NULL;
+}
+%typemap(freearg) se_callback **out "se_callback_free(*$1);";
+
+/* se_callback_json's text: copied (nil/None when there is no such field), then se_free'd */
+%typemap(in, numinputs = 0) char **json_out (char *tmp = NULL) "$1 = &tmp;";
+%typemap(argout) char **json_out {
+    SEI_BIND_OUT_STRING(*$1, *$1 ? strlen(*$1) : 0);
+}
+%typemap(freearg) char **json_out "se_free(*$1);";
+%apply char **json_out { char **out };
+
 /* A response for every outcome: on success it is the result, on failure the
  * hook gets it with the error. `result` is the wrapper's status variable. */
 %typemap(in, numinputs = 0) se_response **out (se_response *tmp = NULL) "$1 = &tmp;";
@@ -173,7 +212,8 @@ typedef struct se_response {} se_response;
 }
 %typemap(freearg) char **http_out "se_free(*$1);";
 
-/* se_response_header_at: name and value are borrowed from the response, copied */
+/* se_response_header_at, se_callback_field_at: name and value are borrowed from the response
+ * or callback, copied */
 %typemap(in, numinputs = 0) const char **name (const char *tmp = NULL), const char **value (const char *tmp = NULL) "$1 = ($1_ltype)&tmp;";
 %typemap(argout) const char **name, const char **value {
     SEI_BIND_OUT_STRING(*$1, *$1 ? strlen(*$1) : 0);
@@ -191,6 +231,7 @@ typedef struct se_response {} se_response;
 %include "sendevent/response.h"
 %include "sendevent/client.h"
 %include "sendevent/batch.h"
+%include "sendevent/webhook.h"
 
 /* ---- the listing: static, read-only descriptions (never owned, never freed) -- */
 

@@ -13,6 +13,7 @@
  *   signals.c  SIGINT / SIGTERM during --batch: a self-pipe and se_batch_cancel
  *   journal.c  --journal: each result recorded as it is known; what a resumed run skips
  *   providers.c  the providers, operations and options the help lists
+ *   webhook.c  `sendevent webhook verify|parse`: callbacks checked and read
  * Each has its header (main.c excepted); this one holds the types they share.
  */
 #ifndef SENDEVENT_CLI_H
@@ -23,7 +24,7 @@
 #include <stddef.h>
 
 /* Exit statuses (documented in sendevent(1)). */
-enum { EXIT_SENT = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
+enum { EXIT_SENT = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_REFUSED = 3 /* webhook verify */ };
 
 enum output_mode { OUTPUT_AUTO, OUTPUT_JSON, OUTPUT_TEXT };
 

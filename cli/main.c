@@ -8,6 +8,7 @@
 #include "options.h"
 #include "output.h"
 #include "providers.h"
+#include "webhook.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -52,6 +53,7 @@ static const char usage_line[] =
     "       sendevent PROVIDER OPERATION --batch FILE|- [--concurrency N] [--no-progress]\n"
     "                 [--unordered] [--grace SECONDS] [--rate N]\n"
     "                 [--journal FILE [--resend-maybe]] ...\n"
+    "       sendevent webhook verify|parse ...   (sendevent webhook --help)\n"
     "       sendevent [PROVIDER] --help | --version\n";
 
 static void print_help(void) {
@@ -403,6 +405,8 @@ static int run_single(struct cli *cli, se_client *client) {
 }
 
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "webhook") == 0) /* the receive side: webhook.c */
+        return webhook_main(argc - 1, argv + 1);
     struct cli cli = {.concurrency = 16, .grace = 5};
     int rc = parse_args(&cli, argc, argv);
     if (rc >= 0)

@@ -28,10 +28,10 @@ objdump -p "$lib" | grep -q 'NEEDED.*libcurl' || { echo "libsendevent.so does no
 if find "$prefix" -name '*curl_lazy*' | grep -q .; then
   echo "the lazy libcurl stubs were installed"; exit 1
 fi
-# no curl or cJSON include or type in the public headers (comments may name libcurl)
-if grep -rnE '#[[:space:]]*include[[:space:]]*[<"](curl|cjson)/|\<(CURL[A-Za-z_]*|cJSON[A-Za-z_]*)\>' \
+# no curl, cJSON or OpenSSL include or type in the public headers (comments may name libcurl)
+if grep -rnE '#[[:space:]]*include[[:space:]]*[<"](curl|cjson|openssl)/|\<(CURL[A-Za-z_]*|cJSON[A-Za-z_]*|EVP_[A-Za-z_]*)\>' \
     "$prefix/include/sendevent"; then
-  echo "a public header exposes curl or cJSON"; exit 1
+  echo "a public header exposes curl, cJSON or OpenSSL"; exit 1
 fi
 
 pcdir=$(dirname "$(find "$prefix" -name sendevent.pc | head -n1)")

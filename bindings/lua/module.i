@@ -205,7 +205,8 @@ static void sei_lua_init(lua_State *L) {
         {"error", sei_lua_error_fn},         {"error_text", sei_lua_error_text},
         {"number_text", sei_lua_number_text}, {"listing", sei_lua_listing},
         {"log_attach", sei_lua_log_attach}, {"log_detach", sei_lua_log_gc},
-        {"log_take", sei_lua_log_take},     {NULL, NULL}};
+        {"log_take", sei_lua_log_take},     {"webhook_verify", sei_lua_webhook_verify},
+        {"callback_parse", sei_lua_callback_parse}, {NULL, NULL}};
     lua_pushvalue(L, C);
     luaL_setfuncs(L, helpers, 0);
     lua_pop(L, 1);

@@ -243,3 +243,43 @@ function M.validate(client, op, request) return client:validate(op, request) end
 function M.prepare(client, op, request) return client:prepare(op, request) end
 function M.send(client, op, request) return client:send(op, request) end
 M.Client = Client
+
+-- sendevent.webhooks: verifying and reading provider callbacks (docs/webhooks.md)
+local webhooks = {}
+-- why a callback is refused (err.reason of a 'signature' error)
+webhooks.REASONS = { 'missing_header', 'unsupported_algorithm', 'bad_timestamp', 'bad_signature',
+                     'stale_timestamp', 'future_timestamp', 'replayed_nonce', 'nonce_check_failed' }
+
+-- webhooks.verify_sinch(body, headers, secret [, opts]) -> true, or raises an error table with
+-- status 'signature' and reason. body: the raw body string as received; headers: { name = value }
+-- or { {name, value}, ... } (names in any case); opts: tolerance (seconds, default 300), now
+-- (Unix seconds, for tests), nonce_seen (function(nonce, timestamp) -> true when seen before,
+-- recording it otherwise; default: the process-wide built-in cache).
+function webhooks.verify_sinch(body, headers, secret, opts)
+  if type(body) ~= 'string' then invalid('body: the raw body as a string, got a ' .. type(body)) end
+  if type(headers) ~= 'table' then invalid('headers: a table, got a ' .. type(headers)) end
+  if type(secret) ~= 'string' then invalid('secret: a string, got a ' .. type(secret)) end
+  if opts ~= nil and type(opts) ~= 'table' then invalid('opts: a table, got a ' .. type(opts)) end
+  opts = opts or {}
+  local reason, message = C.webhook_verify('sinch', body, headers, secret, opts.tolerance,
+                                           opts.now, opts.nonce_seen)
+  if reason then
+    local err = new_error('signature', message)
+    err.reason = reason
+    error(err, 2)
+  end
+  return true
+end
+
+-- webhooks.parse(provider, body) -> { provider, kind, fields = { id, status, dedup_key, ... },
+-- data = <the callback's JSON as tables> }; raises an 'invalid' error when body is not a JSON
+-- object. Unknown kinds and fields are kept.
+function webhooks.parse(provider, body)
+  if type(provider) ~= 'string' then invalid('provider: a string, got a ' .. type(provider)) end
+  if type(body) ~= 'string' then invalid('body: a string, got a ' .. type(body)) end
+  return C.callback_parse(provider, body)
+end
+function webhooks.parse_sinch(body) return webhooks.parse('sinch', body) end
+function webhooks.parse_zapi(body) return webhooks.parse('zapi', body) end
+function webhooks.parse_connect(body) return webhooks.parse('connect', body) end
+M.webhooks = webhooks

@@ -127,12 +127,26 @@ static const char *sei_lua_name_arg(lua_State *L, int idx, const char *what, int
 %ignore se_response_client_token;
 %ignore se_sent_name;
 %ignore se_free;
+/* callbacks come back as tables (C.callback_parse, webhook.i), verifiers live for one call */
+%ignore se_webhook_new;
+%ignore se_webhook_free;
+%ignore se_webhook_set;
+%ignore se_webhook_reason;
+%ignore se_callback_parse;
+%ignore se_callback_free;
+%ignore se_callback_provider;
+%ignore se_callback_kind;
+%ignore se_callback_get;
+%ignore se_callback_field_count;
+%ignore se_callback_field_at;
+%ignore se_callback_json;
 
 %include "../sendevent.i"
 
 /* the rest, by concern: each file holds one %{ %} block */
 %include "results.i"
 %include "json.i"
+%include "webhook.i"
 %include "module.i"
 
 %init %{

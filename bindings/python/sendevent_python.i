@@ -165,6 +165,27 @@ static const char *sei_py_name_arg(PyObject *obj, const char *what, int none_ok)
         SWIG_fail;
 }
 
+/* A callback body: bytes-like (bytes, bytearray, memoryview) or str (its UTF-8). */
+%typemap(in) (const char *body, size_t body_len) (Py_buffer view, int got_view = 0) {
+    if (PyUnicode_Check($input)) {
+        Py_ssize_t n = 0;
+        $1 = (char *)PyUnicode_AsUTF8AndSize($input, &n);
+        if (!$1)
+            SWIG_fail;
+        $2 = (size_t)n;
+    } else {
+        if (PyObject_GetBuffer($input, &view, PyBUF_SIMPLE) < 0)
+            SWIG_fail;
+        got_view = 1;
+        $1 = (char *)view.buf;
+        $2 = (size_t)view.len;
+    }
+}
+%typemap(freearg) (const char *body, size_t body_len) {
+    if (got_view$argnum)
+        PyBuffer_Release(&view$argnum);
+}
+
 %include "../sendevent.i"
 
 %{
@@ -475,3 +496,6 @@ static PyObject *sei_py_client_check(se_client *client) {
 
 /* the streaming batch calls, for asyncio */
 %include "async.i"
+
+/* the receive side: verifying and reading callbacks */
+%include "webhook.i"

@@ -18,6 +18,9 @@ typedef struct se_client se_client;
 typedef struct sei_attempt sei_attempt;
 typedef struct sei_http_request sei_http_request;
 typedef struct sei_operation sei_operation;
+typedef struct sei_headers sei_headers; /* signature.h */
+typedef struct sei_signed sei_signed;   /* signature.h */
+typedef struct se_callback se_callback; /* callback.h */
 
 #define SEI_MAX_OPERATIONS 8 /* per provider */
 
@@ -98,6 +101,20 @@ typedef struct sei_provider {
     /* Retry policy: every retryable error is safe for a request that carries
      * an idempotency key (Connect's ClientToken: sei_job_idempotent). */
     bool idempotent;
+
+    /* ---- callbacks (sendevent/webhook.h) ---- */
+    /* Checks a callback's signature with the secret: SE_OK with out's nonce
+     * and timestamp filled, or SE_E_SIGNATURE with out's reason and detail
+     * (sei_signed_refuse); the core then checks the timestamp window and the
+     * nonce. NULL: the provider does not sign its callbacks, and
+     * `unsigned_note` says how its receivers authenticate. */
+    se_status (*verify_signature)(const sei_headers *h, const char *body, size_t body_len,
+                                  const unsigned char *secret, size_t secret_len, sei_signed *out);
+    const char *unsigned_note;
+    /* Reads a parsed callback (its JSON in `root`) into the callback's kind
+     * and normalized fields (callback.h). Unknown kinds and fields are never
+     * an error. */
+    se_status (*parse_callback)(se_callback *cb, const cJSON *root);
 } sei_provider;
 
 /* authorize() is waiting for credentials: positive, never returned by the API */

@@ -28,6 +28,7 @@ static const struct {
     {SE_E_NOMEM, "nomem", "out of memory"},
     {SE_E_MISUSE, "misuse", "library misuse (NULL handle or argument)"},
     {SE_E_CANCELLED, "cancelled", "cancelled before it completed"},
+    {SE_E_SIGNATURE, "signature", "callback refused: signature, timestamp or nonce check failed"},
 };
 
 const char *se_strerror(se_status code) {

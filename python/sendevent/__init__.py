@@ -349,9 +349,13 @@ del _name
 
 
 def __getattr__(name):
-    """AsyncClient is loaded on first use: asyncio is not imported by `import sendevent`."""
+    """AsyncClient is loaded on first use: asyncio is not imported by `import sendevent`; so
+    is the webhooks module (sendevent.webhooks: verifying and reading callbacks)."""
     if name == "AsyncClient":
         from ._async import AsyncClient
         globals()["AsyncClient"] = AsyncClient
         return AsyncClient
+    if name == "webhooks":
+        __import__(__name__ + ".webhooks")  # sets the attribute; `from . import` would recurse
+        return globals()["webhooks"]
     raise AttributeError("module 'sendevent' has no attribute %r" % name)

@@ -15,12 +15,14 @@ class Error(Exception):
     or "yes": whether the request reached the provider; "no" without a response), client_token
     (Connect's, else None), and response (the Response of the failed send, or None when the call
     has none, e.g. a bad option). retry_after: the seconds Retry-After asked for on a
-    ThrottledError (None when absent), None on every other class.
+    ThrottledError (None when absent), None on every other class. reason: why a callback was
+    refused, on a SignatureError (sendevent.webhooks.REASONS), None on every other class.
     """
 
     __module__ = "sendevent"  # where users find it
     status = "error"
     retry_after = None  # seconds from Retry-After: set on ThrottledError only
+    reason = None  # why a callback was refused: set on SignatureError only (sendevent.webhooks)
 
     def __init__(self, message, *, code=None, response=None):
         super().__init__(message)

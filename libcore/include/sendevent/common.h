@@ -30,22 +30,24 @@ extern "C" {
 
 /** Result of every fallible call. */
 typedef enum se_status {
-    SE_OK = 0,           /**< success */
-    SE_E_INVALID = -1,   /**< bad input, rejected locally: nothing was sent */
-    SE_E_AUTH = -2,      /**< HTTP 401: credentials refused */
-    SE_E_FORBIDDEN = -3, /**< HTTP 403 */
-    SE_E_NOT_FOUND = -4, /**< HTTP 404 (for Sinch also a wrong region) */
-    SE_E_CONFLICT = -5,  /**< HTTP 409 */
-    SE_E_THROTTLED = -6, /**< HTTP 429 after the allowed retries */
-    SE_E_REJECTED = -7,  /**< other 4xx, or Z-API's 200 {"value":false} */
-    SE_E_SERVER = -8,    /**< HTTP 5xx */
-    SE_E_NETWORK = -9,   /**< could not connect, connection reset or closed */
-    SE_E_TIMEOUT = -10,  /**< connect or total timeout expired */
-    SE_E_TLS = -11,      /**< certificate or TLS handshake failure */
-    SE_E_PROTOCOL = -12, /**< unparseable, unexpected or oversized response */
-    SE_E_NOMEM = -13,    /**< out of memory */
-    SE_E_MISUSE = -14,   /**< API misuse: NULL handle or output pointer */
-    SE_E_CANCELLED = -15 /**< cancelled (se_batch_cancel, se_client_cancel) before it completed */
+    SE_OK = 0,            /**< success */
+    SE_E_INVALID = -1,    /**< bad input, rejected locally: nothing was sent */
+    SE_E_AUTH = -2,       /**< HTTP 401: credentials refused */
+    SE_E_FORBIDDEN = -3,  /**< HTTP 403 */
+    SE_E_NOT_FOUND = -4,  /**< HTTP 404 (for Sinch also a wrong region) */
+    SE_E_CONFLICT = -5,   /**< HTTP 409 */
+    SE_E_THROTTLED = -6,  /**< HTTP 429 after the allowed retries */
+    SE_E_REJECTED = -7,   /**< other 4xx, or Z-API's 200 {"value":false} */
+    SE_E_SERVER = -8,     /**< HTTP 5xx */
+    SE_E_NETWORK = -9,    /**< could not connect, connection reset or closed */
+    SE_E_TIMEOUT = -10,   /**< connect or total timeout expired */
+    SE_E_TLS = -11,       /**< certificate or TLS handshake failure */
+    SE_E_PROTOCOL = -12,  /**< unparseable, unexpected or oversized response */
+    SE_E_NOMEM = -13,     /**< out of memory */
+    SE_E_MISUSE = -14,    /**< API misuse: NULL handle or output pointer */
+    SE_E_CANCELLED = -15, /**< cancelled (se_batch_cancel, se_client_cancel) before it completed */
+    SE_E_SIGNATURE =
+        -16 /**< a callback failed verification (se_webhook_verify; se_webhook_reason) */
 } se_status;
 
 /**
@@ -59,7 +61,8 @@ SE_API const char *se_strerror(se_status code);
  * Stable lower-case name of a status, for bindings and logs: "ok",
  * "invalid", "auth", "forbidden", "not_found", "conflict", "throttled",
  * "rejected", "server", "network", "timeout", "tls", "protocol", "nomem",
- * "misuse", "cancelled"; "unknown" otherwise. Ownership: static. Thread safety: any thread.
+ * "misuse", "cancelled", "signature"; "unknown" otherwise. Ownership: static. Thread safety: any
+ * thread.
  */
 SE_API const char *se_status_name(se_status code);
 

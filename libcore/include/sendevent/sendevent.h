@@ -13,5 +13,6 @@
 #include "request.h"  /* IWYU pragma: export */
 #include "response.h" /* IWYU pragma: export */
 #include "version.h"  /* IWYU pragma: export */
+#include "webhook.h"  /* IWYU pragma: export */
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "callbacks.h"
 #include "checks.h"
 #include "providers/common.h"
 
@@ -203,4 +204,7 @@ const sei_provider sei_provider_connect = {
     .id_fields = connect_id_fields,
     .time_field = "AbsoluteTime",
     .idempotent = true,
+    .unsigned_note = "chat items arrive on the participant websocket the client opened "
+                     "with its own ConnectionToken",
+    .parse_callback = sei_connect_parse_callback,
 };

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "callbacks.h"
 #include "checks.h"
 #include "providers/common.h"
 
@@ -358,4 +359,6 @@ const sei_provider sei_provider_sinch = {
     .id_fields = sinch_id_fields,
     .time_field = "accepted_time",
     .idempotent = false,
+    .verify_signature = sei_sinch_verify_signature,
+    .parse_callback = sei_sinch_parse_callback,
 };

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "callbacks.h"
 #include "checks.h"
 #include "providers/common.h"
 
@@ -109,4 +110,7 @@ const sei_provider sei_provider_zapi = {
     .id_fields = zapi_id_fields,
     .time_field = NULL,
     .idempotent = false,
+    .unsigned_note = "Z-API does not sign its webhooks; authenticate them by a secret path "
+                     "segment or an IP allow-list",
+    .parse_callback = sei_zapi_parse_callback,
 };
