@@ -32,6 +32,7 @@ enum operation {
     OP_CREATE_CONNECTION,
     OP_DISCONNECT,
     OP_OAUTH_TOKEN,
+    OP_UPDATE_WEBHOOK,
     OP_COUNT
 };
 
@@ -57,6 +58,9 @@ struct config {
     long sinch_token_lifetime;
     const char *zapi_instance_id, *zapi_token, *zapi_client_token;
     const char *connect_participant_token, *connect_connection_token;
+    /* callbacks (callbacks.c); the URLs and the secret can be changed through the control API */
+    const char *sinch_webhook_url, *sinch_webhook_secret, *zapi_webhook_url;
+    unsigned zapi_callback_timeout_ms, callback_retry_ms, callback_attempts;
 };
 extern struct config cfg;
 

@@ -6,6 +6,7 @@
  * it when due; a hung connection stays suspended until reset or shutdown closes it. */
 #include "http.h"
 
+#include "chat.h"
 #include "connect.h"
 #include "control.h"
 #include "emulator.h"
@@ -13,6 +14,7 @@
 #include "sinch.h"
 #include "store.h"
 #include "util.h"
+#include "websocket.h"
 #include "zapi.h"
 
 #include <microhttpd.h>
@@ -45,6 +47,8 @@ static const struct route ROUTES[] = {
     {"/instances/*/token/*/send-event-response", PROV_ZAPI, OP_RESPOND_EVENT,
      zapi_send_event_response, zapi_error},
     {"/instances/*/token/*/send-text", PROV_ZAPI, OP_SEND_MESSAGE, zapi_send_text, zapi_error},
+    {"/instances/*/token/*/update-webhook-message-status", PROV_ZAPI, OP_UPDATE_WEBHOOK,
+     zapi_update_webhook_status, zapi_error},
     {"/participant/event", PROV_CONNECT, OP_SEND_EVENT, connect_send_event, connect_error},
     {"/participant/message", PROV_CONNECT, OP_SEND_MESSAGE, connect_send_message, connect_error},
     {"/participant/connection", PROV_CONNECT, OP_CREATE_CONNECTION, connect_create_connection,
@@ -407,6 +411,12 @@ static void process(struct req *r) {
                          .conn = r->conn};
     struct reply rp = {0};
 
+    if (strncmp(r->path, WEBSOCKET_PATH, strlen(WEBSOCKET_PATH)) == 0) { /* not logged */
+        const char *key = r->path + strlen(WEBSOCKET_PATH), *why;
+        bool ok = chat_websocket_allowed(key, &why);
+        r->resp = websocket_response(&rq, key, ok, why, &r->status);
+        return;
+    }
     if (strcmp(r->path, "/_emulator") == 0 || strncmp(r->path, "/_emulator/", 11) == 0) {
         control_handle(&rq, &rp); /* never logged, never faulted, never authenticated */
         r->status = (unsigned)rp.status;
@@ -591,7 +601,7 @@ bool http_start(void) {
         return false;
     }
 
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_ALLOW_UPGRADE;
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     if (cfg.verbose)
@@ -671,7 +681,9 @@ void http_stop(void) {
     resume_all(t);
     resume_all(h);
     pthread_join(timer_thread, NULL);
+    websocket_stop(); /* MHD must not be stopped with upgraded connections open */
     MHD_stop_daemon(daemon_);
+    websocket_free();
     pthread_cond_destroy(&wait_cv);
     free(tls_cert_pem);
     free(tls_key_pem);

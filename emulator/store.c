@@ -242,6 +242,14 @@ enum token_state store_token_check(enum token_kind k, const char *token) {
     return st;
 }
 
+void store_token_revoke(enum token_kind k, const char *token) {
+    pthread_mutex_lock(&mu);
+    struct entry *e = map_find(&tokens[k], token);
+    if (e)
+        e->num = 0; /* known but no longer valid: TOKEN_EXPIRED */
+    pthread_mutex_unlock(&mu);
+}
+
 static void tokens_expire_locked(enum token_kind k) {
     for (struct entry *e = tokens[k].oldest; e; e = e->newer)
         e->num = 0;
@@ -280,6 +288,7 @@ struct fault {
     double fraction, acc;
     cJSON *spec;          /* as given, for listing */
     struct fault_hit hit; /* what to do to a request it applies to */
+    cJSON *callback;      /* a callback fault: shapes the callbacks of the requests it hits */
     struct fault *next;
 };
 static struct fault *faults, **faults_tail = &faults;
@@ -302,6 +311,7 @@ void fault_hit_clear(struct fault_hit *h) {
 static void fault_free(struct fault *f) {
     fault_hit_clear(&f->hit);
     cJSON_Delete(f->spec);
+    cJSON_Delete(f->callback);
     free(f);
 }
 
@@ -319,11 +329,29 @@ static bool spec_int(const cJSON *spec, const char *key, long lo, long hi, long 
     return true;
 }
 
+/* A callback fault shapes callbacks only: none of the request-fault fields go with it. Its own
+ * fields are checked by the control API (callbacks.c) before the spec gets here. */
+static bool callback_fault_ok(const cJSON *spec, const cJSON *cb, char *err, size_t errlen) {
+    static const char *const request_only[] = {"status",  "retry_after", "body",
+                                               "headers", "latency_ms",  "action",
+                                               "bytes",   "connection",  NULL};
+    if (!cJSON_IsObject(cb)) {
+        snprintf(err, errlen, "callback: must be an object");
+        return false;
+    }
+    for (int i = 0; request_only[i]; i++)
+        if (cJSON_GetObjectItemCaseSensitive(spec, request_only[i])) {
+            snprintf(err, errlen, "%s: cannot be combined with callback", request_only[i]);
+            return false;
+        }
+    return true;
+}
+
 /* Parses a fault spec (see docs/emulator.md). */
 cJSON *store_fault_add(const cJSON *spec, char *err, size_t errlen) {
     static const char *const known[] = {
         "provider", "operation",  "count",  "fraction", "status",     "retry_after", "body",
-        "headers",  "latency_ms", "action", "bytes",    "connection", NULL};
+        "headers",  "latency_ms", "action", "bytes",    "connection", "callback",    NULL};
     if (!cJSON_IsObject(spec)) {
         snprintf(err, errlen, "fault spec must be a JSON object");
         return NULL;
@@ -352,7 +380,7 @@ cJSON *store_fault_add(const cJSON *spec, char *err, size_t errlen) {
         if (f->op == OP_NONE) {
             snprintf(err, errlen,
                      "operation: one of send_event, send_message, edit_event, respond_event, "
-                     "create_connection, disconnect, oauth_token");
+                     "create_connection, disconnect, oauth_token, update_webhook");
             goto fail;
         }
     }
@@ -434,7 +462,11 @@ cJSON *store_fault_add(const cJSON *spec, char *err, size_t errlen) {
             goto fail;
         }
     }
-    if (!status && !f->hit.body && f->hit.action == ACT_NONE && latency == 0) {
+    if ((v = cJSON_GetObjectItemCaseSensitive(spec, "callback"))) {
+        if (!callback_fault_ok(spec, v, err, errlen))
+            goto fail;
+        f->callback = cJSON_Duplicate(v, true);
+    } else if (!status && !f->hit.body && f->hit.action == ACT_NONE && latency == 0) {
         snprintf(err, errlen, "a fault needs at least one of status, body, action, latency_ms");
         goto fail;
     }
@@ -479,7 +511,7 @@ bool store_fault_take(enum provider p, enum operation op, unsigned connection_re
     pthread_mutex_lock(&mu);
     for (struct fault **pp = &faults; *pp; pp = &(*pp)->next) {
         struct fault *f = *pp;
-        if (f->provider != p || (f->op != OP_NONE && f->op != op))
+        if (f->callback || f->provider != p || (f->op != OP_NONE && f->op != op))
             continue;
         if (f->connection != CONN_ANY && f->connection != conn)
             continue; /* before the fraction: a request it cannot hit leaves the count alone */
@@ -503,6 +535,32 @@ bool store_fault_take(enum provider p, enum operation op, unsigned connection_re
     }
     pthread_mutex_unlock(&mu);
     return hit;
+}
+
+cJSON *store_callback_fault_take(enum provider p, enum operation op) {
+    cJSON *out = NULL;
+    pthread_mutex_lock(&mu);
+    for (struct fault **pp = &faults; *pp && !out; pp = &(*pp)->next) {
+        struct fault *f = *pp;
+        if (!f->callback || f->provider != p || (f->op != OP_NONE && f->op != op))
+            continue;
+        if (f->has_fraction) {
+            f->acc += f->fraction;
+            if (f->acc + 1e-9 < 1.0)
+                continue;
+            f->acc -= 1.0;
+        }
+        out = cJSON_Duplicate(f->callback, true);
+        if (f->remaining > 0 && --f->remaining == 0) {
+            *pp = f->next;
+            if (faults_tail == &f->next)
+                faults_tail = pp;
+            fault_free(f);
+            break; /* *pp has moved on: stop here (out is set) */
+        }
+    }
+    pthread_mutex_unlock(&mu);
+    return out;
 }
 
 cJSON *store_faults_json(void) {

@@ -64,6 +64,9 @@ cJSON *store_fault_add(const cJSON *spec, char *err, size_t errlen);
 /* connection_requests: the request's 1-based index on its connection (for "connection"). */
 bool store_fault_take(enum provider p, enum operation op, unsigned connection_requests,
                       struct fault_hit *out);
+/* The first pending callback fault (a spec with "callback") that matches an accepted send:
+ * returns a copy of its "callback" object (caller frees), or NULL. */
+cJSON *store_callback_fault_take(enum provider p, enum operation op);
 cJSON *store_faults_json(void);
 void store_faults_clear(void);
 
@@ -72,6 +75,7 @@ enum token_kind { TOK_SINCH, TOK_CONNECT, TOK_KINDS };
 void store_token_add(enum token_kind k, const char *token, int64_t expires_mono_ms);
 enum token_state store_token_check(enum token_kind k, const char *token);
 void store_tokens_expire(enum token_kind k);
+void store_token_revoke(enum token_kind k, const char *token); /* then TOKEN_EXPIRED */
 
 /* Connect idempotency: if key was seen, returns a malloc'd copy of the first answer body;
  * otherwise remembers body under key and returns NULL. */

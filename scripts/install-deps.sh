@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
-  libcurl4-openssl-dev libcjson-dev libmicrohttpd-dev
+  libcurl4-openssl-dev libcjson-dev libmicrohttpd-dev libssl-dev
   swig lua5.4 liblua5.4-dev
   python3-dev python3-pytest python3-venv python3-setuptools python3-wheel python3-pip
   openssl valgrind clang-14 libclang-rt-14-dev abigail-tools binutils
