@@ -466,13 +466,14 @@ def test_reset_abandons_a_stalled_exchange(emulator_factory, receiver):
     zapi_post(emu, "send-event", ZAPI_EVENT)
     rx.wait(1)  # the receiver now sits on it for 5 s
     emu.reset()
-    webhooks(emu, zapi_url=rx.url)
-    zapi_post(emu, "send-event", ZAPI_EVENT)
+    emu.fault(provider="zapi", callback={"statuses": ["READ"]})
+    second = zapi_post(emu, "send-event", ZAPI_EVENT).json()["messageId"]
     # the sender is free at once: the new callback arrives well before the stalled one would end
     got = rx.wait(2, timeout=4)
-    assert json.loads(got[1][3])["status"] == "SENT"
+    assert json.loads(got[1][3])["status"] == "READ"
     recs = wait_callbacks(emu, 1)
-    assert [r["attempt"] for r in recs] == [1]  # the abandoned exchange was not recorded
+    # the abandoned exchange was neither recorded nor re-sent
+    assert [(r["id"], r["attempt"], r["answer"]) for r in recs] == [(second, 1, 200)]
 
 
 # ---------------------------------------------------------------- Z-API
