@@ -149,9 +149,9 @@ void deliveries_sinch(const struct sinch_accepted *a) {
     ids.dispatch = strcmp(str_or(a->body, "processing_strategy", ""), "DISPATCH_ONLY") == 0;
 
     struct post_url parsed;
-    char why[160], reason[220];
+    char why[160] = "", reason[220];
     bool ok = post_url_parse(url, &parsed, why, sizeof why);
-    snprintf(reason, sizeof reason, "callback_url: %s", why);
+    snprintf(reason, sizeof reason, "%s: %s", per_request ? "callback_url" : "webhook", why);
     int64_t t = now_ms();
     for (int i = 0; i < p.n; i++) {
         struct callback_in in = {

@@ -85,34 +85,71 @@ static bool parse_hook_url(const char *flag, const char *s) {
     return false;
 }
 
+enum option_id {
+    O_HOST = 256,
+    O_PORT,
+    O_THREADS,
+    O_MAX_RECORDS,
+    O_MAX_BODY,
+    O_IDLE_TIMEOUT,
+    O_TLS_CERT,
+    O_TLS_KEY,
+    O_SINCH_ID,
+    O_SINCH_SECRET,
+    O_SINCH_LIFETIME,
+    O_ZAPI_INSTANCE,
+    O_ZAPI_TOKEN,
+    O_ZAPI_CLIENT,
+    O_CONNECT_PARTICIPANT,
+    O_CONNECT_CONNECTION,
+    O_SINCH_HOOK,
+    O_SINCH_HOOK_SECRET,
+    O_ZAPI_HOOK,
+    O_ZAPI_HOOK_TIMEOUT,
+    O_CALLBACK_RETRY,
+    O_CALLBACK_ATTEMPTS,
+    O_VERBOSE,
+    O_VERSION,
+    O_HELP,
+};
+
+/* The callback flags (docs/emulator.md, Callbacks). */
+static bool parse_callback_flag(int c, const char *arg) {
+    unsigned long v;
+    switch (c) {
+    case O_SINCH_HOOK:
+        if (!parse_hook_url("sinch-webhook-url", arg))
+            return false;
+        cfg.sinch_webhook_url = arg;
+        break;
+    case O_SINCH_HOOK_SECRET:
+        cfg.sinch_webhook_secret = arg;
+        break;
+    case O_ZAPI_HOOK:
+        if (!parse_hook_url("zapi-webhook-url", arg))
+            return false;
+        cfg.zapi_webhook_url = arg;
+        break;
+    case O_ZAPI_HOOK_TIMEOUT:
+        if (!parse_ulong("zapi-callback-timeout-ms", arg, 1, 600000, &v))
+            return false;
+        cfg.zapi_callback_timeout_ms = (unsigned)v;
+        break;
+    case O_CALLBACK_RETRY:
+        if (!parse_ulong("callback-retry-ms", arg, 0, 3600000, &v))
+            return false;
+        cfg.callback_retry_ms = (unsigned)v;
+        break;
+    case O_CALLBACK_ATTEMPTS:
+        if (!parse_ulong("callback-attempts", arg, 1, 10, &v))
+            return false;
+        cfg.callback_attempts = (unsigned)v;
+        break;
+    }
+    return true;
+}
+
 static bool parse_args(int argc, char **argv) {
-    enum {
-        O_HOST = 256,
-        O_PORT,
-        O_THREADS,
-        O_MAX_RECORDS,
-        O_MAX_BODY,
-        O_IDLE_TIMEOUT,
-        O_TLS_CERT,
-        O_TLS_KEY,
-        O_SINCH_ID,
-        O_SINCH_SECRET,
-        O_SINCH_LIFETIME,
-        O_ZAPI_INSTANCE,
-        O_ZAPI_TOKEN,
-        O_ZAPI_CLIENT,
-        O_CONNECT_PARTICIPANT,
-        O_CONNECT_CONNECTION,
-        O_SINCH_HOOK,
-        O_SINCH_HOOK_SECRET,
-        O_ZAPI_HOOK,
-        O_ZAPI_HOOK_TIMEOUT,
-        O_CALLBACK_RETRY,
-        O_CALLBACK_ATTEMPTS,
-        O_VERBOSE,
-        O_VERSION,
-        O_HELP,
-    };
     static const struct option longopts[] = {
         {"host", required_argument, NULL, O_HOST},
         {"port", required_argument, NULL, O_PORT},
@@ -206,32 +243,13 @@ static bool parse_args(int argc, char **argv) {
             cfg.connect_connection_token = optarg;
             break;
         case O_SINCH_HOOK:
-            if (!parse_hook_url("sinch-webhook-url", optarg))
-                return false;
-            cfg.sinch_webhook_url = optarg;
-            break;
         case O_SINCH_HOOK_SECRET:
-            cfg.sinch_webhook_secret = optarg;
-            break;
         case O_ZAPI_HOOK:
-            if (!parse_hook_url("zapi-webhook-url", optarg))
-                return false;
-            cfg.zapi_webhook_url = optarg;
-            break;
         case O_ZAPI_HOOK_TIMEOUT:
-            if (!parse_ulong("zapi-callback-timeout-ms", optarg, 1, 600000, &v))
-                return false;
-            cfg.zapi_callback_timeout_ms = (unsigned)v;
-            break;
         case O_CALLBACK_RETRY:
-            if (!parse_ulong("callback-retry-ms", optarg, 0, 3600000, &v))
-                return false;
-            cfg.callback_retry_ms = (unsigned)v;
-            break;
         case O_CALLBACK_ATTEMPTS:
-            if (!parse_ulong("callback-attempts", optarg, 1, 10, &v))
+            if (!parse_callback_flag(c, optarg))
                 return false;
-            cfg.callback_attempts = (unsigned)v;
             break;
         case O_VERBOSE:
             cfg.verbose = true;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "emulator.h"
+#include "store_tokens.h"
 
 /* Everything here is thread-safe. */
 void store_init(size_t max_records);
@@ -69,16 +70,5 @@ bool store_fault_take(enum provider p, enum operation op, unsigned connection_re
 cJSON *store_callback_fault_take(enum provider p, enum operation op);
 cJSON *store_faults_json(void);
 void store_faults_clear(void);
-
-enum token_state { TOKEN_UNKNOWN, TOKEN_VALID, TOKEN_EXPIRED };
-enum token_kind { TOK_SINCH, TOK_CONNECT, TOK_KINDS };
-void store_token_add(enum token_kind k, const char *token, int64_t expires_mono_ms);
-enum token_state store_token_check(enum token_kind k, const char *token);
-void store_tokens_expire(enum token_kind k);
-void store_token_revoke(enum token_kind k, const char *token); /* then TOKEN_EXPIRED */
-
-/* Connect idempotency: if key was seen, returns a malloc'd copy of the first answer body;
- * otherwise remembers body under key and returns NULL. */
-char *store_idempotent(const char *key, const char *body);
 
 #endif
