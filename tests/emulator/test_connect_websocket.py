@@ -25,10 +25,12 @@ EV = "application/vnd.amazonaws.connect.event."
 class WebSocket:
     """A minimal websocket client. recv() returns (opcode, payload bytes)."""
 
-    def __init__(self, url, timeout=5, headers=None):
+    def __init__(self, url, timeout=5, headers=None, ssl_context=None):
         u = urllib.parse.urlsplit(url)
-        assert u.scheme == "ws", url
+        assert u.scheme == ("wss" if ssl_context else "ws"), url
         self.sock = socket.create_connection((u.hostname, u.port), timeout=timeout)
+        if ssl_context:
+            self.sock = ssl_context.wrap_socket(self.sock, server_hostname=u.hostname)
         self.key = base64.b64encode(os.urandom(16)).decode()
         h = {"Host": "%s:%d" % (u.hostname, u.port), "Upgrade": "websocket",
              "Connection": "Upgrade", "Sec-WebSocket-Key": self.key,
@@ -346,6 +348,19 @@ def test_agent_spec_is_checked(emu, spec, status, words):
     assert resp.status == status, resp
     for w in words:
         assert w in resp.json()["error"]
+
+
+def test_websocket_over_tls(emulator_factory, cert, sockets):
+    crt, key = cert
+    emu = emulator_factory("--tls-cert", crt, "--tls-key", key, cafile=str(crt))
+    url, token = create_chat(emu)
+    assert url.startswith("wss://%s:%d/" % (emu.host, emu.port))
+    ws = sockets(url, ssl_context=emu.ssl_context)
+    assert ws.status == 101
+    ws.subscribe()
+    assert agent(emu, ConnectionToken=token, ContentType="text/plain",
+                 Content="over tls").json()["Delivered"] == 1
+    assert item_of(ws.recv_json())["Content"] == "over tls"
 
 
 def test_shutdown_with_an_open_websocket(emulator_factory):
