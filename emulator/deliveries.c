@@ -269,7 +269,9 @@ bool deliveries_fault_check(const cJSON *spec, char *err, size_t errlen) {
     }
     const cJSON *ov = cJSON_GetObjectItemCaseSensitive(spec, "operation");
     enum operation op = cJSON_IsString(ov) ? operation_from_name(ov->valuestring) : OP_NONE;
-    if (op == OP_OAUTH_TOKEN || op == OP_UPDATE_WEBHOOK) {
+    bool sends = op == OP_NONE || op == OP_SEND_EVENT || op == OP_SEND_MESSAGE ||
+                 (p == PROV_ZAPI && (op == OP_EDIT_EVENT || op == OP_RESPOND_EVENT));
+    if (!sends) {
         snprintf(err, errlen, "callback: operation %s has no callbacks", ov->valuestring);
         return false;
     }

@@ -369,6 +369,8 @@ def test_request_faults_do_not_take_callback_faults(emu, receiver):
     ({"provider": "sinch", "callback": {}, "latency_ms": 5}, ["latency_ms", "callback"]),
     ({"provider": "connect", "callback": {}}, ["callback", "sinch or zapi"]),
     ({"provider": "sinch", "operation": "oauth_token", "callback": {}}, ["oauth_token"]),
+    ({"provider": "sinch", "operation": "edit_event", "callback": {}}, ["edit_event"]),
+    ({"provider": "zapi", "operation": "update_webhook", "callback": {}}, ["update_webhook"]),
     ({"provider": "sinch", "callback": []}, ["callback", "object"]),
 ])
 def test_callback_fault_spec_is_checked(emu, spec, words):
