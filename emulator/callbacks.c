@@ -36,6 +36,7 @@ static pthread_cond_t cv;
 static pthread_t sender;
 static bool running, stopping;
 static struct job *queue; /* sorted by due */
+static size_t queued;     /* jobs in queue: at most cfg.max_records */
 static uint64_t generation, next_seq = 1;
 static cJSON *records; /* array, at most cfg.max_records (oldest dropped) */
 static char *sinch_url, *sinch_secret, *zapi_url;
@@ -201,6 +202,7 @@ cJSON *callbacks_json(void) {
 /* ------------------------------------------------------------------ queue */
 
 static void insert_locked(struct job *j) {
+    queued++;
     struct job **pp = &queue;
     while (*pp && (*pp)->due <= j->due)
         pp = &(*pp)->next;
@@ -224,6 +226,14 @@ static struct job *job_new(const struct callback_in *in) {
     return j;
 }
 
+static void skip_locked(struct job *j, const char *reason) {
+    cJSON *rec = record_new(j, 0);
+    cJSON_AddStringToObject(rec, "skipped", reason);
+    record_add_locked(rec);
+    job_free(j);
+}
+
+/* A full queue (a receiver far slower than the senders) drops the new callback, recorded. */
 void callbacks_enqueue(const struct callback_in *in) {
     struct job *j = job_new(in);
     char err[160];
@@ -231,18 +241,18 @@ void callbacks_enqueue(const struct callback_in *in) {
         abort(); /* callers check first */
     j->due = mono_ms() + in->delay_ms;
     pthread_mutex_lock(&mu);
-    insert_locked(j);
+    if (queued >= cfg.max_records)
+        skip_locked(j, "the callback queue is full (--max-records callbacks pending)");
+    else
+        insert_locked(j);
     pthread_mutex_unlock(&mu);
 }
 
 void callbacks_skip(const struct callback_in *in, const char *reason) {
     struct job *j = job_new(in);
     pthread_mutex_lock(&mu);
-    cJSON *rec = record_new(j, 0);
-    cJSON_AddStringToObject(rec, "skipped", reason);
-    record_add_locked(rec);
+    skip_locked(j, reason);
     pthread_mutex_unlock(&mu);
-    job_free(j);
 }
 
 /* ------------------------------------------------------------------ sending */
@@ -306,6 +316,7 @@ static void *sender_main(void *arg) {
         }
         struct job *j = queue;
         queue = j->next;
+        queued--;
         uint64_t gen = generation;
         cancel_drain_locked(); /* a reset from now on abandons this exchange */
         cJSON *rec = record_new(j, j->attempt);
@@ -331,6 +342,7 @@ static void *sender_main(void *arg) {
 }
 
 static void queue_clear_locked(void) {
+    queued = 0;
     while (queue) {
         struct job *j = queue;
         queue = j->next;

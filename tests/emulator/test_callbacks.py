@@ -426,6 +426,19 @@ def test_unreachable_receiver_is_recorded(emulator_factory, receiver):
     assert rec["answer"] is None and rec["error"] == "connection refused"
 
 
+def test_callback_queue_is_bounded(emulator_factory, receiver):
+    rx = receiver()
+    emu = emulator_factory("--sinch-webhook-url", rx.url, "--max-records", "4")
+    emu.fault(provider="sinch", count=2, callback={"delay_ms": 60000})  # they stay queued
+    first = sinch_post(emu, "messages", SINCH_MESSAGE).json()["message_id"]
+    second = sinch_post(emu, "messages", SINCH_MESSAGE).json()["message_id"]
+    recs = callbacks(emu)  # 3 + 3 callbacks, room for 4: the last two were dropped
+    assert [(r["id"], r["delivery_status"], r["attempt"]) for r in recs] == [
+        (second, "DELIVERED", 0), (second, "READ", 0)]
+    assert all("queue is full" in r["skipped"] for r in recs)
+    assert first != second and rx.got == []
+
+
 def test_callback_record_fields(emu, receiver):
     rx = receiver()
     webhooks(emu, sinch_url=rx.url, sinch_secret=SECRET)
