@@ -16,4 +16,7 @@ struct config cfg = {
     .zapi_client_token = "emulator-client-token",
     .connect_participant_token = "emulator-participant-token",
     .connect_connection_token = "emulator-connection-token",
+    .zapi_callback_timeout_ms = 3000,
+    .callback_retry_ms = 1000,
+    .callback_attempts = 3,
 };

@@ -2,11 +2,13 @@
  * DisconnectParticipant. Rules from docs/providers.md §3 and seed 003. */
 #include "connect.h"
 
+#include "chat.h"
 #include "check.h"
 #include "emulator.h"
 #include "reply.h"
 #include "store.h"
 #include "util.h"
+#include "websocket.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,11 +82,14 @@ static bool bearer_ok(const struct request *rq, struct reply *rp, bool participa
         connect_error(rp, 400, msg);
         return false;
     }
+    enum token_state st = TOKEN_UNKNOWN;
     bool ok = participant ? consttime_eq(tok, cfg.connect_participant_token)
                           : consttime_eq(tok, cfg.connect_connection_token) ||
-                                store_token_check(TOK_CONNECT, tok) == TOKEN_VALID;
+                                (st = store_token_check(TOK_CONNECT, tok)) == TOKEN_VALID;
     if (!ok) {
-        snprintf(msg, sizeof msg, "%s is not valid", name);
+        /* an issued token turns invalid when its participant disconnects */
+        snprintf(msg, sizeof msg, "%s is not valid%s", name,
+                 st == TOKEN_EXPIRED ? ": the participant has disconnected" : "");
         connect_error(rp, 403, msg);
     }
     return ok;
@@ -190,8 +195,10 @@ static void answer_idempotent(struct reply *rp, const char *route, const cJSON *
     reply_set_body(rp, 200, answer);
 }
 
+/* An accepted send also reaches the sender's own websocket, as the real service delivers it. */
 static void send_common(const struct request *rq, struct reply *rp,
-                        bool (*validate)(struct verr *, const cJSON *), const char *route) {
+                        bool (*validate)(struct verr *, const cJSON *), const char *route,
+                        const char *item_type) {
     cJSON *body = prologue(rq, rp, false, false);
     if (!body)
         return;
@@ -204,16 +211,20 @@ static void send_common(const struct request *rq, struct reply *rp,
         iso_time(when, now_ms());
         snprintf(out, sizeof out, "{\"Id\":\"%s\",\"AbsoluteTime\":\"%s\"}", id, when);
         answer_idempotent(rp, route, body, xstrdup(out));
+        const cJSON *ct = vget(body, "ContentType"), *content = vget(body, "Content");
+        if (!rp->replayed)
+            chat_customer_item(request_header(rq, "X-Amz-Bearer"), item_type, ct->valuestring,
+                               cJSON_IsString(content) ? content->valuestring : NULL, id, when);
     }
     cJSON_Delete(body);
 }
 
 void connect_send_event(const struct request *rq, struct reply *rp) {
-    send_common(rq, rp, v_send_event, "event");
+    send_common(rq, rp, v_send_event, "event", "EVENT");
 }
 
 void connect_send_message(const struct request *rq, struct reply *rp) {
-    send_common(rq, rp, v_send_message, "message");
+    send_common(rq, rp, v_send_message, "message", "MESSAGE");
 }
 
 void connect_disconnect(const struct request *rq, struct reply *rp) {
@@ -221,10 +232,15 @@ void connect_disconnect(const struct request *rq, struct reply *rp) {
     if (!body)
         return;
     struct verr e;
-    if (!v_disconnect(&e, body))
+    if (!v_disconnect(&e, body)) {
         connect_error(rp, 400, e.msg);
-    else
+    } else {
         answer_idempotent(rp, "disconnect", body, xstrdup("{}"));
+        /* From now on the issued token is refused (the fixed one stays valid). */
+        const char *tok = request_header(rq, "X-Amz-Bearer");
+        store_token_revoke(TOK_CONNECT, tok);
+        chat_disconnect(tok);
+    }
     cJSON_Delete(body);
 }
 
@@ -242,22 +258,21 @@ void connect_create_connection(const struct request *rq, struct reply *rp) {
         return;
     }
     cJSON *doc = cJSON_CreateObject();
-    char uuid[37], t1[32], t2[32];
-    int64_t now = now_ms();
-    iso_time(t1, now + 100 * 1000);         /* websocket URLs are short-lived */
+    char uuid[37], t1[32], t2[32], ws_key[37] = "", token[100] = "";
+    int64_t now = now_ms(), ws_expiry = now + 100 * 1000; /* websocket URLs are short-lived */
+    iso_time(t1, ws_expiry);
     iso_time(t2, now + 24 * 3600 * 1000LL); /* connection credentials last a day */
-    if (set & 1) {
-        const char *hostport = strstr(cfg.url, "://");
-        char url[400];
-        new_uuid(uuid);
-        snprintf(url, sizeof url, "wss://%s/_emulator/websocket/%s",
-                 hostport ? hostport + 3 : "127.0.0.1", uuid);
+    if (set & 1) {                          /* served on this port: ws:// or wss:// as we are */
+        bool tls = strncmp(cfg.url, "https://", 8) == 0;
+        char url[512];
+        new_uuid(ws_key);
+        snprintf(url, sizeof url, "%s://%s%s%s", tls ? "wss" : "ws", cfg.url + (tls ? 8 : 7),
+                 WEBSOCKET_PATH, ws_key);
         cJSON *ws = cJSON_AddObjectToObject(doc, "Websocket");
         cJSON_AddStringToObject(ws, "Url", url);
         cJSON_AddStringToObject(ws, "ConnectionExpiry", t1);
     }
     if (set & 2) {
-        char token[100];
         memcpy(token, "emu-ct-", 7);
         new_token(token + 7, 64);
         store_token_add(TOK_CONNECT, token, INT64_MAX);
@@ -265,6 +280,8 @@ void connect_create_connection(const struct request *rq, struct reply *rp) {
         cJSON_AddStringToObject(cc, "ConnectionToken", token);
         cJSON_AddStringToObject(cc, "Expiry", t2);
     }
+    if (set & 3) /* the websocket and the token of one call belong to one chat */
+        chat_create(ws_key, token, ws_expiry);
     if (set & 4) {
         char join[48];
         cJSON *rtc = cJSON_AddObjectToObject(doc, "WebRTCConnection");

@@ -4,9 +4,16 @@
  *   GET    /_emulator/faults             pending faults
  *   POST   /_emulator/faults             add one fault (spec object) or several (array)
  *   DELETE /_emulator/faults             clear faults
- *   GET    /_emulator/config             credentials and settings in effect */
+ *   GET    /_emulator/config             credentials and settings in effect
+ *   GET    /_emulator/callbacks          every callback attempt (and skipped callback)
+ *   GET    /_emulator/webhooks           where callbacks go now
+ *   POST   /_emulator/webhooks           change it (sinch_url, sinch_secret, zapi_url)
+ *   POST   /_emulator/connect/agent      the other side of a Connect chat sends an item */
 #include "control.h"
 
+#include "callbacks.h"
+#include "chat.h"
+#include "deliveries.h"
 #include "emulator.h"
 #include "reply.h"
 #include "store.h"
@@ -64,7 +71,9 @@ static void add_faults(const struct request *rq, struct reply *rp) {
         cJSON *out = cJSON_CreateObject();
         cJSON *arr = cJSON_AddArrayToObject(out, "faults");
         for (const cJSON *it = spec->child; it; it = it->next) {
-            cJSON *desc = store_fault_add(it, err, sizeof err);
+            cJSON *desc = deliveries_fault_check(it, err, sizeof err)
+                              ? store_fault_add(it, err, sizeof err)
+                              : NULL;
             if (!desc) {
                 cJSON_Delete(out);
                 control_error(rp, 400, err);
@@ -75,7 +84,9 @@ static void add_faults(const struct request *rq, struct reply *rp) {
         }
         reply_json(rp, 200, out);
     } else {
-        cJSON *desc = store_fault_add(spec, err, sizeof err);
+        cJSON *desc = deliveries_fault_check(spec, err, sizeof err)
+                          ? store_fault_add(spec, err, sizeof err)
+                          : NULL;
         if (desc)
             reply_json(rp, 200, desc);
         else
@@ -108,7 +119,38 @@ static cJSON *config_json(void) {
     cJSON_AddStringToObject(c, "endpoint", cfg.url);
     cJSON_AddStringToObject(c, "participant_token", cfg.connect_participant_token);
     cJSON_AddStringToObject(c, "connection_token", cfg.connect_connection_token);
+    cJSON_AddItemToObject(doc, "callbacks", callbacks_settings_json());
     return doc;
+}
+
+static void webhooks(const struct request *rq, struct reply *rp) {
+    if (!method_is(rq, rp, "GET, POST"))
+        return;
+    if (strcmp(rq->method, "POST") == 0) {
+        cJSON *spec = cJSON_ParseWithLength(rq->body, rq->body_len);
+        char err[240];
+        bool ok = spec && callbacks_settings_update(spec, err, sizeof err);
+        cJSON_Delete(spec);
+        if (!ok) {
+            control_error(rp, 400, spec ? err : "body must be JSON");
+            return;
+        }
+    }
+    reply_json(rp, 200, callbacks_settings_json());
+}
+
+static void connect_agent(const struct request *rq, struct reply *rp) {
+    if (!method_is(rq, rp, "POST"))
+        return;
+    cJSON *spec = cJSON_ParseWithLength(rq->body, rq->body_len);
+    char err[200] = "body must be JSON";
+    int status = 400;
+    cJSON *ans = spec ? chat_agent_send(spec, &status, err, sizeof err) : NULL;
+    cJSON_Delete(spec);
+    if (ans)
+        reply_json(rp, 200, ans);
+    else
+        control_error(rp, status, err);
 }
 
 bool control_handle(const struct request *rq, struct reply *rp) {
@@ -121,6 +163,8 @@ bool control_handle(const struct request *rq, struct reply *rp) {
             if (control_on_reset)
                 control_on_reset();
             store_reset();
+            callbacks_reset();
+            chat_reset();
             reply_text(rp, 200, "{\"reset\":true}");
         }
     } else if (strcmp(p, "/_emulator/faults") == 0) {
@@ -137,6 +181,13 @@ bool control_handle(const struct request *rq, struct reply *rp) {
     } else if (strcmp(p, "/_emulator/config") == 0) {
         if (method_is(rq, rp, "GET"))
             reply_json(rp, 200, config_json());
+    } else if (strcmp(p, "/_emulator/callbacks") == 0) {
+        if (method_is(rq, rp, "GET"))
+            reply_json(rp, 200, callbacks_json());
+    } else if (strcmp(p, "/_emulator/webhooks") == 0) {
+        webhooks(rq, rp);
+    } else if (strcmp(p, "/_emulator/connect/agent") == 0) {
+        connect_agent(rq, rp);
     } else {
         control_error(rp, 404, "no such control endpoint; see docs/emulator.md");
     }

@@ -5,12 +5,20 @@
  * libcore/. Layout:
  *   main.c      flags, daemon start, signal wait, clean shutdown
  *   http.c      libmicrohttpd glue: request and connection state, routing table, faults,
- *               suspend/resume
+ *               suspend/resume (http_faults.c: what an injected fault answers)
  *   control.c   the /_emulator/ control API
- *   store.c     shared state behind one mutex: request log, faults, issued tokens, idempotency
- *   sinch.c zapi.c connect.c   one file per provider: auth, validation, error format, answers
+ *   store.c     shared state behind one mutex: request log, faults
+ *   store_tokens.c  issued tokens, Connect idempotency memory
+ *   sinch.c sinch_oauth.c zapi.c connect.c   per provider: auth, validation, error format,
+ *               answers
+ *   deliveries.c   what an accepted send reports back (Sinch delivery reports, Z-API statuses)
+ *   callbacks.c the callback queue, its sender thread, retries and record
+ *   post.c      a minimal loopback-only HTTP POST client for callbacks
+ *   chat.c      Connect chats: items for the participant websocket, the agent side
+ *   websocket.c the participant websocket (RFC 6455 over libmicrohttpd's upgrade)
+ *   crypto.c    HMAC-SHA256, SHA-1, base64 encoding (libcrypto)
  *   check.c     JSON validation helpers with "path: rule" messages
- *   util.c      ids, clocks, timestamps, base64, UTF-8
+ *   util.c      ids, clocks, timestamps, base64 decoding, UTF-8, files
  *   reply.c     requests and replies as the handlers see them
  *   names.c     provider and operation names
  *   config.c    the configuration and its defaults
@@ -32,6 +40,7 @@ enum operation {
     OP_CREATE_CONNECTION,
     OP_DISCONNECT,
     OP_OAUTH_TOKEN,
+    OP_UPDATE_WEBHOOK,
     OP_COUNT
 };
 
@@ -57,6 +66,9 @@ struct config {
     long sinch_token_lifetime;
     const char *zapi_instance_id, *zapi_token, *zapi_client_token;
     const char *connect_participant_token, *connect_connection_token;
+    /* callbacks (callbacks.c); the URLs and the secret can be changed through the control API */
+    const char *sinch_webhook_url, *sinch_webhook_secret, *zapi_webhook_url;
+    unsigned zapi_callback_timeout_ms, callback_retry_ms, callback_attempts;
 };
 extern struct config cfg;
 

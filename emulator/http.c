@@ -6,13 +6,16 @@
  * it when due; a hung connection stays suspended until reset or shutdown closes it. */
 #include "http.h"
 
+#include "chat.h"
 #include "connect.h"
 #include "control.h"
 #include "emulator.h"
+#include "http_faults.h"
 #include "reply.h"
 #include "sinch.h"
 #include "store.h"
 #include "util.h"
+#include "websocket.h"
 #include "zapi.h"
 
 #include <microhttpd.h>
@@ -45,6 +48,8 @@ static const struct route ROUTES[] = {
     {"/instances/*/token/*/send-event-response", PROV_ZAPI, OP_RESPOND_EVENT,
      zapi_send_event_response, zapi_error},
     {"/instances/*/token/*/send-text", PROV_ZAPI, OP_SEND_MESSAGE, zapi_send_text, zapi_error},
+    {"/instances/*/token/*/update-webhook-message-status", PROV_ZAPI, OP_UPDATE_WEBHOOK,
+     zapi_update_webhook_status, zapi_error},
     {"/participant/event", PROV_CONNECT, OP_SEND_EVENT, connect_send_event, connect_error},
     {"/participant/message", PROV_CONNECT, OP_SEND_MESSAGE, connect_send_message, connect_error},
     {"/participant/connection", PROV_CONNECT, OP_CREATE_CONNECTION, connect_create_connection,
@@ -262,84 +267,6 @@ void http_release_hung(void) {
     resume_all(list); /* each resumes and is closed without an answer */
 }
 
-/* ------------------------------------------------------------------ faults */
-
-/* 200 with `size` bytes of valid-looking JSON ({"pad":"xxx...x"}), produced on the fly
- * rather than allocated. */
-static ssize_t oversized_read(void *cls, uint64_t pos, char *buf, size_t max) {
-    static const char head[] = "{\"pad\":\"";
-    size_t size = *(size_t *)cls;
-    if (pos >= size)
-        return MHD_CONTENT_READER_END_OF_STREAM;
-    size_t n = size - pos < max ? (size_t)(size - pos) : max;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t at = pos + i;
-        char c = 'x';
-        if (size >= sizeof head + 2) {
-            if (at < sizeof head - 1)
-                c = head[at];
-            else if (at == size - 2)
-                c = '"';
-            else if (at == size - 1)
-                c = '}';
-        }
-        buf[i] = c;
-    }
-    return (ssize_t)n;
-}
-
-/* Faults whose request is still handled normally: they delay the answer, expire tokens first,
- * or drop the answer afterwards. */
-static bool fault_processes(const struct fault_hit *h) {
-    if (h->status || h->body)
-        return false;
-    switch (h->action) {
-    case ACT_NONE:
-    case ACT_EXPIRE_TOKEN:
-    case ACT_CLOSE_AFTER:
-    case ACT_RESET_AFTER:
-        return true;
-    default:
-        return false;
-    }
-}
-
-static const char *fault_answer(const struct route *rt, const struct fault_hit *h, struct req *r,
-                                struct reply *rp) {
-    switch (h->action) {
-    case ACT_CLOSE:
-    case ACT_RESET:
-        r->close = true;
-        r->reset = h->action == ACT_RESET;
-        return fault_action_name(h->action);
-    case ACT_HANG:
-        r->hang = true;
-        return "hang";
-    case ACT_OVERSIZED: {
-        size_t *size = xmalloc(sizeof *size);
-        *size = h->bytes;
-        r->resp =
-            MHD_create_response_from_callback(h->bytes, 64 * 1024, oversized_read, size, free);
-        rp->status = 200;
-        return "oversized";
-    }
-    case ACT_VALUE_FALSE:
-        reply_text(rp, 200, "{\"value\":false}");
-        return "value_false";
-    default:
-        break;
-    }
-    int status = h->status ? h->status : 200;
-    if (h->body) {
-        reply_text(rp, status, h->body);
-    } else {
-        char msg[80];
-        snprintf(msg, sizeof msg, "injected fault: HTTP %d", status);
-        rt->error(rp, status, msg);
-    }
-    return "status";
-}
-
 /* ------------------------------------------------------------------ handling */
 
 struct hdr_buf {
@@ -390,11 +317,23 @@ static struct MHD_Response *make_response(struct reply *rp, enum provider p) {
     return resp;
 }
 
-static void add_fault_headers(struct reply *rp, const struct fault_hit *h) {
-    if (h->retry_after)
-        reply_header(rp, "Retry-After", h->retry_after);
-    for (const cJSON *it = h->headers ? h->headers->child : NULL; it; it = it->next)
-        reply_header(rp, it->string, it->valuestring);
+/* The control API and the participant websocket: never logged, never faulted, never
+ * authenticated. Returns false for any other path. */
+static bool process_control(struct req *r, const struct request *rq) {
+    if (strncmp(r->path, WEBSOCKET_PATH, strlen(WEBSOCKET_PATH)) == 0) {
+        const char *key = r->path + strlen(WEBSOCKET_PATH), *why;
+        bool ok = chat_websocket_allowed(key, &why);
+        r->resp = websocket_response(rq, key, ok, why, &r->status);
+        return true;
+    }
+    if (strcmp(r->path, "/_emulator") != 0 && strncmp(r->path, "/_emulator/", 11) != 0)
+        return false;
+    struct reply rp = {0};
+    control_handle(rq, &rp);
+    r->status = (unsigned)rp.status;
+    r->resp = make_response(&rp, PROV_NONE);
+    reply_clear(&rp);
+    return true;
 }
 
 /* Decides the whole outcome of a request (answer, close or hang, and any delay) and logs it. */
@@ -407,13 +346,8 @@ static void process(struct req *r) {
                          .conn = r->conn};
     struct reply rp = {0};
 
-    if (strcmp(r->path, "/_emulator") == 0 || strncmp(r->path, "/_emulator/", 11) == 0) {
-        control_handle(&rq, &rp); /* never logged, never faulted, never authenticated */
-        r->status = (unsigned)rp.status;
-        r->resp = make_response(&rp, PROV_NONE);
-        reply_clear(&rp);
+    if (process_control(r, &rq))
         return;
-    }
 
     const struct route *rt = route_find(&rq);
     enum provider prov = rt ? rt->provider : provider_by_prefix(r->path);
@@ -423,7 +357,12 @@ static void process(struct req *r) {
     bool accepted = false;
 
     if (faulted && !fault_processes(&hit)) {
-        fault = fault_answer(rt, &hit, r, &rp);
+        struct fault_outcome out = {0};
+        fault = fault_answer(rt->error, &hit, &out, &rp);
+        r->close = out.close;
+        r->reset = out.reset;
+        r->hang = out.hang;
+        r->resp = out.resp;
     } else {
         if (faulted)
             fault = hit.action == ACT_NONE ? "latency" : fault_action_name(hit.action);
@@ -554,28 +493,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static struct MHD_Daemon *daemon_;
 static char *tls_key_pem, *tls_cert_pem;
 
-static char *read_file(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t len = 0, cap = 0, n;
-    char chunk[4096];
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + n + 1 > cap) {
-            cap = (len + n + 1) * 2;
-            buf = xrealloc(buf, cap);
-        }
-        memcpy(buf + len, chunk, n);
-        len += n;
-    }
-    fclose(f);
-    if (!buf)
-        buf = xstrdup("");
-    buf[len] = '\0';
-    return buf;
-}
-
 /* Starts the daemon and fills cfg.url. Returns false with a message on stderr. */
 bool http_start(void) {
     control_on_reset = http_release_hung; /* control.c sits below this file */
@@ -591,7 +508,7 @@ bool http_start(void) {
         return false;
     }
 
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_ALLOW_UPGRADE;
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     if (cfg.verbose)
@@ -671,7 +588,9 @@ void http_stop(void) {
     resume_all(t);
     resume_all(h);
     pthread_join(timer_thread, NULL);
+    websocket_stop(); /* MHD must not be stopped with upgraded connections open */
     MHD_stop_daemon(daemon_);
+    websocket_free();
     pthread_cond_destroy(&wait_cv);
     free(tls_cert_pem);
     free(tls_key_pem);

@@ -2,7 +2,9 @@
  * Connect Participant Service, for tests, demos and benchmarks. See docs/emulator.md. */
 #include "emulator.h"
 
+#include "callbacks.h"
 #include "http.h"
+#include "post.h"
 #include "store.h"
 #include "util.h"
 
@@ -18,35 +20,45 @@
 #endif
 
 static void usage(FILE *out) {
-    fprintf(out,
-            "usage: sendevent-emulator [options]\n"
-            "\n"
-            "Emulates the Sinch Conversation API, Z-API and the Amazon Connect Participant\n"
-            "Service on one port. Prints its URL as the first line of stdout, runs until\n"
-            "SIGINT or SIGTERM, then exits 0. Control API under /_emulator/.\n"
-            "\n"
-            "  --host ADDR                    listen address (default 127.0.0.1)\n"
-            "  --port N                       port; 0 picks a free one (default 0)\n"
-            "  --threads N                    worker threads (default 2)\n"
-            "  --max-records N                request log size, oldest dropped (default 100000)\n"
-            "  --max-body-bytes N             larger request bodies get 413 (default 1048576)\n"
-            "  --idle-timeout SECS            close connections idle this long; 0 = never\n"
-            "                                 (default 0)\n"
-            "  --tls-cert FILE --tls-key FILE serve HTTPS with this PEM certificate and key\n"
-            "  --sinch-key-id ID              (default emulator-key)\n"
-            "  --sinch-key-secret SECRET      (default emulator-secret)\n"
-            "  --sinch-token-lifetime SECS    OAuth token lifetime (default 3600)\n"
-            "  --zapi-instance-id ID          (default emulator-instance)\n"
-            "  --zapi-token TOKEN             (default emulator-token)\n"
-            "  --zapi-client-token TOKEN      Client-Token header; \"\" = not required\n"
-            "                                 (default emulator-client-token)\n"
-            "  --connect-participant-token T  for /participant/connection\n"
-            "                                 (default emulator-participant-token)\n"
-            "  --connect-connection-token T   always-valid ConnectionToken\n"
-            "                                 (default emulator-connection-token)\n"
-            "  --verbose                      log every request to stderr\n"
-            "  --version                      print the version and exit\n"
-            "  --help                         this text\n");
+    fprintf(
+        out,
+        "usage: sendevent-emulator [options]\n"
+        "\n"
+        "Emulates the Sinch Conversation API, Z-API and the Amazon Connect Participant\n"
+        "Service on one port. Prints its URL as the first line of stdout, runs until\n"
+        "SIGINT or SIGTERM, then exits 0. Control API under /_emulator/.\n"
+        "\n"
+        "  --host ADDR                    listen address (default 127.0.0.1)\n"
+        "  --port N                       port; 0 picks a free one (default 0)\n"
+        "  --threads N                    worker threads (default 2)\n"
+        "  --max-records N                request log size, oldest dropped (default 100000)\n"
+        "  --max-body-bytes N             larger request bodies get 413 (default 1048576)\n"
+        "  --idle-timeout SECS            close connections idle this long; 0 = never\n"
+        "                                 (default 0)\n"
+        "  --tls-cert FILE --tls-key FILE serve HTTPS with this PEM certificate and key\n"
+        "  --sinch-key-id ID              (default emulator-key)\n"
+        "  --sinch-key-secret SECRET      (default emulator-secret)\n"
+        "  --sinch-token-lifetime SECS    OAuth token lifetime (default 3600)\n"
+        "  --zapi-instance-id ID          (default emulator-instance)\n"
+        "  --zapi-token TOKEN             (default emulator-token)\n"
+        "  --zapi-client-token TOKEN      Client-Token header; \"\" = not required\n"
+        "                                 (default emulator-client-token)\n"
+        "  --connect-participant-token T  for /participant/connection\n"
+        "                                 (default emulator-participant-token)\n"
+        "  --connect-connection-token T   always-valid ConnectionToken\n"
+        "                                 (default emulator-connection-token)\n"
+        "  --sinch-webhook-url URL        Sinch app webhook for delivery reports (loopback\n"
+        "                                 http:// only; default none)\n"
+        "  --sinch-webhook-secret S       sign Sinch callbacks with this secret (default none)\n"
+        "  --zapi-webhook-url URL         Z-API message-status webhook (loopback http://)\n"
+        "  --zapi-callback-timeout-ms N   re-send a Z-API callback not answered 200 within\n"
+        "                                 N ms (default 3000)\n"
+        "  --callback-retry-ms N          first retry delay of a failed callback, doubled\n"
+        "                                 each time (default 1000)\n"
+        "  --callback-attempts N          attempts per callback, 1..10 (default 3)\n"
+        "  --verbose                      log every request to stderr\n"
+        "  --version                      print the version and exit\n"
+        "  --help                         this text\n");
 }
 
 static bool parse_ulong(const char *flag, const char *s, unsigned long lo, unsigned long hi,
@@ -63,28 +75,81 @@ static bool parse_ulong(const char *flag, const char *s, unsigned long lo, unsig
     return true;
 }
 
+/* Callback URLs: loopback http:// only (the emulator never calls off the machine). */
+static bool parse_hook_url(const char *flag, const char *s) {
+    struct post_url u;
+    char err[200];
+    if (!*s || post_url_parse(s, &u, err, sizeof err))
+        return true;
+    fprintf(stderr, "sendevent-emulator: --%s: %s\n", flag, err);
+    return false;
+}
+
+enum option_id {
+    O_HOST = 256,
+    O_PORT,
+    O_THREADS,
+    O_MAX_RECORDS,
+    O_MAX_BODY,
+    O_IDLE_TIMEOUT,
+    O_TLS_CERT,
+    O_TLS_KEY,
+    O_SINCH_ID,
+    O_SINCH_SECRET,
+    O_SINCH_LIFETIME,
+    O_ZAPI_INSTANCE,
+    O_ZAPI_TOKEN,
+    O_ZAPI_CLIENT,
+    O_CONNECT_PARTICIPANT,
+    O_CONNECT_CONNECTION,
+    O_SINCH_HOOK,
+    O_SINCH_HOOK_SECRET,
+    O_ZAPI_HOOK,
+    O_ZAPI_HOOK_TIMEOUT,
+    O_CALLBACK_RETRY,
+    O_CALLBACK_ATTEMPTS,
+    O_VERBOSE,
+    O_VERSION,
+    O_HELP,
+};
+
+/* The callback flags (docs/emulator.md, Callbacks). */
+static bool parse_callback_flag(int c, const char *arg) {
+    unsigned long v;
+    switch (c) {
+    case O_SINCH_HOOK:
+        if (!parse_hook_url("sinch-webhook-url", arg))
+            return false;
+        cfg.sinch_webhook_url = arg;
+        break;
+    case O_SINCH_HOOK_SECRET:
+        cfg.sinch_webhook_secret = arg;
+        break;
+    case O_ZAPI_HOOK:
+        if (!parse_hook_url("zapi-webhook-url", arg))
+            return false;
+        cfg.zapi_webhook_url = arg;
+        break;
+    case O_ZAPI_HOOK_TIMEOUT:
+        if (!parse_ulong("zapi-callback-timeout-ms", arg, 1, 600000, &v))
+            return false;
+        cfg.zapi_callback_timeout_ms = (unsigned)v;
+        break;
+    case O_CALLBACK_RETRY:
+        if (!parse_ulong("callback-retry-ms", arg, 0, 3600000, &v))
+            return false;
+        cfg.callback_retry_ms = (unsigned)v;
+        break;
+    case O_CALLBACK_ATTEMPTS:
+        if (!parse_ulong("callback-attempts", arg, 1, 10, &v))
+            return false;
+        cfg.callback_attempts = (unsigned)v;
+        break;
+    }
+    return true;
+}
+
 static bool parse_args(int argc, char **argv) {
-    enum {
-        O_HOST = 256,
-        O_PORT,
-        O_THREADS,
-        O_MAX_RECORDS,
-        O_MAX_BODY,
-        O_IDLE_TIMEOUT,
-        O_TLS_CERT,
-        O_TLS_KEY,
-        O_SINCH_ID,
-        O_SINCH_SECRET,
-        O_SINCH_LIFETIME,
-        O_ZAPI_INSTANCE,
-        O_ZAPI_TOKEN,
-        O_ZAPI_CLIENT,
-        O_CONNECT_PARTICIPANT,
-        O_CONNECT_CONNECTION,
-        O_VERBOSE,
-        O_VERSION,
-        O_HELP,
-    };
     static const struct option longopts[] = {
         {"host", required_argument, NULL, O_HOST},
         {"port", required_argument, NULL, O_PORT},
@@ -102,6 +167,12 @@ static bool parse_args(int argc, char **argv) {
         {"zapi-client-token", required_argument, NULL, O_ZAPI_CLIENT},
         {"connect-participant-token", required_argument, NULL, O_CONNECT_PARTICIPANT},
         {"connect-connection-token", required_argument, NULL, O_CONNECT_CONNECTION},
+        {"sinch-webhook-url", required_argument, NULL, O_SINCH_HOOK},
+        {"sinch-webhook-secret", required_argument, NULL, O_SINCH_HOOK_SECRET},
+        {"zapi-webhook-url", required_argument, NULL, O_ZAPI_HOOK},
+        {"zapi-callback-timeout-ms", required_argument, NULL, O_ZAPI_HOOK_TIMEOUT},
+        {"callback-retry-ms", required_argument, NULL, O_CALLBACK_RETRY},
+        {"callback-attempts", required_argument, NULL, O_CALLBACK_ATTEMPTS},
         {"verbose", no_argument, NULL, O_VERBOSE},
         {"version", no_argument, NULL, O_VERSION},
         {"help", no_argument, NULL, O_HELP},
@@ -171,6 +242,15 @@ static bool parse_args(int argc, char **argv) {
         case O_CONNECT_CONNECTION:
             cfg.connect_connection_token = optarg;
             break;
+        case O_SINCH_HOOK:
+        case O_SINCH_HOOK_SECRET:
+        case O_ZAPI_HOOK:
+        case O_ZAPI_HOOK_TIMEOUT:
+        case O_CALLBACK_RETRY:
+        case O_CALLBACK_ATTEMPTS:
+            if (!parse_callback_flag(c, optarg))
+                return false;
+            break;
         case O_VERBOSE:
             cfg.verbose = true;
             break;
@@ -207,7 +287,12 @@ int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
 
     store_init(cfg.max_records);
+    if (!callbacks_start()) {
+        store_free();
+        return 1;
+    }
     if (!http_start()) {
+        callbacks_stop();
         store_free();
         return 1;
     }
@@ -218,7 +303,8 @@ int main(int argc, char **argv) {
     sigwait(&stop, &sig);
     if (cfg.verbose)
         fprintf(stderr, "sendevent-emulator: %s, stopping\n", strsignal(sig));
-    http_stop();
+    http_stop();      /* no request handler runs after this: nothing enqueues callbacks */
+    callbacks_stop(); /* joins the sender */
     store_free();
     return 0;
 }

@@ -6,7 +6,7 @@
 static const char *const PROVIDERS[] = {"sinch", "zapi", "connect"};
 static const char *const OPERATIONS[] = {"send_event",    "send_message",      "edit_event",
                                          "respond_event", "create_connection", "disconnect",
-                                         "oauth_token"};
+                                         "oauth_token",   "update_webhook"};
 
 const char *provider_name(enum provider p) {
     return p >= 0 && p < PROV_COUNT ? PROVIDERS[p] : NULL;

@@ -1,8 +1,10 @@
-/* Sinch Conversation API: events:send, messages:send and the OAuth2 token endpoint.
+/* Sinch Conversation API: events:send and messages:send (the OAuth2 token endpoint is in
+ * sinch_oauth.c).
  * Rules from docs/providers.md §1 and seeds 000/001. */
 #include "sinch.h"
 
 #include "check.h"
+#include "deliveries.h"
 #include "emulator.h"
 #include "reply.h"
 #include "store.h"
@@ -57,27 +59,10 @@ void sinch_error(struct reply *rp, int status, const char *message) {
     reply_json(rp, status, doc);
 }
 
-/* The token endpoint (auth.sinch.com) is a plain OAuth2 server: RFC 6749 §5.2 errors. */
-static void oauth_error_code(struct reply *rp, int status, const char *code, const char *msg) {
-    cJSON *doc = cJSON_CreateObject();
-    cJSON_AddStringToObject(doc, "error", code);
-    cJSON_AddStringToObject(doc, "error_description", msg);
-    reply_json(rp, status, doc);
-}
-
-void oauth_error(struct reply *rp, int status, const char *message) {
-    const char *code = status == 401   ? "invalid_client"
-                       : status == 403 ? "access_denied"
-                       : status == 429 ? "too_many_requests"
-                       : status >= 500 ? "server_error"
-                                       : "invalid_request";
-    oauth_error_code(rp, status, code, message);
-}
-
 /* ------------------------------------------------------------------ auth */
 
 /* Basic base64(key_id:key_secret) matches the configured key. */
-static bool basic_ok(const char *auth) {
+bool sinch_basic_ok(const char *auth) {
     const char *b64 = auth + 6;
     while (*b64 == ' ')
         b64++;
@@ -109,7 +94,7 @@ static bool sinch_auth(const struct request *rq, struct reply *rp) {
         return false;
     }
     if (str_prefix_ieq(auth, "Basic ")) {
-        if (basic_ok(auth))
+        if (sinch_basic_ok(auth))
             return true;
         unauthenticated(rp, "Basic realm=\"sinch\"", "invalid key id or key secret");
         return false;
@@ -577,9 +562,8 @@ static void send_common(const struct request *rq, struct reply *rp,
     if (!body)
         return;
     struct verr e;
-    bool ok = validate(&e, body);
-    cJSON_Delete(body);
-    if (!ok) {
+    if (!validate(&e, body)) {
+        cJSON_Delete(body);
         sinch_error(rp, 400, e.msg);
         return;
     }
@@ -588,6 +572,14 @@ static void send_common(const struct request *rq, struct reply *rp,
     new_ulid(id);
     snprintf(out, sizeof out, "{\"accepted_time\":\"%s\",\"%s\":\"%s\"}", when, id_field, id);
     reply_text(rp, 200, out);
+    struct sinch_accepted a = {.op = strcmp(id_field, "event_id") == 0 ? OP_SEND_EVENT
+                                                                       : OP_SEND_MESSAGE,
+                               .project_id = rq->param[0],
+                               .id = id,
+                               .accepted_time = when,
+                               .body = body};
+    deliveries_sinch(&a);
+    cJSON_Delete(body);
 }
 
 void sinch_events_send(const struct request *rq, struct reply *rp) {
@@ -596,70 +588,4 @@ void sinch_events_send(const struct request *rq, struct reply *rp) {
 
 void sinch_messages_send(const struct request *rq, struct reply *rp) {
     send_common(rq, rp, v_messages_send, "message_id");
-}
-
-/* Finds key in an x-www-form-urlencoded body; returns a malloc'd decoded value or NULL. */
-static char *form_value(const char *body, const char *key) {
-    size_t klen = strlen(key);
-    for (const char *p = body; p && *p; p = strchr(p, '&'), p = p ? p + 1 : NULL) {
-        if (strncmp(p, key, klen) != 0 || p[klen] != '=')
-            continue;
-        const char *v = p + klen + 1;
-        size_t n = strcspn(v, "&");
-        char *out = xmalloc(n + 1), *o = out;
-        for (size_t i = 0; i < n; i++) {
-            if (v[i] == '+') {
-                *o++ = ' ';
-            } else if (v[i] == '%' && i + 2 < n && isxdigit((unsigned char)v[i + 1]) &&
-                       isxdigit((unsigned char)v[i + 2])) {
-                char hex[3] = {v[i + 1], v[i + 2], 0};
-                *o++ = (char)strtol(hex, NULL, 16);
-                i += 2;
-            } else {
-                *o++ = v[i];
-            }
-        }
-        *o = '\0';
-        return out;
-    }
-    return NULL;
-}
-
-/* POST /oauth2/token: Basic key_id:key_secret, grant_type=client_credentials. */
-void sinch_oauth_token(const struct request *rq, struct reply *rp) {
-    if (!require_post(rq, rp, oauth_error))
-        return;
-    const char *auth = request_header(rq, "Authorization");
-    if (!auth || !str_prefix_ieq(auth, "Basic ") || !basic_ok(auth)) {
-        oauth_error(rp, 401,
-                    auth ? "invalid client credentials"
-                         : "client authentication "
-                           "required (HTTP Basic)");
-        reply_header(rp, "WWW-Authenticate", "Basic realm=\"sinch\"");
-        return;
-    }
-    const char *ct = request_header(rq, "Content-Type");
-    if (!ct || !str_prefix_ieq(ct, "application/x-www-form-urlencoded")) {
-        oauth_error(rp, 400, "Content-Type must be application/x-www-form-urlencoded");
-        return;
-    }
-    char *grant = form_value(rq->body, "grant_type");
-    if (!grant || strcmp(grant, "client_credentials") != 0) {
-        if (grant)
-            oauth_error_code(rp, 400, "unsupported_grant_type",
-                             "grant_type must be client_credentials");
-        else
-            oauth_error(rp, 400, "grant_type is required");
-        free(grant);
-        return;
-    }
-    free(grant);
-    char token[64], out[256];
-    new_token(token, 43);
-    store_token_add(TOK_SINCH, token, mono_ms() + cfg.sinch_token_lifetime * 1000);
-    snprintf(out, sizeof out,
-             "{\"access_token\":\"%s\",\"expires_in\":%ld,\"scope\":\"\",\"token_type\":"
-             "\"bearer\"}",
-             token, cfg.sinch_token_lifetime);
-    reply_text(rp, 200, out);
 }

@@ -1,9 +1,11 @@
-/* Shared state behind one mutex: the request log (a ring of max_records), pending faults,
- * issued tokens and Connect's idempotency memory. Critical sections are short copies, so a
- * single lock is not a bottleneck at the request rates the emulator is built for. */
+/* Shared state behind one mutex: the request log (a ring of max_records) and pending faults
+ * (issued tokens and Connect's idempotency memory are in store_tokens.c). Critical sections are
+ * short copies, so a single lock is not a bottleneck at the request rates the emulator is built
+ * for. */
 #include "store.h"
 
 #include "emulator.h"
+#include "store_tokens.h"
 #include "util.h"
 
 #include <pthread.h>
@@ -144,127 +146,6 @@ static void log_clear_locked(void) {
     ring_head = ring_count = 0;
 }
 
-/* ------------------------------------------------------------------ string maps */
-
-/* A hash map of string keys with FIFO eviction once it holds `cap` entries: issued tokens and
- * idempotency keys must not grow without bound during long benchmarks. */
-struct entry {
-    char *key, *value;
-    int64_t num;
-    struct entry *chain, *newer;
-};
-struct map {
-    struct entry **buckets;
-    size_t nbuckets, count, cap;
-    struct entry *oldest, *newest;
-};
-
-static uint64_t hash(const char *s) {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
-static void map_init(struct map *m, size_t cap) {
-    m->nbuckets = 1024;
-    while (m->nbuckets < cap && m->nbuckets < (1u << 20))
-        m->nbuckets <<= 1;
-    m->buckets = calloc(m->nbuckets, sizeof *m->buckets);
-    if (!m->buckets)
-        abort();
-    m->count = 0;
-    m->cap = cap;
-    m->oldest = m->newest = NULL;
-}
-
-static struct entry *map_find(struct map *m, const char *key) {
-    for (struct entry *e = m->buckets[hash(key) & (m->nbuckets - 1)]; e; e = e->chain)
-        if (strcmp(e->key, key) == 0)
-            return e;
-    return NULL;
-}
-
-static void map_evict_oldest(struct map *m) {
-    struct entry *e = m->oldest;
-    struct entry **pp = &m->buckets[hash(e->key) & (m->nbuckets - 1)];
-    while (*pp != e)
-        pp = &(*pp)->chain;
-    *pp = e->chain;
-    m->oldest = e->newer;
-    if (!m->oldest)
-        m->newest = NULL;
-    m->count--;
-    free(e->key);
-    free(e->value);
-    free(e);
-}
-
-static void map_put(struct map *m, const char *key, const char *value, int64_t num) {
-    if (m->count >= m->cap)
-        map_evict_oldest(m);
-    struct entry *e = xmalloc(sizeof *e);
-    e->key = xstrdup(key);
-    e->value = value ? xstrdup(value) : NULL;
-    e->num = num;
-    size_t b = hash(key) & (m->nbuckets - 1);
-    e->chain = m->buckets[b];
-    m->buckets[b] = e;
-    e->newer = NULL;
-    if (m->newest)
-        m->newest->newer = e;
-    else
-        m->oldest = e;
-    m->newest = e;
-    m->count++;
-}
-
-static void map_clear(struct map *m) {
-    while (m->oldest)
-        map_evict_oldest(m);
-}
-
-static struct map tokens[TOK_KINDS];
-static struct map idempotency;
-
-void store_token_add(enum token_kind k, const char *token, int64_t expires_mono_ms) {
-    pthread_mutex_lock(&mu);
-    map_put(&tokens[k], token, NULL, expires_mono_ms);
-    pthread_mutex_unlock(&mu);
-}
-
-enum token_state store_token_check(enum token_kind k, const char *token) {
-    int64_t now = mono_ms();
-    pthread_mutex_lock(&mu);
-    struct entry *e = map_find(&tokens[k], token);
-    enum token_state st = !e ? TOKEN_UNKNOWN : e->num > now ? TOKEN_VALID : TOKEN_EXPIRED;
-    pthread_mutex_unlock(&mu);
-    return st;
-}
-
-static void tokens_expire_locked(enum token_kind k) {
-    for (struct entry *e = tokens[k].oldest; e; e = e->newer)
-        e->num = 0;
-}
-
-void store_tokens_expire(enum token_kind k) {
-    pthread_mutex_lock(&mu);
-    tokens_expire_locked(k);
-    pthread_mutex_unlock(&mu);
-}
-
-char *store_idempotent(const char *key, const char *body) {
-    char *first = NULL;
-    pthread_mutex_lock(&mu);
-    struct entry *e = map_find(&idempotency, key);
-    if (e)
-        first = xstrdup(e->value);
-    else
-        map_put(&idempotency, key, body, 0);
-    pthread_mutex_unlock(&mu);
-    return first;
-}
-
 /* ------------------------------------------------------------------ faults */
 
 /* Which requests of a connection a fault may hit. */
@@ -280,6 +161,7 @@ struct fault {
     double fraction, acc;
     cJSON *spec;          /* as given, for listing */
     struct fault_hit hit; /* what to do to a request it applies to */
+    cJSON *callback;      /* a callback fault: shapes the callbacks of the requests it hits */
     struct fault *next;
 };
 static struct fault *faults, **faults_tail = &faults;
@@ -302,6 +184,7 @@ void fault_hit_clear(struct fault_hit *h) {
 static void fault_free(struct fault *f) {
     fault_hit_clear(&f->hit);
     cJSON_Delete(f->spec);
+    cJSON_Delete(f->callback);
     free(f);
 }
 
@@ -319,11 +202,29 @@ static bool spec_int(const cJSON *spec, const char *key, long lo, long hi, long 
     return true;
 }
 
+/* A callback fault shapes callbacks only: none of the request-fault fields go with it. Its own
+ * fields are checked by the control API (callbacks.c) before the spec gets here. */
+static bool callback_fault_ok(const cJSON *spec, const cJSON *cb, char *err, size_t errlen) {
+    static const char *const request_only[] = {"status",  "retry_after", "body",
+                                               "headers", "latency_ms",  "action",
+                                               "bytes",   "connection",  NULL};
+    if (!cJSON_IsObject(cb)) {
+        snprintf(err, errlen, "callback: must be an object");
+        return false;
+    }
+    for (int i = 0; request_only[i]; i++)
+        if (cJSON_GetObjectItemCaseSensitive(spec, request_only[i])) {
+            snprintf(err, errlen, "%s: cannot be combined with callback", request_only[i]);
+            return false;
+        }
+    return true;
+}
+
 /* Parses a fault spec (see docs/emulator.md). */
 cJSON *store_fault_add(const cJSON *spec, char *err, size_t errlen) {
     static const char *const known[] = {
         "provider", "operation",  "count",  "fraction", "status",     "retry_after", "body",
-        "headers",  "latency_ms", "action", "bytes",    "connection", NULL};
+        "headers",  "latency_ms", "action", "bytes",    "connection", "callback",    NULL};
     if (!cJSON_IsObject(spec)) {
         snprintf(err, errlen, "fault spec must be a JSON object");
         return NULL;
@@ -352,7 +253,7 @@ cJSON *store_fault_add(const cJSON *spec, char *err, size_t errlen) {
         if (f->op == OP_NONE) {
             snprintf(err, errlen,
                      "operation: one of send_event, send_message, edit_event, respond_event, "
-                     "create_connection, disconnect, oauth_token");
+                     "create_connection, disconnect, oauth_token, update_webhook");
             goto fail;
         }
     }
@@ -434,7 +335,11 @@ cJSON *store_fault_add(const cJSON *spec, char *err, size_t errlen) {
             goto fail;
         }
     }
-    if (!status && !f->hit.body && f->hit.action == ACT_NONE && latency == 0) {
+    if ((v = cJSON_GetObjectItemCaseSensitive(spec, "callback"))) {
+        if (!callback_fault_ok(spec, v, err, errlen))
+            goto fail;
+        f->callback = cJSON_Duplicate(v, true);
+    } else if (!status && !f->hit.body && f->hit.action == ACT_NONE && latency == 0) {
         snprintf(err, errlen, "a fault needs at least one of status, body, action, latency_ms");
         goto fail;
     }
@@ -479,7 +384,7 @@ bool store_fault_take(enum provider p, enum operation op, unsigned connection_re
     pthread_mutex_lock(&mu);
     for (struct fault **pp = &faults; *pp; pp = &(*pp)->next) {
         struct fault *f = *pp;
-        if (f->provider != p || (f->op != OP_NONE && f->op != op))
+        if (f->callback || f->provider != p || (f->op != OP_NONE && f->op != op))
             continue;
         if (f->connection != CONN_ANY && f->connection != conn)
             continue; /* before the fraction: a request it cannot hit leaves the count alone */
@@ -491,8 +396,6 @@ bool store_fault_take(enum provider p, enum operation op, unsigned connection_re
         }
         hit = true;
         copy_hit(out, &f->hit);
-        if (out->action == ACT_EXPIRE_TOKEN)
-            tokens_expire_locked(TOK_SINCH);
         if (f->remaining > 0 && --f->remaining == 0) {
             *pp = f->next;
             if (faults_tail == &f->next)
@@ -502,7 +405,35 @@ bool store_fault_take(enum provider p, enum operation op, unsigned connection_re
         break;
     }
     pthread_mutex_unlock(&mu);
+    if (hit && out->action == ACT_EXPIRE_TOKEN) /* before the request is handled */
+        store_tokens_expire(TOK_SINCH);
     return hit;
+}
+
+cJSON *store_callback_fault_take(enum provider p, enum operation op) {
+    cJSON *out = NULL;
+    pthread_mutex_lock(&mu);
+    for (struct fault **pp = &faults; *pp && !out; pp = &(*pp)->next) {
+        struct fault *f = *pp;
+        if (!f->callback || f->provider != p || (f->op != OP_NONE && f->op != op))
+            continue;
+        if (f->has_fraction) {
+            f->acc += f->fraction;
+            if (f->acc + 1e-9 < 1.0)
+                continue;
+            f->acc -= 1.0;
+        }
+        out = cJSON_Duplicate(f->callback, true);
+        if (f->remaining > 0 && --f->remaining == 0) {
+            *pp = f->next;
+            if (faults_tail == &f->next)
+                faults_tail = pp;
+            fault_free(f);
+            break; /* *pp has moved on: stop here (out is set) */
+        }
+    }
+    pthread_mutex_unlock(&mu);
+    return out;
 }
 
 cJSON *store_faults_json(void) {
@@ -534,25 +465,19 @@ void store_init(size_t max_records) {
     ring = calloc(ring_cap, sizeof *ring);
     if (!ring)
         abort();
-    for (int k = 0; k < TOK_KINDS; k++)
-        map_init(&tokens[k], max_records);
-    map_init(&idempotency, max_records);
+    store_tokens_init(max_records);
 }
 
 void store_reset(void) {
     pthread_mutex_lock(&mu);
     log_clear_locked();
     faults_clear_locked();
-    for (int k = 0; k < TOK_KINDS; k++)
-        map_clear(&tokens[k]);
-    map_clear(&idempotency);
     pthread_mutex_unlock(&mu);
+    store_tokens_reset();
 }
 
 void store_free(void) {
     store_reset();
     free(ring);
-    for (int k = 0; k < TOK_KINDS; k++)
-        free(tokens[k].buckets);
-    free(idempotency.buckets);
+    store_tokens_free();
 }

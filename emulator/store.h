@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "emulator.h"
+#include "store_tokens.h"
 
 /* Everything here is thread-safe. */
 void store_init(size_t max_records);
@@ -64,17 +65,10 @@ cJSON *store_fault_add(const cJSON *spec, char *err, size_t errlen);
 /* connection_requests: the request's 1-based index on its connection (for "connection"). */
 bool store_fault_take(enum provider p, enum operation op, unsigned connection_requests,
                       struct fault_hit *out);
+/* The first pending callback fault (a spec with "callback") that matches an accepted send:
+ * returns a copy of its "callback" object (caller frees), or NULL. */
+cJSON *store_callback_fault_take(enum provider p, enum operation op);
 cJSON *store_faults_json(void);
 void store_faults_clear(void);
-
-enum token_state { TOKEN_UNKNOWN, TOKEN_VALID, TOKEN_EXPIRED };
-enum token_kind { TOK_SINCH, TOK_CONNECT, TOK_KINDS };
-void store_token_add(enum token_kind k, const char *token, int64_t expires_mono_ms);
-enum token_state store_token_check(enum token_kind k, const char *token);
-void store_tokens_expire(enum token_kind k);
-
-/* Connect idempotency: if key was seen, returns a malloc'd copy of the first answer body;
- * otherwise remembers body under key and returns NULL. */
-char *store_idempotent(const char *key, const char *body);
 
 #endif

@@ -1,4 +1,4 @@
-/* util.h - ids, clocks, timestamps, base64, UTF-8, strings (util.c). */
+/* util.h - ids, clocks, timestamps, base64, UTF-8, strings, files (util.c). */
 #ifndef SE_EMULATOR_UTIL_H
 #define SE_EMULATOR_UTIL_H
 
@@ -27,5 +27,6 @@ bool iso_date(const char *s);                 /* YYYY-MM-DD */
 bool str_ieq(const char *a, const char *b);
 bool str_prefix_ieq(const char *s, const char *prefix);
 bool consttime_eq(const char *a, const char *b);
+char *read_file(const char *path); /* whole file, NUL-terminated, malloc'd; NULL when unreadable */
 
 #endif

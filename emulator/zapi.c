@@ -1,8 +1,11 @@
-/* Z-API (WhatsApp): send-event, send-edit-event, send-event-response, send-text.
+/* Z-API (WhatsApp): send-event, send-edit-event, send-event-response, send-text, and
+ * update-webhook-message-status (where message-status callbacks go).
  * Rules from docs/providers.md §2 and seed 002. */
 #include "zapi.h"
 
+#include "callbacks.h"
 #include "check.h"
+#include "deliveries.h"
 #include "emulator.h"
 #include "reply.h"
 #include "store.h"
@@ -151,16 +154,15 @@ static bool v_send_text(struct verr *e, const cJSON *body) {
 }
 
 static void send_common(const struct request *rq, struct reply *rp,
-                        bool (*validate)(struct verr *, const cJSON *)) {
+                        bool (*validate)(struct verr *, const cJSON *), enum operation op) {
     if (!require_post(rq, rp, zapi_error) || !zapi_auth(rq, rp))
         return;
     cJSON *body = parse_json_body(rq, rp, zapi_error);
     if (!body)
         return;
     struct verr e;
-    bool ok = validate(&e, body);
-    cJSON_Delete(body);
-    if (!ok) {
+    if (!validate(&e, body)) {
+        cJSON_Delete(body);
         zapi_error(rp, 400, e.msg);
         return;
     }
@@ -170,20 +172,50 @@ static void send_common(const struct request *rq, struct reply *rp,
     snprintf(out, sizeof out, "{\"zaapId\":\"%s\",\"messageId\":\"%s\",\"id\":\"%s\"}", zaap, msg,
              msg);
     reply_text(rp, 200, out);
+    deliveries_zapi(op, msg, body);
+    cJSON_Delete(body);
 }
 
 void zapi_send_event(const struct request *rq, struct reply *rp) {
-    send_common(rq, rp, v_send_event);
+    send_common(rq, rp, v_send_event, OP_SEND_EVENT);
 }
 
 void zapi_send_edit_event(const struct request *rq, struct reply *rp) {
-    send_common(rq, rp, v_send_edit_event);
+    send_common(rq, rp, v_send_edit_event, OP_EDIT_EVENT);
 }
 
 void zapi_send_event_response(const struct request *rq, struct reply *rp) {
-    send_common(rq, rp, v_send_event_response);
+    send_common(rq, rp, v_send_event_response, OP_RESPOND_EVENT);
 }
 
 void zapi_send_text(const struct request *rq, struct reply *rp) {
-    send_common(rq, rp, v_send_text);
+    send_common(rq, rp, v_send_text, OP_SEND_MESSAGE);
+}
+
+/* PUT update-webhook-message-status {"value": "<url>"}: where MessageStatusCallbacks go, as the
+ * real API sets it. The emulator takes loopback http:// URLs only; "" clears it. */
+void zapi_update_webhook_status(const struct request *rq, struct reply *rp) {
+    if (strcmp(rq->method, "PUT") != 0) {
+        zapi_error(rp, 405, "method not allowed: use PUT");
+        reply_header(rp, "Allow", "PUT");
+        return;
+    }
+    if (!zapi_auth(rq, rp))
+        return;
+    cJSON *body = parse_json_body(rq, rp, zapi_error);
+    if (!body)
+        return;
+    static const char *const known[] = {"value", NULL};
+    struct verr e;
+    const char *url = NULL;
+    char why[200], msg[220];
+    if (!v_known(&e, body, "", known) || !v_str(&e, body, "", "value", true, 0, 2048, &url)) {
+        zapi_error(rp, 400, e.msg);
+    } else if (!callbacks_set_zapi_url(url, why, sizeof why)) {
+        snprintf(msg, sizeof msg, "value: %s", why);
+        zapi_error(rp, 400, msg);
+    } else {
+        reply_text(rp, 200, "{\"value\":true}");
+    }
+    cJSON_Delete(body);
 }

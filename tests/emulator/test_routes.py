@@ -1,5 +1,7 @@
 """Every route answers success in its provider's own shape."""
 
+import re
+
 import pytest
 
 from emulator_samples import (CONNECT_EVENT, CONNECT_MESSAGE, RFC3339_MS_RE, SINCH_EVENT,
@@ -131,7 +133,9 @@ def test_connect_create_connection_returns_what_type_asked_for(emu, types, expec
     assert set(body) == expected
     if "Websocket" in body:
         assert set(body["Websocket"]) == {"Url", "ConnectionExpiry"}
-        assert body["Websocket"]["Url"].startswith("wss://")
+        # served on the emulator's own port (ws:// over http, wss:// over https)
+        assert re.fullmatch(r"ws://%s:%d/_emulator/websocket/[0-9a-f-]{36}"
+                            % (re.escape(emu.host), emu.port), body["Websocket"]["Url"])
         assert RFC3339_MS_RE.match(body["Websocket"]["ConnectionExpiry"])
     if "ConnectionCredentials" in body:
         assert set(body["ConnectionCredentials"]) == {"ConnectionToken", "Expiry"}
