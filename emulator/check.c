@@ -20,7 +20,9 @@ bool vfail(struct verr *e, const char *path, const char *fmt, ...) {
 }
 
 const char *vpath(char *buf, size_t n, const char *path, const char *key) {
-    snprintf(buf, n, "%s%s%s", path, *path ? "." : "", key);
+    int w = snprintf(buf, n, "%s%s%s", path, *path ? "." : "", key);
+    if (w >= 0 && (size_t)w >= n && n > 4)
+        memcpy(buf + n - 4, "...", 4); /* a path too deep to name whole says it is cut */
     return buf;
 }
 

@@ -8,71 +8,19 @@ import base64
 import datetime
 import hashlib
 import hmac
-import http.server
 import json
 import subprocess
-import threading
 import time
 
 import pytest
 
+from webhook_support import Receiver
 from emulator_samples import (SINCH_EVENT, SINCH_MESSAGE, ZAPI_EVENT, sinch_post, with_,
                               zapi_post)
 
 SECRET = "webhook-secret-1"
 SIG_HEADERS = ("x-sinch-webhook-signature", "x-sinch-webhook-signature-nonce",
                "x-sinch-webhook-signature-timestamp", "x-sinch-webhook-signature-algorithm")
-
-
-class Receiver:
-    """A loopback webhook receiver. answers: a list of (status, delay_s) used in turn for the
-    requests it gets (the last one repeats); got: [(monotonic time, path, headers, raw body)]."""
-
-    def __init__(self, answers=((200, 0),)):
-        self.answers = list(answers)
-        self.got = []
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                with receiver.lock:
-                    n = len(receiver.got)
-                    receiver.got.append((time.monotonic(), self.path,
-                                         {k.lower(): v for k, v in self.headers.items()}, raw))
-                    status, delay = receiver.answers[min(n, len(receiver.answers) - 1)]
-                time.sleep(delay)
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Length", "2")
-                    self.end_headers()
-                    self.wfile.write(b"ok")
-                except OSError:
-                    pass  # the emulator gave up waiting and closed the connection
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = "http://127.0.0.1:%d/hook" % self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def wait(self, n, timeout=10):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self.lock:
-                if len(self.got) >= n:
-                    return list(self.got)
-            time.sleep(0.02)
-        raise AssertionError("receiver got %d requests, expected %d" % (len(self.got), n))
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=10)
 
 
 @pytest.fixture
