@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
@@ -19,6 +20,7 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
 struct record {
     uint64_t seq;
+    double received; /* monotonic seconds: when the request had been read */
     enum provider provider;
     enum operation op;
     int status;
@@ -46,6 +48,9 @@ void store_record(const struct record_in *in) {
     size_t lm = strlen(in->method), lp = strlen(in->path), lq = strlen(in->query);
     struct record *r = xmalloc(sizeof *r + lm + lp + lq + in->headers_len + in->body_len + 5);
     char *cur = (char *)(r + 1);
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    r->received = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
     r->provider = in->provider;
     r->op = in->op;
     r->status = in->status;
@@ -102,6 +107,7 @@ static cJSON *headers_json(const struct record *r) {
 static cJSON *record_json(const struct record *r) {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "seq", (double)r->seq);
+    cJSON_AddNumberToObject(o, "received", r->received);
     const char *p = provider_name(r->provider), *op = operation_name(r->op);
     cJSON_AddItemToObject(o, "provider", p ? cJSON_CreateString(p) : cJSON_CreateNull());
     cJSON_AddItemToObject(o, "operation", op ? cJSON_CreateString(op) : cJSON_CreateNull());

@@ -125,6 +125,10 @@ def test_rate_spaces_the_requests(run_cli, emu, creds):
     r = run_cli("zapi", "send_event", "--batch", "-", "--rate", "10", *creds["zapi"], input=lines)
     assert r.rc == 0 and len(r.lines) == 6, r
     assert time.monotonic() - t0 >= 0.45  # 6 requests, 0.1 s apart
+    # on the emulator's clock: spaced, not bunched (a late one may be followed closer)
+    received = [q["received"] for q in emu.requests()]
+    gaps = [b - a for a, b in zip(received, received[1:])]
+    assert len(gaps) == 5 and sum(gaps) >= 0.45 and min(gaps) >= 0.05, gaps
 
 
 def test_burst_lets_some_go_at_once(run_cli, emu, creds):
