@@ -7,7 +7,7 @@ ASAN_BUILD ?= build-asan
 JOBS ?= 2
 EMULATOR = $(abspath $(BUILD))/emulator/sendevent-emulator
 
-.PHONY: all deps build test test-includes test-c test-abi test-asan test-tsan test-valgrind test-fuzz test-install test-py python lua demo clean bench bench-soak bench-smoke
+.PHONY: all deps build test test-includes test-c test-abi test-asan test-tsan test-valgrind test-fuzz test-install test-py python lua demo clean bench bench-soak bench-smoke bench-scale bench-scale-smoke
 
 all: build
 
@@ -19,7 +19,7 @@ build: deps
 	cmake --build $(BUILD) -j$(JOBS)
 
 test: build
-	$(MAKE) --no-print-directory test-includes test-c test-abi test-asan test-tsan test-valgrind test-fuzz test-install test-py bench-smoke
+	$(MAKE) --no-print-directory test-includes test-c test-abi test-asan test-tsan test-valgrind test-fuzz test-install test-py bench-smoke bench-scale-smoke
 
 test-c:
 	ctest --test-dir $(BUILD) --output-on-failure
@@ -100,6 +100,16 @@ bench-smoke: build
 	@SE_EXTRA_PACKAGES="$(BENCH_PACKAGES)" scripts/install-deps.sh
 	@$(VENV)/bin/python -c 'import sendevent' 2>/dev/null || $(MAKE) --no-print-directory python
 	$(PYTHON) bench/run.py smoke --build $(BUILD) --venv $(VENV)
+
+# Rate limits across processes (bench/scale.py, docs/scaling.md): Celery prefork workers in two
+# groups sharing only a Redis, against the emulator enforcing Sinch's 800/s and a Connect limit;
+# bench/results/scale.json. The smoke (part of make test) sends a few hundred.
+bench-scale: build python
+	$(VENV)/bin/python bench/scale.py --build $(BUILD)
+
+bench-scale-smoke: build
+	@$(VENV)/bin/python -c 'import sendevent' 2>/dev/null || $(MAKE) --no-print-directory python
+	$(VENV)/bin/python bench/scale.py --build $(BUILD) --smoke --out $(BUILD)/scale-smoke.json
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz build-tsan dist
