@@ -336,3 +336,19 @@ def redis_server():
     r = Redis()
     yield r
     r.stop()
+
+
+@pytest.fixture
+def receiver():
+    """receiver(*answers) -> a loopback webhook receiver (webhook_support.Receiver), stopped
+    after the test."""
+    from webhook_support import Receiver
+    made = []
+
+    def make(*answers):
+        r = Receiver(answers or ((200, 0),))
+        made.append(r)
+        return r
+    yield make
+    for r in made:
+        r.stop()

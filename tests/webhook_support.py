@@ -11,6 +11,20 @@ import threading
 import time
 import urllib.parse
 
+# Sinch's published test vector (from its Node SDK's tests): the body, as bytes, its signature
+# headers (no algorithm header: the vector has none) and the secret.
+SINCH_VECTOR_BODY = (
+    b'{"app_id":"","accepted_time":"2021-10-18T17:49:13.813615Z","project_id":'
+    b'"e2df3a34-a71b-4448-9db5-a8d2baad28e4","contact_create_notification":{"contact":'
+    b'{"id":"01FJA8B466Y0R2GNXD78MD9SM1","channel_identities":[{"channel":"SMS",'
+    b'"identity":"48123456789","app_id":""}],"display_name":"New Test Contact",'
+    b'"email":"new.contact@email.com","external_id":"","metadata":"","language":"EN_US"}},'
+    b'"message_metadata":""}')
+SINCH_VECTOR_SIGNATURE = "6bpJoRmFoXVjfJIVglMoJzYXxnoxRujzR4k2GOXewOE="
+SINCH_VECTOR_NONCE = "01FJA8B4A7BM43YGWSG9GBV067"
+SINCH_VECTOR_TIMESTAMP = "1634579353"
+SINCH_VECTOR_SECRET = "foo_secret1234"
+
 
 class Receiver:
     """A loopback webhook receiver. answers: a list of (status, delay_s) used in turn for the

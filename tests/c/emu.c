@@ -151,6 +151,26 @@ void emu_sleep(double s) {
         ;
 }
 
+void emu_zapi_event(char *out, size_t cap, const char *tag, int i) {
+    snprintf(out, cap,
+             "{\"phone\":\"120363019502650977-group\",\"event\":{\"name\":\"%s-%d\","
+             "\"dateTime\":\"2024-04-29T09:30:53.309Z\"}}",
+             tag, i);
+}
+
+void *emu_sender_run(void *arg) {
+    emu_sender *s = arg;
+    char req[200];
+    for (int i = 0; i < s->n; i++) {
+        emu_zapi_event(req, sizeof req, "sender", i);
+        se_response *r = NULL;
+        se_send(s->c, "send_event", req, &r);
+        s->ok += se_response_status(r) == SE_OK;
+        se_response_free(r);
+    }
+    return NULL;
+}
+
 struct se_client *emu_zapi_client(const emu *e) {
     se_client *c = NULL;
     se_client_new(&c, "zapi");

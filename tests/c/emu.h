@@ -5,6 +5,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #define EMU_SINCH_KEY_ID "emulator-key"
@@ -41,6 +42,16 @@ double emu_now(void);
 void emu_sleep(double seconds);
 /* A Z-API client of emulator e, with the emulator's credentials. */
 struct se_client *emu_zapi_client(const emu *e);
+/* A valid Z-API send_event request to a group, its event named "<tag>-<i>". */
+void emu_zapi_event(char *out, size_t cap, const char *tag, int i);
+
+/* n Z-API events sent one after the other through c (emu_sender_run: as a
+ * thread's function); ok counts the accepted ones. */
+typedef struct emu_sender {
+    struct se_client *c;
+    int n, ok;
+} emu_sender;
+void *emu_sender_run(void *arg);
 
 /* ctest treats this exit code as "skipped" (SKIP_RETURN_CODE). */
 #define EMU_SKIP 77

@@ -39,13 +39,6 @@ static se_client *connect_client(void) {
     return c;
 }
 
-static void zapi_event(char *out, size_t cap, const char *tag, int i) {
-    snprintf(out, cap,
-             "{\"phone\":\"120363019502650977-group\",\"event\":{\"name\":\"%s-%d\","
-             "\"dateTime\":\"2024-04-29T09:30:53.309Z\"}}",
-             tag, i);
-}
-
 static void connect_event(char *out, size_t cap, const char *token) {
     snprintf(out, cap,
              "{\"ConnectionToken\":\"" EMU_CONNECT_TOKEN "\",\"ContentType\":"
@@ -104,7 +97,7 @@ static se_batch *slow_batch(se_client *c) {
     se_batch_new(&b, c);
     for (int i = 0; i < BIG; i++) {
         char req[200];
-        zapi_event(req, sizeof req, "cancel", i);
+        emu_zapi_event(req, sizeof req, "cancel", i);
         se_batch_add(b, "send_event", req);
     }
     return b;
@@ -174,7 +167,7 @@ static void test_cancel_before_run(void) {
     se_batch *b = NULL;
     se_batch_new(&b, c);
     char req[200];
-    zapi_event(req, sizeof req, "early", 0);
+    emu_zapi_event(req, sizeof req, "early", 0);
     se_batch_add(b, "send_event", req);
     se_batch_cancel(b);
     CHECK_INT(se_batch_run(b, 4), SE_E_CANCELLED);
@@ -193,7 +186,7 @@ static void test_client_cancel_single_send(void) {
     pthread_t t;
     pthread_create(&t, NULL, cancel_later, &k);
     char req[200];
-    zapi_event(req, sizeof req, "hung", 0);
+    emu_zapi_event(req, sizeof req, "hung", 0);
     se_response *r = NULL;
     CHECK_INT(se_send(c, "send_event", req, &r), SE_E_CANCELLED);
     double returned = emu_now();
@@ -217,7 +210,7 @@ static void test_client_cancel_single_send(void) {
 static void test_deadlines(void) {
     se_client *c = emu_zapi_client(&E);
     char req[200];
-    zapi_event(req, sizeof req, "deadline", 0);
+    emu_zapi_event(req, sizeof req, "deadline", 0);
     /* a hung server: the deadline ends the send, which may have been delivered */
     emu_reset(&E);
     emu_fault(&E, "{\"provider\":\"zapi\",\"action\":\"hang\"}");
@@ -273,7 +266,7 @@ static void *feed(void *arg) {
     feeder *f = arg;
     for (int i = 0; i < f->n; i++) {
         char req[200];
-        zapi_event(req, sizeof req, "stream", i);
+        emu_zapi_event(req, sizeof req, "stream", i);
         if (i == 7)
             strcpy(req, "{\"phone\":\"bad/phone\"}"); /* refused, still gets its result */
         se_batch_add(f->b, "send_event", req);
@@ -291,7 +284,7 @@ static void test_streaming(void) {
     se_batch_new(&b, c);
     CHECK_INT(se_batch_fd(b), -1);
     char req[200];
-    zapi_event(req, sizeof req, "before", 0);
+    emu_zapi_event(req, sizeof req, "before", 0);
     CHECK_INT(se_batch_add(b, "send_event", req), SE_OK); /* added before the start */
     CHECK_INT(se_batch_start(b, 8), SE_OK);
     CHECK_INT(se_batch_run(b, 8), SE_E_MISUSE);
@@ -485,12 +478,12 @@ static void test_no_hidden_resend(void) {
         /* Z-API, default settings: once, and it says it may have been delivered */
         se_client *c = emu_zapi_client(&E);
         emu_reset(&E);
-        zapi_event(req, sizeof req, "warm", k);
+        emu_zapi_event(req, sizeof req, "warm", k);
         se_response *r = NULL;
         CHECK_INT(se_send(c, "send_event", req, &r), SE_OK);
         se_response_free(r);
         emu_fault(&E, fault);
-        zapi_event(req, sizeof req, "dropped", k);
+        emu_zapi_event(req, sizeof req, "dropped", k);
         r = NULL;
         CHECK_INT(se_send(c, "send_event", req, &r), SE_E_NETWORK);
         CHECK_INT(se_response_sent(r), SE_SENT_MAYBE);
@@ -508,12 +501,12 @@ static void test_no_hidden_resend(void) {
         /* opted in (retry_server_errors): sent again, and counted */
         emu_reset(&E);
         se_client_set(c, "retry_server_errors", "true");
-        zapi_event(req, sizeof req, "warm2", k);
+        emu_zapi_event(req, sizeof req, "warm2", k);
         r = NULL;
         CHECK_INT(se_send(c, "send_event", req, &r), SE_OK);
         se_response_free(r);
         emu_fault(&E, fault);
-        zapi_event(req, sizeof req, "again", k);
+        emu_zapi_event(req, sizeof req, "again", k);
         r = NULL;
         CHECK_INT(se_send(c, "send_event", req, &r), SE_OK);
         CHECK_INT(se_response_attempts(r), 2);
@@ -552,7 +545,7 @@ static void test_no_hidden_resend(void) {
     emu_reset(&E);
     emu_fault(&E, "{\"provider\":\"zapi\",\"action\":\"close_after\",\"connection\":\"fresh\"}");
     char req[300];
-    zapi_event(req, sizeof req, "fresh", 0);
+    emu_zapi_event(req, sizeof req, "fresh", 0);
     se_response *r = NULL;
     CHECK_INT(se_send(c, "send_event", req, &r), SE_E_NETWORK);
     CHECK_INT(se_response_sent(r), SE_SENT_MAYBE);
@@ -634,7 +627,7 @@ static void fault_mix(const char *provider, const char *operation) {
         char req[300], marker[32];
         snprintf(marker, sizeof marker, "mix-%d", i);
         if (!strcmp(provider, "zapi"))
-            zapi_event(req, sizeof req, "mix", i);
+            emu_zapi_event(req, sizeof req, "mix", i);
         else if (!strcmp(provider, "sinch"))
             snprintf(req, sizeof req,
                      "{\"app_id\":\"a\",\"recipient\":{\"contact_id\":\"%s\"},"
@@ -707,7 +700,7 @@ static void test_idle_close(void) {
     int ok = 0;
     for (size_t i = 0; i < sizeof pauses / sizeof pauses[0]; i++) {
         char req[300];
-        zapi_event(req, sizeof req, "idle", (int)i);
+        emu_zapi_event(req, sizeof req, "idle", (int)i);
         se_response *r = NULL;
         ok += se_send(c, "send_event", req, &r) == SE_OK && se_response_attempts(r) == 1 &&
               se_response_sent(r) == SE_SENT_YES;

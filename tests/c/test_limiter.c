@@ -12,13 +12,6 @@
 
 static emu E;
 
-static void zapi_event(char *out, size_t cap, int i) {
-    snprintf(out, cap,
-             "{\"phone\":\"120363019502650977-group\",\"event\":{\"name\":\"rate-%d\","
-             "\"dateTime\":\"2024-04-29T09:30:53.309Z\"}}",
-             i);
-}
-
 /* ---- the arithmetic ------------------------------------------------------------------ */
 
 static void test_spacing_and_burst(void) {
@@ -99,7 +92,7 @@ static void stream_times(se_client *c, int n, double *times) {
     se_batch_new(&b, c);
     char req[200];
     for (int i = 0; i < n; i++) {
-        zapi_event(req, sizeof req, i);
+        emu_zapi_event(req, sizeof req, "rate", i);
         se_batch_add(b, "send_event", req);
     }
     se_batch_close(b);
@@ -146,34 +139,16 @@ static void test_batch_is_spaced(void) {
     se_client_free(c);
 }
 
-typedef struct sender {
-    se_client *c;
-    int n, ok;
-} sender;
-
-static void *send_some(void *arg) {
-    sender *s = arg;
-    char req[200];
-    for (int i = 0; i < s->n; i++) {
-        zapi_event(req, sizeof req, i);
-        se_response *r = NULL;
-        se_send(s->c, "send_event", req, &r);
-        s->ok += se_response_status(r) == SE_OK;
-        se_response_free(r);
-    }
-    return NULL;
-}
-
 static void test_threads_share_the_rate(void) {
     emu_reset(&E);
     se_client *c = emu_zapi_client(&E);
     se_client_set(c, "max_rate", "50");
-    sender s[4];
+    emu_sender s[4];
     pthread_t t[4];
     double t0 = emu_now();
     for (int i = 0; i < 4; i++) {
-        s[i] = (sender){c, 6, 0};
-        pthread_create(&t[i], NULL, send_some, &s[i]);
+        s[i] = (emu_sender){c, 6, 0};
+        pthread_create(&t[i], NULL, emu_sender_run, &s[i]);
     }
     for (int i = 0; i < 4; i++)
         pthread_join(t[i], NULL);
@@ -193,7 +168,7 @@ static void test_429_cuts_the_rate(void) {
     se_batch_new(&b, c);
     char req[200];
     for (int i = 0; i < 10; i++) {
-        zapi_event(req, sizeof req, i);
+        emu_zapi_event(req, sizeof req, "rate", i);
         se_batch_add(b, "send_event", req);
     }
     CHECK_INT(se_batch_run(b, 4), SE_OK);
@@ -209,7 +184,7 @@ static void test_429_cuts_the_rate(void) {
     sei_limiter_init(&c->limiter);
     emu_fault(&E, "{\"provider\":\"zapi\",\"status\":429,\"count\":1}");
     se_response *resp = NULL;
-    zapi_event(req, sizeof req, 99);
+    emu_zapi_event(req, sizeof req, "rate", 99);
     se_send(c, "send_event", req, &resp);
     CHECK_INT(se_response_status(resp), SE_OK);
     CHECK(c->limiter.cut_rate == 0);

@@ -86,34 +86,13 @@ static se_client *shared_client(const char *key, const char *rate, int port) {
     return c;
 }
 
-typedef struct sender {
-    se_client *c;
-    int n, ok;
-} sender;
-
-static void *send_some(void *arg) {
-    sender *s = arg;
-    char req[200];
-    for (int i = 0; i < s->n; i++) {
-        snprintf(req, sizeof req,
-                 "{\"phone\":\"120363019502650977-group\",\"event\":{\"name\":\"shared-%d\","
-                 "\"dateTime\":\"2024-04-29T09:30:53.309Z\"}}",
-                 i);
-        se_response *r = NULL;
-        se_send(s->c, "send_event", req, &r);
-        s->ok += se_response_status(r) == SE_OK;
-        se_response_free(r);
-    }
-    return NULL;
-}
-
 /* Seconds two clients take to send n each at once. */
 static double two_clients(se_client *a, se_client *b, int n) {
-    sender s[2] = {{a, n, 0}, {b, n, 0}};
+    emu_sender s[2] = {{a, n, 0}, {b, n, 0}};
     pthread_t t[2];
     double t0 = emu_now();
     for (int i = 0; i < 2; i++)
-        pthread_create(&t[i], NULL, send_some, &s[i]);
+        pthread_create(&t[i], NULL, emu_sender_run, &s[i]);
     for (int i = 0; i < 2; i++)
         pthread_join(t[i], NULL);
     CHECK_INT(s[0].ok + s[1].ok, 2 * n);
@@ -150,9 +129,9 @@ static void test_unreachable_falls_back_to_the_local_limit(void) {
     se_client_set(a, "rate_limit_fallback", "20");
     se_client_set_logger(a, count_warning, NULL);
     warnings = 0;
-    sender s = {a, 11, 0};
+    emu_sender s = {a, 11, 0};
     double t0 = emu_now();
-    send_some(&s);
+    emu_sender_run(&s);
     double took = emu_now() - t0;
     CHECK_INT(s.ok, 11);             /* never blocked */
     CHECK(took >= 10 / 20.0 * 0.95); /* never unlimited: the fallback's 20/s */

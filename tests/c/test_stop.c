@@ -11,13 +11,6 @@
 
 static emu E;
 
-static void zapi_event(char *out, size_t cap, int i) {
-    snprintf(out, cap,
-             "{\"phone\":\"120363019502650977-group\",\"event\":{\"name\":\"stop-%d\","
-             "\"dateTime\":\"2024-04-29T09:30:53.309Z\"}}",
-             i);
-}
-
 typedef struct tally {
     int ok, cancelled_no, other;
 } tally;
@@ -48,7 +41,7 @@ static se_batch *started(se_client *c, int n, int in_flight) {
     se_batch_new(&b, c);
     char req[200];
     for (int i = 0; i < n; i++) {
-        zapi_event(req, sizeof req, i);
+        emu_zapi_event(req, sizeof req, "stop", i);
         se_batch_add(b, "send_event", req);
     }
     se_batch_close(b);
@@ -81,13 +74,13 @@ static void test_rate_waiters_and_later_adds(void) {
     se_batch_new(&b, c);
     char req[200];
     for (int i = 0; i < 20; i++) {
-        zapi_event(req, sizeof req, i);
+        emu_zapi_event(req, sizeof req, "stop", i);
         se_batch_add(b, "send_event", req);
     }
     CHECK_INT(se_batch_start(b, 8), SE_OK);
     emu_sleep(0.25); /* three sent at 10/s, the rest waiting for the rate */
     CHECK_INT(se_batch_stop(b), SE_OK);
-    zapi_event(req, sizeof req, 99);
+    emu_zapi_event(req, sizeof req, "stop", 99);
     CHECK_INT(se_batch_add(b, "send_event", req), SE_OK); /* after the stop: cancelled */
     se_batch_close(b);
     tally t = drain(b, 21);
@@ -134,7 +127,7 @@ static void test_stop_before_run(void) {
     se_batch *b = NULL;
     se_batch_new(&b, c);
     char req[200];
-    zapi_event(req, sizeof req, 0);
+    emu_zapi_event(req, sizeof req, "stop", 0);
     se_batch_add(b, "send_event", req);
     CHECK_INT(se_batch_stop(b), SE_OK);
     CHECK_INT(se_batch_run(b, 4), SE_E_CANCELLED); /* the first failure */

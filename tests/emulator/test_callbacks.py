@@ -14,27 +14,12 @@ import time
 
 import pytest
 
-from webhook_support import Receiver
 from emulator_samples import (SINCH_EVENT, SINCH_MESSAGE, ZAPI_EVENT, sinch_post, with_,
                               zapi_post)
 
 SECRET = "webhook-secret-1"
 SIG_HEADERS = ("x-sinch-webhook-signature", "x-sinch-webhook-signature-nonce",
                "x-sinch-webhook-signature-timestamp", "x-sinch-webhook-signature-algorithm")
-
-
-@pytest.fixture
-def receiver():
-    made = []
-
-    def make(*answers):
-        r = Receiver(answers or ((200, 0),))
-        made.append(r)
-        return r
-
-    yield make
-    for r in made:
-        r.stop()
 
 
 def callbacks(emu):

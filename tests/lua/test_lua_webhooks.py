@@ -9,14 +9,9 @@ import json
 import time
 
 from test_lua import lua, pytestmark  # noqa: F401  (the same skips)
+from webhook_support import SINCH_VECTOR_BODY
 
-VECTOR_BODY = (
-    '{"app_id":"","accepted_time":"2021-10-18T17:49:13.813615Z","project_id":'
-    '"e2df3a34-a71b-4448-9db5-a8d2baad28e4","contact_create_notification":{"contact":'
-    '{"id":"01FJA8B466Y0R2GNXD78MD9SM1","channel_identities":[{"channel":"SMS",'
-    '"identity":"48123456789","app_id":""}],"display_name":"New Test Contact",'
-    '"email":"new.contact@email.com","external_id":"","metadata":"","language":"EN_US"}},'
-    '"message_metadata":""}')
+VECTOR_BODY = SINCH_VECTOR_BODY.decode()
 SECRET = "lua-webhook-secret"
 
 

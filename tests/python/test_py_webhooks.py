@@ -15,17 +15,14 @@ import pytest
 import sendevent
 from sendevent import webhooks
 
-VECTOR_BODY = (
-    b'{"app_id":"","accepted_time":"2021-10-18T17:49:13.813615Z","project_id":'
-    b'"e2df3a34-a71b-4448-9db5-a8d2baad28e4","contact_create_notification":{"contact":'
-    b'{"id":"01FJA8B466Y0R2GNXD78MD9SM1","channel_identities":[{"channel":"SMS",'
-    b'"identity":"48123456789","app_id":""}],"display_name":"New Test Contact",'
-    b'"email":"new.contact@email.com","external_id":"","metadata":"","language":"EN_US"}},'
-    b'"message_metadata":""}')
+from webhook_support import (SINCH_VECTOR_BODY, SINCH_VECTOR_NONCE, SINCH_VECTOR_SIGNATURE,
+                             SINCH_VECTOR_TIMESTAMP)
+
+VECTOR_BODY = SINCH_VECTOR_BODY
 VECTOR_HEADERS = {
-    "x-sinch-webhook-signature": "6bpJoRmFoXVjfJIVglMoJzYXxnoxRujzR4k2GOXewOE=",
-    "x-sinch-webhook-signature-nonce": "01FJA8B4A7BM43YGWSG9GBV067",
-    "x-sinch-webhook-signature-timestamp": "1634579353",
+    "x-sinch-webhook-signature": SINCH_VECTOR_SIGNATURE,
+    "x-sinch-webhook-signature-nonce": SINCH_VECTOR_NONCE,
+    "x-sinch-webhook-signature-timestamp": SINCH_VECTOR_TIMESTAMP,
     "x-sinch-webhook-signature-algorithm": "HmacSHA256",
 }
 SECRET = "webhook-secret-for-tests"

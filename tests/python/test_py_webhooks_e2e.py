@@ -18,22 +18,9 @@ from py_support import GROUP, options, valid
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lua"))  # the Lua tests' helpers
-from webhook_support import Receiver, WebSocket  # noqa: E402
+from webhook_support import WebSocket  # noqa: E402
 
 SECRET = "e2e-webhook-secret"
-
-
-@pytest.fixture
-def receiver():
-    made = []
-
-    def make(*answers):
-        r = Receiver(answers or ((200, 0),))
-        made.append(r)
-        return r
-    yield make
-    for r in made:
-        r.stop()
 
 
 def sinch_reports(emulator_factory, receiver, n=3):
