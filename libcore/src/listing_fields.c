@@ -10,8 +10,8 @@
 #include "sendevent/listing.h"
 #include "validate/rules.h"
 
-#define SEI_MAX_LISTED_FIELDS 1536
-#define SEI_FIELD_TEXT 98304 /* bytes of paths and value lists */
+#define SEI_MAX_LISTED_FIELDS 1024
+#define SEI_FIELD_TEXT 65536 /* bytes of paths and value lists */
 #define SEI_MAX_LISTED_OPS 64
 #define SEI_FIELD_DEPTH 16
 
