@@ -61,6 +61,12 @@ T_C_SEQ_INSTR = 0.95    # C API sequential instructions/event <= 0.95x the bare 
 T_MULTI_EPS = 0.95      # se_batch and send_many events/s >= 0.95x the bare curl multi's
 T_IMPORT_MS = 10.0      # import sendevent <= 10 ms over /usr/bin/python3 -c pass
 T_SOAK_MIB = 2.0        # RSS growth < 2 MiB over 1,000,000 sends
+# Issue 15 (asyncio): AsyncClient.send_many and send_iter with 64 in flight
+T_ASYNC_EPS = 0.9       # events/s >= 0.9x the bare curl multi's
+T_ASYNC_VS_CLIENTS = 5.0  # events/s >= 5x aiohttp's and httpx.AsyncClient's, same 64 in flight
+T_ASYNC_SEQ_CPU = 1.3   # sequential await send_event: CPU/event <= 1.3x the sync send_event's
+ASYNC_MULTI = ("async_many", "async_iter")
+ASYNC_CLIENTS = ("aiohttp", "httpx_async")
 
 # The paths. kind: c (a program of bench/c) or py (bench/py/driver.py); args: the program's
 # leading arguments; mode: seq, multi, or cold (batches of --cold-batch events, each on new
@@ -85,6 +91,16 @@ PATHS = [
      "Python API send_event, sequential"),
     ("send_many",       "py", "se_many",     (),                   "ours",     "multi",
      "Python API send_many, 64 in flight"),
+    ("aiohttp",         "py", "aiohttp",     (),                   "baseline", "multi",
+     "Python aiohttp, 64 in flight, one loop"),
+    ("httpx_async",     "py", "httpx_async", (),                   "baseline", "multi",
+     "Python httpx.AsyncClient, 64 in flight, one loop"),
+    ("async_send",      "py", "as_seq",      (),                   "ours",     "seq",
+     "Python AsyncClient await send_event, sequential"),
+    ("async_many",      "py", "as_many",     (),                   "ours",     "multi",
+     "Python AsyncClient send_many, 64 in flight"),
+    ("async_iter",      "py", "as_iter",     (),                   "ours",     "multi",
+     "Python AsyncClient send_iter, 64 in flight"),
     ("bare_cold_fresh", "c",  "bare_multi",  ("--cold", "fresh"),  "baseline", "cold",
      "bare C: new multi + 64 easy handles per batch"),
     ("se_cold_fresh",   "c",  "se_batch",    ("--cold", "fresh"),  "ours",     "cold",
@@ -108,11 +124,15 @@ COUNTS = {
     "bench": {"bare_loop": (20000, 500), "se_send": (20000, 500),
               "bare_multi": (10000, 1000), "se_batch": (10000, 1000),
               "http_client": (5000, 200), "requests": (1500, 100), "boto3": (1500, 100),
-              "py_send": (10000, 500), "send_many": (10000, 1000)},
+              "py_send": (10000, 500), "send_many": (10000, 1000),
+              "aiohttp": (3000, 200), "httpx_async": (1500, 100), "async_send": (10000, 500),
+              "async_many": (10000, 1000), "async_iter": (10000, 1000)},
     "smoke": {"bare_loop": (300, 20), "se_send": (300, 20),
               "bare_multi": (300, 64), "se_batch": (300, 64),
               "http_client": (200, 10), "requests": (100, 10), "boto3": (100, 10),
-              "py_send": (300, 20), "send_many": (300, 64)},
+              "py_send": (300, 20), "send_many": (300, 64),
+              "aiohttp": (200, 64), "httpx_async": (100, 64), "async_send": (300, 20),
+              "async_many": (300, 64), "async_iter": (300, 64)},
 }
 # cold paths: batches measured and batches of warm-up (one: for "reuse" it leaves the client
 # holding TLS sessions, as a client that sent before holds them)
@@ -650,6 +670,12 @@ def compute_ratios(results, scheme):
         r["baseline_cpu_vs_py_send"] = {
             name: ratio(med(results, scheme, name, p, "cpu_us_per_event"), py)
             for name in ("boto3", "requests", "http_client") if applicable(name, p)}
+        r["async_vs_clients"] = {  # events/s of ours against the asyncio HTTP clients
+            "%s/%s" % (ours, theirs): ratio(med(results, scheme, ours, p, "events_per_s"),
+                                            med(results, scheme, theirs, p, "events_per_s"))
+            for ours in ASYNC_MULTI for theirs in ASYNC_CLIENTS}
+        r["async_send_cpu_vs_py_send"] = ratio(
+            med(results, scheme, "async_send", p, "cpu_us_per_event"), py)
         if scheme != "http":  # what TLS adds to each path: its CPU against its own over http
             r["cpu_vs_http"] = {
                 name: ratio(med(results, scheme, name, p, "cpu_us_per_event"),
@@ -724,6 +750,24 @@ def compute_targets(results, ratios, schemes, imp, soak):
                                 "x", "%s %s/s / bare_multi %s/s" % (
                                     name, m(name, p, "events_per_s"),
                                     m("bare_multi", p, "events_per_s"))))
+        for p in PROVIDERS:
+            for name in ASYNC_MULTI:
+                t.append(target("%s events/s vs bare curl multi" % name, scheme, p,
+                                rs[p][name]["events_per_s_vs_bare_multi"], ">=", T_ASYNC_EPS,
+                                "x", "%s %s/s / bare_multi %s/s" % (
+                                    name, m(name, p, "events_per_s"),
+                                    m("bare_multi", p, "events_per_s"))))
+                for theirs in ASYNC_CLIENTS:
+                    t.append(target("%s events/s vs %s" % (name, theirs), scheme, p,
+                                    rs[p]["async_vs_clients"]["%s/%s" % (name, theirs)], ">=",
+                                    T_ASYNC_VS_CLIENTS, "x", "%s %s/s / %s %s/s" % (
+                                        name, m(name, p, "events_per_s"), theirs,
+                                        m(theirs, p, "events_per_s"))))
+            t.append(target("AsyncClient sequential CPU/event vs sync send_event", scheme, p,
+                            rs[p]["async_send_cpu_vs_py_send"], "<=", T_ASYNC_SEQ_CPU, "x",
+                            "async_send %s us / py_send %s us" % (
+                                m("async_send", p, "cpu_us_per_event"),
+                                m("py_send", p, "cpu_us_per_event"))))
     t.append(target("import sendevent over /usr/bin/python3 -c pass", "-", "-",
                     imp.get("delta_ms") if imp.get("status") == "ok" else None, "<=", T_IMPORT_MS,
                     "ms", imp.get("reason", "median of %s runs each" % imp.get("reps"))))
@@ -801,6 +845,13 @@ def provider_table(doc, scheme, p):
     if any(b.values()):
         out.append("CPU per event of the Python baselines relative to the Python API's: %s." % (
             ", ".join("%s %sx" % (k, fmt(v, 1)) for k, v in b.items() if v)))
+    a = rs.get("async_vs_clients", {})
+    if any(a.values()):
+        out.append("AsyncClient events/s relative to the asyncio HTTP clients': %s." % (
+            ", ".join("%s %s" % (k, xfmt(v)) for k, v in a.items() if v)))
+    if rs.get("async_send_cpu_vs_py_send"):
+        out.append("CPU per event of sequential await send_event relative to send_event's: %s."
+                   % xfmt(rs["async_send_cpu_vs_py_send"]))
     if any(rs.get("cpu_vs_http", {}).values()):
         out.append("CPU per event over %s relative to the same path over plain http: %s." % (
             scheme, ", ".join("%s %s" % (k, xfmt(v)) for k, v in rs["cpu_vs_http"].items()

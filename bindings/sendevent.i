@@ -241,6 +241,8 @@ typedef struct se_callback {} se_callback;
 %nodefaultdtor se_operation_info;
 %nodefaultctor se_option_info;
 %nodefaultdtor se_option_info;
+%nodefaultctor se_field_info;
+%nodefaultdtor se_field_info;
 %immutable;
 %include "sendevent/listing.h"
 %mutable;

@@ -11,6 +11,7 @@ packages=(
   openssl valgrind clang-14 libclang-rt-14-dev abigail-tools binutils
   nginx-light python3-requests python3-boto3 wrk python3-uvloop python3-flask
   libhiredis-dev redis-server python3-celery python3-redis
+  python3-mypy python3-aiohttp python3-httpx
   ${SE_EXTRA_PACKAGES:-}
 )
 

@@ -8,6 +8,14 @@ PATH is one of
     boto3        baseline: boto3 connectparticipant send_event (Connect only)
     se_seq       ours: sendevent.Client(...).send_event(...), sequentially
     se_many      ours: sendevent.Client(...).send_many("send_event", [...], concurrency=64)
+    aiohttp      baseline: aiohttp.ClientSession().post, 64 in flight on one asyncio loop
+    httpx_async  baseline: httpx.AsyncClient().post, 64 in flight on one asyncio loop
+    as_seq       ours: await sendevent.AsyncClient(...).send_event(...), sequentially
+    as_many      ours: await sendevent.AsyncClient(...).send_many("send_event", [...], 64)
+    as_iter      ours: async for ... in sendevent.AsyncClient(...).send_iter(..., 64)
+
+The asyncio paths run on one event loop (asyncio's default), made once; the 64-in-flight
+baselines keep 64 tasks posting over a pool of at most 64 keep-alive connections.
 
 Every path does the same work per event as the C programs (bench/c/common.h): the provider's
 JSON body (Connect: with a fresh UUID v4 ClientToken, which boto3 and libsendevent add
@@ -73,17 +81,113 @@ def se_request(provider):
     return wire_body(provider)
 
 
-def se_client(provider, base_url, ca_file):
+def se_client(provider, base_url, ca_file, cls_name="Client"):
     import sendevent
+    cls = getattr(sendevent, cls_name)
     # ca_file=None leaves the option at its default (the system's CAs)
     if provider == "sinch":
-        return sendevent.Client("sinch", project_id=SINCH_PROJECT, access_token=SINCH_TOKEN,
-                                base_url=base_url, ca_file=ca_file)
+        return cls("sinch", project_id=SINCH_PROJECT, access_token=SINCH_TOKEN,
+                   base_url=base_url, ca_file=ca_file)
     if provider == "zapi":
-        return sendevent.Client("zapi", instance_id=ZAPI_INSTANCE, token=ZAPI_TOKEN,
-                                client_token=ZAPI_CLIENT_TOKEN, base_url=base_url,
-                                ca_file=ca_file)
-    return sendevent.Client("connect", base_url=base_url, ca_file=ca_file)
+        return cls("zapi", instance_id=ZAPI_INSTANCE, token=ZAPI_TOKEN,
+                   client_token=ZAPI_CLIENT_TOKEN, base_url=base_url, ca_file=ca_file)
+    return cls("connect", base_url=base_url, ca_file=ca_file)
+
+
+def answered(answer, id_key, time_key):
+    """1 when a parsed answer has the id (and the accepted time where the provider gives it)."""
+    return int(answer.get(id_key) is not None and (
+        time_key is None or answer.get(time_key) is not None))
+
+
+def in_flight(loop, post, n):
+    """Runs n posts (post() -> 1 or 0, a coroutine) on the loop with 64 in flight."""
+    import asyncio
+
+    async def worker(count):
+        ok = 0
+        for _ in range(count):
+            ok += await post()
+        return ok
+
+    async def all_of():
+        share, extra = divmod(n, 64)
+        counts = [share + (i < extra) for i in range(64)]
+        return sum(await asyncio.gather(*(worker(c) for c in counts if c)))
+    return loop.run_until_complete(all_of())
+
+
+def async_path(path, provider, base_url, ca_file):
+    """The asyncio paths: run(n) on one loop, made here."""
+    import asyncio
+    import ssl
+    route, headers, id_key, time_key = ROUTES[provider]
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    url = base_url + route
+    context = ssl.create_default_context(cafile=ca_file) if base_url.startswith("https") else None
+
+    if path == "aiohttp":
+        import aiohttp
+
+        async def make():
+            return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=64, ssl=context))
+        session = loop.run_until_complete(make())
+
+        async def post():
+            async with session.post(url, data=json.dumps(wire_body(provider)),
+                                    headers=headers) as r:
+                if r.status != 200:
+                    return 0
+                return answered(json.loads(await r.read()), id_key, time_key)
+        return lambda n: in_flight(loop, post, n)
+
+    if path == "httpx_async":
+        import httpx
+        client = httpx.AsyncClient(verify=context if context else True,
+                                   limits=httpx.Limits(max_connections=64,
+                                                       max_keepalive_connections=64))
+
+        async def post():
+            r = await client.post(url, content=json.dumps(wire_body(provider)).encode(),
+                                  headers=headers)
+            return answered(r.json(), id_key, time_key) if r.status_code == 200 else 0
+        return lambda n: in_flight(loop, post, n)
+
+    client = se_client(provider, base_url, ca_file, "AsyncClient")
+    need_time = time_key is not None
+
+    def good(r):
+        return int(not isinstance(r, Exception) and r.id is not None
+                   and (not need_time or r.accepted_time is not None))
+
+    if path == "as_seq":
+        request = se_request(provider)
+
+        async def seq(n):
+            ok = 0
+            send = client.send_event
+            for _ in range(n):
+                r = await send(request)
+                ok += r.id is not None and (not need_time or r.accepted_time is not None)
+            return ok
+        return lambda n: loop.run_until_complete(seq(n))
+
+    if path == "as_many":
+        async def many(n):
+            requests_ = [se_request(provider) for _ in range(n)]
+            return sum(map(good, await client.send_many("send_event", requests_, 64)))
+        return lambda n: loop.run_until_complete(many(n))
+
+    if path == "as_iter":
+        async def stream(n):
+            requests_ = [se_request(provider) for _ in range(n)]
+            ok = 0
+            async for _, r in client.send_iter("send_event", requests_, 64):
+                ok += good(r)
+            return ok
+        return lambda n: loop.run_until_complete(stream(n))
+    raise SystemExit("unknown path %r" % path)
 
 
 def make_path(path, provider, base_url, ca_file):
@@ -182,6 +286,8 @@ def make_path(path, provider, base_url, ca_file):
             return ok
         return run
 
+    if path in ("aiohttp", "httpx_async", "as_seq", "as_many", "as_iter"):
+        return async_path(path, provider, base_url, ca_file)
     raise SystemExit("unknown path %r" % path)
 
 

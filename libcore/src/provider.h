@@ -30,6 +30,7 @@ struct sei_operation {
     se_status (*check)(cJSON *req, sei_diag *d); /* validate.h */
     const char *help;                            /* one line (sendevent/listing.h) */
     const char *example;                         /* a small valid request */
+    const struct sei_spec *spec; /* the request's fields, for their listing (validate/rules.h) */
 };
 
 typedef struct sei_provider {

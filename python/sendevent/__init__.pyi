@@ -1,8 +1,12 @@
 import builtins
 import datetime
 import os
+from decimal import Decimal
 from types import TracebackType
-from typing import Any, AsyncIterator, Dict, Iterable, Iterator, List, Literal, Mapping, Optional, Tuple, Type, Union
+from uuid import UUID
+from typing import Any, AsyncIterator, Dict, Iterable, Iterator, List, Literal, Mapping, Optional, Tuple, Type, Union, overload
+
+from typing_extensions import Required, TypedDict
 
 __version__: str
 MAX_DEPTH: int
@@ -13,8 +17,22 @@ def version() -> str: ...
 JSONValue = Any
 Request = Union[Mapping[str, JSONValue], str, bytes, None]
 OptionValue = Union[str, bool, int, float, datetime.timedelta, os.PathLike[str], None]
+Seconds = Union[float, datetime.timedelta]
+# what a request field of a JSON type takes (docs/python.md, "Conversions"): an aware datetime
+# is written as its ISO 8601 text, a UUID as its text, a Decimal as an exact number
+StrValue = Union[str, datetime.datetime, UUID]
+NumberValue = Union[float, Decimal]
+# a call's deadline: seconds over all its attempts (None: the client's `deadline` option)
 Deadline = Union[int, float, datetime.timedelta, None]
+# whether a request reached the provider: "no" (never left), "maybe" (written, no answer came),
+# "yes" (the provider answered)
 Sent = Literal["no", "maybe", "yes"]
+
+# The requests: one TypedDict per provider and operation (<Provider><Operation>Request) and per
+# object in it, generated from the fields the C library checks (se_field_next); the keys a
+# provider requires are Required[...]. <Provider><Operation>Fields is the top level with no key
+# required: the part of a request given as a dict beside keyword fields.
+# @requests@ (python/gen_stub.py)
 
 class Response:
     @property
@@ -27,8 +45,11 @@ class Response:
     def request_id(self) -> Optional[str]: ...
     @property
     def attempts(self) -> int: ...
+    # whether the request reached the provider: "yes" for a response (see Sent)
     @property
     def sent(self) -> Sent: ...
+    # Connect: the ClientToken the request carried (yours or the one the library made, the
+    # same on every attempt); None for the other providers
     @property
     def client_token(self) -> Optional[str]: ...
     @property
@@ -66,7 +87,10 @@ class Error(Exception):
     provider_code: Optional[str]
     message: str
     request_id: Optional[str]
+    # whether the failed request reached the provider: "no" (safe to send again), "maybe"
+    # (written, no answer came), "yes" (the provider answered with this error)
     sent: Sent
+    # Connect: the ClientToken the request carried; send again with it to deliver at most once
     client_token: Optional[str]
     response: Optional[Response]
     # seconds the provider asked to wait (Retry-After): set on ThrottledError, None otherwise
@@ -99,12 +123,7 @@ class CancelledError(Error): ...
 class SignatureError(Error): ...
 
 class Client:
-    def __init__(
-        self,
-        provider: str,
-        # @options@ (python/gen_stub.py: *, then one keyword per option the C library lists)
-        **options: OptionValue,
-    ) -> None: ...
+    # @init@ (python/gen_stub.py: an overload per provider, its options as typed keywords)
     def close(self) -> None: ...
     def __enter__(self) -> "Client": ...
     def __exit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException],
@@ -128,14 +147,7 @@ class Client:
                   *, deadline: Deadline = ...) -> Iterator[Tuple[int, Union[Response, Error]]]: ...
 
 class AsyncClient:
-    def __init__(
-        self,
-        provider: str,
-        *,
-        concurrency: int = ...,
-        # @options@ (python/gen_stub.py: one keyword per option the C library lists)
-        **options: OptionValue,
-    ) -> None: ...
+    # @async_init@ (python/gen_stub.py: as Client's, with `concurrency` first)
     async def aclose(self) -> None: ...
     async def __aenter__(self) -> "AsyncClient": ...
     async def __aexit__(self, exc_type: Optional[Type[BaseException]],

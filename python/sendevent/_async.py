@@ -11,6 +11,8 @@ failures the same Error subclasses.
 from __future__ import annotations
 
 import asyncio
+import os as _os
+import weakref as _weakref
 from _collections_abc import Mapping as _Mapping
 
 from . import Client, OPERATIONS, _closed, _operation_uses
@@ -20,6 +22,7 @@ from ._errors import _make_error
 from ._response import Response
 
 _MAX_CONCURRENCY = 1024
+_clients = _weakref.WeakSet()  # every AsyncClient, for the fork hook below
 
 
 def _concurrency(value):
@@ -111,7 +114,8 @@ class AsyncClient:
 
     Options are those of Client (see help(sendevent.Client)); `concurrency` (1..1024, default
     64) bounds the single awaits in flight at once (more wait their turn in C). A client belongs
-    to the event loop it is first used in: using it from another raises RuntimeError. Close it
+    to the event loop it is first used in: using it from another raises RuntimeError (in a
+    process forked from one that used it, to the first loop it is used in there). Close it
     with `await client.aclose()` or `async with`; requests still in flight are then cancelled
     (CancelledError, sent "no" or "maybe").
 
@@ -129,6 +133,7 @@ class AsyncClient:
         self._loop = None
         self._shared = None  # the started batch the single awaits share
         self._streams = set()  # every stream not finished
+        _clients.add(self)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -191,6 +196,20 @@ class AsyncClient:
             raise RuntimeError("this sendevent.AsyncClient belongs to another event loop (the "
                                "one it was first used in); make one AsyncClient per loop")
         return c, loop
+
+    def _forget_parent_loop(self):
+        """In a forked child: the parent's loop and batches are not this process's. Their
+        readers are left alone (the child's copy of the loop shares its epoll instance with the
+        parent's loop: changing it would change the parent's), their batches are abandoned
+        (se_batch_free never joins a run started in the parent), and the client binds to the
+        first loop it is used in here."""
+        for stream in self._streams:
+            stream.done = True
+            stream.batch = None
+            stream.client = None
+        self._streams = set()
+        self._shared = None
+        self._loop = None
 
     def _track(self, stream):
         self._streams.add(stream)
@@ -295,16 +314,33 @@ class AsyncClient:
     async def send_many(self, operation, requests, concurrency=64, *, deadline=None):
         """As Client.send_many, awaited: a list in input order of each request's Response or
         the Error it failed with. Cancelling the task cancels the batch."""
-        if type(requests) is not list:
-            _many_args(operation, requests, concurrency, deadline)  # the same TypeErrors
-            requests = list(requests)
+        c, loop = self._bind()
+        operation, requests, concurrency, seconds = _many_args(operation, requests, concurrency,
+                                                              deadline)
+        if not requests:
+            return []
         results = [None] * len(requests)
-        gen = self.send_iter(operation, requests, concurrency, deadline=deadline)
+        left = [len(requests)]
+        done = loop.create_future()
+
+        def deliver(index, handle):  # each result put in place as it comes: one wake at the end
+            results[index] = _result(handle)
+            left[0] -= 1
+            if not left[0] and not done.done():
+                done.set_result(None)
+
+        def encode(i, request):  # what the C loop leaves: raises naming requests[i]
+            return _encode("%s: requests[%d]" % (operation, i), request, None,
+                           self._client.provider)
+
+        stream = self._track(_Stream(c, loop, concurrency, deliver, requests, operation, encode,
+                                     seconds))
         try:
-            async for index, result in gen:
-                results[index] = result
+            stream.close()
+            await done
         finally:
-            await gen.aclose()
+            stream.cancel()
+            stream.finish()
         return results
 
 
@@ -330,6 +366,14 @@ def _operation_method(name):
     method.__doc__ = "Sends %s, awaited: %s." % (name, _operation_uses(name))
     return method
 
+
+def _after_fork_in_child():
+    for client in list(_clients):
+        client._forget_parent_loop()
+
+
+if hasattr(_os, "register_at_fork"):
+    _os.register_at_fork(after_in_child=_after_fork_in_child)
 
 # one coroutine per operation the C library lists (the listing Client is built from)
 for _name in dict.fromkeys(op for ops in OPERATIONS.values() for op in ops):

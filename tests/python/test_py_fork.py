@@ -11,7 +11,7 @@ import time
 import pytest
 import sendevent
 
-from py_support import api_requests, make_client, valid
+from py_support import api_requests, make_client, options, valid
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 
@@ -84,3 +84,36 @@ def test_os_fork_concurrently_with_the_parent(emu):
     # 2 before the fork, 40 from each process
     assert len(api_requests(emu)) == 82
     client.close()
+
+
+def test_async_client_in_a_forked_child(emu):
+    """An AsyncClient the parent has used (bound to its loop, a batch running) works in a forked
+    child on the child's own loop; the parent's loop and batch go on unharmed."""
+    import asyncio
+
+    async def sends(client, n):
+        singles = await asyncio.gather(*(client.send_event(valid("zapi", "send_event"))
+                                         for _ in range(n)))
+        many = await client.send_many("send_event", [valid("zapi", "send_event")] * n)
+        return all(r.ok for r in singles) and all(isinstance(r, sendevent.Response) for r in many)
+
+    loop = asyncio.new_event_loop()
+    client = sendevent.AsyncClient("zapi", **options(emu, "zapi", timeout=5))
+    try:
+        assert loop.run_until_complete(sends(client, 5))
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into pytest
+            code = 1
+            try:
+                code = 0 if asyncio.run(sends(client, 10)) else 3
+            except BaseException:
+                code = 2
+            finally:
+                os._exit(code)
+        assert loop.run_until_complete(sends(client, 5))  # the parent, meanwhile
+        assert _wait_child(pid, 60) == 0
+        assert loop.run_until_complete(sends(client, 5))  # and after
+        assert len(api_requests(emu)) == 30 + 20
+    finally:
+        loop.run_until_complete(client.aclose())
+        loop.close()

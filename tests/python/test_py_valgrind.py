@@ -1,5 +1,6 @@
 """The Python binding under valgrind: every wrapper path (sends of every operation, each error
-kind, validate, prepare, send_many and its error paths, responses and their fields) in a bounded
+kind, validate, prepare, send_many and its error paths, responses and their fields; and the
+AsyncClient's: single awaits, send_many, send_iter left early, a cancelled await) in a bounded
 loop. Any memory error fails; so does a definite leak whose stack passes through the extension
 module or libsendevent (the interpreter's own exit-time allocations are not ours to judge)."""
 
@@ -59,7 +60,48 @@ print("done")
 """
 
 
-def test_binding_is_clean_under_valgrind(emu, tmp_path):
+ASYNC_SCRIPT = r"""
+import asyncio, sendevent, sys, json
+opts = json.loads(sys.argv[1])
+zev = dict(phone="120363019502650977-group", event={"name": "n", "dateTime": "2024-04-29T09:30:53Z"})
+
+async def main():
+    async with sendevent.AsyncClient("zapi", **opts["zapi"]) as z, \
+            sendevent.AsyncClient("connect", **opts["connect"]) as c:
+        for i in range(15):
+            rs = await asyncio.gather(*(z.send_event(**zev) for _ in range(4)),
+                                      return_exceptions=True)
+            [r.id for r in rs]
+            try:
+                await z.send_event(phone="bad/phone", event=zev["event"])
+            except sendevent.ValidationError as e:
+                e.message
+            r = await c.send_event(ConnectionToken="emulator-connection-token",
+                                   ContentType="application/vnd.amazonaws.connect.event.typing")
+            r.client_token, r.body
+            rs = await z.send_many("send_event", [zev, {"phone": "bad/phone"}, zev], 2)
+            [getattr(x, "id", None) for x in rs]
+            async for index, result in z.send_iter("send_event", [zev] * 6, 2):
+                if index >= 0:
+                    break  # left early: the rest cancelled
+            # a cancelled await: its request alone cancelled, the others go on
+            slow = asyncio.ensure_future(z.send_event(**zev))
+            other = asyncio.ensure_future(z.send_event(**zev))
+            await asyncio.sleep(0)
+            slow.cancel()
+            try:
+                await slow
+            except asyncio.CancelledError as e:
+                getattr(e, "sendevent_error", None)
+            (await other).id
+
+asyncio.run(main())
+print("done")
+"""
+
+
+@pytest.mark.parametrize("script", [SCRIPT, ASYNC_SCRIPT], ids=["client", "async_client"])
+def test_binding_is_clean_under_valgrind(emu, tmp_path, script):
     valgrind = shutil.which("valgrind")
     if not valgrind:
         pytest.skip("valgrind is not installed")
@@ -70,7 +112,7 @@ def test_binding_is_clean_under_valgrind(emu, tmp_path):
     proc = subprocess.run(
         [valgrind, "--quiet", "--error-exitcode=99", "--leak-check=full",
          "--show-leak-kinds=definite", "--errors-for-leak-kinds=none", "--num-callers=40",
-         "--log-file=%s" % log, sys.executable, "-c", SCRIPT, json.dumps(opts)],
+         "--log-file=%s" % log, sys.executable, "-c", script, json.dumps(opts)],
         capture_output=True, text=True, env=env, timeout=600)
     text = log.read_text()
     assert proc.returncode == 0 and proc.stdout.strip() == "done", text[-4000:] + proc.stderr[-2000:]

@@ -1,8 +1,9 @@
 /*
  * sendevent/listing.h - what the library offers, for faces and tools to build
  * their methods, help and tables from (in the manner of curl's
- * curl_easy_option_next): the providers, each provider's operations and each
- * option a client of a provider takes.
+ * curl_easy_option_next): the providers, each provider's operations, the
+ * fields of each operation's request and each option a client of a provider
+ * takes.
  *
  * The structs are read-only descriptions handed out by pointer. Fields are
  * only ever appended: never allocate, copy or take the size of one. Every
@@ -48,6 +49,28 @@ typedef struct se_option_info {
     const char *help;     /**< one line */
 } se_option_info;
 
+/** A field of an operation's request, as the library checks it (se_validate). */
+typedef struct se_field_info {
+    /**
+     * Where the field is: member names joined by "." from the request's top
+     * level ("recipient.contact_id"); "[]" stands for any item of an array
+     * ("recipient.identified_by.channel_identities[].channel") and "*" for
+     * any member of an object whose keys are free
+     * ("channel_properties.*"). A field comes after the one holding it.
+     */
+    const char *path;
+    const char *provider;  /**< the provider's name */
+    const char *operation; /**< the operation's name */
+    /** JSON type: "string", "number", "boolean", "object", "array", or "any" (the field's own
+     * rule decides, e.g. Sinch's ttl: "<n>s" or an integer) */
+    const char *type;
+    int required;       /**< 1: the object holding it must have it (a required string: non-empty) */
+    const char *values; /**< allowed string values, space separated, or NULL */
+    int open;           /**< 1: `values` are the known ones; others are warned about and sent */
+    size_t min;         /**< at least this many characters (string) or items (array) */
+    size_t max;         /**< at most this many, or 0: no limit */
+} se_field_info;
+
 /**
  * The provider after `prev` (NULL: the first one), or NULL after the last.
  * Loop: for (p = se_provider_next(NULL); p; p = se_provider_next(p)).
@@ -74,6 +97,16 @@ SE_API const se_option_info *se_option_next(const char *provider, const se_optio
  * that client has no such option. With a NULL provider: a common option.
  */
 SE_API const se_option_info *se_option_find(const char *provider, const char *key);
+
+/**
+ * The field of `provider`'s `operation` after `prev` (NULL: the first one),
+ * or NULL after the last, for an unknown provider or operation or a `prev`
+ * not of this list. Fields come depth first, in the order the provider
+ * documents them; fields the library does not check (an object or array
+ * whose contents are free) have no rows below their own.
+ */
+SE_API const se_field_info *se_field_next(const char *provider, const char *operation,
+                                          const se_field_info *prev);
 
 #ifdef __cplusplus
 }

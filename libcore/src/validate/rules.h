@@ -52,6 +52,10 @@ typedef struct sei_rule {
     const sei_enum *en;
     sei_check_fn check; /* run after type, length and enum passed */
     const void *arg;
+    /* For the listing of fields (sendevent/listing.h) when `check` is the
+     * provider's own: the rule whose check (sei_v_spec, sei_v_each, sei_v_map
+     * or sei_v_channel_map) and arg describe the value's members or items. */
+    const struct sei_rule *list_as;
 } sei_rule;
 
 typedef struct sei_spec {

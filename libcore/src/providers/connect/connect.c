@@ -15,16 +15,20 @@ static const sei_operation connect_ops[] = {
     {"send_event", "participant/event", sei_check_connect_send_event,
      "SendEvent: typing, delivered and read receipts",
      "{\"ConnectionToken\":\"TOKEN\","
-     "\"ContentType\":\"application/vnd.amazonaws.connect.event.typing\"}"},
+     "\"ContentType\":\"application/vnd.amazonaws.connect.event.typing\"}",
+     &sei_connect_send_event_spec},
     {"send_message", "participant/message", sei_check_connect_send_message,
      "SendMessage: a chat message",
-     "{\"ConnectionToken\":\"TOKEN\",\"ContentType\":\"text/plain\",\"Content\":\"Hello\"}"},
+     "{\"ConnectionToken\":\"TOKEN\",\"ContentType\":\"text/plain\",\"Content\":\"Hello\"}",
+     &sei_connect_send_message_spec},
     {"create_connection", "participant/connection", sei_check_connect_create_connection,
      "CreateParticipantConnection: connection credentials for a ParticipantToken",
      "{\"ParticipantToken\":\"TOKEN\",\"Type\":[\"CONNECTION_CREDENTIALS\"],"
-     "\"ConnectParticipant\":true}"},
+     "\"ConnectParticipant\":true}",
+     &sei_connect_create_connection_spec},
     {"disconnect", "participant/disconnect", sei_check_connect_disconnect,
-     "DisconnectParticipant: leave the chat", "{\"ConnectionToken\":\"TOKEN\"}"},
+     "DisconnectParticipant: leave the chat", "{\"ConnectionToken\":\"TOKEN\"}",
+     &sei_connect_disconnect_spec},
 };
 _Static_assert(sizeof connect_ops / sizeof connect_ops[0] <= SEI_MAX_OPERATIONS,
                "client URL cache size");

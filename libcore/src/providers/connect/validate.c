@@ -72,7 +72,7 @@ static const sei_rule send_event_fields[] = {TOKEN("ConnectionToken"),
                                              CONTENT(0),
                                              CLIENT_TOKEN,
                                              SEI_END};
-static const sei_spec send_event_spec = {send_event_fields, 1, NULL, check_event_content};
+const sei_spec sei_connect_send_event_spec = {send_event_fields, 1, NULL, check_event_content};
 
 static const sei_rule send_message_fields[] = {TOKEN("ConnectionToken"),
                                                {.name = "ContentType",
@@ -84,9 +84,10 @@ static const sei_rule send_message_fields[] = {TOKEN("ConnectionToken"),
                                                CONTENT(1),
                                                CLIENT_TOKEN,
                                                SEI_END};
-static const sei_spec send_message_spec = {send_message_fields, 1, NULL, NULL};
+const sei_spec sei_connect_send_message_spec = {send_message_fields, 1, NULL, NULL};
 
 static const sei_rule type_item = {.type = SEI_V_STRING, .en = &connection_type_enum};
+static const sei_rule type_items = {.type = SEI_V_ARRAY, .check = sei_v_each, .arg = &type_item};
 
 static se_status check_types(cJSON *v, const char *path, const void *arg, sei_diag *d) {
     se_status rc = sei_v_each(v, path, &type_item, d);
@@ -110,26 +111,26 @@ static se_status check_connection(cJSON *req, const char *path, const void *arg,
 
 static const sei_rule connection_fields[] = {
     TOKEN("ParticipantToken"),
-    {.name = "Type", .type = SEI_V_ARRAY, .min = 1, .check = check_types},
+    {.name = "Type", .type = SEI_V_ARRAY, .min = 1, .check = check_types, .list_as = &type_items},
     SEI_BOOL("ConnectParticipant"),
     SEI_END};
-static const sei_spec connection_spec = {connection_fields, 1, NULL, check_connection};
+const sei_spec sei_connect_create_connection_spec = {connection_fields, 1, NULL, check_connection};
 
 static const sei_rule disconnect_fields[] = {TOKEN("ConnectionToken"), CLIENT_TOKEN, SEI_END};
-static const sei_spec disconnect_spec = {disconnect_fields, 1, NULL, NULL};
+const sei_spec sei_connect_disconnect_spec = {disconnect_fields, 1, NULL, NULL};
 
 se_status sei_check_connect_send_event(cJSON *req, sei_diag *d) {
-    return sei_v_request(req, &send_event_spec, d);
+    return sei_v_request(req, &sei_connect_send_event_spec, d);
 }
 
 se_status sei_check_connect_send_message(cJSON *req, sei_diag *d) {
-    return sei_v_request(req, &send_message_spec, d);
+    return sei_v_request(req, &sei_connect_send_message_spec, d);
 }
 
 se_status sei_check_connect_create_connection(cJSON *req, sei_diag *d) {
-    return sei_v_request(req, &connection_spec, d);
+    return sei_v_request(req, &sei_connect_create_connection_spec, d);
 }
 
 se_status sei_check_connect_disconnect(cJSON *req, sei_diag *d) {
-    return sei_v_request(req, &disconnect_spec, d);
+    return sei_v_request(req, &sei_connect_disconnect_spec, d);
 }

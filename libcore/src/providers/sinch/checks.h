@@ -10,4 +10,9 @@
 se_status sei_check_sinch_send_event(cJSON *req, sei_diag *d);
 se_status sei_check_sinch_send_message(cJSON *req, sei_diag *d);
 
+/* Each operation's request rules, for the listing of fields (listing_fields.c). */
+typedef struct sei_spec sei_spec;
+extern const sei_spec sei_sinch_send_event_spec;
+extern const sei_spec sei_sinch_send_message_spec;
+
 #endif

@@ -14,11 +14,13 @@ static const sei_operation sinch_ops[] = {
     {"send_event", "events:send", sei_check_sinch_send_event,
      "an event: typing indicator, agent joined or left, comment reply, ...",
      "{\"app_id\":\"APP\",\"recipient\":{\"contact_id\":\"CONTACT\"},"
-     "\"event\":{\"composing_event\":{}}}"},
+     "\"event\":{\"composing_event\":{}}}",
+     &sei_sinch_send_event_spec},
     {"send_message", "messages:send", sei_check_sinch_send_message,
      "a message: text, media, choices, card, template, ...",
      "{\"app_id\":\"APP\",\"recipient\":{\"contact_id\":\"CONTACT\"},"
-     "\"message\":{\"text_message\":{\"text\":\"Hello\"}}}"},
+     "\"message\":{\"text_message\":{\"text\":\"Hello\"}}}",
+     &sei_sinch_send_message_spec},
 };
 _Static_assert(sizeof sinch_ops / sizeof sinch_ops[0] <= SEI_MAX_OPERATIONS,
                "client URL cache size");

@@ -103,12 +103,16 @@ static se_status check_event_request(cJSON *req, const char *path, const void *a
     return SE_OK;
 }
 
-static const sei_rule send_event_fields[] = {
-    COMMON_FIELDS,
-    {.name = "event", .type = SEI_V_OBJECT, .required = 1, .check = check_event},
-    SEI_STR("event_metadata", 0),
-    SEI_END};
-static const sei_spec send_event_spec = {send_event_fields, 1, NULL, check_event_request};
+static const sei_rule event_kinds = SEI_OBJ("event", 1, &event_kinds_spec);
+static const sei_rule send_event_fields[] = {COMMON_FIELDS,
+                                             {.name = "event",
+                                              .type = SEI_V_OBJECT,
+                                              .required = 1,
+                                              .check = check_event,
+                                              .list_as = &event_kinds},
+                                             SEI_STR("event_metadata", 0),
+                                             SEI_END};
+const sei_spec sei_sinch_send_event_spec = {send_event_fields, 1, NULL, check_event_request};
 
 /* The API expects the unwrapped form: move app_event's members up into event. */
 static void unwrap_app_event(cJSON *req, sei_diag *d) {
@@ -123,7 +127,7 @@ static void unwrap_app_event(cJSON *req, sei_diag *d) {
 }
 
 se_status sei_check_sinch_send_event(cJSON *req, sei_diag *d) {
-    se_status rc = sei_v_request(req, &send_event_spec, d);
+    se_status rc = sei_v_request(req, &sei_sinch_send_event_spec, d);
     if (rc == SE_OK)
         unwrap_app_event(req, d);
     return rc;
@@ -373,7 +377,7 @@ static const sei_rule send_message_fields[] = {
     SEI_ENUM("conversation_metadata_update_strategy", 0, &update_enum),
     SEI_ENUM("message_content_type", 0, &content_enum),
     SEI_END};
-static const sei_spec send_message_spec = {send_message_fields, 1, NULL, NULL};
+const sei_spec sei_sinch_send_message_spec = {send_message_fields, 1, NULL, NULL};
 
 /* An integer ttl becomes the string "<n>s" the API expects; the new item takes
  * over the old one's key, so nothing but the string is allocated. */
@@ -396,7 +400,7 @@ static se_status normalize_ttl(cJSON *req, sei_diag *d) {
 }
 
 se_status sei_check_sinch_send_message(cJSON *req, sei_diag *d) {
-    se_status rc = sei_v_request(req, &send_message_spec, d);
+    se_status rc = sei_v_request(req, &sei_sinch_send_message_spec, d);
     if (rc == SE_OK)
         rc = normalize_ttl(req, d);
     return rc;

@@ -167,14 +167,14 @@ static const sei_spec event_spec = {event_fields, 1, NULL, NULL};
     }
 
 static const sei_rule send_fields[] = {PHONE, SEI_OBJ("event", 1, &event_spec), SEI_END};
-static const sei_spec send_spec = {send_fields, 1, NULL, NULL};
+const sei_spec sei_zapi_send_event_spec = {send_fields, 1, NULL, NULL};
 /* An edit replaces the event: fields left out are dropped, so the same rules apply. */
 static const sei_rule edit_fields[] = {PHONE, EVENT_MESSAGE_ID, SEI_OBJ("event", 1, &event_spec),
                                        SEI_END};
-static const sei_spec edit_spec = {edit_fields, 1, NULL, NULL};
+const sei_spec sei_zapi_edit_event_spec = {edit_fields, 1, NULL, NULL};
 static const sei_rule respond_fields[] = {PHONE, EVENT_MESSAGE_ID,
                                           SEI_ENUM("eventResponse", 1, &response_enum), SEI_END};
-static const sei_spec respond_spec = {respond_fields, 1, NULL, NULL};
+const sei_spec sei_zapi_respond_event_spec = {respond_fields, 1, NULL, NULL};
 
 #define DELAY(n)                                                                                   \
     { .name = (n), .type = SEI_V_NUMBER, .check = check_delay }
@@ -191,20 +191,20 @@ static const sei_rule text_fields[] = {{.name = "phone",
                                        MESSAGE_ID("editMessageId"),
                                        MESSAGE_ID("messageId"),
                                        SEI_END};
-static const sei_spec text_spec = {text_fields, 1, NULL, NULL};
+const sei_spec sei_zapi_send_message_spec = {text_fields, 1, NULL, NULL};
 
 se_status sei_check_zapi_send_event(cJSON *req, sei_diag *d) {
-    return sei_v_request(req, &send_spec, d);
+    return sei_v_request(req, &sei_zapi_send_event_spec, d);
 }
 
 se_status sei_check_zapi_edit_event(cJSON *req, sei_diag *d) {
-    return sei_v_request(req, &edit_spec, d);
+    return sei_v_request(req, &sei_zapi_edit_event_spec, d);
 }
 
 se_status sei_check_zapi_respond_event(cJSON *req, sei_diag *d) {
-    return sei_v_request(req, &respond_spec, d);
+    return sei_v_request(req, &sei_zapi_respond_event_spec, d);
 }
 
 se_status sei_check_zapi_send_message(cJSON *req, sei_diag *d) {
-    return sei_v_request(req, &text_spec, d);
+    return sei_v_request(req, &sei_zapi_send_message_spec, d);
 }

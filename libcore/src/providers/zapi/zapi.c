@@ -11,18 +11,21 @@
 static const sei_operation zapi_ops[] = {
     {"send_event", "send-event", sei_check_zapi_send_event, "a WhatsApp group event",
      "{\"phone\":\"120363019502650977-group\",\"event\":{\"name\":\"Standup\","
-     "\"dateTime\":\"2024-04-29T09:30:00Z\"}}"},
+     "\"dateTime\":\"2024-04-29T09:30:00Z\"}}",
+     &sei_zapi_send_event_spec},
     {"edit_event", "send-edit-event", sei_check_zapi_edit_event,
      "edit an event (re-send every field)",
      "{\"phone\":\"120363019502650977-group\",\"eventMessageId\":\"MESSAGE_ID\","
-     "\"event\":{\"name\":\"Standup\",\"dateTime\":\"2024-04-29T10:00:00Z\"}}"},
+     "\"event\":{\"name\":\"Standup\",\"dateTime\":\"2024-04-29T10:00:00Z\"}}",
+     &sei_zapi_edit_event_spec},
     {"respond_event", "send-event-response", sei_check_zapi_respond_event,
      "answer an event: GOING or NOT_GOING",
      "{\"phone\":\"120363019502650977-group\",\"eventMessageId\":\"MESSAGE_ID\","
-     "\"eventResponse\":\"GOING\"}"},
+     "\"eventResponse\":\"GOING\"}",
+     &sei_zapi_respond_event_spec},
     {"send_message", "send-text", sei_check_zapi_send_message,
      "a text message; also a reply (messageId) or an edit (editMessageId)",
-     "{\"phone\":\"5511999999999\",\"message\":\"Hello\"}"},
+     "{\"phone\":\"5511999999999\",\"message\":\"Hello\"}", &sei_zapi_send_message_spec},
 };
 _Static_assert(sizeof zapi_ops / sizeof zapi_ops[0] <= SEI_MAX_OPERATIONS, "client URL cache size");
 
