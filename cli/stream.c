@@ -113,20 +113,33 @@ static void complete(struct stream *s, size_t index, const se_response *r, se_st
     flush_ready(s);
 }
 
-/* --journal: whether an earlier run's outcome means line `lineno` is not sent again. A line that
- * differs from the one recorded (the input changed) stops the run. */
+/* --journal with Connect: every line but create_connection's carries a ClientToken (its own or
+ * one derived from the journal), so the provider answers a re-send with the first answer. */
+static bool deduplicated(const struct stream *s) {
+    return strcmp(s->cli->provider, "connect") == 0 &&
+           strcmp(s->cli->operation, "create_connection") != 0;
+}
+
+/* --journal: whether an earlier run's outcome means line `lineno` is not sent again. A line in
+ * flight when an earlier run died (no outcome) may have been sent: it counts as "maybe", except
+ * for Connect, where the re-send is deduplicated. A line that differs from the one recorded (the
+ * input changed) stops the run. */
 static bool skip_line(struct stream *s, long lineno, uint64_t hash) {
     enum journal_state js = journal_lookup(s->j, lineno, hash);
+    if (js == JOURNAL_SENDING && deduplicated(s))
+        return false;
+    bool maybe = js == JOURNAL_MAYBE || js == JOURNAL_SENDING;
     if (js == JOURNAL_ACCEPTED)
         s->t.skipped++;
-    else if (js == JOURNAL_MAYBE && !s->cli->resend_maybe)
+    else if (maybe && !s->cli->resend_maybe)
         s->t.skipped_maybe++;
     else if (js == JOURNAL_CHANGED)
         s->fatal = true;
     else
         return false;
-    if (js == JOURNAL_MAYBE)
-        errorf("line %ld: maybe sent by an earlier run (journal): skipped", lineno);
+    if (maybe)
+        errorf("line %ld: maybe sent by an earlier run (journal%s): skipped", lineno,
+               js == JOURNAL_SENDING ? ": in flight when it ended" : "");
     else if (js == JOURNAL_CHANGED)
         errorf("line %ld is not the line the journal %s recorded: the input changed; stopped",
                lineno, s->cli->journal);
@@ -176,12 +189,12 @@ static void feed(struct stream *s) {
             complete(s, i, NULL, SE_E_INVALID, "the line contains a NUL byte (not sent)");
             continue;
         }
-        char *token = s->j && strcmp(s->cli->provider, "connect") == 0 &&
-                              strcmp(s->cli->operation, "create_connection") != 0
-                          ? journal_client_token(s->j, sl->lineno, sl->line)
-                          : NULL;
+        char *token =
+            s->j && deduplicated(s) ? journal_client_token(s->j, sl->lineno, sl->line) : NULL;
         const char *line = token ? token : sl->line;
         char *with = add_connect_tokens(s->cli, s->cli->operation, line);
+        if (s->j) /* before the library can send it: a crash from here on leaves "sending" */
+            journal_record_sending(s->j, sl->lineno, sl->hash);
         se_status st = se_batch_add(s->b, s->cli->operation, with ? with : line);
         free(with);
         free(token);
