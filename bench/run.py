@@ -61,8 +61,10 @@ T_C_SEQ_INSTR = 0.95    # C API sequential instructions/event <= 0.95x the bare 
 T_MULTI_EPS = 0.95      # se_batch and send_many events/s >= 0.95x the bare curl multi's
 T_IMPORT_MS = 10.0      # import sendevent <= 10 ms over /usr/bin/python3 -c pass
 T_SOAK_MIB = 2.0        # RSS growth < 2 MiB over 1,000,000 sends
+T_CLI_EPS = 0.9         # sendevent --batch (streaming) events/s >= 0.9x se_batch's (issue 16)
 
-# The paths. kind: c (a program of bench/c) or py (bench/py/driver.py); args: the program's
+# The paths. kind: c (a program of bench/c), py (bench/py/driver.py) or cli (the sendevent
+# command, run and measured by bench/py/cli_batch.py); args: the program's
 # leading arguments; mode: seq, multi, or cold (batches of --cold-batch events, each on new
 # connections: bench/c/common.h, bench_multi_main).
 #   name             kind  program/driver  args                  group       mode     label
@@ -85,6 +87,8 @@ PATHS = [
      "Python API send_event, sequential"),
     ("send_many",       "py", "se_many",     (),                   "ours",     "multi",
      "Python API send_many, 64 in flight"),
+    ("cli_batch",       "cli", "cli_batch",  (),                   "ours",     "multi",
+     "sendevent --batch FILE --concurrency 64"),
     ("bare_cold_fresh", "c",  "bare_multi",  ("--cold", "fresh"),  "baseline", "cold",
      "bare C: new multi + 64 easy handles per batch"),
     ("se_cold_fresh",   "c",  "se_batch",    ("--cold", "fresh"),  "ours",     "cold",
@@ -108,11 +112,12 @@ COUNTS = {
     "bench": {"bare_loop": (20000, 500), "se_send": (20000, 500),
               "bare_multi": (10000, 1000), "se_batch": (10000, 1000),
               "http_client": (5000, 200), "requests": (1500, 100), "boto3": (1500, 100),
-              "py_send": (10000, 500), "send_many": (10000, 1000)},
+              "py_send": (10000, 500), "send_many": (10000, 1000),
+              "cli_batch": (20000, 1000)},
     "smoke": {"bare_loop": (300, 20), "se_send": (300, 20),
               "bare_multi": (300, 64), "se_batch": (300, 64),
               "http_client": (200, 10), "requests": (100, 10), "boto3": (100, 10),
-              "py_send": (300, 20), "send_many": (300, 64)},
+              "py_send": (300, 20), "send_many": (300, 64), "cli_batch": (300, 64)},
 }
 # cold paths: batches measured and batches of warm-up (one: for "reuse" it leaves the client
 # holding TLS sessions, as a client that sent before holds them)
@@ -343,6 +348,9 @@ class Env:
             if mode == "cold":
                 lead = (*lead, "--batch", str(self.args.cold_batch))
             return [os.path.join(self.bin, prog), *lead, *tail]
+        if kind == "cli":  # the command, run by a driver on the baselines' interpreter
+            return [self.base_python, os.path.join(HERE, "py", "cli_batch.py"),
+                    os.path.join(self.args.build, "cli", "sendevent"), *tail]
         python = self.our_python if group == "ours" else self.base_python
         return [python, os.path.join(HERE, "py", "driver.py"), prog, *tail]
 
@@ -505,8 +513,8 @@ def run_callgrind(env, mode, results, outdir, python_paths):
         kind, mode_ = PATH_INFO[name][1], PATH_INFO[name][5]
         if rec.get("status") != "ok" or mode_ == "cold":
             continue  # a cold batch's cost is its connections': CPU time says it
-        if kind == "py" and name not in python_paths:
-            continue
+        if kind == "py" and name not in python_paths or kind == "cli":
+            continue  # cli: the driver's process is not the command's
         if scheme == "https" and name not in CALLGRIND_TLS_PATHS:
             continue
         if mode == "smoke" and (provider != "zapi" or scheme == "https" and name != "se_send"):
@@ -646,6 +654,9 @@ def compute_ratios(results, scheme):
                 "events_per_s_vs_bare_multi": ratio(
                     med(results, scheme, name, p, "events_per_s"), base_eps),
             }
+        r["cli_batch"]["events_per_s_vs_se_batch"] = ratio(
+            med(results, scheme, "cli_batch", p, "events_per_s"),
+            med(results, scheme, "se_batch", p, "events_per_s"))
         py = med(results, scheme, "py_send", p, "cpu_us_per_event")
         r["baseline_cpu_vs_py_send"] = {
             name: ratio(med(results, scheme, name, p, "cpu_us_per_event"), py)
@@ -724,6 +735,12 @@ def compute_targets(results, ratios, schemes, imp, soak):
                                 "x", "%s %s/s / bare_multi %s/s" % (
                                     name, m(name, p, "events_per_s"),
                                     m("bare_multi", p, "events_per_s"))))
+        for p in PROVIDERS:
+            t.append(target("sendevent --batch events/s vs se_batch", scheme, p,
+                            rs[p]["cli_batch"]["events_per_s_vs_se_batch"], ">=", T_CLI_EPS,
+                            "x", "cli_batch %s/s / se_batch %s/s" % (
+                                m("cli_batch", p, "events_per_s"),
+                                m("se_batch", p, "events_per_s"))))
     t.append(target("import sendevent over /usr/bin/python3 -c pass", "-", "-",
                     imp.get("delta_ms") if imp.get("status") == "ok" else None, "<=", T_IMPORT_MS,
                     "ms", imp.get("reason", "median of %s runs each" % imp.get("reps"))))
@@ -797,6 +814,9 @@ def provider_table(doc, scheme, p):
                         "instr vs bare loop", "events/s vs bare multi"])]
     if notes:
         out.append("\n".join("  " + n for n in notes))
+    if rs["cli_batch"].get("events_per_s_vs_se_batch"):
+        out.append("sendevent --batch events/s relative to se_batch's: %s." % xfmt(
+            rs["cli_batch"]["events_per_s_vs_se_batch"]))
     b = rs["baseline_cpu_vs_py_send"]
     if any(b.values()):
         out.append("CPU per event of the Python baselines relative to the Python API's: %s." % (
