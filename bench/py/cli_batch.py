@@ -1,24 +1,25 @@
 """The command line path of the benchmark: `sendevent PROVIDER send_event --batch FILE
---concurrency 64` measured from outside, the way a user runs it.
+--concurrency 64 > results` measured from outside, the way a user runs it.
 
     python cli_batch.py SENDEVENT PROVIDER BASE_URL N [WARMUP [CA_FILE]]
 
-Writes WARMUP + N copies of the provider's bench request (the same text as bench/c/common.h's)
-to a file, one per line, runs the command on it with its result lines on a pipe that this
-process reads, and measures from the moment the WARMUP-th result line has been read to the end
-of the output: by then the command has started, made its client and opened its connections (as
-the C batch path's warm-up batch does), and the N events after it are the streaming path at
-work — reading, handing lines to the library's engine, formatting each result and writing it
-with its own write(2). CPU is the command's (its threads together): /proc/PID/stat at the mark
-(clock ticks), its rusage from wait4 at the end. Over https (BASE_URL https://...) the command
-trusts CA_FILE with --set ca_file=.... Prints one JSON line like the C programs:
+Runs the command twice, each on a file of copies of the provider's bench request (the same text
+as bench/c/common.h's), one per line, its result lines going to a file: once with WARMUP lines
+and once with WARMUP + N. The figures are the differences between the two runs (wall time from
+start to exit, the command's CPU from wait4, its threads together; page faults), as callgrind's
+are: what starting the process, making its client and opening its connections cost cancels out
+(the C batch path leaves them to its warm-up batch), and what remains is N events through the
+streaming path — reading the lines, handing them to the library's engine, formatting each result
+and writing it. Over https (BASE_URL https://...) the command trusts CA_FILE with
+--set ca_file=.... Prints one JSON line like the C programs:
     {"n":..,"ok":..,"wall_s":..,"user_s":..,"sys_s":..,"maxrss_kb":..,"minflt":..,"nvcsw":..}
-(nvcsw: the whole run's, warm-up included). Exit 0 only when the command exited 0 and every
-result line says "ok": true.
+(maxrss_kb: the longer run's). Exit 0 only when both runs exited 0 with every result line
+saying "ok": true.
 """
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -49,13 +50,33 @@ CONCURRENCY = 64
 TIMEOUT = 600
 
 
-def cpu_ticks(pid):
-    """(user, system) CPU seconds of process pid, its threads together, and its minor faults."""
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    tick = os.sysconf("SC_CLK_TCK")
-    # after the ")": state is field 3, so minflt (10), utime (14), stime (15) are at 7, 11, 12
-    return int(fields[11]) / tick, int(fields[12]) / tick, int(fields[7])
+def run(argv, lines, request, env):
+    """One run of the command on `lines` copies of request: wall seconds, its rusage (RUSAGE_
+    CHILDREN around it: this process has no other children), the ok results, whether every
+    result was ok with exit 0, the end of its stderr."""
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", prefix="bench-cli-") as batch, \
+            tempfile.TemporaryFile(prefix="bench-cli-out-") as out:
+        batch.write((request + "\n") * lines)
+        batch.flush()
+        ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([*argv, "--batch", batch.name], stdout=out,
+                                stderr=subprocess.PIPE, env=env)
+        try:
+            _, err = proc.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate()
+        wall = time.perf_counter() - t0
+        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        out.seek(0)
+        results = [json.loads(x) for x in out.read().splitlines() if x.strip()]
+    ok = sum(1 for r in results if r.get("ok"))
+    usage = {"user_s": ru1.ru_utime - ru0.ru_utime, "sys_s": ru1.ru_stime - ru0.ru_stime,
+             "minflt": ru1.ru_minflt - ru0.ru_minflt, "nvcsw": ru1.ru_nvcsw - ru0.ru_nvcsw,
+             "maxrss_kb": ru1.ru_maxrss}
+    all_ok = proc.returncode == 0 and ok == lines == len(results)
+    return wall, usage, ok, all_ok, err.decode(errors="replace").strip()[-500:]
 
 
 def main(argv):
@@ -65,51 +86,23 @@ def main(argv):
     options = dict(OPTIONS[provider], base_url=base_url)
     if ca_file:
         options["ca_file"] = ca_file
-    argvc = [cli, provider, "send_event", "--batch", None, "--concurrency", str(CONCURRENCY),
-             "--no-progress"]
+    cmd = [cli, provider, "send_event", "--concurrency", str(CONCURRENCY), "--no-progress"]
     for k, v in options.items():
-        argvc += ["--set", "%s=%s" % (k, v)]
+        cmd += ["--set", "%s=%s" % (k, v)]
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("SENDEVENT_") and not k.startswith("AWS_")}
-    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", prefix="bench-cli-") as batch:
-        batch.write((REQUESTS[provider] + "\n") * (warmup + n))
-        batch.flush()
-        argvc[4] = batch.name
-        proc = subprocess.Popen(argvc, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-        fd = proc.stdout.fileno()
-        chunks, lines, mark = [], 0, None
-        end = time.monotonic() + TIMEOUT
-        t0 = time.perf_counter()
-        cpu0 = (0.0, 0.0, 0)
-        while time.monotonic() < end:
-            data = os.read(fd, 1 << 20)
-            if not data:
-                break
-            chunks.append(data)
-            lines += data.count(b"\n")
-            if mark is None and lines >= warmup:
-                mark = time.perf_counter()
-                cpu0 = cpu_ticks(proc.pid) if warmup else (0.0, 0.0, 0)
-                if not warmup:
-                    mark = t0
-        t1 = time.perf_counter()
-        err = proc.stderr.read()
-        _, status, ru = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    results = [json.loads(x) for x in b"".join(chunks).splitlines() if x.strip()]
-    measured = results[warmup:]
-    ok = sum(1 for r in measured if r.get("ok"))
-    all_ok = proc.returncode == 0 and len(results) == warmup + n and all(
-        r.get("ok") for r in results)
-    print(json.dumps({"n": n, "ok": ok, "wall_s": t1 - (mark or t0),
-                      "user_s": ru.ru_utime - cpu0[0], "sys_s": ru.ru_stime - cpu0[1],
-                      "maxrss_kb": ru.ru_maxrss, "minflt": ru.ru_minflt - cpu0[2],
-                      "nvcsw": ru.ru_nvcsw}))
-    if not all_ok:
-        sys.stderr.write("sendevent exit %d, %d of %d results, %d ok: %s\n" % (
-            proc.returncode, len(results), warmup + n, ok,
-            err.decode(errors="replace").strip()[-500:]))
-    return 0 if all_ok else 1
+    short = run(cmd, warmup, REQUESTS[provider], env) if warmup else (0.0, None, 0, True, "")
+    wall, usage, ok, all_ok, err = run(cmd, warmup + n, REQUESTS[provider], env)
+    base = short[1] or {k: 0 for k in usage}
+    result = {"n": n, "ok": ok - short[2], "wall_s": wall - short[0]}
+    for k in ("user_s", "sys_s", "minflt", "nvcsw"):
+        result[k] = usage[k] - base[k]
+    result["maxrss_kb"] = usage["maxrss_kb"]
+    print(json.dumps(result))
+    for good, e, lines in ((short[3], short[4], warmup), (all_ok, err, warmup + n)):
+        if not good:
+            sys.stderr.write("sendevent on %d lines: not every result ok: %s\n" % (lines, e))
+    return 0 if short[3] and all_ok else 1
 
 
 if __name__ == "__main__":
