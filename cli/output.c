@@ -232,15 +232,20 @@ static void put_str(sei_json_writer *w, const char *key, const char *value) {
 }
 
 /* The provider's answer as compact JSON: read and written back event by event (numbers keep
- * their text); what the strict reader refuses goes through cJSON; null when not JSON. */
+ * their text, bytes that are not UTF-8 in strings become U+FFFD); what the strict reader
+ * refuses goes through cJSON; null when not JSON. */
 static void put_body(sei_json_writer *w, const char *body) {
     sei_json_key(w, "body", 4);
     size_t mark = w->out->len;
     sei_json_reader r;
     sei_json_reader_init(&r, body, strlen(body), 0);
     sei_json_event e;
-    while ((e = sei_json_next(&r)) > SEI_JSON_EOF && sei_json_write_event(w, &r, e) == SE_OK)
-        ;
+    while ((e = sei_json_next(&r)) > SEI_JSON_EOF && w->error == SE_OK) {
+        if (e == SEI_JSON_STRING)
+            put_text(w, r.str, r.len); /* not UTF-8: U+FFFD, as the other strings */
+        else
+            sei_json_write_event(w, &r, e);
+    }
     sei_json_reader_free(&r);
     if (e == SEI_JSON_EOF && w->error == SE_OK)
         return;
