@@ -67,8 +67,10 @@ T_ASYNC_VS_CLIENTS = 5.0  # events/s >= 5x aiohttp's and httpx.AsyncClient's, sa
 T_ASYNC_SEQ_CPU = 1.3   # sequential await send_event: CPU/event <= 1.3x the sync send_event's
 ASYNC_MULTI = ("async_many", "async_iter")
 ASYNC_CLIENTS = ("aiohttp", "httpx_async")
+T_CLI_EPS = 0.9         # sendevent --batch (streaming) events/s >= 0.9x se_batch's (issue 16)
 
-# The paths. kind: c (a program of bench/c) or py (bench/py/driver.py); args: the program's
+# The paths. kind: c (a program of bench/c), py (bench/py/driver.py) or cli (the sendevent
+# command, run and measured by bench/py/cli_batch.py); args: the program's
 # leading arguments; mode: seq, multi, or cold (batches of --cold-batch events, each on new
 # connections: bench/c/common.h, bench_multi_main).
 #   name             kind  program/driver  args                  group       mode     label
@@ -101,6 +103,8 @@ PATHS = [
      "Python AsyncClient send_many, 64 in flight"),
     ("async_iter",      "py", "as_iter",     (),                   "ours",     "multi",
      "Python AsyncClient send_iter, 64 in flight"),
+    ("cli_batch",       "cli", "cli_batch",  (),                   "ours",     "multi",
+     "sendevent --batch FILE --concurrency 64"),
     ("bare_cold_fresh", "c",  "bare_multi",  ("--cold", "fresh"),  "baseline", "cold",
      "bare C: new multi + 64 easy handles per batch"),
     ("se_cold_fresh",   "c",  "se_batch",    ("--cold", "fresh"),  "ours",     "cold",
@@ -126,13 +130,14 @@ COUNTS = {
               "http_client": (5000, 200), "requests": (1500, 100), "boto3": (1500, 100),
               "py_send": (10000, 500), "send_many": (10000, 1000),
               "aiohttp": (3000, 200), "httpx_async": (1500, 100), "async_send": (10000, 500),
-              "async_many": (10000, 1000), "async_iter": (10000, 1000)},
+              "async_many": (10000, 1000), "async_iter": (10000, 1000),
+              "cli_batch": (20000, 1000)},
     "smoke": {"bare_loop": (300, 20), "se_send": (300, 20),
               "bare_multi": (300, 64), "se_batch": (300, 64),
               "http_client": (200, 10), "requests": (100, 10), "boto3": (100, 10),
               "py_send": (300, 20), "send_many": (300, 64),
               "aiohttp": (200, 64), "httpx_async": (100, 64), "async_send": (300, 20),
-              "async_many": (300, 64), "async_iter": (300, 64)},
+              "async_many": (300, 64), "async_iter": (300, 64), "cli_batch": (300, 64)},
 }
 # cold paths: batches measured and batches of warm-up (one: for "reuse" it leaves the client
 # holding TLS sessions, as a client that sent before holds them)
@@ -363,6 +368,9 @@ class Env:
             if mode == "cold":
                 lead = (*lead, "--batch", str(self.args.cold_batch))
             return [os.path.join(self.bin, prog), *lead, *tail]
+        if kind == "cli":  # the command, run by a driver on the baselines' interpreter
+            return [self.base_python, os.path.join(HERE, "py", "cli_batch.py"),
+                    os.path.join(self.args.build, "cli", "sendevent"), *tail]
         python = self.our_python if group == "ours" else self.base_python
         return [python, os.path.join(HERE, "py", "driver.py"), prog, *tail]
 
@@ -525,8 +533,8 @@ def run_callgrind(env, mode, results, outdir, python_paths):
         kind, mode_ = PATH_INFO[name][1], PATH_INFO[name][5]
         if rec.get("status") != "ok" or mode_ == "cold":
             continue  # a cold batch's cost is its connections': CPU time says it
-        if kind == "py" and name not in python_paths:
-            continue
+        if kind == "py" and name not in python_paths or kind == "cli":
+            continue  # cli: the driver's process is not the command's
         if scheme == "https" and name not in CALLGRIND_TLS_PATHS:
             continue
         if mode == "smoke" and (provider != "zapi" or scheme == "https" and name != "se_send"):
@@ -666,6 +674,9 @@ def compute_ratios(results, scheme):
                 "events_per_s_vs_bare_multi": ratio(
                     med(results, scheme, name, p, "events_per_s"), base_eps),
             }
+        r["cli_batch"]["events_per_s_vs_se_batch"] = ratio(
+            med(results, scheme, "cli_batch", p, "events_per_s"),
+            med(results, scheme, "se_batch", p, "events_per_s"))
         py = med(results, scheme, "py_send", p, "cpu_us_per_event")
         r["baseline_cpu_vs_py_send"] = {
             name: ratio(med(results, scheme, name, p, "cpu_us_per_event"), py)
@@ -768,6 +779,11 @@ def compute_targets(results, ratios, schemes, imp, soak):
                             "async_send %s us / py_send %s us" % (
                                 m("async_send", p, "cpu_us_per_event"),
                                 m("py_send", p, "cpu_us_per_event"))))
+            t.append(target("sendevent --batch events/s vs se_batch", scheme, p,
+                            rs[p]["cli_batch"]["events_per_s_vs_se_batch"], ">=", T_CLI_EPS,
+                            "x", "cli_batch %s/s / se_batch %s/s" % (
+                                m("cli_batch", p, "events_per_s"),
+                                m("se_batch", p, "events_per_s"))))
     t.append(target("import sendevent over /usr/bin/python3 -c pass", "-", "-",
                     imp.get("delta_ms") if imp.get("status") == "ok" else None, "<=", T_IMPORT_MS,
                     "ms", imp.get("reason", "median of %s runs each" % imp.get("reps"))))
@@ -841,6 +857,9 @@ def provider_table(doc, scheme, p):
                         "instr vs bare loop", "events/s vs bare multi"])]
     if notes:
         out.append("\n".join("  " + n for n in notes))
+    if rs["cli_batch"].get("events_per_s_vs_se_batch"):
+        out.append("sendevent --batch events/s relative to se_batch's: %s." % xfmt(
+            rs["cli_batch"]["events_per_s_vs_se_batch"]))
     b = rs["baseline_cpu_vs_py_send"]
     if any(b.values()):
         out.append("CPU per event of the Python baselines relative to the Python API's: %s." % (

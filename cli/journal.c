@@ -4,10 +4,14 @@
  *
  * The file is JSON lines. The first names the run:
  *   {"sendevent_journal":1,"id":"<32 hex>","provider":"zapi","operation":"send_event"}
- * then one per result, as it is known:
+ * then, for each line, one record before it is handed to the library and one with its result:
+ *   {"line":12,"hash":"<16 hex>","outcome":"sending"}
  *   {"line":12,"hash":"<16 hex>","outcome":"accepted"|"maybe"|"failed"}
  * "hash" is FNV-1a 64 of the input line as read (without its newline), so a changed input is
- * noticed. A later record of a line replaces an earlier one. Each record is one write(2) of a
+ * noticed. A later record of a line replaces an earlier one; a line left at "sending" was in
+ * flight when the run died: it may have been sent (a resumed run treats it as "maybe", except
+ * for Connect, whose ClientToken makes a re-send safe), while a line with no record was never
+ * handed to the library. Each record is one write(2) of a
  * whole line on an O_APPEND descriptor, so a SIGKILL leaves at most a torn last line, which is
  * ignored and cut off when the journal is opened again. Fsync policy: fdatasync at most once a
  * second while sending and once at the end; a crash of the process loses nothing, a crash of
@@ -32,7 +36,7 @@
 
 struct record {
     uint64_t hash;
-    char outcome; /* 0 none, 'A' accepted, 'M' maybe, 'F' failed */
+    char outcome; /* 0 none, 'S' sending, 'A' accepted, 'M' maybe, 'F' failed */
 };
 
 struct journal {
@@ -107,7 +111,10 @@ static bool take_record(struct journal *j, cJSON *doc) {
     const char *out = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "outcome"));
     if (!cJSON_IsNumber(line) || !hash || !out || strlen(hash) != 16)
         return false;
-    char outcome = strcmp(out, "accepted") == 0 ? 'A' : strcmp(out, "maybe") == 0 ? 'M' : 'F';
+    char outcome = strcmp(out, "accepted") == 0  ? 'A'
+                   : strcmp(out, "maybe") == 0   ? 'M'
+                   : strcmp(out, "sending") == 0 ? 'S'
+                                                 : 'F';
     return set_record(j, (long)line->valuedouble, strtoull(hash, NULL, 16), outcome);
 }
 
@@ -211,6 +218,7 @@ enum journal_state journal_lookup(const struct journal *j, long lineno, uint64_t
         return JOURNAL_CHANGED;
     return r->outcome == 'A'   ? JOURNAL_ACCEPTED
            : r->outcome == 'M' ? JOURNAL_MAYBE
+           : r->outcome == 'S' ? JOURNAL_SENDING
                                : JOURNAL_FAILED;
 }
 
@@ -253,22 +261,34 @@ bool journal_check_input(const struct journal *j, int fd, const char *name) {
     return bad == 0;
 }
 
-void journal_record(struct journal *j, long lineno, uint64_t hash, const se_response *r,
-                    se_status st) {
-    se_sent sent = r ? se_response_sent(r) : SE_SENT_NO;
-    const char *outcome = st == SE_OK ? "accepted" : sent == SE_SENT_MAYBE ? "maybe" : "failed";
+/* One record: one write(2) of one whole line; fdatasync at most once a second. */
+static void write_record(struct journal *j, long lineno, uint64_t hash, const char *outcome) {
     char line[128];
     int n = snprintf(line, sizeof line,
                      "{\"line\":%ld,\"hash\":\"%016" PRIx64 "\",\"outcome\":\"%s\"}\n", lineno,
                      hash, outcome);
     if (!write_all(j->fd, line, (size_t)n))
         errorf("cannot write the journal %s: %s", j->path, strerror(errno));
-    set_record(j, lineno, hash, outcome[0] == 'a' ? 'A' : outcome[0] == 'm' ? 'M' : 'F');
+    char c = outcome[0] == 'a' ? 'A' : outcome[0] == 'm' ? 'M' : outcome[0] == 's' ? 'S' : 'F';
+    set_record(j, lineno, hash, c);
     double t = now_seconds();
     if (t - j->last_sync >= 1.0) {
         fdatasync(j->fd);
         j->last_sync = t;
     }
+}
+
+void journal_record_sending(struct journal *j, long lineno, uint64_t hash) {
+    write_record(j, lineno, hash, "sending");
+}
+
+void journal_record(struct journal *j, long lineno, uint64_t hash, const se_response *r,
+                    se_status st) {
+    se_sent sent = r ? se_response_sent(r) : SE_SENT_NO;
+    write_record(j, lineno, hash,
+                 st == SE_OK             ? "accepted"
+                 : sent == SE_SENT_MAYBE ? "maybe"
+                                         : "failed");
 }
 
 /* A UUID-shaped text from the journal's id and the line number: the same on every run. */

@@ -12,7 +12,8 @@ struct journal;
 
 /* What an earlier run recorded for an input line. */
 enum journal_state {
-    JOURNAL_NEW,      /* no outcome recorded (never sent, or in flight when the run died) */
+    JOURNAL_NEW,      /* nothing recorded: never handed to the library, so never sent */
+    JOURNAL_SENDING,  /* handed to the library, no outcome: in flight when the run died */
     JOURNAL_ACCEPTED, /* the provider accepted it: skipped */
     JOURNAL_MAYBE,    /* written, no answer: skipped unless --resend-maybe */
     JOURNAL_FAILED,   /* not accepted: sent again */
@@ -31,6 +32,9 @@ enum journal_state journal_lookup(const struct journal *j, long lineno, uint64_t
 /* Reads the regular file `fd` whole and checks each line the journal knows against it, then
  * seeks back to its start. False after printing the first difference. */
 bool journal_check_input(const struct journal *j, int fd, const char *name);
+/* Records that line `lineno` is being handed to the library (before it is): a run that dies
+ * before its outcome is recorded leaves this, which says the line may have been sent. */
+void journal_record_sending(struct journal *j, long lineno, uint64_t hash);
 /* Records a line's outcome: one write(2) of one whole line; fdatasync at most once a second. */
 void journal_record(struct journal *j, long lineno, uint64_t hash, const se_response *r,
                     se_status st);

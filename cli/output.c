@@ -28,6 +28,7 @@
 #include "output.h"
 #include "cli.h"
 #include "dynbuf.h" /* libcore's growable buffer */
+#include "json.h"   /* libcore's JSON writer and reader (CMake's sendevent_json) */
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -192,38 +193,136 @@ static const char *failure_message(const se_response *r, const char *fallback) {
     return m && *m ? m : fallback && *fallback ? fallback : NULL;
 }
 
+/* ---- a JSON result, written straight into a buffer (no tree: a --batch writes thousands) ---- */
+
+/* A string value. Bytes that are not UTF-8 (an untrusted server's) become U+FFFD: the writer
+ * says where the first one is, and the string is written again without it. */
+static void put_text(sei_json_writer *w, const char *value, size_t n) {
+    size_t mark = w->out->len;
+    bool comma = w->comma;
+    char *fixed = NULL;
+    while (sei_json_string(w, value, n) == SE_E_INVALID && w->out->error == SE_OK) {
+        size_t bad = w->bad_offset; /* undo: the writer wrote nothing of the string */
+        w->error = SE_OK;
+        w->comma = comma;
+        sei_dynbuf_truncate(w->out, mark);
+        char *next = malloc(n + 3);
+        if (!next) {
+            w->error = SE_E_NOMEM; /* sticks: the result is given up */
+            break;
+        }
+        memcpy(next, value, bad);
+        memcpy(next + bad, "\xEF\xBF\xBD", 3);
+        memcpy(next + bad + 3, value + bad + 1, n - bad - 1);
+        n += 2;
+        next[n] = '\0';
+        free(fixed);
+        value = fixed = next;
+    }
+    free(fixed);
+}
+
+/* A member whose value is a string, or null. */
+static void put_str(sei_json_writer *w, const char *key, const char *value) {
+    sei_json_key(w, key, strlen(key));
+    if (value)
+        put_text(w, value, strlen(value));
+    else
+        sei_json_null(w);
+}
+
+/* The provider's answer as compact JSON: read and written back event by event (numbers keep
+ * their text, bytes that are not UTF-8 in strings become U+FFFD); what the strict reader
+ * refuses goes through cJSON; null when not JSON. */
+static void put_body(sei_json_writer *w, const char *body) {
+    sei_json_key(w, "body", 4);
+    size_t mark = w->out->len;
+    sei_json_reader r;
+    sei_json_reader_init(&r, body, strlen(body), 0);
+    sei_json_event e;
+    while ((e = sei_json_next(&r)) > SEI_JSON_EOF && w->error == SE_OK) {
+        if (e == SEI_JSON_STRING)
+            put_text(w, r.str, r.len); /* not UTF-8: U+FFFD, as the other strings */
+        else
+            sei_json_write_event(w, &r, e);
+    }
+    sei_json_reader_free(&r);
+    if (e == SEI_JSON_EOF && w->error == SE_OK)
+        return;
+    if (w->out->error != SE_OK)
+        return; /* out of memory: the writer's error says so */
+    w->error = SE_OK;
+    w->comma = false;
+    w->depth = 1;
+    sei_dynbuf_truncate(w->out, mark);
+    cJSON *tree = cJSON_Parse(body);
+    char *text = tree ? cJSON_PrintUnformatted(tree) : NULL;
+    if (text)
+        sei_json_raw(w, text, strlen(text));
+    else
+        sei_json_null(w);
+    cJSON_free(text);
+    cJSON_Delete(tree);
+}
+
+/* One result as a JSON object and a newline, appended to `out`; false when out of memory. */
+static bool json_result(sei_dynbuf *out, const struct cli *cli, const se_response *r, se_status st,
+                        long index, long line, const char *fallback) {
+    sei_json_writer w;
+    sei_json_writer_init(&w, out, 0);
+    sei_json_begin_object(&w);
+    if (index >= 0) {
+        sei_json_key(&w, "index", 5);
+        sei_json_int(&w, index);
+        sei_json_key(&w, "line", 4);
+        sei_json_int(&w, line);
+    }
+    put_str(&w, "provider", cli->provider);
+    put_str(&w, "operation", cli->operation);
+    sei_json_key(&w, "ok", 2);
+    sei_json_bool(&w, st == SE_OK);
+    put_str(&w, "status", se_status_name(st));
+    put_str(&w, "id", r ? se_response_id(r) : NULL);
+    put_str(&w, "accepted_time", r ? se_response_accepted_time(r) : NULL);
+    sei_json_key(&w, "http_status", 11);
+    sei_json_int(&w, r ? se_response_http_status(r) : 0);
+    sei_json_key(&w, "attempts", 8);
+    sei_json_int(&w, r ? se_response_attempts(r) : 0);
+    put_str(&w, "sent", sent_word(r));
+    sei_json_key(&w, "elapsed", 7);
+    sei_json_double(&w, r ? round(se_response_elapsed(r) * 1e6) / 1e6 : 0.0);
+    put_str(&w, "provider_code", r && st != SE_OK ? se_response_provider_code(r) : NULL);
+    put_str(&w, "message", st != SE_OK ? failure_message(r, fallback) : NULL);
+    put_str(&w, "request_id", r ? se_response_request_id(r) : NULL);
+    put_str(&w, "client_token", r ? se_response_client_token(r) : NULL);
+    sei_json_key(&w, "warnings", 8);
+    sei_json_begin_array(&w);
+    const char *warnings = r ? se_response_warnings(r) : NULL;
+    for (const char *p = warnings; p && *p;) {
+        size_t n = strcspn(p, "\n");
+        put_text(&w, p, n);
+        p += n + (p[n] == '\n');
+    }
+    sei_json_end_array(&w);
+    /* the provider's whole answer on success (create_connection's credentials live there);
+     * never on failure, where only the library's scrubbed message is shown */
+    if (r && st == SE_OK)
+        put_body(&w, se_response_body(r));
+    else
+        put_str(&w, "body", NULL);
+    sei_json_end_object(&w);
+    return w.error == SE_OK && sei_dynbuf_addc(out, '\n') == SE_OK;
+}
+
 static void result_to(FILE *out, const struct cli *cli, const se_response *r, se_status st,
                       long index, long line, const char *fallback_message) {
     const char *warnings = r ? se_response_warnings(r) : NULL;
     if (cli->output == OUTPUT_JSON) {
-        cJSON *o = head(cli, index, line);
-        cJSON_AddBoolToObject(o, "ok", st == SE_OK);
-        add_str(o, "status", se_status_name(st));
-        add_str(o, "id", r ? se_response_id(r) : NULL);
-        add_str(o, "accepted_time", r ? se_response_accepted_time(r) : NULL);
-        cJSON_AddNumberToObject(o, "http_status", r ? se_response_http_status(r) : 0);
-        cJSON_AddNumberToObject(o, "attempts", r ? se_response_attempts(r) : 0);
-        add_str(o, "sent", sent_word(r));
-        cJSON_AddNumberToObject(o, "elapsed", r ? round(se_response_elapsed(r) * 1e6) / 1e6 : 0.0);
-        add_str(o, "provider_code", r && st != SE_OK ? se_response_provider_code(r) : NULL);
-        add_str(o, "message", st != SE_OK ? failure_message(r, fallback_message) : NULL);
-        add_str(o, "request_id", r ? se_response_request_id(r) : NULL);
-        add_str(o, "client_token", r ? se_response_client_token(r) : NULL);
-        cJSON *w = cJSON_CreateArray();
-        for (const char *p = warnings; p && *p;) {
-            size_t n = strcspn(p, "\n");
-            char *one = strndup(p, n);
-            if (one)
-                cJSON_AddItemToArray(w, cJSON_CreateString(one));
-            free(one);
-            p += n + (p[n] == '\n');
-        }
-        cJSON_AddItemToObject(o, "warnings", w);
-        /* the provider's whole answer on success (create_connection's credentials live there);
-         * never on failure, where only the library's scrubbed message is shown */
-        cJSON *body = r && st == SE_OK ? cJSON_Parse(se_response_body(r)) : NULL;
-        cJSON_AddItemToObject(o, "body", body ? body : cJSON_CreateNull());
-        json_to(out, o);
+        sei_dynbuf buf;
+        sei_dynbuf_init(&buf, 0);
+        if (json_result(&buf, cli, r, st, index, line, fallback_message))
+            fputs(buf.data, out);
+        sei_dynbuf_free(&buf);
     } else if (index >= 0) { /* a --batch line in text */
         if (st == SE_OK)
             fprintf(out, "[%ld] accepted: id=%s accepted_time=%s attempts=%d sent=%s", index,
@@ -276,6 +375,14 @@ void print_result(const struct cli *cli, const se_response *r, se_status st, lon
 
 char *format_result(const struct cli *cli, const se_response *r, se_status st, long index,
                     long line, const char *fallback_message, size_t *len) {
+    if (cli->output == OUTPUT_JSON) { /* straight into the buffer handed out */
+        sei_dynbuf buf;
+        sei_dynbuf_init(&buf, 0);
+        if (json_result(&buf, cli, r, st, index, line, fallback_message))
+            return sei_dynbuf_take(&buf, len);
+        sei_dynbuf_free(&buf);
+        return NULL;
+    }
     char *text = NULL;
     FILE *f = open_memstream(&text, len);
     if (!f)

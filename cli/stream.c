@@ -6,7 +6,10 @@
  * engine (where --rate, the client's max_rate, spaces them); until then it waits in a ring of
  * `window` slots, which also holds the results that wait for an earlier line (input order).
  * Reading stops while the ring is full: memory is bounded by the ring and one read buffer.
- * Each result is formatted whole and written with one write(2), so no line is ever torn.
+ * Each result is formatted whole; the results known in one turn of the loop are written
+ * together before it waits again, whole results in writes of at most PIPE_BUF bytes (one
+ * result alone when it is longer), so no line is ever torn, a pipe takes each write at once,
+ * and a busy batch makes one write(2) for several results rather than one each.
  *
  * The first SIGINT or SIGTERM stops reading: lines read but not handed to the batch get a
  * cancelled result ("sent": "no"), se_batch_stop ends those the engine has not started
@@ -16,6 +19,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "stream.h"
+#include "dynbuf.h" /* libcore's growable buffer */
 #include "lines.h"
 #include "options.h"
 #include "output.h"
@@ -23,6 +27,7 @@
 #include "signals.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -51,12 +56,13 @@ struct stream {
     size_t n_read, n_added, n_written; /* the ring holds [n_written, n_read) */
     size_t in_engine;                  /* added, response not taken yet */
     struct tally t;
+    sei_dynbuf pending; /* whole results to write before the loop waits (at most PIPE_BUF) */
     bool progress, want_input, closed, stopped, cancelled, fatal;
     double grace_end, last_draw;
 };
 
-/* One whole result: one write(2) unless the pipe takes less (then the rest follows at once). */
-static void write_out(struct stream *s, const char *text, size_t len) {
+/* Writes text whole (the rest follows at once if the pipe takes less). */
+static void write_all(struct stream *s, const char *text, size_t len) {
     output_lock();
     progress_clear();
     while (len && !s->fatal) {
@@ -71,6 +77,23 @@ static void write_out(struct stream *s, const char *text, size_t len) {
         len -= (size_t)n;
     }
     output_unlock();
+}
+
+/* Writes the results gathered so far: one write(2). */
+static void flush_out(struct stream *s) {
+    if (s->pending.len)
+        write_all(s, s->pending.data, s->pending.len);
+    sei_dynbuf_reset(&s->pending);
+}
+
+/* One whole result, gathered with others up to PIPE_BUF bytes. */
+static void write_out(struct stream *s, const char *text, size_t len) {
+    if (s->pending.len + len > PIPE_BUF)
+        flush_out(s);
+    if (len > PIPE_BUF || sei_dynbuf_add(&s->pending, text, len) != SE_OK) {
+        sei_dynbuf_reset(&s->pending); /* a failed buffer is usable again */
+        write_all(s, text, len);
+    }
 }
 
 /* Writes the results that are next in input order (unordered: they were written already). */
@@ -113,20 +136,33 @@ static void complete(struct stream *s, size_t index, const se_response *r, se_st
     flush_ready(s);
 }
 
-/* --journal: whether an earlier run's outcome means line `lineno` is not sent again. A line that
- * differs from the one recorded (the input changed) stops the run. */
+/* --journal with Connect: every line but create_connection's carries a ClientToken (its own or
+ * one derived from the journal), so the provider answers a re-send with the first answer. */
+static bool deduplicated(const struct stream *s) {
+    return strcmp(s->cli->provider, "connect") == 0 &&
+           strcmp(s->cli->operation, "create_connection") != 0;
+}
+
+/* --journal: whether an earlier run's outcome means line `lineno` is not sent again. A line in
+ * flight when an earlier run died (no outcome) may have been sent: it counts as "maybe", except
+ * for Connect, where the re-send is deduplicated. A line that differs from the one recorded (the
+ * input changed) stops the run. */
 static bool skip_line(struct stream *s, long lineno, uint64_t hash) {
     enum journal_state js = journal_lookup(s->j, lineno, hash);
+    if (js == JOURNAL_SENDING && deduplicated(s))
+        return false;
+    bool maybe = js == JOURNAL_MAYBE || js == JOURNAL_SENDING;
     if (js == JOURNAL_ACCEPTED)
         s->t.skipped++;
-    else if (js == JOURNAL_MAYBE && !s->cli->resend_maybe)
+    else if (maybe && !s->cli->resend_maybe)
         s->t.skipped_maybe++;
     else if (js == JOURNAL_CHANGED)
         s->fatal = true;
     else
         return false;
-    if (js == JOURNAL_MAYBE)
-        errorf("line %ld: maybe sent by an earlier run (journal): skipped", lineno);
+    if (maybe)
+        errorf("line %ld: maybe sent by an earlier run (journal%s): skipped", lineno,
+               js == JOURNAL_SENDING ? ": in flight when it ended" : "");
     else if (js == JOURNAL_CHANGED)
         errorf("line %ld is not the line the journal %s recorded: the input changed; stopped",
                lineno, s->cli->journal);
@@ -176,12 +212,12 @@ static void feed(struct stream *s) {
             complete(s, i, NULL, SE_E_INVALID, "the line contains a NUL byte (not sent)");
             continue;
         }
-        char *token = s->j && strcmp(s->cli->provider, "connect") == 0 &&
-                              strcmp(s->cli->operation, "create_connection") != 0
-                          ? journal_client_token(s->j, sl->lineno, sl->line)
-                          : NULL;
+        char *token =
+            s->j && deduplicated(s) ? journal_client_token(s->j, sl->lineno, sl->line) : NULL;
         const char *line = token ? token : sl->line;
         char *with = add_connect_tokens(s->cli, s->cli->operation, line);
+        if (s->j) /* before the library can send it: a crash from here on leaves "sending" */
+            journal_record_sending(s->j, sl->lineno, sl->hash);
         se_status st = se_batch_add(s->b, s->cli->operation, with ? with : line);
         free(with);
         free(token);
@@ -279,8 +315,11 @@ static void run_loop(struct stream *s, int sig_fd) {
             se_batch_close(s->b);
             s->closed = true;
         }
-        if (s->closed && s->in_engine == 0 && s->n_written == s->n_read)
+        if (s->closed && s->in_engine == 0 && s->n_written == s->n_read) {
+            flush_out(s);
             return;
+        }
+        flush_out(s); /* what is known is written before waiting */
         wait_and_handle(s, sig_fd);
     }
 }
@@ -310,6 +349,7 @@ int stream_send(struct cli *cli, se_client *client, int fd, struct journal *j) {
         return EXIT_FAILED;
     }
     lines_init(&s.in, fd);
+    sei_dynbuf_init(&s.pending, 0);
     s.t.t0 = s.last_draw = now_seconds();
     int sig_fd = signals_catch(s.b);
     if (sig_fd < 0) {
@@ -332,6 +372,7 @@ int stream_send(struct cli *cli, se_client *client, int fd, struct journal *j) {
     }
     free(s.ring);
     lines_free(&s.in);
+    sei_dynbuf_free(&s.pending);
     se_batch_free(s.b);
     return rc;
 }

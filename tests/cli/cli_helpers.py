@@ -1,5 +1,6 @@
 """Helpers for the command tests: where the binary is, how it runs (Result, clean_env), one
-valid request per provider and operation (the provider's own JSON body), the emulator's
+valid request per provider and operation (the provider's own JSON body), numbered messages
+recognised at the provider (numbered_message, text_of), the emulator's
 credentials as --set flags, and the no-secret assertion."""
 
 import json
@@ -52,6 +53,28 @@ def request(emu, provider, operation, **extra):
 
 def request_json(emu, provider, operation, **extra):
     return json.dumps(request(emu, provider, operation, **extra))
+
+
+def numbered_message(emu, provider, i):
+    """A send_message request whose text is "line <i>", so each line is known at the provider
+    (text_of)."""
+    if provider == "zapi":
+        return request(emu, "zapi", "send_message", message="line %d" % i)
+    if provider == "sinch":
+        body = request(emu, "sinch", "send_message")
+        body["message"] = {"text_message": {"text": "line %d" % i}}
+        return body
+    return request(emu, "connect", "send_message", Content="line %d" % i)
+
+
+def text_of(record):
+    """The text of a send_message the emulator recorded (numbered_message)."""
+    body = record["body"]
+    if record["provider"] == "zapi":
+        return body["message"]
+    if record["provider"] == "sinch":
+        return body["message"]["text_message"]["text"]
+    return body["Content"]
 
 
 def _listed_operations():

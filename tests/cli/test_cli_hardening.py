@@ -54,3 +54,46 @@ def test_plain_http_through_a_remote_proxy_exits_2(run_cli, emu, creds):
     assert "plain http:// would travel in clear through the proxy in http_proxy" in r.err
     assert json.loads(r.out.splitlines()[-1])["attempts"] == 0
     assert emu.requests(all=True) == []
+
+
+def test_answer_bytes_that_are_not_utf8_become_replacement_characters(cli_path, tmp_path):
+    """A server's answer with bytes that are not UTF-8 in its strings: the result line is still
+    UTF-8 JSON, each bad byte a U+FFFD, in the id and in the body alike."""
+    import http.server
+    import subprocess
+    import threading
+
+    from cli_helpers import clean_env
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            body = b'{"zaapId":"z","messageId":"A\xffB\xc3","id":"A"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    server.timeout = 10  # handle_request gives up after 10 s without a request
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    try:
+        batch = tmp_path / "in.jsonl"
+        batch.write_text(zapi_text("Standup") + "\n")
+        p = subprocess.run([cli_path, "zapi", "send_event", "--batch", str(batch), "--no-progress",
+                            "--set", "base_url=http://127.0.0.1:%d" % server.server_address[1],
+                            "--set", "instance_id=i", "--set", "token=t",
+                            "--set", "max_attempts=1"],
+                           capture_output=True, env=clean_env(), timeout=30)
+    finally:
+        thread.join(timeout=10)
+        server.server_close()
+    assert p.returncode == 0, p.stderr
+    res = json.loads(p.stdout.decode("utf-8"))  # strict UTF-8
+    assert res["ok"] and res["id"] == "A\ufffdB\ufffd"
+    assert res["body"] == {"zaapId": "z", "messageId": "A\ufffdB\ufffd", "id": "A"}

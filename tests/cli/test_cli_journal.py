@@ -1,8 +1,10 @@
-"""--journal FILE (issue 16, item 3): every --batch result recorded as it is known; running the
-same command again resumes: accepted lines are skipped, maybe-sent ones listed and skipped
-unless --resend-maybe, Connect lines carry a ClientToken derived from the journal so a re-send
-is deduplicated; a changed input is refused; a torn last journal line is ignored."""
+"""--journal FILE (issue 16, item 3): every --batch line recorded before it is handed to the
+library and again with its result; running the same command again resumes: accepted lines are
+skipped, maybe-sent ones (and, for Sinch and Z-API, those in flight when a run was killed) listed
+and skipped unless --resend-maybe, Connect lines carry a ClientToken derived from the journal so a
+re-send is deduplicated; a changed input is refused; a torn last journal line is ignored."""
 
+import collections
 import json
 import os
 import signal
@@ -11,28 +13,12 @@ import time
 
 import pytest
 
-from cli_helpers import clean_env, request
+from cli_helpers import clean_env, numbered_message, request, text_of
 
 N = 120
 
 
-def line_body(emu, provider, i):
-    if provider == "zapi":
-        return request(emu, "zapi", "send_message", message="line %d" % i)
-    if provider == "sinch":
-        body = request(emu, "sinch", "send_message")
-        body["message"] = {"text_message": {"text": "line %d" % i}}
-        return body
-    return request(emu, "connect", "send_message", Content="line %d" % i)
-
-
-def text_of(record):
-    body = record["body"]
-    if record["provider"] == "zapi":
-        return body["message"]
-    if record["provider"] == "sinch":
-        return body["message"]["text_message"]["text"]
-    return body["Content"]
+line_body = numbered_message
 
 
 def write_input(emu, provider, path, n=N):
@@ -63,14 +49,26 @@ def records(journal):
     return out
 
 
-def kill_midway(argv, journal, at_least):
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env=clean_env())
+def kill_midway(argv, journal, at_least, stdout):
+    """Runs argv with stdout to the file `stdout` and SIGKILLs it once the journal holds at least
+    `at_least` accepted lines."""
+    with open(stdout, "wb") as out:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, env=clean_env())
     end = time.monotonic() + 30
-    while time.monotonic() < end and len(records_or_empty(journal)) < at_least:
+    while time.monotonic() < end and sum(
+            o == "accepted" for o in records_or_empty(journal).values()) < at_least:
         time.sleep(0.01)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+
+
+def tear_last_record(journal):
+    """Cuts the journal's last record in the middle, as a SIGKILL during its write would."""
+    text = journal.read_text()
+    last = text.rstrip("\n").rsplit("\n", 1)[1]
+    journal.write_text(text[:len(text) - len(last) // 2 - 1])
+    return json.loads(last)
 
 
 def records_or_empty(journal):
@@ -85,32 +83,63 @@ def test_sigkill_then_resume(cli_path, emu, creds, tmp_path, provider):
     batch = write_input(emu, provider, tmp_path / "in.jsonl")
     journal = tmp_path / "run.journal"
     emu.fault(provider=provider, operation="send_message", latency_ms=50, count=100000)
-    kill_midway(command(cli_path, creds, provider, batch, journal), journal, 20)
+    kill_midway(command(cli_path, creds, provider, batch, journal), journal, 20,
+                tmp_path / "out.jsonl")
     time.sleep(0.2)  # requests in flight when the process died reach the emulator
     emu.clear_faults()
+
+    # no result line is torn: the output ends with a whole line, and each parses
+    text = (tmp_path / "out.jsonl").read_text()
+    assert text == "" or text.endswith("\n"), text[-200:]
+    killed_out = [json.loads(x) for x in text.splitlines()]
+    full = records(journal)
+    # each result went to the journal before stdout
+    assert {r["line"] for r in killed_out if r["ok"]} <= {
+        n for n, o in full.items() if o == "accepted"}
+    # as if the SIGKILL had come while the result of a line in flight was being recorded: the
+    # next run ignores the torn line; the line's "sending" record stands
+    recs = [json.loads(x) for x in journal.read_text().splitlines()[1:]]
+    sending = [r for r in recs if r["outcome"] == "sending" and full[r["line"]] == "sending"]
+    assert sending, full
+    with open(journal, "a") as f:
+        f.write(json.dumps(dict(sending[0], outcome="accepted"))[:30])
     before = records(journal)
+    assert before == full
     accepted_before = {n for n, o in before.items() if o == "accepted"}
-    assert 20 <= len(accepted_before) < N
-    seen = len(emu.requests())
+    in_flight = {n for n, o in before.items() if o == "sending"}
+    assert 20 <= len(accepted_before) < N and 1 <= len(in_flight) <= 4, before
+    assert set(before) == accepted_before | in_flight  # nothing failed here
+    first_texts = [text_of(r) for r in emu.requests() if r["operation"] == "send_message"]
 
     rc, out, err = run(command(cli_path, creds, provider, batch, journal))
-    assert rc == 0, err
     assert "%d lines accepted by an earlier run skipped" % len(accepted_before) in err
-    assert len(out) == N - len(accepted_before)
     assert all(r["ok"] for r in out) and not {r["line"] for r in out} & accepted_before
     after = records(journal)
-    assert set(after) == set(range(1, N + 1)) and set(after.values()) == {"accepted"}
-
     texts = [text_of(r) for r in emu.requests() if r["operation"] == "send_message"]
+    assert max(collections.Counter(texts).values()) == 1  # no line accepted twice
     if provider == "connect":  # exactly once at the provider, in flight ones included
+        assert rc == 0, err
+        assert sorted(r["line"] for r in out) == sorted(set(range(1, N + 1)) - accepted_before)
+        assert set(after) == set(range(1, N + 1)) and set(after.values()) == {"accepted"}
         assert sorted(texts) == sorted("line %d" % i for i in range(N))
         tokens = [r["body"]["ClientToken"] for r in emu.requests()]
         assert len(set(tokens)) == N and all(len(t) == 36 and t.count("-") == 4
                                              for t in tokens)
-    else:  # no line that the journal says was accepted is sent again
-        resent = texts[seen:]
-        assert not {"line %d" % (n - 1) for n in accepted_before} & set(resent)
-        assert set(texts) == {"line %d" % i for i in range(N)}
+        # the in-flight lines the provider had taken were sent again and answered as replays
+        replayed = {text_of(r) for r in emu.requests(all=True) if r.get("replayed")}
+        assert replayed == {"line %d" % (n - 1) for n in in_flight} & set(first_texts)
+    else:  # in flight when killed: maybe sent, so reported and not sent again
+        assert rc == 1, err
+        for n in in_flight:
+            assert ("line %d: maybe sent by an earlier run (journal: in flight when it ended)"
+                    % n) in err
+        assert "%d maybe sent by an earlier run skipped" % len(in_flight) in err
+        assert sorted(r["line"] for r in out) == sorted(
+            set(range(1, N + 1)) - accepted_before - in_flight)
+        assert {n for n, o in after.items() if o == "accepted"} == set(range(1, N + 1)) - in_flight
+        # every line the provider took before the kill is recorded accepted or in flight
+        assert {"line %d" % (n - 1) for n in accepted_before | in_flight} >= set(first_texts)
+        assert set(texts) >= {"line %d" % (n - 1) for n in set(range(1, N + 1)) - in_flight}
 
 
 def test_connect_client_token_is_deterministic_and_kept(cli_path, emu, creds, tmp_path):
@@ -199,16 +228,29 @@ def test_torn_last_line_is_ignored(cli_path, emu, creds, tmp_path):
     batch = write_input(emu, "zapi", tmp_path / "in.jsonl", 3)
     journal = tmp_path / "j"
     assert run(command(cli_path, creds, "zapi", batch, journal))[0] == 0
-    text = journal.read_text()
-    last = text.rstrip("\n").rsplit("\n", 1)[1]
-    torn_line = json.loads(last)["line"]
-    journal.write_text(text[:len(text) - len(last) // 2 - 1])  # cut mid-record, as SIGKILL could
+    full = journal.read_text()
+    # the last record is a result; the line's "sending" record stands: maybe sent
+    torn = tear_last_record(journal)
+    assert torn["outcome"] == "accepted" and records(journal)[torn["line"]] == "sending"
     emu.reset()
     rc, out, err = run(command(cli_path, creds, "zapi", batch, journal))
+    assert rc == 1 and out == [] and emu.requests() == [], err
+    assert "line %d: maybe sent by an earlier run (journal: in flight" % torn["line"] in err
+    assert journal.read_text().endswith("\n")
+    assert set(records(journal).values()) == {"accepted", "sending"}
+    # the torn "sending" record of a line never handed to the library: the line is sent
+    lines = full.split("\n")[:-1]
+    others = [x for x in lines[1:] if json.loads(x)["line"] != torn["line"]]
+    sending = [x for x in lines[1:] if json.loads(x) == dict(torn, outcome="sending")]
+    assert len(others) == 4 and len(sending) == 1
+    journal.write_text("\n".join([lines[0]] + others) + "\n" + sending[0][:20])
+    assert torn["line"] not in records(journal)
+    rc, out, err = run(command(cli_path, creds, "zapi", batch, journal))
     assert rc == 0, err
-    assert [r["line"] for r in out] == [torn_line]
+    assert [r["line"] for r in out] == [torn["line"]]
     assert len(emu.requests()) == 1
     assert set(records(journal)) == {1, 2, 3} and journal.read_text().endswith("\n")
+    assert set(records(journal).values()) == {"accepted"}
 
 
 def test_journal_of_another_operation_is_refused(cli_path, emu, creds, tmp_path):

@@ -139,6 +139,10 @@ def test_burst_lets_some_go_at_once(run_cli, emu, creds):
     took = time.monotonic() - t0
     assert r.rc == 0 and len(r.lines) == 5 and all(x["ok"] for x in r.lines), r
     assert 0.45 <= took < 3  # four at once, the fifth after 1/2 s (not 2 s at 1 per 1/2 s)
+    # on the emulator's clock: the first four together, the fifth 1/2 s after them
+    received = sorted(q["received"] for q in emu.requests())
+    assert len(received) == 5 and received[3] - received[0] < 0.2, received
+    assert 0.45 <= received[4] - received[0] < 1.5, received
 
 
 def test_rate_limits_a_single_send_too(run_cli, emu, creds):
