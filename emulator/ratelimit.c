@@ -184,8 +184,7 @@ static void throttled_answer(enum limit_id id, unsigned rate, error_fn err, stru
     char msg[160];
     switch (id) {
     case LIM_SINCH:
-        snprintf(msg, sizeof msg,
-                 "Too many requests: the project's rate limit is %u requests per second", rate);
+        snprintf(msg, sizeof msg, "Too many requests: the project's limit is %u per second", rate);
         break;
     case LIM_TOKEN:
         snprintf(msg, sizeof msg, "too many token requests: at most %u per second", rate);
