@@ -19,4 +19,8 @@ struct config cfg = {
     .zapi_callback_timeout_ms = 3000,
     .callback_retry_ms = 1000,
     .callback_attempts = 3,
+    .sinch_rate = 800, /* docs/providers.md: about 800 requests/s per project */
+    .sinch_max_projects = 10000,
+    .sinch_token_rate = 10, /* the token endpoint: a bucket of about 30, 10/s refill */
+    .sinch_token_burst = 30,
 };

@@ -1,10 +1,14 @@
 /* The control API under /_emulator/: never authenticated, never logged, never faulted.
  *   GET    /_emulator/requests[?all=1]   what was accepted (all=1: also what was rejected)
- *   POST   /_emulator/reset              clear log, faults, tokens, idempotency; drop hangs
+ *   POST   /_emulator/reset              clear log, faults, tokens, idempotency; drop hangs;
+ *                                         rate limits back to the flags' values, full, zero
  *   GET    /_emulator/faults             pending faults
  *   POST   /_emulator/faults             add one fault (spec object) or several (array)
  *   DELETE /_emulator/faults             clear faults
  *   GET    /_emulator/config             credentials and settings in effect
+ *   GET    /_emulator/limits             rate limits in force and their counters
+ *   POST   /_emulator/limits             change them ({"sinch"|"sinch_token"|"connect":
+ *                                         {"rate", "burst"}})
  *   GET    /_emulator/callbacks          every callback attempt (and skipped callback)
  *   GET    /_emulator/webhooks           where callbacks go now
  *   POST   /_emulator/webhooks           change it (sinch_url, sinch_secret, zapi_url)
@@ -15,6 +19,7 @@
 #include "chat.h"
 #include "deliveries.h"
 #include "emulator.h"
+#include "ratelimit.h"
 #include "reply.h"
 #include "store.h"
 #include "util.h"
@@ -139,6 +144,22 @@ static void webhooks(const struct request *rq, struct reply *rp) {
     reply_json(rp, 200, callbacks_settings_json());
 }
 
+static void limits(const struct request *rq, struct reply *rp) {
+    if (!method_is(rq, rp, "GET, POST"))
+        return;
+    if (strcmp(rq->method, "POST") == 0) {
+        cJSON *spec = cJSON_ParseWithLength(rq->body, rq->body_len);
+        char err[240];
+        bool ok = spec && ratelimit_update(spec, err, sizeof err);
+        cJSON_Delete(spec);
+        if (!ok) {
+            control_error(rp, 400, spec ? err : "body must be JSON");
+            return;
+        }
+    }
+    reply_json(rp, 200, ratelimit_json());
+}
+
 static void connect_agent(const struct request *rq, struct reply *rp) {
     if (!method_is(rq, rp, "POST"))
         return;
@@ -163,6 +184,7 @@ bool control_handle(const struct request *rq, struct reply *rp) {
             if (control_on_reset)
                 control_on_reset();
             store_reset();
+            ratelimit_reset();
             callbacks_reset();
             chat_reset();
             reply_text(rp, 200, "{\"reset\":true}");
@@ -184,6 +206,8 @@ bool control_handle(const struct request *rq, struct reply *rp) {
     } else if (strcmp(p, "/_emulator/callbacks") == 0) {
         if (method_is(rq, rp, "GET"))
             reply_json(rp, 200, callbacks_json());
+    } else if (strcmp(p, "/_emulator/limits") == 0) {
+        limits(rq, rp);
     } else if (strcmp(p, "/_emulator/webhooks") == 0) {
         webhooks(rq, rp);
     } else if (strcmp(p, "/_emulator/connect/agent") == 0) {

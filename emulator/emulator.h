@@ -21,6 +21,9 @@
  *   util.c      ids, clocks, timestamps, base64 decoding, UTF-8, files
  *   reply.c     requests and replies as the handlers see them
  *   names.c     provider and operation names
+ *   ratelimit.c the providers' rate limits (Sinch per project and token endpoint, Connect
+ *               per API)
+ *   routes.c    the route table
  *   config.c    the configuration and its defaults
  */
 #ifndef SE_EMULATOR_H
@@ -69,6 +72,11 @@ struct config {
     /* callbacks (callbacks.c); the URLs and the secret can be changed through the control API */
     const char *sinch_webhook_url, *sinch_webhook_secret, *zapi_webhook_url;
     unsigned zapi_callback_timeout_ms, callback_retry_ms, callback_attempts;
+    /* rate limits (ratelimit.c): requests per second (0 = off) and burst (0 = a tenth of the
+     * rate, at least 1); the control API changes them at runtime, reset restores these */
+    unsigned sinch_rate, sinch_burst, sinch_max_projects;
+    unsigned sinch_token_rate, sinch_token_burst;
+    unsigned connect_rate, connect_burst;
 };
 extern struct config cfg;
 

@@ -7,16 +7,15 @@
 #include "http.h"
 
 #include "chat.h"
-#include "connect.h"
 #include "control.h"
 #include "emulator.h"
 #include "http_faults.h"
+#include "ratelimit.h"
 #include "reply.h"
-#include "sinch.h"
+#include "routes.h"
 #include "store.h"
 #include "util.h"
 #include "websocket.h"
-#include "zapi.h"
 
 #include <microhttpd.h>
 #include <netdb.h>
@@ -27,82 +26,6 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
-
-/* ------------------------------------------------------------------ the route table */
-
-struct route {
-    const char *pattern; /* '*' matches one non-empty path segment */
-    enum provider provider;
-    enum operation op;
-    handler_fn handle;
-    error_fn error; /* the format injected faults answer in */
-};
-
-static const struct route ROUTES[] = {
-    {"/v1/projects/*/events:send", PROV_SINCH, OP_SEND_EVENT, sinch_events_send, sinch_error},
-    {"/v1/projects/*/messages:send", PROV_SINCH, OP_SEND_MESSAGE, sinch_messages_send, sinch_error},
-    {"/oauth2/token", PROV_SINCH, OP_OAUTH_TOKEN, sinch_oauth_token, oauth_error},
-    {"/instances/*/token/*/send-event", PROV_ZAPI, OP_SEND_EVENT, zapi_send_event, zapi_error},
-    {"/instances/*/token/*/send-edit-event", PROV_ZAPI, OP_EDIT_EVENT, zapi_send_edit_event,
-     zapi_error},
-    {"/instances/*/token/*/send-event-response", PROV_ZAPI, OP_RESPOND_EVENT,
-     zapi_send_event_response, zapi_error},
-    {"/instances/*/token/*/send-text", PROV_ZAPI, OP_SEND_MESSAGE, zapi_send_text, zapi_error},
-    {"/instances/*/token/*/update-webhook-message-status", PROV_ZAPI, OP_UPDATE_WEBHOOK,
-     zapi_update_webhook_status, zapi_error},
-    {"/participant/event", PROV_CONNECT, OP_SEND_EVENT, connect_send_event, connect_error},
-    {"/participant/message", PROV_CONNECT, OP_SEND_MESSAGE, connect_send_message, connect_error},
-    {"/participant/connection", PROV_CONNECT, OP_CREATE_CONNECTION, connect_create_connection,
-     connect_error},
-    {"/participant/disconnect", PROV_CONNECT, OP_DISCONNECT, connect_disconnect, connect_error},
-};
-
-static bool route_match(const char *pat, const char *path, struct request *rq) {
-    int np = 0;
-    while (*pat) {
-        if (*pat == '*') {
-            size_t n = strcspn(path, "/");
-            if (n == 0 || n >= ROUTE_PARAM_MAX || np == ROUTE_MAX_PARAMS)
-                return false;
-            memcpy(rq->param[np], path, n);
-            rq->param[np++][n] = '\0';
-            path += n;
-            pat++;
-        } else if (*pat++ != *path++) {
-            return false;
-        }
-    }
-    return *path == '\0';
-}
-
-static const struct route *route_find(struct request *rq) {
-    for (size_t i = 0; i < sizeof ROUTES / sizeof ROUTES[0]; i++)
-        if (route_match(ROUTES[i].pattern, rq->path, rq))
-            return &ROUTES[i];
-    return NULL;
-}
-
-/* An unknown path still answers in the format of the provider its prefix belongs to. */
-static enum provider provider_by_prefix(const char *path) {
-    if (strncmp(path, "/v1/", 4) == 0 || strncmp(path, "/oauth2/", 8) == 0)
-        return PROV_SINCH;
-    if (strncmp(path, "/instances/", 11) == 0)
-        return PROV_ZAPI;
-    if (strncmp(path, "/participant/", 13) == 0)
-        return PROV_CONNECT;
-    return PROV_NONE;
-}
-
-static void plain_error(struct reply *rp, int status, const char *message) {
-    cJSON *doc = cJSON_CreateObject();
-    cJSON_AddStringToObject(doc, "error", message);
-    reply_json(rp, status, doc);
-}
-
-static error_fn error_for(enum provider p) {
-    static const error_fn fns[] = {sinch_error, zapi_error, connect_error};
-    return p == PROV_NONE ? plain_error : fns[p];
-}
 
 /* ------------------------------------------------------------------ per-request state */
 
@@ -336,6 +259,64 @@ static bool process_control(struct req *r, const struct request *rq) {
     return true;
 }
 
+/* What process() decided about a request, for the log. */
+struct outcome {
+    const char *fault; /* the fault applied, or NULL */
+    double received;   /* when a limit looked at it (monotonic seconds); 0 = when logged */
+    bool accepted, throttled;
+};
+
+/* Logs one request with its outcome (rp: what was or would have been answered). */
+static void log_request(const struct req *r, const struct route *rt, enum provider prov,
+                        const struct reply *rp, const struct request *rq, const struct outcome *o) {
+    struct hdr_buf hb = {0};
+    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, collect_header, &hb);
+    struct record_in rec = {.provider = prov,
+                            .op = rt ? rt->op : OP_NONE,
+                            .method = r->method,
+                            .path = r->path,
+                            .query = r->query,
+                            .headers = hb.data ? hb.data : "",
+                            .headers_len = hb.len,
+                            .body = rq->body,
+                            .body_len = r->body_len,
+                            /* 0 when not processed (close, reset, hang); after close_after
+                             * and reset_after, the status that would have been answered */
+                            .status = rp->status,
+                            .connection_requests = r->connection_requests,
+                            .received = o->received,
+                            .accepted = o->accepted,
+                            .replayed = rp->replayed,
+                            .throttled = o->throttled,
+                            .fault = o->fault};
+    store_record(&rec);
+    free(hb.data);
+    if (cfg.verbose)
+        fprintf(stderr, "%s %s -> %d%s%s%s\n", r->method, r->path, rec.status,
+                o->fault ? " fault=" : "", o->fault ? o->fault : "",
+                o->throttled ? " throttled" : "");
+}
+
+/* A request no fault answers in place of: its route's limit, then 404, 413 or the handler. */
+static void handle(struct req *r, const struct route *rt, enum provider prov, struct request *rq,
+                   struct reply *rp, struct outcome *o) {
+    if (!rt) {
+        char msg[120];
+        snprintf(msg, sizeof msg, "no such route: %s %.80s", r->method, r->path);
+        error_for(prov)(rp, 404, msg);
+    } else if (ratelimit_throttle(rt->provider, rt->op, rq->param[0], rt->error, rp,
+                                  &o->received)) {
+        o->throttled = true;
+    } else if (r->too_large) {
+        char msg[80];
+        snprintf(msg, sizeof msg, "request body larger than %zu bytes", cfg.max_body_bytes);
+        rt->error(rp, 413, msg);
+    } else {
+        rt->handle(rq, rp);
+    }
+    o->accepted = rt && !o->throttled && rp->status >= 200 && rp->status < 300 && !rp->replayed;
+}
+
 /* Decides the whole outcome of a request (answer, close or hang, and any delay) and logs it. */
 static void process(struct req *r) {
     struct request rq = {.method = r->method,
@@ -353,31 +334,19 @@ static void process(struct req *r) {
     enum provider prov = rt ? rt->provider : provider_by_prefix(r->path);
     struct fault_hit hit = {0};
     bool faulted = rt && store_fault_take(rt->provider, rt->op, r->connection_requests, &hit);
-    const char *fault = NULL;
-    bool accepted = false;
+    struct outcome o = {0};
 
     if (faulted && !fault_processes(&hit)) {
         struct fault_outcome out = {0};
-        fault = fault_answer(rt->error, &hit, &out, &rp);
+        o.fault = fault_answer(rt->error, &hit, &out, &rp);
         r->close = out.close;
         r->reset = out.reset;
         r->hang = out.hang;
         r->resp = out.resp;
     } else {
         if (faulted)
-            fault = hit.action == ACT_NONE ? "latency" : fault_action_name(hit.action);
-        if (!rt) {
-            char msg[120];
-            snprintf(msg, sizeof msg, "no such route: %s %.80s", r->method, r->path);
-            error_for(prov)(&rp, 404, msg);
-        } else if (r->too_large) {
-            char msg[80];
-            snprintf(msg, sizeof msg, "request body larger than %zu bytes", cfg.max_body_bytes);
-            rt->error(&rp, 413, msg);
-        } else {
-            rt->handle(&rq, &rp);
-        }
-        accepted = rt && rp.status >= 200 && rp.status < 300 && !rp.replayed;
+            o.fault = hit.action == ACT_NONE ? "latency" : fault_action_name(hit.action);
+        handle(r, rt, prov, &rq, &rp, &o);
         /* processed and logged by its real outcome, but the answer is never sent */
         if (faulted && (hit.action == ACT_CLOSE_AFTER || hit.action == ACT_RESET_AFTER)) {
             r->close = true;
@@ -388,30 +357,7 @@ static void process(struct req *r) {
         add_fault_headers(&rp, &hit);
         r->delay_ms = hit.latency_ms;
     }
-
-    struct hdr_buf hb = {0};
-    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, collect_header, &hb);
-    struct record_in rec = {.provider = prov,
-                            .op = rt ? rt->op : OP_NONE,
-                            .method = r->method,
-                            .path = r->path,
-                            .query = r->query,
-                            .headers = hb.data ? hb.data : "",
-                            .headers_len = hb.len,
-                            .body = rq.body,
-                            .body_len = r->body_len,
-                            /* 0 when not processed (close, reset, hang); after close_after
-                             * and reset_after, the status that would have been answered */
-                            .status = rp.status,
-                            .connection_requests = r->connection_requests,
-                            .accepted = accepted,
-                            .replayed = rp.replayed,
-                            .fault = fault};
-    store_record(&rec);
-    free(hb.data);
-    if (cfg.verbose)
-        fprintf(stderr, "%s %s -> %d%s%s\n", r->method, r->path, rec.status, fault ? " fault=" : "",
-                fault ? fault : "");
+    log_request(r, rt, prov, &rp, &rq, &o);
 
     if (!r->close && !r->hang) {
         r->status = (unsigned)rp.status;

@@ -5,6 +5,7 @@
 #include "callbacks.h"
 #include "http.h"
 #include "post.h"
+#include "ratelimit.h"
 #include "store.h"
 #include "util.h"
 
@@ -56,6 +57,19 @@ static void usage(FILE *out) {
         "  --callback-retry-ms N          first retry delay of a failed callback, doubled\n"
         "                                 each time (default 1000)\n"
         "  --callback-attempts N          attempts per callback, 1..10 (default 3)\n"
+        "  --sinch-rate N                 requests per second per Sinch project; 0 = no\n"
+        "                                 limit (default 800)\n"
+        "  --sinch-burst N                requests a Sinch project may send at once; 0 = a\n"
+        "                                 tenth of the rate, at least 1 (default 0)\n"
+        "  --sinch-max-projects N         Sinch projects whose budget is remembered; the\n"
+        "                                 least recently used is forgotten (default 10000)\n"
+        "  --sinch-token-rate N           /oauth2/token requests per second; 0 = no limit\n"
+        "                                 (default 10)\n"
+        "  --sinch-token-burst N          /oauth2/token bucket size (default 30)\n"
+        "  --connect-rate N               requests per second per Connect API; 0 = no\n"
+        "                                 limit (default 0)\n"
+        "  --connect-burst N              requests a Connect API takes at once; 0 = a tenth\n"
+        "                                 of the rate, at least 1 (default 0)\n"
         "  --verbose                      log every request to stderr\n"
         "  --version                      print the version and exit\n"
         "  --help                         this text\n");
@@ -108,6 +122,13 @@ enum option_id {
     O_ZAPI_HOOK_TIMEOUT,
     O_CALLBACK_RETRY,
     O_CALLBACK_ATTEMPTS,
+    O_SINCH_RATE,
+    O_SINCH_BURST,
+    O_SINCH_MAX_PROJECTS,
+    O_TOKEN_RATE,
+    O_TOKEN_BURST,
+    O_CONNECT_RATE,
+    O_CONNECT_BURST,
     O_VERBOSE,
     O_VERSION,
     O_HELP,
@@ -149,42 +170,101 @@ static bool parse_callback_flag(int c, const char *arg) {
     return true;
 }
 
-static bool parse_args(int argc, char **argv) {
-    static const struct option longopts[] = {
-        {"host", required_argument, NULL, O_HOST},
-        {"port", required_argument, NULL, O_PORT},
-        {"threads", required_argument, NULL, O_THREADS},
-        {"max-records", required_argument, NULL, O_MAX_RECORDS},
-        {"max-body-bytes", required_argument, NULL, O_MAX_BODY},
-        {"idle-timeout", required_argument, NULL, O_IDLE_TIMEOUT},
-        {"tls-cert", required_argument, NULL, O_TLS_CERT},
-        {"tls-key", required_argument, NULL, O_TLS_KEY},
-        {"sinch-key-id", required_argument, NULL, O_SINCH_ID},
-        {"sinch-key-secret", required_argument, NULL, O_SINCH_SECRET},
-        {"sinch-token-lifetime", required_argument, NULL, O_SINCH_LIFETIME},
-        {"zapi-instance-id", required_argument, NULL, O_ZAPI_INSTANCE},
-        {"zapi-token", required_argument, NULL, O_ZAPI_TOKEN},
-        {"zapi-client-token", required_argument, NULL, O_ZAPI_CLIENT},
-        {"connect-participant-token", required_argument, NULL, O_CONNECT_PARTICIPANT},
-        {"connect-connection-token", required_argument, NULL, O_CONNECT_CONNECTION},
-        {"sinch-webhook-url", required_argument, NULL, O_SINCH_HOOK},
-        {"sinch-webhook-secret", required_argument, NULL, O_SINCH_HOOK_SECRET},
-        {"zapi-webhook-url", required_argument, NULL, O_ZAPI_HOOK},
-        {"zapi-callback-timeout-ms", required_argument, NULL, O_ZAPI_HOOK_TIMEOUT},
-        {"callback-retry-ms", required_argument, NULL, O_CALLBACK_RETRY},
-        {"callback-attempts", required_argument, NULL, O_CALLBACK_ATTEMPTS},
-        {"verbose", no_argument, NULL, O_VERBOSE},
-        {"version", no_argument, NULL, O_VERSION},
-        {"help", no_argument, NULL, O_HELP},
-        {NULL, 0, NULL, 0},
+/* The rate limit flags (docs/emulator.md, Rate limits). */
+static bool parse_limit_flag(int c, const char *arg) {
+    static const struct {
+        int id;
+        const char *name;
+        unsigned long lo;
+        unsigned *dst;
+    } flags[] = {
+        {O_SINCH_RATE, "sinch-rate", 0, &cfg.sinch_rate},
+        {O_SINCH_BURST, "sinch-burst", 0, &cfg.sinch_burst},
+        {O_SINCH_MAX_PROJECTS, "sinch-max-projects", 1, &cfg.sinch_max_projects},
+        {O_TOKEN_RATE, "sinch-token-rate", 0, &cfg.sinch_token_rate},
+        {O_TOKEN_BURST, "sinch-token-burst", 0, &cfg.sinch_token_burst},
+        {O_CONNECT_RATE, "connect-rate", 0, &cfg.connect_rate},
+        {O_CONNECT_BURST, "connect-burst", 0, &cfg.connect_burst},
     };
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        unsigned long v;
+        if (flags[i].id != c)
+            continue;
+        if (!parse_ulong(flags[i].name, arg, flags[i].lo, RATELIMIT_MAX, &v))
+            return false;
+        *flags[i].dst = (unsigned)v;
+    }
+    return true;
+}
+
+static const struct option LONGOPTS[] = {
+    {"host", required_argument, NULL, O_HOST},
+    {"port", required_argument, NULL, O_PORT},
+    {"threads", required_argument, NULL, O_THREADS},
+    {"max-records", required_argument, NULL, O_MAX_RECORDS},
+    {"max-body-bytes", required_argument, NULL, O_MAX_BODY},
+    {"idle-timeout", required_argument, NULL, O_IDLE_TIMEOUT},
+    {"tls-cert", required_argument, NULL, O_TLS_CERT},
+    {"tls-key", required_argument, NULL, O_TLS_KEY},
+    {"sinch-key-id", required_argument, NULL, O_SINCH_ID},
+    {"sinch-key-secret", required_argument, NULL, O_SINCH_SECRET},
+    {"sinch-token-lifetime", required_argument, NULL, O_SINCH_LIFETIME},
+    {"zapi-instance-id", required_argument, NULL, O_ZAPI_INSTANCE},
+    {"zapi-token", required_argument, NULL, O_ZAPI_TOKEN},
+    {"zapi-client-token", required_argument, NULL, O_ZAPI_CLIENT},
+    {"connect-participant-token", required_argument, NULL, O_CONNECT_PARTICIPANT},
+    {"connect-connection-token", required_argument, NULL, O_CONNECT_CONNECTION},
+    {"sinch-webhook-url", required_argument, NULL, O_SINCH_HOOK},
+    {"sinch-webhook-secret", required_argument, NULL, O_SINCH_HOOK_SECRET},
+    {"zapi-webhook-url", required_argument, NULL, O_ZAPI_HOOK},
+    {"zapi-callback-timeout-ms", required_argument, NULL, O_ZAPI_HOOK_TIMEOUT},
+    {"callback-retry-ms", required_argument, NULL, O_CALLBACK_RETRY},
+    {"callback-attempts", required_argument, NULL, O_CALLBACK_ATTEMPTS},
+    {"sinch-rate", required_argument, NULL, O_SINCH_RATE},
+    {"sinch-burst", required_argument, NULL, O_SINCH_BURST},
+    {"sinch-max-projects", required_argument, NULL, O_SINCH_MAX_PROJECTS},
+    {"sinch-token-rate", required_argument, NULL, O_TOKEN_RATE},
+    {"sinch-token-burst", required_argument, NULL, O_TOKEN_BURST},
+    {"connect-rate", required_argument, NULL, O_CONNECT_RATE},
+    {"connect-burst", required_argument, NULL, O_CONNECT_BURST},
+    {"verbose", no_argument, NULL, O_VERBOSE},
+    {"version", no_argument, NULL, O_VERSION},
+    {"help", no_argument, NULL, O_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+/* The flags that take a string as it is. */
+static bool parse_string_flag(int c, const char *arg) {
+    static const struct {
+        int id;
+        const char **dst;
+    } flags[] = {
+        {O_HOST, &cfg.host},
+        {O_TLS_CERT, &cfg.tls_cert},
+        {O_TLS_KEY, &cfg.tls_key},
+        {O_SINCH_ID, &cfg.sinch_key_id},
+        {O_SINCH_SECRET, &cfg.sinch_key_secret},
+        {O_ZAPI_INSTANCE, &cfg.zapi_instance_id},
+        {O_ZAPI_TOKEN, &cfg.zapi_token},
+        {O_ZAPI_CLIENT, &cfg.zapi_client_token},
+        {O_CONNECT_PARTICIPANT, &cfg.connect_participant_token},
+        {O_CONNECT_CONNECTION, &cfg.connect_connection_token},
+    };
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+        if (flags[i].id == c) {
+            *flags[i].dst = arg;
+            return true;
+        }
+    return false;
+}
+
+static bool parse_args(int argc, char **argv) {
     unsigned long v;
     int c;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h", LONGOPTS, NULL)) != -1) {
+        if (parse_string_flag(c, optarg))
+            continue;
         switch (c) {
-        case O_HOST:
-            cfg.host = optarg;
-            break;
         case O_PORT:
             if (!parse_ulong("port", optarg, 0, 65535, &v))
                 return false;
@@ -210,37 +290,10 @@ static bool parse_args(int argc, char **argv) {
                 return false;
             cfg.idle_timeout = (unsigned)v;
             break;
-        case O_TLS_CERT:
-            cfg.tls_cert = optarg;
-            break;
-        case O_TLS_KEY:
-            cfg.tls_key = optarg;
-            break;
-        case O_SINCH_ID:
-            cfg.sinch_key_id = optarg;
-            break;
-        case O_SINCH_SECRET:
-            cfg.sinch_key_secret = optarg;
-            break;
         case O_SINCH_LIFETIME:
             if (!parse_ulong("sinch-token-lifetime", optarg, 0, 10L * 365 * 86400, &v))
                 return false;
             cfg.sinch_token_lifetime = (long)v;
-            break;
-        case O_ZAPI_INSTANCE:
-            cfg.zapi_instance_id = optarg;
-            break;
-        case O_ZAPI_TOKEN:
-            cfg.zapi_token = optarg;
-            break;
-        case O_ZAPI_CLIENT:
-            cfg.zapi_client_token = optarg;
-            break;
-        case O_CONNECT_PARTICIPANT:
-            cfg.connect_participant_token = optarg;
-            break;
-        case O_CONNECT_CONNECTION:
-            cfg.connect_connection_token = optarg;
             break;
         case O_SINCH_HOOK:
         case O_SINCH_HOOK_SECRET:
@@ -249,6 +302,16 @@ static bool parse_args(int argc, char **argv) {
         case O_CALLBACK_RETRY:
         case O_CALLBACK_ATTEMPTS:
             if (!parse_callback_flag(c, optarg))
+                return false;
+            break;
+        case O_SINCH_RATE:
+        case O_SINCH_BURST:
+        case O_SINCH_MAX_PROJECTS:
+        case O_TOKEN_RATE:
+        case O_TOKEN_BURST:
+        case O_CONNECT_RATE:
+        case O_CONNECT_BURST:
+            if (!parse_limit_flag(c, optarg))
                 return false;
             break;
         case O_VERBOSE:
@@ -287,12 +350,15 @@ int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
 
     store_init(cfg.max_records);
+    ratelimit_init();
     if (!callbacks_start()) {
+        ratelimit_free();
         store_free();
         return 1;
     }
     if (!http_start()) {
         callbacks_stop();
+        ratelimit_free();
         store_free();
         return 1;
     }
@@ -305,6 +371,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "sendevent-emulator: %s, stopping\n", strsignal(sig));
     http_stop();      /* no request handler runs after this: nothing enqueues callbacks */
     callbacks_stop(); /* joins the sender */
+    ratelimit_free();
     store_free();
     return 0;
 }

@@ -20,12 +20,12 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
 struct record {
     uint64_t seq;
-    double received; /* monotonic seconds: when the request had been read */
+    double received; /* monotonic seconds: when it had been read (or a limit looked at it) */
     enum provider provider;
     enum operation op;
     int status;
     unsigned connection_requests;
-    bool accepted, replayed;
+    bool accepted, replayed, throttled;
     const char *fault;
     char *method, *path, *query, *headers, *body; /* all inside this one allocation */
     size_t headers_len, body_len;
@@ -48,15 +48,19 @@ void store_record(const struct record_in *in) {
     size_t lm = strlen(in->method), lp = strlen(in->path), lq = strlen(in->query);
     struct record *r = xmalloc(sizeof *r + lm + lp + lq + in->headers_len + in->body_len + 5);
     char *cur = (char *)(r + 1);
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    r->received = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    r->received = in->received;
+    if (r->received <= 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        r->received = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    }
     r->provider = in->provider;
     r->op = in->op;
     r->status = in->status;
     r->connection_requests = in->connection_requests;
     r->accepted = in->accepted;
     r->replayed = in->replayed;
+    r->throttled = in->throttled;
     r->fault = in->fault;
     r->method = pack(&cur, in->method, lm);
     r->path = pack(&cur, in->path, lp);
@@ -128,6 +132,8 @@ static cJSON *record_json(const struct record *r) {
     cJSON_AddNumberToObject(o, "connection_requests", (double)r->connection_requests);
     if (r->replayed)
         cJSON_AddBoolToObject(o, "replayed", true);
+    if (r->throttled)
+        cJSON_AddBoolToObject(o, "throttled", true);
     if (r->fault)
         cJSON_AddStringToObject(o, "fault", r->fault);
     return o;

@@ -25,8 +25,10 @@ struct record_in {
     size_t body_len;
     int status;                   /* 0 = not processed (close, reset, hang) */
     unsigned connection_requests; /* 1-based index of this request on its connection */
+    double received;              /* monotonic seconds; 0 = now */
     bool accepted;
     bool replayed;
+    bool throttled;    /* answered 429 by a rate limit (ratelimit.c) */
     const char *fault; /* static name of the fault applied, or NULL */
 };
 void store_record(const struct record_in *in);

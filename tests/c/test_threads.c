@@ -49,7 +49,10 @@ static void run_threads(se_client *c) {
 }
 
 int main(void) {
-    if (!emu_start(&E, NULL))
+    /* The counts below are exact (one attempt per send): without Sinch's 800/s per project,
+     * which eight threads exceed (a throttled send is retried and logged twice). */
+    static const char *const unlimited[] = {"--sinch-rate", "0", NULL};
+    if (!emu_start(&E, unlimited))
         return EMU_SKIP;
     char auth_url[300];
     snprintf(auth_url, sizeof auth_url, "%s/oauth2/token", E.url);
