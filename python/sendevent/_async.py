@@ -53,7 +53,7 @@ class _Stream:
     everything added has completed."""
 
     __slots__ = ("batch", "client", "loop", "fd", "deliver", "closed", "done", "waiters",
-                 "on_done", "timer", "soon")
+                 "on_done", "timer", "soon", "eager")
 
     def __init__(self, c, loop, concurrency, deliver, requests=None, operation=None,
                  encode=None, deadline=0.0):
@@ -64,6 +64,7 @@ class _Stream:
         self.batch, self.loop, self.deliver = batch, loop, deliver
         self.client = c  # the C client outlives its batch (se_batch_new's rule)
         self.closed = self.done = self.soon = False
+        self.eager = True  # the loop has stepped since the last step an add made
         self.timer = None  # the one timer handle: the step's next_timeout
         self.waiters = {}  # index -> future, for the single awaits of a shared stream
         self.on_done = None
@@ -71,10 +72,19 @@ class _Stream:
         loop.add_reader(self.fd, self._step)
 
     def add(self, operation, body, deadline):
-        """Adds a request (taken by the next step, scheduled once per run of adds)."""
-        index = _ext.stream_add(self.batch, operation, body, deadline)
-        self._step_soon()
-        return index
+        """Adds a request: its index, for the caller's future; then kick()."""
+        return _ext.stream_add(self.batch, operation, body, deadline)
+
+    def kick(self):
+        """After adds: the first since the loop last stepped is sent at once (a lone await
+        costs no extra turn of the loop); later ones wait for one step soon, for all of them."""
+        if self.soon or self.done:
+            return
+        if self.eager:
+            self.eager = False
+            self._step(eager=True)
+        else:
+            self._step_soon()
 
     def close(self):
         """No more requests: the run ends when everything added is done."""
@@ -98,8 +108,10 @@ class _Stream:
         self.timer = None
         self._step()
 
-    def _step(self):
-        self.soon = False
+    def _step(self, eager=False):
+        if not eager:  # the loop's: readiness, the timer, or a step soon
+            self.soon = False
+            self.eager = True
         if self.done:
             return
         timeout, ready = _ext.stream_step(self.batch)
@@ -269,6 +281,7 @@ class AsyncClient:
             stream.deliver = self._deliver_to(stream)
         index = stream.add(operation, body, seconds)
         fut = stream.waiters[index] = loop.create_future()
+        stream.kick()  # may complete it at once: its future is there to take the result
         try:
             handle = await fut
         except asyncio.CancelledError as exc:
