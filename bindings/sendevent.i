@@ -106,6 +106,8 @@ typedef struct se_callback {} se_callback;
 %ignore se_batch_next;
 %ignore se_batch_pending;
 %ignore se_batch_close;
+%ignore se_batch_attach;
+%ignore se_batch_step;
 /* a raw function pointer and arrays of strings: each language file wraps verification in one
  * call of its own (webhook_verify), its nonce hook calling back into the language */
 %ignore se_webhook_verify;

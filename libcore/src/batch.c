@@ -24,11 +24,12 @@ se_status se_batch_new(se_batch **out, se_client *client) {
         return sei_set_error(client, SE_E_NOMEM, "out of memory");
     (*out)->client = client;
     (*out)->done_fd = -1;
+    (*out)->epoll_fd = -1;
     return SE_OK;
 }
 
-/* A batch started in another process: its run's thread is not here. */
-static bool inherited_run(const se_batch *b) {
+/* A batch started (or attached) in another process: its run is not here. */
+bool sei_batch_inherited(const se_batch *b) {
     return b->started && b->fork_gen != atomic_load(&sei_fork_gen);
 }
 
@@ -49,11 +50,14 @@ static void free_items(sei_batch_item *items, size_t n) {
 void se_batch_free(se_batch *b) {
     if (!b)
         return;
-    if (b->started && !inherited_run(b)) {
+    if (b->started && !sei_batch_inherited(b)) {
         se_batch_cancel(b);
-        pthread_join(b->thread, NULL);
+        if (!b->driven)
+            pthread_join(b->thread, NULL);
+        else if (!b->finished)
+            se_batch_step(b, NULL); /* the cancel ends the run in one turn */
     }
-    if (inherited_run(b)) /* the parent's: abandoned, never cleaned up */
+    if (sei_batch_inherited(b)) /* the parent's: abandoned, never cleaned up */
         return;
     free_items(b->items, b->n);
     free_items(b->incoming, b->n_incoming);
@@ -72,7 +76,7 @@ void se_batch_free(se_batch *b) {
     if (b->started) {
         pthread_mutex_destroy(&b->lock);
         pthread_cond_destroy(&b->cond);
-        close(b->done_fd);
+        close(b->driven ? b->epoll_fd : b->done_fd);
     }
     free(b);
 }
@@ -181,7 +185,8 @@ static se_status add_running(se_batch *b, const char *operation, const char *req
         pthread_mutex_unlock(&b->lock);
         if (refused && sei_engine_queue(b, index, refused) != SE_OK)
             return sei_set_error(b->client, SE_E_NOMEM, "out of memory");
-        if (atomic_load(&b->sleeping)) /* a busy run takes it at its next turn */
+        /* a busy run takes it at its next turn; a driven batch's own thread steps after adding */
+        if (atomic_load(&b->sleeping) && !(b->driven && pthread_equal(pthread_self(), b->attacher)))
             sei_waker_ring(atomic_load(&b->waker));
         return st;
     }
@@ -198,7 +203,7 @@ static se_status add_running(se_batch *b, const char *operation, const char *req
 
 se_status se_batch_add_within(se_batch *b, const char *operation, const char *request_json,
                               double deadline) {
-    if (b && b->started && !inherited_run(b))
+    if (b && b->started && !sei_batch_inherited(b))
         return add_running(b, operation, request_json, deadline);
     if (!b || b->ran)
         return sei_set_error(b ? b->client : NULL, SE_E_MISUSE,
@@ -245,7 +250,7 @@ size_t se_batch_size(const se_batch *b) {
 }
 
 /* The run's slots and multi handle (with the client's live connections). */
-static se_status begin_run(se_batch *b, int max_in_flight) {
+se_status sei_batch_begin_run(se_batch *b, int max_in_flight) {
     sei_client_after_fork(b->client);
     b->ran = true;
     sei_block_release(b->job_block); /* no more parking: each block goes with its last job */
@@ -277,7 +282,7 @@ static se_status begin_run(se_batch *b, int max_in_flight) {
 
 /* After the engine: slots and handles back to the client; anything left
  * unfinished (only after an out-of-memory stop) ends as out of memory. */
-static se_status end_run(se_batch *b, se_status st) {
+se_status sei_batch_end_run(se_batch *b, se_status st) {
     for (int i = 0; i < b->max_in_flight; i++) {
         sei_slot *s = &b->slots[i];
         if (s->item != SIZE_MAX) { /* still in flight */
@@ -301,6 +306,10 @@ static se_status end_run(se_batch *b, se_status st) {
     b->running = false;
     while (b->n_spare > 0)
         sei_block_release(b->spare[--b->n_spare]);
+    if (b->driven) { /* curl announced the removal of every socket as its transfer ended */
+        curl_multi_setopt(b->multi, CURLMOPT_SOCKETFUNCTION, NULL);
+        curl_multi_setopt(b->multi, CURLMOPT_TIMERFUNCTION, NULL);
+    }
     sei_multi_give(b->client, b->multi); /* with its connections, for the next run */
     b->multi = NULL;
     if (st != SE_OK)
@@ -325,9 +334,9 @@ se_status se_batch_run(se_batch *b, int max_in_flight) {
     if (!b || b->ran || max_in_flight < 1 || max_in_flight > 1024)
         return sei_set_error(b ? b->client : NULL, SE_E_MISUSE,
                              "se_batch_run: batch already ran, or max_in_flight not in 1..1024");
-    if (begin_run(b, max_in_flight) != SE_OK)
+    if (sei_batch_begin_run(b, max_in_flight) != SE_OK)
         return sei_set_error(b->client, SE_E_NOMEM, "out of memory");
-    return end_run(b, sei_engine_run(b));
+    return sei_batch_end_run(b, sei_engine_run(b));
 }
 
 se_status se_batch_cancel(se_batch *b) {
@@ -348,19 +357,22 @@ se_status se_batch_stop(se_batch *b) {
 
 /* ---- se_batch_start: the run on a thread of its own ----------------------------------- */
 
-static void *run_thread(void *arg) {
-    se_batch *b = arg;
-    se_status st = end_run(b, sei_engine_run(b));
+void sei_batch_run_over(se_batch *b, se_status st) {
     pthread_mutex_lock(&b->lock);
     b->result = st;
     b->finished = true;
     b->closed = true;
     uint64_t one = 1;
-    if (b->q_len == 0 && write(b->done_fd, &one, sizeof one) < 0) {
+    if (b->q_len == 0 && b->done_fd >= 0 && write(b->done_fd, &one, sizeof one) < 0) {
         /* full counter: readable anyway */
     }
     pthread_cond_broadcast(&b->cond);
     pthread_mutex_unlock(&b->lock);
+}
+
+static void *run_thread(void *arg) {
+    se_batch *b = arg;
+    sei_batch_run_over(b, sei_batch_end_run(b, sei_engine_run(b)));
     return NULL;
 }
 
@@ -379,9 +391,9 @@ se_status se_batch_start(se_batch *b, int max_in_flight) {
     for (size_t i = 0; i < b->n; i++)
         if (b->items[i].response && sei_engine_queue(b, i, b->items[i].response) == SE_OK)
             b->items[i].response = NULL;
-    se_status st = begin_run(b, max_in_flight);
+    se_status st = sei_batch_begin_run(b, max_in_flight);
     if (st == SE_OK && pthread_create(&b->thread, NULL, run_thread, b) != 0) {
-        end_run(b, SE_OK);
+        sei_batch_end_run(b, SE_OK);
         st = SE_E_NOMEM;
     }
     if (st != SE_OK) {
@@ -398,6 +410,8 @@ se_status se_batch_start(se_batch *b, int max_in_flight) {
 int se_batch_fd(const se_batch *b) {
     if (!b || !b->started)
         return -1;
+    if (b->driven)
+        return b->epoll_fd;
     se_batch *m = (se_batch *)b; /* the fd's state is a cache, not the batch's value */
     if (!atomic_exchange(&m->fd_wanted, true)) {
         /* from now on kept up to date by the run: bring it level with the queue */
@@ -414,10 +428,12 @@ int se_batch_fd(const se_batch *b) {
 se_status se_batch_next(se_batch *b, double wait_seconds, size_t *index, se_response **out) {
     if (out)
         *out = NULL;
-    if (!b || !b->started || !out || !index || inherited_run(b))
+    if (!b || !b->started || !out || !index || sei_batch_inherited(b))
         return sei_set_error(b ? b->client : NULL, SE_E_MISUSE,
                              "se_batch_next: not a batch started in this process, or NULL "
                              "arguments");
+    if (b->driven)
+        wait_seconds = 0; /* its completions come from se_batch_step, in this thread */
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
     if (wait_seconds > 0) {
@@ -495,7 +511,7 @@ se_status se_batch_take(se_batch *b, size_t index, se_response **out) {
 }
 
 se_status sei_batch_cancel_item(se_batch *b, size_t index) {
-    if (!b || inherited_run(b) || index >= se_batch_size(b))
+    if (!b || sei_batch_inherited(b) || index >= se_batch_size(b))
         return sei_set_error(b ? b->client : NULL, SE_E_MISUSE,
                              "sei_batch_cancel_item: no such request in a batch of this process");
     sei_cancel_node *node = malloc(sizeof *node);

@@ -6,6 +6,7 @@
 #ifndef SEI_BATCH_INTERNAL_H
 #define SEI_BATCH_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "sendevent/sendevent.h"
@@ -20,5 +21,15 @@
  * not yet run, when it runs. SE_OK, SE_E_MISUSE (NULL batch, index never
  * added, a batch started in another process), SE_E_NOMEM. */
 se_status sei_batch_cancel_item(se_batch *batch, size_t index);
+
+/* For batch_driven.c: a run's slots and multi handle taken and given back
+ * (sei_batch_end_run gives SE_OK or, after a run that had to stop, its
+ * status with the message set; for se_batch_run the first failed request's);
+ * a started or attached batch's run marked over (se_batch_next stops
+ * waiting); whether a started or attached batch comes from another process. */
+se_status sei_batch_begin_run(se_batch *b, int max_in_flight);
+se_status sei_batch_end_run(se_batch *b, se_status st);
+void sei_batch_run_over(se_batch *b, se_status st);
+bool sei_batch_inherited(const se_batch *b);
 
 #endif

@@ -329,23 +329,23 @@ static bool take_inputs(se_batch *b, bool closed, se_status *st) {
     return closed;
 }
 
-/* Milliseconds the loop may sleep: curl's poll wakes it for its transfers, the
- * waker for cancellation and new requests; only retries and credentials
- * fetched by another run need a timer. */
-static int wait_ms(const se_batch *b, double next_due) {
-    int ms = 1000;
+/* Milliseconds until the engine must turn again though no transfer and no
+ * waker woke it: retries, max_rate, credentials fetched by another run, the
+ * deadlines of sends waiting for them. -1: nothing but those can. */
+int sei_engine_wait_ms(const se_batch *b, double next_due) {
+    int ms = -1;
     if (b->n_waiting > 0 && b->n_free > 0) {
         double until = next_due < 0 ? 0 : (next_due - sei_now()) * 1000;
-        ms = until <= 0 ? 0 : until < 1000 ? (int)until + 1 : 1000;
+        ms = until <= 0 ? 0 : until < 86400000.0 ? (int)until + 1 : 86400000;
     }
-    if (b->n_token_waiters > 0 && !b->token_in_flight && ms > 10)
+    if (b->n_token_waiters > 0 && !b->token_in_flight && (ms < 0 || ms > 10))
         ms = 10; /* another run fetches: look again soon */
-    if (b->has_deadlines && b->n_token_waiters > 0 && ms > 50)
+    if (b->has_deadlines && b->n_token_waiters > 0 && (ms < 0 || ms > 50))
         ms = 50; /* deadlines of sends waiting for credentials are checked this often */
     if (b->rate_held) {
         double until = ceil((b->rate_due - sei_now()) * 1000);
-        if (until < ms)
-            ms = until > 0 ? (int)until : 0;
+        if (ms < 0 || until < ms)
+            ms = until <= 0 ? 0 : until < 86400000.0 ? (int)until : 86400000;
     }
     return ms;
 }
@@ -385,74 +385,115 @@ static bool about_to_sleep(se_batch *b) {
     return quiet;
 }
 
-se_status sei_engine_run(se_batch *b) {
+/* Cancellation and stop, as the turn begins; false when the run ends
+ * (cancelled: what came meanwhile is cancelled too). */
+static bool cancel_or_stop(se_batch *b, se_status *st) {
+    se_client *c = b->client;
+    if (!b->cancelled && (atomic_load(&b->cancel) || atomic_load(&c->cancel_gen) != b->cancel_gen))
+        sei_engine_cancel_all(b);
+    if (!b->cancelled && *st == SE_OK && atomic_load(&b->stop) &&
+        (b->stopped_upto < b->n || b->n_waiting > 0 || b->n_token_waiters > 0))
+        *st = sei_engine_stop_waiting(b);
+    if (!b->cancelled)
+        return true;
+    if (b->started) { /* nothing more is taken: what came is cancelled */
+        pthread_mutex_lock(&b->lock);
+        b->closed = true;
+        pthread_mutex_unlock(&b->lock);
+        take_incoming(b, st);
+    }
+    if (b->n_done < b->n)
+        sei_engine_cancel_all(b);
+    return false;
+}
+
+/* Starts what may start: retries that are due, then sends waiting on
+ * another run's fetch, then new ones. *next_due: the first retry not due. */
+static se_status start_due(se_batch *b, double *next_due) {
+    se_status st = SE_OK;
+    bool token_deadlines = b->has_deadlines && b->n_token_waiters > 0;
+    double now = b->n_waiting > 0 || token_deadlines ? sei_now() : 0;
+    if (token_deadlines)
+        st = expire_token_waiters(b, now);
+    for (size_t i = 0; b->n_waiting > 0 && i < b->n && st == SE_OK; i++) {
+        sei_batch_item *it = &b->items[i];
+        if (it->state != ITEM_WAITING)
+            continue;
+        if (it->due <= now && b->n_free > 0 && !b->token_blocked && rate_allows(b))
+            st = start(b, i);
+        else if (*next_due < 0 || it->due < *next_due)
+            *next_due = it->due > now || !b->rate_held ? it->due : b->rate_due;
+    }
+    if (st == SE_OK && b->n_token_waiters > 0 && !b->token_in_flight && b->n_free > 0)
+        st = start_token_waiters(b);
+    while (st == SE_OK && !b->token_blocked && b->n_free > 0 && b->next < b->n) {
+        if (b->items[b->next].state != ITEM_PENDING)
+            b->next++; /* done already: refused by validation, or cancelled */
+        else if (rate_allows(b))
+            st = start(b, b->next++);
+        else
+            break;
+    }
+    return st;
+}
+
+sei_turn sei_engine_turn(se_batch *b, se_status *st, double *next_due) {
+    *next_due = -1;
+    b->run_closed = take_inputs(b, b->run_closed, st);
+    if (!cancel_or_stop(b, st))
+        return SEI_TURN_END;
+    if (*st == SE_OK)
+        *st = start_due(b, next_due);
+    if (b->driven) {
+        sei_engine_socket_perform(b);
+    } else {
+        int still = 0;
+        curl_multi_perform(b->multi, &still);
+    }
+    CURLMsg *msg;
+    int left;
+    while (*st == SE_OK && (msg = curl_multi_info_read(b->multi, &left)))
+        if (msg->msg == CURLMSG_DONE)
+            *st = complete(b, msg->easy_handle, msg->data.result);
+    if (*st != SE_OK || (b->n_done == b->n && b->run_closed))
+        return SEI_TURN_END;
+    if (b->n_free > 0 && b->next < b->n && !b->token_blocked && !b->rate_held)
+        return SEI_TURN_AGAIN; /* free slots and requests not yet started: start them now */
+    if (b->started && !about_to_sleep(b))
+        return SEI_TURN_AGAIN; /* a request came in meanwhile */
+    return SEI_TURN_SLEEP;
+}
+
+sei_waker *sei_engine_begin(se_batch *b) {
     se_client *c = b->client;
     sei_waker *w = sei_waker_take(c);
     atomic_store(&b->waker, w);
     if (!b->cancel_gen_set) /* se_send reads it when it is called: a cancel while it validates
                                counts */
         b->cancel_gen = atomic_load(&c->cancel_gen);
+    b->run_closed = !b->started;
+    return w;
+}
+
+void sei_engine_end(se_batch *b) {
+    sei_engine_abandon_token_fetch(b);
+    sei_waker_give(atomic_exchange(&b->waker, NULL));
+}
+
+se_status sei_engine_run(se_batch *b) {
+    sei_waker *w = sei_engine_begin(b);
     struct curl_waitfd wfd = {w ? w->fd : -1, CURL_WAIT_POLLIN, 0};
     se_status st = SE_OK;
-    bool closed = !b->started;
-    while (st == SE_OK) {
-        closed = take_inputs(b, closed, &st);
-        if (!b->cancelled &&
-            (atomic_load(&b->cancel) || atomic_load(&c->cancel_gen) != b->cancel_gen))
-            sei_engine_cancel_all(b);
-        if (!b->cancelled && st == SE_OK && atomic_load(&b->stop) &&
-            (b->stopped_upto < b->n || b->n_waiting > 0 || b->n_token_waiters > 0))
-            st = sei_engine_stop_waiting(b);
-        if (b->cancelled) { /* the run ends: nothing more is taken, what came is cancelled */
-            if (b->started) {
-                pthread_mutex_lock(&b->lock);
-                b->closed = true;
-                pthread_mutex_unlock(&b->lock);
-                take_incoming(b, &st);
-            }
-            if (b->n_done < b->n)
-                sei_engine_cancel_all(b);
+    for (;;) {
+        double next_due;
+        sei_turn turn = sei_engine_turn(b, &st, &next_due);
+        if (turn == SEI_TURN_END)
             break;
-        }
-        bool token_deadlines = b->has_deadlines && b->n_token_waiters > 0;
-        double now = b->n_waiting > 0 || token_deadlines ? sei_now() : 0, next_due = -1;
-        if (token_deadlines)
-            st = expire_token_waiters(b, now);
-        /* retries that are due, then sends waiting on another run's fetch, then new ones */
-        for (size_t i = 0; b->n_waiting > 0 && i < b->n && st == SE_OK; i++) {
-            sei_batch_item *it = &b->items[i];
-            if (it->state != ITEM_WAITING)
-                continue;
-            if (it->due <= now && b->n_free > 0 && !b->token_blocked && rate_allows(b))
-                st = start(b, i);
-            else if (next_due < 0 || it->due < next_due)
-                next_due = it->due > now || !b->rate_held ? it->due : b->rate_due;
-        }
-        if (st == SE_OK && b->n_token_waiters > 0 && !b->token_in_flight && b->n_free > 0)
-            st = start_token_waiters(b);
-        while (st == SE_OK && !b->token_blocked && b->n_free > 0 && b->next < b->n) {
-            if (b->items[b->next].state != ITEM_PENDING)
-                b->next++; /* done already: refused by validation, or cancelled */
-            else if (rate_allows(b))
-                st = start(b, b->next++);
-            else
-                break;
-        }
-        int still = 0;
-        curl_multi_perform(b->multi, &still);
-        CURLMsg *msg;
-        int left;
-        while (st == SE_OK && (msg = curl_multi_info_read(b->multi, &left)))
-            if (msg->msg == CURLMSG_DONE)
-                st = complete(b, msg->easy_handle, msg->data.result);
-        if (st != SE_OK || (b->n_done == b->n && closed))
-            break;
-        if (b->n_free > 0 && b->next < b->n && !b->token_blocked && !b->rate_held)
-            continue; /* free slots and requests not yet started: start them now */
-        if (b->started && !about_to_sleep(b))
-            continue; /* a request came in meanwhile */
-        int numfds = 0;
-        curl_multi_poll(b->multi, w ? &wfd : NULL, w ? 1 : 0, wait_ms(b, next_due), &numfds);
+        if (turn == SEI_TURN_AGAIN)
+            continue;
+        int ms = sei_engine_wait_ms(b, next_due), numfds = 0;
+        curl_multi_poll(b->multi, w ? &wfd : NULL, w ? 1 : 0, ms < 0 || ms > 1000 ? 1000 : ms,
+                        &numfds);
         if (b->started)
             atomic_store(&b->sleeping, false);
         if (w && wfd.revents) {
@@ -460,93 +501,8 @@ se_status sei_engine_run(se_batch *b) {
             wfd.revents = 0;
         }
     }
-    sei_engine_abandon_token_fetch(b);
-    atomic_store(&b->waker, NULL);
-    sei_waker_give(w);
+    sei_engine_end(b);
     return st;
-}
-
-/* ---- responses ------------------------------------------------------------------------ */
-
-/* Memory for the responses still to come, when the current block runs low: a
- * spare job block, else a new block (64 KiB: job blocks soon come free; 16 KiB
- * when few responses are still to come). */
-static void ensure_block(se_batch *b) {
-    if (sei_block_room(b->block) >= 4096)
-        return;
-    size_t size = b->n - b->n_done > 16 ? 65536 : 16384;
-    sei_block *next = b->n_spare > 0 ? b->spare[--b->n_spare] : sei_block_new(size);
-    if (!next)
-        return; /* responses are malloc'd instead */
-    sei_block_release(b->block);
-    b->block = next;
-}
-
-static void free_job(se_batch *b, sei_batch_item *it) {
-    if (!it->job)
-        return;
-    sei_job_clear(it->job);
-    if (b->borrowed_jobs)
-        ;
-    else if (!it->job_block)
-        free(it->job);
-    else if (!b->running)
-        sei_block_release(it->job_block);
-    else if (sei_block_drop(it->job_block)) { /* its last job: a spare for responses */
-        if (b->n_spare < (int)(sizeof b->spare / sizeof b->spare[0]))
-            b->spare[b->n_spare++] = it->job_block;
-        else
-            sei_block_release(it->job_block);
-    }
-    it->job = NULL;
-    it->job_block = NULL;
-}
-
-se_status sei_engine_queue(se_batch *b, size_t index, se_response *r) {
-    pthread_mutex_lock(&b->lock);
-    if (b->q_len == b->q_cap) {
-        size_t cap = b->q_cap ? b->q_cap * 2 : 64;
-        sei_completion *q = malloc(cap * sizeof *q);
-        if (!q) {
-            pthread_mutex_unlock(&b->lock);
-            return SE_E_NOMEM;
-        }
-        for (size_t k = 0; k < b->q_len; k++)
-            q[k] = b->queue[(b->q_head + k) % b->q_cap];
-        free(b->queue);
-        b->queue = q;
-        b->q_cap = cap;
-        b->q_head = 0;
-    }
-    b->queue[(b->q_head + b->q_len++) % b->q_cap] = (sei_completion){index, r};
-    if (b->q_len == 1 && atomic_load(&b->fd_wanted)) { /* else nobody polls it: no system call */
-        uint64_t one = 1;
-        if (write(b->done_fd, &one, sizeof one) < 0) {
-            /* full counter: readable anyway */
-        }
-    }
-    pthread_cond_broadcast(&b->cond);
-    pthread_mutex_unlock(&b->lock);
-    return SE_OK;
-}
-
-se_status sei_engine_finish(se_batch *b, size_t i, se_status st, sei_attempt *a) {
-    sei_batch_item *it = &b->items[i];
-    if (b->running && !b->borrowed_jobs)
-        ensure_block(b);
-    it->response = sei_job_response(it->job, st, a, b->block);
-    free_job(b, it);
-    it->state = ITEM_DONE;
-    b->n_done++;
-    if (!it->response)
-        return SE_E_NOMEM;
-    if (b->started) {
-        se_status q = sei_engine_queue(b, i, it->response);
-        if (q == SE_OK)
-            it->response = NULL; /* the queue's, until taken */
-        return q;
-    }
-    return SE_OK;
 }
 
 /* ---- se_send ----------------------------------------------------------------------------- */

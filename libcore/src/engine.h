@@ -114,12 +114,58 @@ struct se_batch {
     sei_completion *queue; /* completions not yet taken, a ring */
     size_t q_head, q_len, q_cap;
     se_status result; /* of the run */
+
+    /* ---- se_batch_attach: a run the caller drives, step by step (engine_step.c) ---- */
+    bool driven;
+    bool run_closed;    /* the run has seen the batch closed (kept from turn to turn) */
+    int epoll_fd;       /* curl's sockets and the run's waker: se_batch_fd of a driven batch */
+    double curl_due;    /* when curl's timer expires (sei_now seconds); < 0: none */
+    pthread_t attacher; /* the thread that attached it: its adds do not ring the waker */
 };
+
+/* What a turn of the engine leaves to its driver. */
+typedef enum {
+    SEI_TURN_AGAIN, /* turn again now: requests may start, or came meanwhile */
+    SEI_TURN_SLEEP, /* wait for a transfer, the waker or sei_engine_wait_ms */
+    SEI_TURN_END    /* the run is over (*st says whether it had to stop) */
+} sei_turn;
 
 /* Runs the batch's items until every one is done (and, for a started batch,
  * until it is closed): b->multi, the slots and max_in_flight are set up by the
- * caller. SE_OK, or SE_E_NOMEM when the run had to stop. */
+ * caller. SE_OK, or SE_E_NOMEM when the run had to stop. It is begin, turns
+ * (polling the multi and the waker between them), end. */
 se_status sei_engine_run(se_batch *b);
+
+/* A run begins: the waker it is woken by (NULL when no eventfd can be had),
+ * the client's cancel generation noted. */
+sei_waker *sei_engine_begin(se_batch *b);
+/* One turn of the one scheduler: take added requests and single cancels,
+ * cancel or stop, start what is due, let curl work (curl_multi_perform, or
+ * for a driven batch the ready sockets and curl's timer), complete what
+ * finished. *st: SE_OK, or why the run had to stop; *next_due: the first
+ * retry still waiting (for sei_engine_wait_ms). */
+sei_turn sei_engine_turn(se_batch *b, se_status *st, double *next_due);
+/* Milliseconds until the engine must turn again even if nothing wakes it
+ * (retries, max_rate, credentials), -1 for none; curl's timer aside. */
+int sei_engine_wait_ms(const se_batch *b, double next_due);
+/* The run ends: a credential fetch in flight abandoned, the waker given back. */
+void sei_engine_end(se_batch *b);
+
+/* ---- a driven batch (engine_step.c) ---- */
+
+/* A driven batch's share of a turn: the sockets epoll found ready and curl's
+ * expired timer handed to curl_multi_socket_action, the waker drained. */
+void sei_engine_socket_perform(se_batch *b);
+/* The driven run begins on the multi it took: curl's sockets and timer go to
+ * this batch (its epoll_fd, made by the caller), the run's waker into the
+ * epoll. SE_E_NOMEM when no waker can be had. */
+se_status sei_engine_drive_begin(se_batch *b);
+/* One step: turns until the engine would sleep (at most a bounded number);
+ * *next_timeout as se_batch_step gives it. false when the run is over: the
+ * caller then ends it (sei_engine_drive_end, then the run's slots). */
+bool sei_engine_step(se_batch *b, se_status *st, double *next_timeout);
+/* The driven run ends: its waker leaves the epoll, then sei_engine_end. */
+void sei_engine_drive_end(se_batch *b);
 
 /* Ends item i with st and the response built from attempt a (NULL when no
  * answer is to be used); for a started batch the response is queued. */

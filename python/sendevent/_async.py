@@ -1,9 +1,11 @@
 """sendevent.AsyncClient: every operation of Client as a coroutine, for asyncio.
 
-Driven by the C library's streaming batches (se_batch_start): a batch sends on a thread of its
-own, and its completion descriptor (se_batch_fd) is registered with the running loop
-(loop.add_reader), so a response wakes the loop exactly when it is ready: no thread per request,
-no polling timer, and the GIL is free while C sends. Requests are validated, sent, logged and
+Driven by the C library's batches that an event loop drives (se_batch_attach, se_batch_step):
+the batch's descriptor (se_batch_fd: its sockets and its waker) is registered with the running
+loop (loop.add_reader) and each readiness, or the time the last step asked to be called again
+(one timer handle), runs one non-blocking step on the loop's own thread, with the GIL released
+while curl works: no thread per request, no thread per batch, no wake of the loop from another
+thread. Requests are validated, sent, logged and
 redacted by the C library exactly as Client's are; results are the same Response objects and
 failures the same Error subclasses.
 """
@@ -44,36 +46,52 @@ def _result(handle):
 
 
 class _Stream:
-    """One started batch on one loop: its descriptor registered with the loop, each response
-    handed to `deliver(index, handle)` as it completes. Ends (reader removed, batch freed) once
-    closed and everything added has completed."""
+    """One batch driven by one loop from the loop's own thread (se_batch_attach): its descriptor
+    registered with the loop (add_reader), each readiness or due time answered by one step of
+    the batch (the GIL released while curl works), each completed response handed to
+    `deliver(index, handle)`. Ends (reader and timer removed, batch freed) once closed and
+    everything added has completed."""
 
     __slots__ = ("batch", "client", "loop", "fd", "deliver", "closed", "done", "waiters",
-                 "on_done")
+                 "on_done", "timer", "soon", "eager")
 
     def __init__(self, c, loop, concurrency, deliver, requests=None, operation=None,
                  encode=None, deadline=0.0):
         batch = _ext.se_batch_new(c)
-        if requests:  # added before the start: one C call for the whole list
+        if requests:  # added before the attach: one C call for the whole list
             _ext.batch_add_all(batch, operation, requests, encode, deadline)
-        _ext.stream_start(batch, concurrency)
+        _ext.stream_attach(batch, concurrency)
         self.batch, self.loop, self.deliver = batch, loop, deliver
         self.client = c  # the C client outlives its batch (se_batch_new's rule)
-        self.closed = self.done = False
+        self.closed = self.done = self.soon = False
+        self.eager = True  # the loop has stepped since the last step an add made
+        self.timer = None  # the one timer handle: the step's next_timeout
         self.waiters = {}  # index -> future, for the single awaits of a shared stream
         self.on_done = None
         self.fd = _ext.stream_fd(batch)
-        loop.add_reader(self.fd, self._ready)
+        loop.add_reader(self.fd, self._step)
 
     def add(self, operation, body, deadline):
+        """Adds a request: its index, for the caller's future; then kick()."""
         return _ext.stream_add(self.batch, operation, body, deadline)
+
+    def kick(self):
+        """After adds: the first since the loop last stepped is sent at once (a lone await
+        costs no extra turn of the loop); later ones wait for one step soon, for all of them."""
+        if self.soon or self.done:
+            return
+        if self.eager:
+            self.eager = False
+            self._step(eager=True)
+        else:
+            self._step_soon()
 
     def close(self):
         """No more requests: the run ends when everything added is done."""
         if not self.closed:
             self.closed = True
             _ext.stream_close(self.batch)
-            self._ready()  # it may be over already
+            self._step()  # starts what was added, or sees it is over already
 
     def cancel(self):
         """Cancels every request of the batch still running (CancelledError, sent "no" or
@@ -81,22 +99,49 @@ class _Stream:
         if not self.done:
             _ext.se_batch_cancel(self.batch)
 
-    def _ready(self):
+    def _step_soon(self):
+        if not self.soon and not self.done:
+            self.soon = True
+            self.loop.call_soon(self._step)
+
+    def _on_timer(self):
+        self.timer = None
+        self._step()
+
+    def _step(self, eager=False):
+        if not eager:  # the loop's: readiness, the timer, or a step soon
+            self.soon = False
+            self.eager = True
         if self.done:
             return
-        for index, handle in _ext.stream_take(self.batch):
+        timeout, ready = _ext.stream_step(self.batch)
+        for index, handle in ready:
             self.deliver(index, handle)
         if self.closed and _ext.stream_pending(self.batch) == 0:
             self.finish()
+        elif timeout == 0:
+            self._step_soon()
+        elif timeout > 0:
+            # one timer: moved only when the step wants to be called earlier than it fires (a
+            # later one fires early, steps, and is set again)
+            when = self.loop.time() + timeout
+            timer = self.timer
+            if timer is None or when < timer.when() - 0.001:
+                if timer is not None:
+                    timer.cancel()
+                self.timer = self.loop.call_at(when, self._on_timer)
 
     def finish(self):
-        """Removes the reader and frees the batch (cancelling what is left)."""
+        """Removes the reader and the timer and frees the batch (cancelling what is left)."""
         if self.done:
             return
         self.done = True
         if not self.loop.is_closed():
             self.loop.remove_reader(self.fd)
-        self.batch = None  # se_batch_free: cancels what is left, joins the batch's thread
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        self.batch = None  # se_batch_free: cancels what is left and ends the run at once
         self.client = None
         if self.on_done is not None:
             self.on_done(self)
@@ -201,10 +246,11 @@ class AsyncClient:
         """In a forked child: the parent's loop and batches are not this process's. Their
         readers are left alone (the child's copy of the loop shares its epoll instance with the
         parent's loop: changing it would change the parent's), their batches are abandoned
-        (se_batch_free never joins a run started in the parent), and the client binds to the
-        first loop it is used in here."""
+        (se_batch_free leaves a batch attached in the parent alone: its descriptor and sockets
+        are the parent's too), and the client binds to the first loop it is used in here."""
         for stream in self._streams:
             stream.done = True
+            stream.timer = None
             stream.batch = None
             stream.client = None
         self._streams = set()
@@ -235,6 +281,7 @@ class AsyncClient:
             stream.deliver = self._deliver_to(stream)
         index = stream.add(operation, body, seconds)
         fut = stream.waiters[index] = loop.create_future()
+        stream.kick()  # may complete it at once: its future is there to take the result
         try:
             handle = await fut
         except asyncio.CancelledError as exc:

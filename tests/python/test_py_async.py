@@ -348,3 +348,64 @@ def test_async_example_runs(emu):
     proc = subprocess.run([sys.executable, str(script), emu.url], capture_output=True, text=True,
                           timeout=120, env=dict(os.environ))
     assert proc.returncode == 1 and "failed" in proc.stderr
+
+
+def counting_steps(monkeypatch):
+    """Counts the steps the AsyncClient's batches take (each readiness or due time is one)."""
+    from sendevent import _async
+    ext = _async._ext
+    real, steps = ext.stream_step, [0]
+
+    def step(batch):
+        steps[0] += 1
+        return real(batch)
+    monkeypatch.setattr(ext, "stream_step", step)
+    return steps
+
+
+def test_retry_woken_by_the_timer_alone(emu, monkeypatch):
+    # the 429's Retry-After is the only thing left to wait for: no socket, no thread wakes the
+    # loop, the step's timeout (one timer handle) does
+    emu.fault(provider="zapi", operation="send_event", status=429, retry_after="1", count=1)
+    steps = counting_steps(monkeypatch)
+
+    async def main():
+        async with aclient(emu, "zapi") as c:
+            t0 = time.monotonic()
+            r = await c.send_event(valid("zapi", "send_event"))
+            return r, time.monotonic() - t0
+    r, elapsed = run(main)
+    assert r.ok and r.attempts == 2 and r.sent == "yes"
+    assert 0.9 <= elapsed < 2.5
+    assert steps[0] < 20  # woken when due, not polling
+    assert len(api_requests(emu, all=True)) == 2
+
+
+def test_loop_sleeps_while_a_request_hangs(emu, monkeypatch):
+    emu.fault(provider="zapi", operation="send_event", action="hang", count=1)
+    steps = counting_steps(monkeypatch)
+
+    async def main():
+        async with aclient(emu, "zapi", timeout=0.6, max_attempts=1) as c:
+            with pytest.raises(sendevent.TimeoutError) as info:
+                await c.send_event(valid("zapi", "send_event"))
+            return info.value
+    err = run(main)
+    assert err.sent == "maybe"
+    assert steps[0] < 20  # curl's timer wakes it at the timeout, nothing spins meanwhile
+
+
+def test_max_rate_spaces_async_sends(emu):
+    async def main():
+        async with aclient(emu, "zapi", max_rate=20) as c:
+            t0 = time.monotonic()
+            many = await c.send_many("send_event", [valid("zapi", "send_event")] * 9)
+            t1 = time.monotonic()
+            singles = await asyncio.gather(*[c.send_event(valid("zapi", "send_event"))
+                                             for _ in range(5)])
+            return many, t1 - t0, singles, time.monotonic() - t1
+    many, many_s, singles, singles_s = run(main)
+    assert all(r.ok for r in many) and all(r.ok for r in singles)
+    assert many_s >= 0.35  # 9 sends at 20/s: 8 intervals of 50 ms
+    assert singles_s >= 0.15  # the limiter's due time wakes the shared batch too
+    assert len(api_requests(emu)) == 14

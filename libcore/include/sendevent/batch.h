@@ -8,10 +8,11 @@
  * se_batch_next() from any thread); many batches may run on one client
  * concurrently.
  *
- * Two ways to run one: se_batch_run() sends everything added so far and
+ * Three ways to run one: se_batch_run() sends everything added so far and
  * returns when all is done; se_batch_start() runs it on a thread of its own,
  * takes more requests while it runs, and hands out each response as soon as
- * it is known (se_batch_fd(), se_batch_next()), for event loops.
+ * it is known (se_batch_fd(), se_batch_next()); se_batch_attach() does the
+ * same without a thread, driven by an event loop (se_batch_step()).
  */
 #ifndef SENDEVENT_BATCH_H
 #define SENDEVENT_BATCH_H
@@ -124,6 +125,9 @@ SE_API se_status se_batch_start(se_batch *batch, int max_in_flight);
  * to hand out, or the started run has ended with nothing left to take. Poll
  * it for reading (select, poll, epoll, an event loop); never read, write or
  * close it. -1 before se_batch_start(). Owned by the batch.
+ * For a batch attached with se_batch_attach(): the descriptor to watch
+ * before calling se_batch_step() (readable when a transfer or a wake has
+ * work for the step; it stays quiet once the run is over).
  */
 SE_API int se_batch_fd(const se_batch *batch);
 
@@ -133,8 +137,9 @@ SE_API int se_batch_fd(const se_batch *batch);
  * run ends). On SE_OK, *out is the response (the caller's: se_response_free())
  * and *index the position of its request in the order of se_batch_add(); or
  * *out is NULL when none came in time (then se_batch_pending() says whether
- * more will come). Returns SE_OK, or SE_E_MISUSE (not started, NULL
- * arguments).
+ * more will come). An attached batch never waits here: its responses are
+ * queued by se_batch_step(). Returns SE_OK, or SE_E_MISUSE (not started,
+ * NULL arguments).
  */
 SE_API se_status se_batch_next(se_batch *batch, double wait_seconds, size_t *index,
                                se_response **out);
@@ -151,6 +156,49 @@ SE_API size_t se_batch_pending(const se_batch *batch);
  * Returns SE_OK, or SE_E_MISUSE when the batch was not started.
  */
 SE_API se_status se_batch_close(se_batch *batch);
+
+/**
+ * Starts a batch that the caller drives from its event loop, instead of a
+ * thread of the batch's own (se_batch_start()): nothing is sent until
+ * se_batch_step() is called, and every step does what is ready without
+ * blocking. The loop watches se_batch_fd() for reading and calls
+ * se_batch_step() once after attaching, whenever the descriptor is readable,
+ * when the `next_timeout` the last step gave has passed, and after adding
+ * requests from the attaching thread; each completion is then handed out by
+ * se_batch_next() in completion order. Requests added before and after, the
+ * bound of `max_in_flight` (1..1024), retries, deadlines, credentials,
+ * max_rate, cancellation, se_batch_stop(), se_batch_close() and
+ * se_batch_pending() work as for se_batch_start().
+ * Threads: se_batch_step() is called by one thread at a time (the loop's);
+ * se_batch_add(), se_batch_cancel(), se_batch_stop() and se_batch_close() may
+ * come from any thread and make the descriptor readable, except an add from
+ * the thread that attached the batch, which does not (that thread steps after
+ * adding: no system call per request). se_batch_free() comes from the thread
+ * that steps: it cancels what is left and ends the run at once. In a process
+ * forked from the one that attached it the batch is not usable
+ * (SE_E_MISUSE) and se_batch_free() leaves it alone.
+ * A batch runs once: not with se_batch_run() or se_batch_start().
+ * Returns SE_OK, SE_E_MISUSE (ran already, bad max_in_flight), SE_E_NOMEM
+ * (no memory, epoll instance or eventfd).
+ */
+SE_API se_status se_batch_attach(se_batch *batch, int max_in_flight);
+
+/**
+ * One step of an attached batch (se_batch_attach()): takes the requests
+ * added and the cancels asked for, starts what may start, lets the
+ * transfers whose sockets are ready proceed and queues what completed for
+ * se_batch_next(). Never blocks. *next_timeout (when not NULL) gets the
+ * seconds after which the step must be called again even if se_batch_fd()
+ * stays quiet (a retry or max_rate due, curl's timeouts; 0: at once, the
+ * step left work for the next one), or -1 when only the descriptor can
+ * bring work. Once the run is over (closed and everything completed, or
+ * cancelled) a step does nothing and gives -1, and se_batch_pending() counts
+ * the responses left to take.
+ * Returns SE_OK; SE_E_NOMEM when the run had to stop (what was not done
+ * ends SE_E_NOMEM); SE_E_MISUSE (not an attached batch, or attached in
+ * another process).
+ */
+SE_API se_status se_batch_step(se_batch *batch, double *next_timeout);
 
 #ifdef __cplusplus
 }
