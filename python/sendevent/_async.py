@@ -46,21 +46,28 @@ def _result(handle):
 
 
 class _Stream:
-    """One batch driven by one loop from the loop's own thread (se_batch_attach): its descriptor
-    registered with the loop (add_reader), each readiness or due time answered by one step of
-    the batch (the GIL released while curl works), each completed response handed to
-    `deliver(index, handle)`. Ends (reader and timer removed, batch freed) once closed and
-    everything added has completed."""
+    """One batch on one loop, each completed response handed to `deliver(index, handle)`; ends
+    (reader and timer removed, batch freed) once closed and everything added has completed.
+
+    The single awaits of a client share a batch the loop drives from its own thread
+    (se_batch_attach): its descriptor registered with the loop (add_reader), each readiness or
+    due time answered by one step (the GIL released while curl works), so a lone await costs no
+    thread hand-off. A list given whole (send_many, send_iter: `requests`) runs on a thread of
+    its own instead (se_batch_start): many responses come per wake of the loop, and the batch
+    sends while the loop's thread handles what came (measured: docs/performance.md)."""
 
     __slots__ = ("batch", "client", "loop", "fd", "deliver", "closed", "done", "waiters",
-                 "on_done", "timer", "soon", "eager")
+                 "on_done", "timer", "soon", "eager", "threaded")
 
     def __init__(self, c, loop, concurrency, deliver, requests=None, operation=None,
                  encode=None, deadline=0.0):
         batch = _ext.se_batch_new(c)
-        if requests:  # added before the attach: one C call for the whole list
+        self.threaded = bool(requests)
+        if requests:  # added before the start: one C call for the whole list
             _ext.batch_add_all(batch, operation, requests, encode, deadline)
-        _ext.stream_attach(batch, concurrency)
+            _ext.stream_start(batch, concurrency)
+        else:
+            _ext.stream_attach(batch, concurrency)
         self.batch, self.loop, self.deliver = batch, loop, deliver
         self.client = c  # the C client outlives its batch (se_batch_new's rule)
         self.closed = self.done = self.soon = False
@@ -114,7 +121,10 @@ class _Stream:
             self.eager = True
         if self.done:
             return
-        timeout, ready = _ext.stream_step(self.batch)
+        if self.threaded:  # the batch's own thread sends: take what it finished
+            timeout, ready = -1, _ext.stream_take(self.batch)
+        else:
+            timeout, ready = _ext.stream_step(self.batch)
         for index, handle in ready:
             self.deliver(index, handle)
         if self.closed and _ext.stream_pending(self.batch) == 0:
