@@ -254,7 +254,7 @@ def main():
             rows.append(one_process(emu, "sinch", SINCH_LIMIT, n))
             rows.append(one_process(emu, "connect", args.connect_limit, nc))
         if "boto3" in chosen:
-            b = boto3_adaptive(emu, args.connect_limit, nc)
+            b = boto3_adaptive(emu, args.connect_limit, min(nc, 1000))  # boto3 is slow here
             rows.append(b) if b else print("boto3: skipped (python3-boto3 not installed)")
     finally:
         if "celery_app" in sys.modules:
