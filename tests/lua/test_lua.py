@@ -880,3 +880,27 @@ def test_zapi_send_message(emu):
     (rec,) = api_requests(emu)
     assert rec["operation"] == "send_message" and rec["path"].endswith("/send-text")
     assert rec["body"] == {"phone": "5511999999999", "message": "*Hello*", "delayTyping": 2}
+
+
+def test_max_rate_and_a_shared_budget(emu, redis_server):
+    """max_rate spaces a client's sends; two clients naming one rate_limit_key share it."""
+    lua("""
+        local z = client("zapi", { max_rate = 20 })
+        for i = 1, 6 do eq(z:send_event(valid("zapi", "send_event")).status, "ok") end
+        local e = expect_error("invalid", client, "zapi", { max_rate = -1 })
+        contains(e.message, "max_rate: must be between 0")
+        e = expect_error("invalid", client, "zapi", { rate_limit_url = "http://x" })
+        contains(e.message, "rate_limit_url: must start with redis://")
+        local opts = { max_rate = 20, rate_limit_url = os.getenv("SE_TEST_REDIS"),
+                       rate_limit_key = "lua-budget" }
+        local a, b = client("zapi", opts), client("zapi", opts)
+        for i = 1, 3 do
+          eq(a:send_event(valid("zapi", "send_event")).status, "ok")
+          eq(b:send_event(valid("zapi", "send_event")).status, "ok")
+        end
+        eq(b:option("rate_limit_url"), "[REDACTED]")
+    """, emu, env={"SE_TEST_REDIS": redis_server.url})
+    received = [q["received"] for q in emu.requests()]
+    assert len(received) == 12
+    assert received[5] - received[0] >= 5 / 20 * 0.95  # the first client alone: 20/s
+    assert received[11] - received[6] >= 5 / 20 * 0.95  # the two together: 20/s in all
