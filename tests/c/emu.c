@@ -97,6 +97,13 @@ static char *call(const emu *e, const char *method, const char *path, const char
     return out;
 }
 
+cJSON *emu_get(const emu *e, const char *path) {
+    char *text = call(e, "GET", path, NULL);
+    cJSON *root = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    return root;
+}
+
 cJSON *emu_requests(const emu *e, bool all) {
     char *text = call(e, "GET", all ? "/_emulator/requests?all=1" : "/_emulator/requests", NULL);
     cJSON *root = text ? cJSON_Parse(text) : NULL;

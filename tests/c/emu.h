@@ -29,6 +29,9 @@ void emu_stop(emu *e);
 /* Control API. emu_requests returns the "requests" array (free with cJSON_Delete). */
 cJSON *emu_requests(const emu *e, bool all);
 void emu_reset(const emu *e);
+/* A control API GET (path "/_emulator/..."), parsed; NULL when it failed (free with cJSON_Delete).
+ */
+cJSON *emu_get(const emu *e, const char *path);
 void emu_fault(const emu *e, const char *spec_json);
 /* Number of requests recorded (all=true: including rejected ones). */
 int emu_count(const emu *e, bool all);
