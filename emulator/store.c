@@ -233,6 +233,98 @@ static bool callback_fault_ok(const cJSON *spec, const cJSON *cb, char *err, siz
 }
 
 /* Parses a fault spec (see docs/emulator.md). */
+/* provider, operation, connection: which requests the fault applies to. */
+static bool parse_target(const cJSON *spec, struct fault *f, char *err, size_t errlen) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(spec, "provider");
+    f->provider = cJSON_IsString(v) ? provider_from_name(v->valuestring) : PROV_NONE;
+    if (f->provider == PROV_NONE) {
+        snprintf(err, errlen, "provider: required, one of sinch, zapi, connect");
+        return false;
+    }
+    f->op = OP_NONE;
+    if ((v = cJSON_GetObjectItemCaseSensitive(spec, "operation")) && !cJSON_IsNull(v)) {
+        f->op = cJSON_IsString(v) ? operation_from_name(v->valuestring) : OP_NONE;
+        if (f->op == OP_NONE) {
+            snprintf(err, errlen,
+                     "operation: one of send_event, send_message, edit_event, respond_event, "
+                     "create_connection, disconnect, oauth_token, update_webhook");
+            return false;
+        }
+    }
+    f->connection = CONN_ANY;
+    if ((v = cJSON_GetObjectItemCaseSensitive(spec, "connection")) && !cJSON_IsNull(v)) {
+        bool fresh = cJSON_IsString(v) && strcmp(v->valuestring, "fresh") == 0;
+        bool reused = cJSON_IsString(v) && strcmp(v->valuestring, "reused") == 0;
+        if (!fresh && !reused) {
+            snprintf(err, errlen, "connection: one of fresh, reused");
+            return false;
+        }
+        f->connection = fresh ? CONN_FRESH : CONN_REUSED;
+    }
+    return true;
+}
+
+/* retry_after, body, headers: what the answer carries. */
+static bool parse_answer(const cJSON *spec, struct fault *f, char *err, size_t errlen) {
+    const cJSON *v;
+    if ((v = cJSON_GetObjectItemCaseSensitive(spec, "retry_after"))) {
+        char num[32];
+        long secs = -1;
+        if (cJSON_IsNumber(v)) {
+            if (!spec_int(spec, "retry_after", 0, 1000000000L, &secs, err, errlen))
+                return false;
+            snprintf(num, sizeof num, "%ld", secs);
+            f->hit.retry_after = xstrdup(num);
+        } else if (cJSON_IsString(v)) {
+            f->hit.retry_after = xstrdup(v->valuestring);
+        } else {
+            snprintf(err, errlen, "retry_after: must be a string (seconds or HTTP-date)");
+            return false;
+        }
+    }
+    if ((v = cJSON_GetObjectItemCaseSensitive(spec, "body")))
+        f->hit.body = cJSON_IsString(v) ? xstrdup(v->valuestring) : cJSON_PrintUnformatted(v);
+    if ((v = cJSON_GetObjectItemCaseSensitive(spec, "headers"))) {
+        bool ok = cJSON_IsObject(v);
+        for (const cJSON *h = ok ? v->child : NULL; h; h = h->next)
+            ok &= cJSON_IsString(h) && !strpbrk(h->valuestring, "\r\n") &&
+                  !strpbrk(h->string, "\r\n: ");
+        if (!ok) {
+            snprintf(err, errlen, "headers: must be an object of header name -> string value");
+            return false;
+        }
+        f->hit.headers = cJSON_Duplicate(v, true);
+    }
+    return true;
+}
+
+/* action: what is done to the connection instead of answering (or after). */
+static bool parse_action(const cJSON *spec, struct fault *f, long status, char *err,
+                         size_t errlen) {
+    const cJSON *v;
+    if ((v = cJSON_GetObjectItemCaseSensitive(spec, "action"))) {
+        for (int a = ACT_NONE + 1; a < ACT_COUNT && cJSON_IsString(v); a++)
+            if (strcmp(v->valuestring, fault_action_name((enum fault_action)a)) == 0)
+                f->hit.action = (enum fault_action)a;
+        if (f->hit.action == ACT_NONE) {
+            snprintf(err, errlen,
+                     "action: one of close, reset, close_after, reset_after, hang, oversized, "
+                     "value_false, expire_token");
+            return false;
+        }
+        if (status || f->hit.body) {
+            snprintf(err, errlen, "action %s cannot be combined with status or body",
+                     v->valuestring);
+            return false;
+        }
+        if (f->hit.action == ACT_EXPIRE_TOKEN && f->provider != PROV_SINCH) {
+            snprintf(err, errlen, "action expire_token applies to provider sinch only");
+            return false;
+        }
+    }
+    return true;
+}
+
 cJSON *store_fault_add(const cJSON *spec, char *err, size_t errlen) {
     static const char *const known[] = {
         "provider", "operation",  "count",  "fraction", "status",     "retry_after", "body",
@@ -253,32 +345,9 @@ cJSON *store_fault_add(const cJSON *spec, char *err, size_t errlen) {
     struct fault *f = calloc(1, sizeof *f);
     if (!f)
         abort();
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(spec, "provider");
-    f->provider = cJSON_IsString(v) ? provider_from_name(v->valuestring) : PROV_NONE;
-    if (f->provider == PROV_NONE) {
-        snprintf(err, errlen, "provider: required, one of sinch, zapi, connect");
+    if (!parse_target(spec, f, err, errlen))
         goto fail;
-    }
-    f->op = OP_NONE;
-    if ((v = cJSON_GetObjectItemCaseSensitive(spec, "operation")) && !cJSON_IsNull(v)) {
-        f->op = cJSON_IsString(v) ? operation_from_name(v->valuestring) : OP_NONE;
-        if (f->op == OP_NONE) {
-            snprintf(err, errlen,
-                     "operation: one of send_event, send_message, edit_event, respond_event, "
-                     "create_connection, disconnect, oauth_token, update_webhook");
-            goto fail;
-        }
-    }
-    f->connection = CONN_ANY;
-    if ((v = cJSON_GetObjectItemCaseSensitive(spec, "connection")) && !cJSON_IsNull(v)) {
-        bool fresh = cJSON_IsString(v) && strcmp(v->valuestring, "fresh") == 0;
-        bool reused = cJSON_IsString(v) && strcmp(v->valuestring, "reused") == 0;
-        if (!fresh && !reused) {
-            snprintf(err, errlen, "connection: one of fresh, reused");
-            goto fail;
-        }
-        f->connection = fresh ? CONN_FRESH : CONN_REUSED;
-    }
+    const cJSON *v;
     long count = -1, status = 0, latency = 0, bytes = 8L << 20;
     if (!spec_int(spec, "count", 1, 1000000000L, &count, err, errlen) ||
         !spec_int(spec, "status", 100, 599, &status, err, errlen) ||
@@ -299,54 +368,8 @@ cJSON *store_fault_add(const cJSON *spec, char *err, size_t errlen) {
     f->hit.status = (int)status;
     f->hit.latency_ms = latency;
     f->hit.bytes = (size_t)bytes;
-    if ((v = cJSON_GetObjectItemCaseSensitive(spec, "retry_after"))) {
-        char num[32];
-        long secs = -1;
-        if (cJSON_IsNumber(v)) {
-            if (!spec_int(spec, "retry_after", 0, 1000000000L, &secs, err, errlen))
-                goto fail;
-            snprintf(num, sizeof num, "%ld", secs);
-            f->hit.retry_after = xstrdup(num);
-        } else if (cJSON_IsString(v)) {
-            f->hit.retry_after = xstrdup(v->valuestring);
-        } else {
-            snprintf(err, errlen, "retry_after: must be a string (seconds or HTTP-date)");
-            goto fail;
-        }
-    }
-    if ((v = cJSON_GetObjectItemCaseSensitive(spec, "body")))
-        f->hit.body = cJSON_IsString(v) ? xstrdup(v->valuestring) : cJSON_PrintUnformatted(v);
-    if ((v = cJSON_GetObjectItemCaseSensitive(spec, "headers"))) {
-        bool ok = cJSON_IsObject(v);
-        for (const cJSON *h = ok ? v->child : NULL; h; h = h->next)
-            ok &= cJSON_IsString(h) && !strpbrk(h->valuestring, "\r\n") &&
-                  !strpbrk(h->string, "\r\n: ");
-        if (!ok) {
-            snprintf(err, errlen, "headers: must be an object of header name -> string value");
-            goto fail;
-        }
-        f->hit.headers = cJSON_Duplicate(v, true);
-    }
-    if ((v = cJSON_GetObjectItemCaseSensitive(spec, "action"))) {
-        for (int a = ACT_NONE + 1; a < ACT_COUNT && cJSON_IsString(v); a++)
-            if (strcmp(v->valuestring, fault_action_name((enum fault_action)a)) == 0)
-                f->hit.action = (enum fault_action)a;
-        if (f->hit.action == ACT_NONE) {
-            snprintf(err, errlen,
-                     "action: one of close, reset, close_after, reset_after, hang, oversized, "
-                     "value_false, expire_token");
-            goto fail;
-        }
-        if (status || f->hit.body) {
-            snprintf(err, errlen, "action %s cannot be combined with status or body",
-                     v->valuestring);
-            goto fail;
-        }
-        if (f->hit.action == ACT_EXPIRE_TOKEN && f->provider != PROV_SINCH) {
-            snprintf(err, errlen, "action expire_token applies to provider sinch only");
-            goto fail;
-        }
-    }
+    if (!parse_answer(spec, f, err, errlen) || !parse_action(spec, f, status, err, errlen))
+        goto fail;
     if ((v = cJSON_GetObjectItemCaseSensitive(spec, "callback"))) {
         if (!callback_fault_ok(spec, v, err, errlen))
             goto fail;
