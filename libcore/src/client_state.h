@@ -14,10 +14,10 @@
 
 #include "diag.h"
 #include "limiter.h"
-#include "shared_limit.h"
 #include "option.h"
 #include "provider.h"
 #include "sendevent/client.h"
+#include "shared_limit.h"
 
 struct sei_waker; /* waker.h */
 
