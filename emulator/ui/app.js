@@ -1,0 +1,1 @@
+/* The inbox page: written in the page change that follows this placeholder. */
