@@ -11,6 +11,7 @@
 #include "crypto.h"
 #include "post.h"
 #include "util.h"
+#include "watch.h"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -189,12 +190,16 @@ static void record_add_locked(cJSON *rec) {
     cJSON_AddItemToArray(records, rec);
     if ((size_t)cJSON_GetArraySize(records) > cfg.max_records)
         cJSON_DeleteItemFromArray(records, 0);
+    watch_bump(); /* no lock of ours is taken by it */
 }
 
-cJSON *callbacks_json(void) {
+cJSON *callbacks_json(uint64_t after) {
     cJSON *doc = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(doc, "callbacks");
     pthread_mutex_lock(&mu);
-    cJSON_AddItemToObject(doc, "callbacks", cJSON_Duplicate(records, true));
+    for (const cJSON *r = records->child; r; r = r->next)
+        if (cJSON_GetObjectItemCaseSensitive(r, "seq")->valuedouble > (double)after)
+            cJSON_AddItemToArray(arr, cJSON_Duplicate(r, true));
     pthread_mutex_unlock(&mu);
     return doc;
 }

@@ -39,6 +39,7 @@ void callbacks_enqueue(const struct callback_in *in);
 /* Records a callback that is not sent (reason says why), e.g. a non-loopback callback_url. */
 void callbacks_skip(const struct callback_in *in, const char *reason);
 
-cJSON *callbacks_json(void); /* {"callbacks": [attempt, ...]} oldest first */
+/* {"callbacks": [attempt, ...]}: those with seq > after, oldest first */
+cJSON *callbacks_json(uint64_t after);
 
 #endif

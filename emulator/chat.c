@@ -69,6 +69,15 @@ static struct chat *find_locked(const char *ws_key, const char *token) {
     return NULL;
 }
 
+bool chat_contact_of(const char *token, char contact[37]) {
+    pthread_mutex_lock(&mu);
+    struct chat *c = find_locked(NULL, token);
+    if (c)
+        memcpy(contact, c->contact, sizeof c->contact);
+    pthread_mutex_unlock(&mu);
+    return c != NULL;
+}
+
 bool chat_websocket_allowed(const char *ws_key, const char **why) {
     pthread_mutex_lock(&mu);
     struct chat *c = find_locked(ws_key, NULL);

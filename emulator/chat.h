@@ -11,6 +11,8 @@
 /* A CreateParticipantConnection that asked for a websocket (ws_key) and/or credentials
  * (token); either may be NULL. The websocket may be opened until ws_expiry_ms (epoch ms). */
 void chat_create(const char *ws_key, const char *token, int64_t ws_expiry_ms);
+/* The ContactId of the chat a ConnectionToken belongs to (not a secret); false when unknown. */
+bool chat_contact_of(const char *token, char contact[37]);
 /* Whether the websocket of ws_key may be opened now; *why says why not (static text). */
 bool chat_websocket_allowed(const char *ws_key, const char **why);
 /* The customer (the holder of token) sent a MESSAGE or EVENT: its own websocket gets it too. */

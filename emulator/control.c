@@ -1,5 +1,10 @@
 /* The control API under /_emulator/: never authenticated, never logged, never faulted.
- *   GET    /_emulator/requests[?all=1]   what was accepted (all=1: also what was rejected)
+ *   GET    /_emulator/requests[?all=1][&after=SEQ][&redact=1]
+ *                                         what was accepted (all=1: also what was rejected;
+ *                                         after: newer records only; redact: as the page shows)
+ *   GET    /_emulator/changes?since=V&wait=S   the version of what is shown; waits up to S
+ *                                         seconds for it to move from V (http.c parks it)
+ *   GET    /_emulator/ui[/app.js|/app.css]     the inbox page (ui.c)
  *   POST   /_emulator/reset              clear log, faults, tokens, idempotency; drop hangs;
  *                                         rate limits back to the flags' values, full, zero
  *   GET    /_emulator/faults             pending faults
@@ -9,7 +14,7 @@
  *   GET    /_emulator/limits             rate limits in force and their counters
  *   POST   /_emulator/limits             change them ({"sinch"|"sinch_token"|"connect":
  *                                         {"rate", "burst"}})
- *   GET    /_emulator/callbacks          every callback attempt (and skipped callback)
+ *   GET    /_emulator/callbacks[?after=SEQ]  every callback attempt (and skipped callback)
  *   GET    /_emulator/webhooks           where callbacks go now
  *   POST   /_emulator/webhooks           change it (sinch_url, sinch_secret, zapi_url)
  *   POST   /_emulator/connect/agent      the other side of a Connect chat sends an item */
@@ -22,9 +27,14 @@
 #include "ratelimit.h"
 #include "reply.h"
 #include "store.h"
+#include "ui.h"
 #include "util.h"
+#include "view.h"
+#include "watch.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #ifndef EMULATOR_VERSION
@@ -52,17 +62,44 @@ static bool method_is(const struct request *rq, struct reply *rp, const char *al
     return false;
 }
 
-/* ?all=1 (also all, all=true, all=yes). */
-static bool query_all(const char *q) {
+/* Looks name up in a raw query: 1 with its value ("" for a bare name) copied into buf, 0 when
+ * absent, -1 when the value does not fit in buf. */
+static int query_value(const char *q, const char *name, char *buf, size_t cap) {
+    size_t n = strlen(name);
     for (const char *p = q; p && *p; p = strchr(p, '&'), p = p ? p + 1 : NULL) {
-        if (strncmp(p, "all", 3) != 0 || (p[3] && p[3] != '=' && p[3] != '&'))
+        if (strncmp(p, name, n) != 0 || (p[n] && p[n] != '=' && p[n] != '&'))
             continue;
-        if (p[3] != '=')
-            return true;
-        const char *v = p + 4;
-        return strncmp(v, "1", 1) == 0 || strncmp(v, "true", 4) == 0 || strncmp(v, "yes", 3) == 0;
+        const char *v = p[n] == '=' ? p + n + 1 : p + n;
+        size_t len = strcspn(v, "&");
+        if (len >= cap)
+            return -1;
+        memcpy(buf, v, len);
+        buf[len] = '\0';
+        return 1;
     }
-    return false;
+    return 0;
+}
+
+/* ?all=1 (also all, all=true, all=yes); the same for redact. */
+static bool query_flag(const char *q, const char *name) {
+    char v[8];
+    return query_value(q, name, v, sizeof v) == 1 &&
+           (!*v || !strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes"));
+}
+
+/* An unsigned decimal parameter in 0..max; absent: 0. False when malformed. */
+static bool query_number(const char *q, const char *name, uint64_t max, uint64_t *out) {
+    char v[24];
+    int found = query_value(q, name, v, sizeof v);
+    *out = 0;
+    if (found == 0)
+        return true;
+    char *end;
+    unsigned long long x = found == 1 && v[0] >= '0' && v[0] <= '9' ? strtoull(v, &end, 10) : 0;
+    if (found < 0 || v[0] < '0' || v[0] > '9' || *end || x > max)
+        return false;
+    *out = x;
+    return true;
 }
 
 static void add_faults(const struct request *rq, struct reply *rp) {
@@ -174,11 +211,72 @@ static void connect_agent(const struct request *rq, struct reply *rp) {
         control_error(rp, status, err);
 }
 
+/* GET /_emulator/requests[?all=1][&after=SEQ][&redact=1] */
+static void requests(const struct request *rq, struct reply *rp) {
+    uint64_t after;
+    if (!method_is(rq, rp, "GET"))
+        return;
+    if (!query_number(rq->query, "after", UINT64_MAX, &after)) {
+        control_error(rp, 400, "after: must be a request seq (an unsigned integer)");
+        return;
+    }
+    cJSON *doc = store_requests_json(query_flag(rq->query, "all"), after);
+    if (query_flag(rq->query, "redact"))
+        view_redact_requests(doc);
+    reply_json(rp, 200, doc);
+}
+
+static void callbacks(const struct request *rq, struct reply *rp) {
+    uint64_t after;
+    if (!method_is(rq, rp, "GET"))
+        return;
+    if (query_number(rq->query, "after", UINT64_MAX, &after))
+        reply_json(rp, 200, callbacks_json(after));
+    else
+        control_error(rp, 400, "after: must be a callback seq (an unsigned integer)");
+}
+
+#define CHANGES_MAX_WAIT 30 /* seconds: below the idle timeouts of proxies and browsers */
+
+static bool changes_query(const char *q, uint64_t *since, uint64_t *wait) {
+    return query_number(q, "since", UINT64_MAX, since) &&
+           query_number(q, "wait", CHANGES_MAX_WAIT, wait);
+}
+
+bool control_changes_wait(const struct request *rq, uint64_t *since, long *wait_ms) {
+    uint64_t s, w;
+    if (strcmp(rq->path, "/_emulator/changes") != 0 || strcmp(rq->method, "GET") != 0 ||
+        !changes_query(rq->query, &s, &w) || w == 0 || s != watch_version())
+        return false;
+    *since = s;
+    *wait_ms = (long)w * 1000;
+    return true;
+}
+
+/* GET /_emulator/changes?since=V&wait=S: what does not wait (see control_changes_wait). */
+static void changes(const struct request *rq, struct reply *rp) {
+    uint64_t since, wait;
+    if (!method_is(rq, rp, "GET"))
+        return;
+    if (!changes_query(rq->query, &since, &wait)) {
+        control_error(rp, 400, "since: an unsigned integer; wait: seconds in 0..30");
+        return;
+    }
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddNumberToObject(doc, "version", (double)watch_version());
+    reply_json(rp, 200, doc);
+    reply_header(rp, "Cache-Control", "no-store");
+}
+
 bool control_handle(const struct request *rq, struct reply *rp) {
     const char *p = rq->path;
     if (strcmp(p, "/_emulator/requests") == 0) {
-        if (method_is(rq, rp, "GET"))
-            reply_json(rp, 200, store_requests_json(query_all(rq->query)));
+        requests(rq, rp);
+    } else if (strcmp(p, "/_emulator/changes") == 0) {
+        changes(rq, rp);
+    } else if (strcmp(p, "/_emulator/ui") == 0 || strncmp(p, "/_emulator/ui/", 14) == 0) {
+        if (method_is(rq, rp, "GET") && !ui_serve(p + 13, rp))
+            control_error(rp, 404, "no such page of the inbox");
     } else if (strcmp(p, "/_emulator/reset") == 0) {
         if (method_is(rq, rp, "POST")) {
             if (control_on_reset)
@@ -204,8 +302,7 @@ bool control_handle(const struct request *rq, struct reply *rp) {
         if (method_is(rq, rp, "GET"))
             reply_json(rp, 200, config_json());
     } else if (strcmp(p, "/_emulator/callbacks") == 0) {
-        if (method_is(rq, rp, "GET"))
-            reply_json(rp, 200, callbacks_json());
+        callbacks(rq, rp);
     } else if (strcmp(p, "/_emulator/limits") == 0) {
         limits(rq, rp);
     } else if (strcmp(p, "/_emulator/webhooks") == 0) {

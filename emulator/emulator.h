@@ -4,8 +4,9 @@
  * The emulator is an independent test oracle for libsendevent: nothing here may come from
  * libcore/. Layout:
  *   main.c      flags, daemon start, signal wait, clean shutdown
- *   http.c      libmicrohttpd glue: request and connection state, routing table, faults,
- *               suspend/resume (http_faults.c: what an injected fault answers)
+ *   http.c      libmicrohttpd glue: request and connection state, routing table, faults
+ *               (http_faults.c: what an injected fault answers; http_wait.c: suspended
+ *               connections: delays, hangs, long polls)
  *   control.c   the /_emulator/ control API
  *   store.c     shared state behind one mutex: request log, faults
  *   store_tokens.c  issued tokens, Connect idempotency memory
@@ -25,6 +26,9 @@
  *               per API)
  *   routes.c    the route table
  *   config.c    the configuration and its defaults
+ *   watch.c     the version of what the control API shows, for the page's long poll
+ *   view.c      the request log as the inbox page is shown it: secrets redacted
+ *   ui.c        the inbox page (ui/, embedded at build time by embed.cmake)
  */
 #ifndef SE_EMULATOR_H
 #define SE_EMULATOR_H

@@ -1,20 +1,22 @@
-/* libmicrohttpd glue: the route table, request state, fault application and the suspension
- * machinery that lets latency and hang faults wait without holding a worker thread.
+/* libmicrohttpd glue: the route table, request state and fault application.
  *
  * MHD runs an internal epoll loop per worker thread (a small pool). A handler never blocks:
- * a delayed answer is prepared at once, the connection is suspended, and a timer thread resumes
- * it when due; a hung connection stays suspended until reset or shutdown closes it. */
+ * a delayed answer is prepared at once and the connection is suspended (http_wait.c) until it
+ * is due; a hung connection stays suspended until reset or shutdown closes it; a long poll of
+ * the control API waits the same way, its answer made when it ends. */
 #include "http.h"
 
 #include "chat.h"
 #include "control.h"
 #include "emulator.h"
 #include "http_faults.h"
+#include "http_wait.h"
 #include "ratelimit.h"
 #include "reply.h"
 #include "routes.h"
 #include "store.h"
 #include "util.h"
+#include "watch.h"
 #include "websocket.h"
 
 #include <microhttpd.h>
@@ -36,16 +38,17 @@ struct req {
     struct MHD_Connection *conn;
     char *body;
     size_t body_len, body_cap;
-    bool started, too_large, waiting;
+    bool started, too_large;
     /* the outcome, prepared before any wait */
     struct MHD_Response *resp;
     unsigned status;
     bool close, reset, hang; /* reset: close with RST rather than FIN */
     long delay_ms;
     unsigned connection_requests; /* 1-based index of this request on its connection */
-    /* suspension bookkeeping (guarded by wait_mu) */
-    int64_t due;
-    struct req *next;
+    bool watch;                   /* a GET /_emulator/changes that may wait (a long poll) */
+    uint64_t since;               /* the version it waits to move from */
+    bool waiting;                 /* parked (http_wait.c) at least once */
+    struct waiter w;
 };
 
 /* Per-connection state (MHD's socket context): how many requests the connection has carried,
@@ -106,88 +109,8 @@ static void on_complete(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
 }
 
-/* ------------------------------------------------------------------ suspension */
-
-static pthread_mutex_t wait_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wait_cv;
-static struct req *timers; /* sorted by due */
-static struct req *hung;
-static bool stopping;
-static pthread_t timer_thread;
-
-static void *timer_main(void *arg) {
-    (void)arg;
-    pthread_mutex_lock(&wait_mu);
-    while (!stopping) {
-        if (!timers) {
-            pthread_cond_wait(&wait_cv, &wait_mu);
-            continue;
-        }
-        int64_t now = mono_ms();
-        if (timers->due > now) {
-            struct timespec ts;
-            clock_gettime(CLOCK_MONOTONIC, &ts);
-            int64_t wait = timers->due - now;
-            ts.tv_sec += wait / 1000;
-            ts.tv_nsec += (wait % 1000) * 1000000;
-            if (ts.tv_nsec >= 1000000000) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000;
-            }
-            pthread_cond_timedwait(&wait_cv, &wait_mu, &ts);
-            continue;
-        }
-        struct req *r = timers;
-        timers = r->next;
-        pthread_mutex_unlock(&wait_mu);
-        MHD_resume_connection(r->conn); /* r belongs to MHD again from here */
-        pthread_mutex_lock(&wait_mu);
-    }
-    pthread_mutex_unlock(&wait_mu);
-    return NULL;
-}
-
-/* Suspends the connection until its delay passes (or forever, for a hang). Suspension and the
- * list insertion happen under one lock, so shutdown sees every suspended connection. */
-static enum MHD_Result park(struct req *r) {
-    pthread_mutex_lock(&wait_mu);
-    if (stopping) {
-        pthread_mutex_unlock(&wait_mu);
-        return MHD_NO;
-    }
-    MHD_suspend_connection(r->conn);
-    r->waiting = true;
-    if (r->hang) {
-        r->next = hung;
-        hung = r;
-    } else {
-        r->due = mono_ms() + r->delay_ms;
-        struct req **pp = &timers;
-        while (*pp && (*pp)->due <= r->due)
-            pp = &(*pp)->next;
-        r->next = *pp;
-        *pp = r;
-        pthread_cond_signal(&wait_cv);
-    }
-    pthread_mutex_unlock(&wait_mu);
-    return MHD_YES;
-}
-
-static void resume_all(struct req *list) {
-    while (list) {
-        struct req *next = list->next;
-        list->close = true;
-        MHD_resume_connection(list->conn);
-        list = next;
-    }
-}
-
 void http_release_hung(void) {
-    pthread_mutex_lock(&wait_mu);
-    struct req *list = hung;
-    hung = NULL;
-    pthread_mutex_unlock(&wait_mu);
-    resume_all(list); /* each resumes and is closed without an answer */
+    wait_release_hung();
 }
 
 /* ------------------------------------------------------------------ handling */
@@ -218,18 +141,22 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
     return MHD_YES;
 }
 
-/* Headers every answer gets: the reply's own, a JSON Content-Type unless one was given, and
- * for Connect a fresh x-amzn-RequestId. */
-static void decorate(struct MHD_Response *resp, const struct reply *rp, enum provider p) {
-    for (int i = 0; i < rp->nheaders; i++)
-        MHD_add_response_header(resp, rp->headers[i].name, rp->headers[i].value);
-    if (!MHD_get_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE))
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
-    if (p == PROV_CONNECT && !MHD_get_response_header(resp, "x-amzn-RequestId")) {
+/* Headers every answer gets, added to the reply so that the log records them: a JSON
+ * Content-Type unless one was given, and for Connect a fresh x-amzn-RequestId. */
+static void reply_defaults(struct reply *rp, enum provider p) {
+    if (!reply_has_header(rp, MHD_HTTP_HEADER_CONTENT_TYPE))
+        reply_header(rp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    if (p == PROV_CONNECT && !reply_has_header(rp, "x-amzn-RequestId")) {
         char id[37];
         new_uuid(id);
-        MHD_add_response_header(resp, "x-amzn-RequestId", id);
+        reply_header(rp, "x-amzn-RequestId", id);
     }
+}
+
+static void decorate(struct MHD_Response *resp, struct reply *rp, enum provider p) {
+    reply_defaults(rp, p);
+    for (int i = 0; i < rp->nheaders; i++)
+        MHD_add_response_header(resp, rp->headers[i].name, rp->headers[i].value);
 }
 
 static struct MHD_Response *make_response(struct reply *rp, enum provider p) {
@@ -251,6 +178,12 @@ static bool process_control(struct req *r, const struct request *rq) {
     }
     if (strcmp(r->path, "/_emulator") != 0 && strncmp(r->path, "/_emulator/", 11) != 0)
         return false;
+    long wait_ms;
+    if (control_changes_wait(rq, &r->since, &wait_ms)) { /* answered when it ends (deliver) */
+        r->watch = true;
+        r->delay_ms = wait_ms;
+        return true;
+    }
     struct reply rp = {0};
     control_handle(rq, &rp);
     r->status = (unsigned)rp.status;
@@ -269,8 +202,10 @@ struct outcome {
 /* Logs one request with its outcome (rp: what was or would have been answered). */
 static void log_request(const struct req *r, const struct route *rt, enum provider prov,
                         const struct reply *rp, const struct request *rq, const struct outcome *o) {
-    struct hdr_buf hb = {0};
+    struct hdr_buf hb = {0}, answer = {0};
     MHD_get_connection_values(r->conn, MHD_HEADER_KIND, collect_header, &hb);
+    for (int i = 0; i < rp->nheaders; i++)
+        collect_header(&answer, MHD_HEADER_KIND, rp->headers[i].name, rp->headers[i].value);
     struct record_in rec = {.provider = prov,
                             .op = rt ? rt->op : OP_NONE,
                             .method = r->method,
@@ -288,9 +223,15 @@ static void log_request(const struct req *r, const struct route *rt, enum provid
                             .accepted = o->accepted,
                             .replayed = rp->replayed,
                             .throttled = o->throttled,
-                            .fault = o->fault};
+                            .fault = o->fault,
+                            .resp_headers = answer.data ? answer.data : "",
+                            .resp_headers_len = answer.len,
+                            .resp_body = rp->body ? rp->body : "",
+                            .resp_body_len = rp->body ? rp->body_len : 0,
+                            .resp_dropped = r->close};
     store_record(&rec);
     free(hb.data);
+    free(answer.data);
     if (cfg.verbose)
         fprintf(stderr, "%s %s -> %d%s%s%s\n", r->method, r->path, rec.status,
                 o->fault ? " fault=" : "", o->fault ? o->fault : "",
@@ -357,6 +298,8 @@ static void process(struct req *r) {
         add_fault_headers(&rp, &hit);
         r->delay_ms = hit.latency_ms;
     }
+    if (rp.status)
+        reply_defaults(&rp, prov);
     log_request(r, rt, prov, &rp, &rq, &o);
 
     if (!r->close && !r->hang) {
@@ -386,7 +329,23 @@ static void reset_connection(struct MHD_Connection *conn) {
         perror("sendevent-emulator: reset: connect(AF_UNSPEC)");
 }
 
+/* The long poll's answer, made when it ends so that it carries the version of that moment. */
+static void answer_watch(struct req *r) {
+    char body[48];
+    snprintf(body, sizeof body, "{\"version\":%llu}", (unsigned long long)watch_version());
+    r->status = 200;
+    r->resp = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_COPY);
+    MHD_add_response_header(r->resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(r->resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+}
+
 static enum MHD_Result deliver(struct req *r) {
+    if (r->w.released) /* by a reset (hangs) or at shutdown */
+        return MHD_NO;
+    if (r->watch) {
+        r->watch = false;
+        answer_watch(r);
+    }
     if (r->reset)
         reset_connection(r->conn);
     if (r->close || !r->resp)
@@ -395,6 +354,17 @@ static enum MHD_Result deliver(struct req *r) {
     MHD_destroy_response(r->resp);
     r->resp = NULL;
     return ret;
+}
+
+/* Parks a request that waits (latency, hang, a long poll with nothing new) or answers it. */
+static enum MHD_Result wait_or_deliver(struct req *r) {
+    r->w.conn = r->conn;
+    r->w.hang = r->hang;
+    int parked = r->watch                     ? wait_park_watch(&r->w, r->delay_ms, r->since)
+                 : r->hang || r->delay_ms > 0 ? (wait_park(&r->w, r->delay_ms) ? 1 : -1)
+                                              : 0;
+    r->waiting |= parked == 1;
+    return parked == 1 ? MHD_YES : parked < 0 ? MHD_NO : deliver(r);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -429,9 +399,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     process(r);
-    if (r->hang || r->delay_ms > 0)
-        return park(r);
-    return deliver(r);
+    return wait_or_deliver(r);
 }
 
 /* ------------------------------------------------------------------ start and stop */
@@ -493,12 +461,6 @@ bool http_start(void) {
     }
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&wait_cv, &ca);
-    pthread_condattr_destroy(&ca);
-
     daemon_ = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_ARRAY, opts,
                                MHD_OPTION_END);
     if (!daemon_) {
@@ -512,7 +474,7 @@ bool http_start(void) {
     snprintf(cfg.url, sizeof cfg.url, "%s://%s%s%s:%u", cfg.tls_cert ? "https" : "http",
              v6 ? "[" : "", cfg.host, v6 ? "]" : "", bound);
     freeaddrinfo(ai);
-    if (pthread_create(&timer_thread, NULL, timer_main, NULL) != 0) {
+    if (!wait_start()) {
         fprintf(stderr, "sendevent-emulator: cannot start the timer thread\n");
         MHD_stop_daemon(daemon_);
         return false;
@@ -525,19 +487,10 @@ fail:
 
 /* Closes every waiting connection (MHD must not be stopped with suspended ones), then stops. */
 void http_stop(void) {
-    pthread_mutex_lock(&wait_mu);
-    stopping = true;
-    struct req *t = timers, *h = hung;
-    timers = hung = NULL;
-    pthread_cond_broadcast(&wait_cv);
-    pthread_mutex_unlock(&wait_mu);
-    resume_all(t);
-    resume_all(h);
-    pthread_join(timer_thread, NULL);
+    wait_stop();
     websocket_stop(); /* MHD must not be stopped with upgraded connections open */
     MHD_stop_daemon(daemon_);
     websocket_free();
-    pthread_cond_destroy(&wait_cv);
     free(tls_cert_pem);
     free(tls_key_pem);
 }

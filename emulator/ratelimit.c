@@ -14,6 +14,7 @@
 
 #include "emulator.h"
 #include "util.h"
+#include "watch.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -404,5 +405,6 @@ bool ratelimit_update(const cJSON *spec, char *err, size_t errlen) {
         limit_set_locked((enum limit_id)id, rate[id], burst[id]);
         pthread_mutex_unlock(&limits[id].mu);
     }
+    watch_bump();
     return true;
 }

@@ -24,6 +24,13 @@ void reply_header(struct reply *rp, const char *name, const char *value) {
     rp->nheaders++;
 }
 
+bool reply_has_header(const struct reply *rp, const char *name) {
+    for (int i = 0; i < rp->nheaders; i++)
+        if (!strcasecmp(rp->headers[i].name, name))
+            return true;
+    return false;
+}
+
 void reply_set_body(struct reply *rp, int status, char *body) {
     free(rp->body);
     rp->status = status;

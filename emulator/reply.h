@@ -35,6 +35,7 @@ struct reply {
 };
 
 void reply_header(struct reply *rp, const char *name, const char *value);
+bool reply_has_header(const struct reply *rp, const char *name);        /* case-insensitive */
 void reply_set_body(struct reply *rp, int status, char *body_malloced); /* takes ownership */
 void reply_text(struct reply *rp, int status, const char *text);        /* copies */
 void reply_json(struct reply *rp, int status, cJSON *doc);              /* prints, frees doc */

@@ -7,6 +7,7 @@
 #include "emulator.h"
 #include "store_tokens.h"
 #include "util.h"
+#include "watch.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -25,10 +26,11 @@ struct record {
     enum operation op;
     int status;
     unsigned connection_requests;
-    bool accepted, replayed, throttled;
+    bool accepted, replayed, throttled, resp_dropped;
     const char *fault;
-    char *method, *path, *query, *headers, *body; /* all inside this one allocation */
-    size_t headers_len, body_len;
+    /* all inside this one allocation */
+    char *method, *path, *query, *headers, *body, *resp_headers, *resp_body;
+    size_t headers_len, body_len, resp_headers_len, resp_body_len;
 };
 
 static struct record **ring;
@@ -46,7 +48,9 @@ static char *pack(char **cursor, const char *s, size_t n) {
 
 void store_record(const struct record_in *in) {
     size_t lm = strlen(in->method), lp = strlen(in->path), lq = strlen(in->query);
-    struct record *r = xmalloc(sizeof *r + lm + lp + lq + in->headers_len + in->body_len + 5);
+    size_t resp = in->resp_headers_len + in->resp_body_len;
+    struct record *r =
+        xmalloc(sizeof *r + lm + lp + lq + in->headers_len + in->body_len + resp + 7);
     char *cur = (char *)(r + 1);
     r->received = in->received;
     if (r->received <= 0) {
@@ -69,6 +73,11 @@ void store_record(const struct record_in *in) {
     r->headers_len = in->headers_len;
     r->body = pack(&cur, in->body, in->body_len);
     r->body_len = in->body_len;
+    r->resp_headers = pack(&cur, in->resp_headers, in->resp_headers_len);
+    r->resp_headers_len = in->resp_headers_len;
+    r->resp_body = pack(&cur, in->resp_body, in->resp_body_len);
+    r->resp_body_len = in->resp_body_len;
+    r->resp_dropped = in->resp_dropped;
 
     pthread_mutex_lock(&mu);
     r->seq = next_seq++;
@@ -83,11 +92,13 @@ void store_record(const struct record_in *in) {
     }
     pthread_mutex_unlock(&mu);
     free(old);
+    watch_bump();
 }
 
-static cJSON *headers_json(const struct record *r) {
+/* "name\0value\0..." as an object; names as packed (lower case for requests). */
+static cJSON *headers_json(const char *packed, size_t len) {
     cJSON *h = cJSON_CreateObject();
-    const char *p = r->headers, *end = r->headers + r->headers_len;
+    const char *p = packed, *end = packed + len;
     while (p < end) {
         const char *name = p;
         const char *value = name + strlen(name) + 1;
@@ -108,6 +119,16 @@ static cJSON *headers_json(const struct record *r) {
     return h;
 }
 
+/* body (parsed, or null) and body_raw. Both come from the sanitized bytes: cJSON does not check
+ * UTF-8, and the log must stay valid JSON whatever a client sent. */
+static void add_body(cJSON *o, const char *bytes, size_t len) {
+    char *raw = utf8_sanitize(bytes, len);
+    cJSON *body = len ? cJSON_ParseWithOpts(raw, NULL, true) : NULL;
+    cJSON_AddItemToObject(o, "body", body ? body : cJSON_CreateNull());
+    cJSON_AddStringToObject(o, "body_raw", raw);
+    free(raw);
+}
+
 static cJSON *record_json(const struct record *r) {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "seq", (double)r->seq);
@@ -118,14 +139,8 @@ static cJSON *record_json(const struct record *r) {
     cJSON_AddStringToObject(o, "method", r->method);
     cJSON_AddStringToObject(o, "path", r->path);
     cJSON_AddStringToObject(o, "query", r->query);
-    cJSON_AddItemToObject(o, "headers", headers_json(r));
-    /* Both views come from the sanitized bytes: cJSON does not check UTF-8, and the log must
-     * stay valid JSON whatever a client sent. */
-    char *raw = utf8_sanitize(r->body, r->body_len);
-    cJSON *body = r->body_len ? cJSON_ParseWithOpts(raw, NULL, true) : NULL;
-    cJSON_AddItemToObject(o, "body", body ? body : cJSON_CreateNull());
-    cJSON_AddStringToObject(o, "body_raw", raw);
-    free(raw);
+    cJSON_AddItemToObject(o, "headers", headers_json(r->headers, r->headers_len));
+    add_body(o, r->body, r->body_len);
     cJSON_AddItemToObject(o, "status",
                           r->status ? cJSON_CreateNumber(r->status) : cJSON_CreateNull());
     cJSON_AddBoolToObject(o, "accepted", r->accepted);
@@ -136,16 +151,25 @@ static cJSON *record_json(const struct record *r) {
         cJSON_AddBoolToObject(o, "throttled", true);
     if (r->fault)
         cJSON_AddStringToObject(o, "fault", r->fault);
+    if (!r->status) { /* not processed: no answer was produced */
+        cJSON_AddNullToObject(o, "response");
+        return o;
+    }
+    cJSON *resp = cJSON_AddObjectToObject(o, "response");
+    cJSON_AddBoolToObject(resp, "sent", !r->resp_dropped);
+    cJSON_AddNumberToObject(resp, "status", r->status);
+    cJSON_AddItemToObject(resp, "headers", headers_json(r->resp_headers, r->resp_headers_len));
+    add_body(resp, r->resp_body, r->resp_body_len);
     return o;
 }
 
-cJSON *store_requests_json(bool all) {
+cJSON *store_requests_json(bool all, uint64_t after) {
     cJSON *doc = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(doc, "requests");
     pthread_mutex_lock(&mu);
     for (size_t i = 0; i < ring_count; i++) {
         const struct record *r = ring[(ring_head + i) % ring_cap];
-        if (all || r->accepted)
+        if (r->seq > after && (all || r->accepted))
             cJSON_AddItemToArray(arr, record_json(r));
     }
     pthread_mutex_unlock(&mu);
@@ -387,6 +411,7 @@ cJSON *store_fault_add(const cJSON *spec, char *err, size_t errlen) {
     cJSON *desc = cJSON_Duplicate(f->spec, true);
     cJSON_AddNumberToObject(desc, "id", f->id);
     pthread_mutex_unlock(&mu);
+    watch_bump();
     return desc;
 fail:
     fault_free(f);
@@ -491,6 +516,7 @@ void store_faults_clear(void) {
     pthread_mutex_lock(&mu);
     faults_clear_locked();
     pthread_mutex_unlock(&mu);
+    watch_bump();
 }
 
 /* ------------------------------------------------------------------ lifecycle */
@@ -509,6 +535,7 @@ void store_reset(void) {
     faults_clear_locked();
     pthread_mutex_unlock(&mu);
     store_tokens_reset();
+    watch_bump();
 }
 
 void store_free(void) {

@@ -30,9 +30,14 @@ struct record_in {
     bool replayed;
     bool throttled;    /* answered 429 by a rate limit (ratelimit.c) */
     const char *fault; /* static name of the fault applied, or NULL */
+    /* the answer produced (none when status is 0), headers packed as above */
+    const char *resp_headers, *resp_body;
+    size_t resp_headers_len, resp_body_len;
+    bool resp_dropped; /* processed, but the answer was never sent (close_after, reset_after) */
 };
 void store_record(const struct record_in *in);
-cJSON *store_requests_json(bool all);
+/* Records with seq > after (all: also those not accepted), oldest first. */
+cJSON *store_requests_json(bool all, uint64_t after);
 
 /* The *_AFTER actions process the request normally and then drop the answer (a "hidden
  * re-send" test: the server acted on a request whose client saw only a dead connection). */
