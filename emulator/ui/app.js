@@ -522,11 +522,21 @@
     return box;
   }
 
+  const EVENT_WORDS = {
+    composing_event: 'typing', composing_end_event: 'stopped typing', comment_reply_event: 'comment reply',
+    agent_joined_event: 'agent joined', agent_left_event: 'agent left', generic_event: 'generic event',
+  };
+
+  /* One line about a request: its text, else what kind of thing it is, else its raw body. */
   function summaryOf(rec) {
-    const b = obj(rec.body);
-    const msg = obj(b.message), inner = msg[Object.keys(msg)[0]];
-    const text = b.Content || (typeof b.message === 'string' ? b.message : null)
-      || obj(inner).text || obj(inner).url || obj(b.event).name;
+    const b = obj(rec.body), type = str(b.ContentType);
+    if (type.startsWith(CT)) return type.slice(CT.length) + (b.Content ? ' ' + str(b.Content) : '');
+    const msg = obj(b.message), inner = obj(msg[Object.keys(msg)[0]]);
+    const ev = Object.keys(obj(b.event))[0], evBody = obj(obj(b.event)[ev]);
+    const text = b.Content || (typeof b.message === 'string' ? b.message : null) || inner.text ||
+      obj(inner.text_message).text || inner.title || inner.url || obj(b.event).name ||
+      (b.eventResponse && 'response ' + str(b.eventResponse)) ||
+      (ev && EVENT_WORDS[ev] ? EVENT_WORDS[ev] + (evBody.text ? ': ' + str(evBody.text) : '') : null);
     return text ? str(text) : (rec.body_raw || '').slice(0, 300);
   }
 
@@ -679,6 +689,7 @@
 
   function selectConversation(key) {
     state.selected = key;
+    state.shownConv = null;  // shown afresh, scrolled to its newest item
     state.showAll = false;
     render();
     const btn = document.querySelector('.conv[data-conv="' + CSS.escape(key) + '"]');
@@ -738,24 +749,33 @@
       el('h4', null, 'Body'), el('pre', 'code', pretty(cb.body, cb.body_raw)));
   }
 
+  /* What a record is, in a few words: a link to its own detail. */
+  function recordLabel(rec) {
+    const b = obj(rec.body), type = str(b.ContentType);
+    let what = rec.operation || rec.path;
+    if (rec.operation === 'edit_event') what = 'edit: ' + str(obj(b.event).name);
+    else if (rec.operation === 'respond_event') what = 'response: ' + str(b.eventResponse);
+    else if (type.startsWith(CT)) what = type.slice(CT.length);
+    else what += ' ' + summaryOf(rec).slice(0, 80);
+    return '#' + rec.seq + ' ' + what;
+  }
+
+  function detailLink(rec) {
+    const b = el('button', 'link-button', recordLabel(rec));
+    b.type = 'button';
+    b.addEventListener('click', () => openDetail(rec.seq));
+    return b;
+  }
+
   function relatedSection(item) {
     if (!item || !item.attached.length) return null;
     const ul = el('ul', 'related');
-    for (const r of item.attached) {
-      const b = el('button', 'link-button', '#' + r.seq + ' ' + r.operation + ' ' + summaryOf(r));
-      b.type = 'button';
-      b.addEventListener('click', () => openDetail(r.seq));
-      add(ul, add(el('li'), b));
-    }
+    for (const r of item.attached) add(ul, add(el('li'), detailLink(r)));
     return section('Receipts, edits and responses', ul);
   }
 
   function appliesTo(item) {
-    if (!item) return null;
-    const b = el('button', 'link-button', '#' + item.rec.seq + ' ' + item.rec.operation + ' ' + summaryOf(item.rec));
-    b.type = 'button';
-    b.addEventListener('click', () => openDetail(item.rec.seq));
-    return section('Applies to', b);
+    return item ? section('Applies to', detailLink(item.rec)) : null;
   }
 
   function renderDetail() {
@@ -804,10 +824,12 @@
   /* ---- 7. faults panel ------------------------------------------------------------------- */
 
   function faultSummary(f) {
-    const spec = Object.assign({}, f);
-    delete spec.id; delete spec.remaining;
-    const left = f.remaining === null || f.remaining === undefined ? 'unlimited' : f.remaining + ' left';
-    return '#' + f.id + ' · ' + left + ' · ' + JSON.stringify(spec);
+    const parts = ['#' + f.id, f.provider, f.operation || 'any operation'];
+    for (const k of Object.keys(f)) {
+      if (['id', 'remaining', 'provider', 'operation'].indexOf(k) < 0) parts.push(k + '=' + JSON.stringify(f[k]));
+    }
+    parts.push(f.remaining === null || f.remaining === undefined ? 'until cleared' : f.remaining + ' left');
+    return parts.join(' · ');
   }
 
   function renderFaults() {
