@@ -20,6 +20,12 @@
   const CT = 'application/vnd.amazonaws.connect.event.';
 
   function $(id) { return document.getElementById(id); }
+  function put(parent, child) { parent.appendChild(child); return child; }
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  function parseJson(text) { try { return JSON.parse(text); } catch (e) { return null; } }
+  function obj(v) { return v && typeof v === 'object' && !Array.isArray(v) ? v : {}; }
+  function arr(v) { return Array.isArray(v) ? v : []; }
+  function str(v) { return typeof v === 'string' ? v : (v === undefined || v === null ? '' : JSON.stringify(v)); }
 
   function el(tag, cls, text) {
     const node = document.createElement(tag);
@@ -33,14 +39,6 @@
     return parent;
   }
 
-  function put(parent, child) { parent.appendChild(child); return child; }
-
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
-
-  function obj(v) { return v && typeof v === 'object' && !Array.isArray(v) ? v : {}; }
-  function arr(v) { return Array.isArray(v) ? v : []; }
-  function str(v) { return typeof v === 'string' ? v : (v === undefined || v === null ? '' : JSON.stringify(v)); }
-
   function isHttpUrl(text) {
     if (typeof text !== 'string' || !/^https?:\/\//i.test(text)) return false;
     try { const u = new URL(text); return u.protocol === 'http:' || u.protocol === 'https:'; }
@@ -49,9 +47,9 @@
 
   /* An http(s) URL becomes a link that opens in a new tab (nothing is fetched until a click);
    * anything else (javascript:, data:, …) is plain text. */
-  function urlNode(url, label) {
+  function urlNode(url) {
     if (!isHttpUrl(url)) return el('span', 'url-text', str(url));
-    const a = el('a', 'url', label || url);
+    const a = el('a', 'url', url);
     a.setAttribute('href', url);
     a.setAttribute('rel', 'noopener noreferrer');
     a.setAttribute('target', '_blank');
@@ -60,11 +58,8 @@
   }
 
   function pretty(value, raw) {
-    if (value !== null && value !== undefined) return JSON.stringify(value, null, 2);
-    return raw ? String(raw) : '(empty)';
+    return value !== null && value !== undefined ? JSON.stringify(value, null, 2) : String(raw || '(empty)');
   }
-
-  function parseJson(text) { try { return JSON.parse(text); } catch (e) { return null; } }
 
   async function api(path, options) {
     const res = await fetch(API + path, Object.assign({ cache: 'no-store' }, options));
@@ -75,53 +70,46 @@
   /* ---- 2. state and fetching ------------------------------------------------------------- */
 
   const state = {
-    records: [], callbacks: [], faults: [], seenAt: new Map(), clockOffset: null,
-    lastSeq: 0, lastCbSeq: 0, version: null, loaded: false,
+    requests: [], callbacks: [], faults: [], seenAt: new Map(), clockOffset: null,
+    last: { requests: 0, callbacks: 0 }, version: null, loaded: false,
     selected: null, shownConv: null, detailSeq: null, showAll: false, model: null,
     filters: { provider: '', operation: '', status: '', text: '' },
   };
 
-  /* New records since the last one we have. Asking from one before it tells a reset (or the log
-   * dropping old records) apart: the record we had last is then gone, and we reload. */
-  async function fetchRecords() {
-    const after = state.lastSeq > 0 ? '&after=' + (state.lastSeq - 1) : '';
-    const r = await api('requests?all=1&redact=1' + after);
-    const list = arr(obj(r.body).requests);
-    if (state.lastSeq > 0 && !list.some((x) => x.seq === state.lastSeq)) {
-      state.records = []; state.lastSeq = 0; state.seenAt.clear(); state.shownConv = null;
-      await fetchRecords();
-      return true;
+  /* New entries of a log (requests or callbacks) since the last one we have. Asking from the one
+   * before it tells a reset (or the log dropping old entries) apart: the entry we had last is
+   * then gone, and the log is read again from the start. Returns the new entries, or null when
+   * the log was read again. */
+  async function fetchLog(name, path) {
+    const last = state.last[name];
+    const after = last > 0 ? (path.includes('?') ? '&' : '?') + 'after=' + (last - 1) : '';
+    const list = arr(obj((await api(path + after)).body)[name]);
+    if (last > 0 && !list.some((x) => x.seq === last)) {
+      state[name] = []; state.last[name] = 0;
+      await fetchLog(name, path);
+      return null;
     }
-    const now = Date.now();
-    const fresh = list.filter((x) => x.seq > state.lastSeq);
-    for (const rec of fresh) {
-      state.seenAt.set(rec.seq, state.loaded ? now : 0);
-      noteClock(rec, state.loaded ? now : null);
-    }
-    state.records = state.records.concat(fresh).slice(-MAX_RECORDS);
-    if (fresh.length) state.lastSeq = fresh[fresh.length - 1].seq;
-    return fresh.length > 0;
+    const fresh = list.filter((x) => x.seq > last);
+    state[name] = state[name].concat(fresh).slice(-MAX_RECORDS);
+    if (fresh.length) state.last[name] = fresh[fresh.length - 1].seq;
+    return fresh;
   }
 
-  async function fetchCallbacks() {
-    const after = state.lastCbSeq > 0 ? '?after=' + (state.lastCbSeq - 1) : '';
-    const list = arr(obj((await api('callbacks' + after)).body).callbacks);
-    if (state.lastCbSeq > 0 && !list.some((x) => x.seq === state.lastCbSeq)) {
-      state.callbacks = []; state.lastCbSeq = 0;
-      if (list.length) await fetchCallbacks();
-      return true;
+  async function fetchRecords() {
+    const fresh = await fetchLog('requests', 'requests?all=1&redact=1');
+    if (!fresh) { state.shownConv = null; state.seenAt.clear(); }
+    const now = state.loaded ? Date.now() : 0;  // records of the first read are not "live"
+    for (const rec of fresh || state.requests) {
+      state.seenAt.set(rec.seq, now);
+      noteClock(rec, now || null);
     }
-    const fresh = list.filter((x) => x.seq > state.lastCbSeq);
-    state.callbacks = state.callbacks.concat(fresh).slice(-MAX_RECORDS);
-    if (fresh.length) state.lastCbSeq = fresh[fresh.length - 1].seq;
-    return fresh.length > 0;
+    return !fresh || fresh.length > 0;
   }
 
   async function fetchFaults() {
-    const faults = arr(obj((await api('faults')).body).faults);
-    const changed = JSON.stringify(faults) !== JSON.stringify(state.faults);
+    const faults = arr(obj((await api('faults')).body).faults), before = JSON.stringify(state.faults);
     state.faults = faults;
-    return changed;
+    return JSON.stringify(faults) !== before;
   }
 
   /* `received` is the emulator's monotonic clock. A wall-clock time from an answer (Sinch
@@ -152,9 +140,7 @@
   function conversationOf(rec) {
     const p = rec.provider, body = obj(rec.body);
     if (!p) return ['other', 'Other requests'];
-    if (rec.operation === 'oauth_token' || rec.operation === 'update_webhook') {
-      return [p + ':(control)', 'Auth and settings'];
-    }
+    if (rec.operation === 'oauth_token' || rec.operation === 'update_webhook') return [p + ':(control)', 'Auth and settings'];
     let who = null;
     if (p === 'sinch') who = sinchRecipient(body);
     else if (p === 'zapi') who = typeof body.phone === 'string' ? body.phone : null;
@@ -162,10 +148,9 @@
     return who === null ? [p + ':(none)', 'No recipient'] : [p + ':' + who, who];
   }
 
+  /* Failed as the client saw it: rejected, or processed but the answer was dropped. */
   function isFailed(rec) {
-    if (rec.replayed) return false;
-    if (!rec.accepted) return true;
-    return !!rec.response && rec.response.sent === false;
+    return !rec.replayed && (!rec.accepted || (!!rec.response && rec.response.sent === false));
   }
 
   /* The id the provider answered for a record (what receipts, callbacks, edits refer to). */
@@ -174,21 +159,14 @@
     return [b.message_id, b.event_id, b.messageId, b.zaapId, b.id, b.Id].filter((x) => typeof x === 'string');
   }
 
-  function connectReceiptTarget(rec) {
-    const body = obj(rec.body), type = str(body.ContentType);
-    if (type !== CT + 'message.read' && type !== CT + 'message.delivered') return null;
-    const id = obj(parseJson(str(body.Content))).messageId;
-    return typeof id === 'string' ? id : null;
-  }
-
-  function zapiEventTarget(rec) {
-    if (rec.operation !== 'edit_event' && rec.operation !== 'respond_event') return null;
-    const id = obj(rec.body).eventMessageId;
-    return typeof id === 'string' ? id : null;
-  }
-
-  function newConversation(key, label, provider) {
-    return { key: key, label: label, provider: provider, items: [], records: [], last: null };
+  /* The answer id a record refers to: a Connect receipt's message, a Z-API edit's or response's
+   * event. */
+  function targetId(rec) {
+    const b = obj(rec.body), type = str(b.ContentType);
+    if (rec.provider === 'connect' && (type === CT + 'message.read' || type === CT + 'message.delivered')) {
+      return obj(parseJson(str(b.Content))).messageId;
+    }
+    return rec.operation === 'edit_event' || rec.operation === 'respond_event' ? b.eventMessageId : undefined;
   }
 
   function buildModel() {
@@ -198,17 +176,21 @@
       if (!m.callbacks.has(k)) m.callbacks.set(k, []);
       m.callbacks.get(k).push(cb);
     }
-    for (const rec of state.records) place(m, rec);
+    for (const rec of state.requests) place(m, rec);
     return m;
   }
 
   function place(m, rec) {
     const [key, label] = conversationOf(rec);
-    if (!m.convs.has(key)) m.convs.set(key, newConversation(key, label, rec.provider || 'other'));
+    if (!m.convs.has(key)) {
+      m.convs.set(key, { key: key, label: label, provider: rec.provider || 'other', items: [], records: [] });
+    }
     const conv = m.convs.get(key);
     conv.records.push(rec);
     conv.last = rec;
-    const target = rec.accepted ? attachTarget(m, rec) : null;
+    // a receipt, an event edit or a response joins the item it refers to, when that is known
+    const id = rec.accepted ? targetId(rec) : undefined;
+    const target = typeof id === 'string' ? m.byAnswer.get(rec.provider + ':' + id) : undefined;
     if (target) {
       target.attached.push(rec);
       m.items.set(rec.seq, target);
@@ -220,55 +202,36 @@
     for (const id of answerIds(rec)) m.byAnswer.set(rec.provider + ':' + id, item);
   }
 
-  /* A receipt, an event edit or a response joins the item it refers to, when that is known. */
-  function attachTarget(m, rec) {
-    const id = rec.provider === 'connect' ? connectReceiptTarget(rec)
-      : rec.provider === 'zapi' ? zapiEventTarget(rec) : null;
-    return id ? m.byAnswer.get(rec.provider + ':' + id) || null : null;
-  }
-
   function callbacksOf(rec) {
-    if (!state.model || !rec.provider) return [];
-    const out = [];
-    for (const id of new Set(answerIds(rec))) {
-      out.push(...(state.model.callbacks.get(rec.provider + ':' + id) || []));
-    }
-    return out;
+    return Array.from(new Set(answerIds(rec))).flatMap((id) => state.model.callbacks.get(rec.provider + ':' + id) || []);
   }
 
   /* ---- 4. provider renderers ------------------------------------------------------------- */
 
-  const TICK_RANK = { sent: 1, delivered: 2, read: 3 };
-  const CALLBACK_TICK = {
-    QUEUED_ON_CHANNEL: 'sent', DELIVERED: 'delivered', READ: 'read', FAILED: 'failed',
-    SENT: 'sent', RECEIVED: 'delivered', PLAYED: 'read',
+  const TICKS = ['sent', 'delivered', 'read'];
+  const STATUS_TICK = {
+    QUEUED_ON_CHANNEL: 'sent', DELIVERED: 'delivered', READ: 'read', FAILED: 'failed',  // Sinch
+    SENT: 'sent', RECEIVED: 'delivered', PLAYED: 'read',  // Z-API
+    [CT + 'message.delivered']: 'delivered', [CT + 'message.read']: 'read',  // Connect receipts
   };
 
   /* sent / delivered / read / failed, from Connect receipts and delivery callbacks. */
   function tickOf(item) {
-    let best = 'sent';
-    const better = (t) => {
-      if (t === 'failed') best = 'failed';
-      else if (best !== 'failed' && TICK_RANK[t] > TICK_RANK[best]) best = t;
-    };
-    for (const r of item.attached) {
-      const type = str(obj(r.body).ContentType);
-      if (type === CT + 'message.read') better('read');
-      else if (type === CT + 'message.delivered') better('delivered');
-    }
-    for (const cb of callbacksOf(item.rec)) better(CALLBACK_TICK[cb.delivery_status] || 'sent');
-    return best;
+    const seen = item.attached.map((r) => STATUS_TICK[str(obj(r.body).ContentType)])
+      .concat(callbacksOf(item.rec).map((cb) => STATUS_TICK[cb.delivery_status]));
+    if (seen.includes('failed')) return 'failed';
+    return TICKS[Math.max(0, ...seen.map((t) => TICKS.indexOf(t)))];
   }
 
   function tickNode(tick) {
     const marks = { sent: '✓', delivered: '✓✓', read: '✓✓', failed: '✗' };
-    const node = el('span', 'tick tick-' + tick, marks[tick]);
+    const node = add(el('span', 'tick tick-' + tick, marks[tick]), el('span', 'sr-only', ' ' + tick));
     node.setAttribute('title', tick);
-    add(node, el('span', 'sr-only', ' ' + tick));
     return node;
   }
 
   function bubble(kind) { return el('div', 'bubble bubble-' + kind); }
+  function note(kind, text) { return el('div', 'note note-' + kind, text); }
 
   function textBubble(text, label) {
     const b = bubble('text');
@@ -429,15 +392,9 @@
     return box;
   }
 
-  function zapiResponse(item) {
-    const b = obj(item.rec.body);
-    return note('event', 'response ' + str(b.eventResponse) + ' to event ' + str(b.eventMessageId));
-  }
-
   function connectMessage(item) {
-    const b = obj(item.rec.body), type = str(b.ContentType);
-    const label = type === 'text/plain' ? null : type;
-    return messageNode(item, textBubble(str(b.Content), label));
+    const b = obj(item.rec.body);
+    return messageNode(item, textBubble(str(b.Content), b.ContentType === 'text/plain' ? null : str(b.ContentType)));
   }
 
   const CONNECT_EVENTS = {
@@ -462,15 +419,14 @@
     'zapi:send_message': zapiText,
     'zapi:send_event': zapiEventCard,
     'zapi:edit_event': zapiEventCard,
-    'zapi:respond_event': zapiResponse,
+    'zapi:respond_event': (item) => note('event', 'response ' + str(obj(item.rec.body).eventResponse) +
+      ' to event ' + str(obj(item.rec.body).eventMessageId)),
     'connect:send_message': connectMessage,
     'connect:send_event': connectEvent,
     'connect:create_connection': (item) => note('agent', 'participant connection created ' +
       arr(obj(item.rec.body).Type).join(', ')),
     'connect:disconnect': () => note('agent', 'customer disconnected'),
   };
-
-  function note(kind, text) { return el('div', 'note note-' + kind, text); }
 
   /* A sent bubble with its time and tick. */
   function messageNode(item, content) {
@@ -479,11 +435,6 @@
     if (isFailed(item.rec)) add(meta, el('span', 'badge badge-warn', faultText(item.rec)));
     else add(meta, tickNode(tickOf(item)));
     return add(wrap, content, meta);
-  }
-
-  function defaultNode(item) {
-    const r = item.rec;
-    return note('event', r.method + ' ' + r.path + ' → ' + (r.status === null ? 'no answer' : r.status));
   }
 
   /* ---- 5. timeline and sidebar ----------------------------------------------------------- */
@@ -508,8 +459,7 @@
   };
 
   function faultText(rec) {
-    if (rec.throttled) return 'throttled (rate limit)';
-    return rec.fault ? 'fault: ' + (FAULT_TEXT[rec.fault] || rec.fault) : 'rejected';
+    return rec.throttled ? 'throttled (rate limit)' : rec.fault ? 'fault: ' + (FAULT_TEXT[rec.fault] || rec.fault) : 'rejected';
   }
 
   function failedNode(item) {
@@ -517,9 +467,7 @@
     const status = r.status === null ? 'no answer' : String(r.status);
     add(box, el('div', 'failed-head', '✗ ' + status + ' · ' + (r.operation || r.path) + ' · ' + faultText(r)));
     const err = errorText(r);
-    if (err) add(box, el('div', 'failed-error', err));
-    add(box, el('div', 'failed-body', summaryOf(r)));
-    return box;
+    return add(box, err ? el('div', 'failed-error', err) : null, el('div', 'failed-body', summaryOf(r)));
   }
 
   const EVENT_WORDS = {
@@ -544,14 +492,14 @@
     const rec = item.rec;
     if (rec.replayed) return note('event', 'replay: the same answer again (' + (rec.operation || '') + ')');
     if (!rec.accepted) return failedNode(item);
-    return (RENDERERS[rec.provider + ':' + rec.operation] || defaultNode)(item);
+    const render = RENDERERS[rec.provider + ':' + rec.operation];
+    return render ? render(item) : note('event', rec.method + ' ' + rec.path + ' → ' + rec.status);
   }
 
   function makeItem(key) {
     const li = el('li', 'item');
-    li.tabIndex = 0;
-    li.dataset.key = key;
-    li.dataset.seq = key;
+    li.tabIndex = 0;  // Enter opens the detail
+    li.dataset.key = li.dataset.seq = key;
     return li;
   }
 
@@ -566,8 +514,6 @@
     const node = add(li, itemNode(item)).lastChild;
     li.classList.add(rec.replayed ? 'replayed' : isFailed(rec) ? 'is-failed' : 'is-ok');
     li.classList.toggle('centered', node.classList.contains('note'));
-    li.setAttribute('aria-label', 'Request ' + rec.seq + ', ' + (rec.operation || rec.path) +
-      (isFailed(rec) ? ', failed' : '') + '. Enter opens the detail');
   }
 
   /* Brings a list's children in line with `list`, reusing the nodes whose key is kept (focus and
@@ -593,22 +539,15 @@
     if (f.operation && rec.operation !== f.operation) return false;
     if (f.status === 'ok' && isFailed(rec)) return false;
     if (f.status === 'failed' && !isFailed(rec)) return false;
-    if (f.text) {
-      const hay = (rec.path + ' ' + (rec.body_raw || '') + ' ' + conversationOf(rec)[1]).toLowerCase();
-      if (hay.indexOf(f.text.toLowerCase()) < 0) return false;
-    }
-    return true;
+    const hay = rec.path + ' ' + (rec.body_raw || '') + ' ' + conversationOf(rec)[1];
+    return !f.text || hay.toLowerCase().includes(f.text.toLowerCase());
   }
 
   function itemMatches(item) { return matches(item.rec) || item.attached.some(matches); }
 
   function visibleConversations() {
-    const out = [];
-    for (const conv of state.model.convs.values()) {
-      const count = conv.records.filter(matches).length;
-      if (count > 0) out.push({ conv: conv, count: count });
-    }
-    return out.sort((a, b) => b.conv.last.seq - a.conv.last.seq);
+    return Array.from(state.model.convs.values(), (conv) => ({ conv: conv, count: conv.records.filter(matches).length }))
+      .filter((x) => x.count > 0).sort((a, b) => b.conv.last.seq - a.conv.last.seq);
   }
 
   function makeConv(key) {
@@ -634,7 +573,7 @@
 
   function renderSidebar(list) {
     $('conv-empty').hidden = list.length > 0;
-    $('conv-empty').textContent = state.records.length ? 'Nothing matches the filters.'
+    $('conv-empty').textContent = state.requests.length ? 'Nothing matches the filters.'
       : 'Nothing received yet. Send something to the emulator.';
     reconcile($('conversations'), list, (x) => x.conv.key, makeConv, fillConv);
   }
@@ -671,8 +610,7 @@
 
   function isTypingStart(rec) {
     const b = obj(rec.body);
-    return rec.accepted && ((rec.provider === 'sinch' && !!obj(b.event).composing_event) ||
-      (rec.provider === 'connect' && rec.operation === 'send_event' && b.ContentType === CT + 'typing'));
+    return rec.accepted && (!!obj(b.event).composing_event || b.ContentType === CT + 'typing');
   }
 
   function render() {
@@ -698,15 +636,12 @@
 
   /* ---- 6. detail pane -------------------------------------------------------------------- */
 
-  function section(title, ...children) {
-    const s = el('section', 'detail-section');
-    return add(s, el('h3', null, title), ...children);
-  }
+  function section(title, ...children) { return add(el('section', 'detail-section'), el('h3', null, title), ...children); }
 
+  /* A definition list of the pairs whose value is not empty. */
   function kvList(pairs) {
     const dl = el('dl', 'kv');
-    for (const [k, v] of pairs) {
-      if (v === undefined || v === null || v === '') continue;
+    for (const [k, v] of pairs.filter((p) => p[1] !== undefined && p[1] !== null && p[1] !== '')) {
       add(dl, el('dt', null, k), el('dd', null, String(v)));
     }
     return dl;
@@ -749,19 +684,8 @@
       el('h4', null, 'Body'), el('pre', 'code', pretty(cb.body, cb.body_raw)));
   }
 
-  /* What a record is, in a few words: a link to its own detail. */
-  function recordLabel(rec) {
-    const b = obj(rec.body), type = str(b.ContentType);
-    let what = rec.operation || rec.path;
-    if (rec.operation === 'edit_event') what = 'edit: ' + str(obj(b.event).name);
-    else if (rec.operation === 'respond_event') what = 'response: ' + str(b.eventResponse);
-    else if (type.startsWith(CT)) what = type.slice(CT.length);
-    else what += ' ' + summaryOf(rec).slice(0, 80);
-    return '#' + rec.seq + ' ' + what;
-  }
-
   function detailLink(rec) {
-    const b = el('button', 'link-button', recordLabel(rec));
+    const b = el('button', 'link-button', '#' + rec.seq + ' ' + rec.operation + ': ' + summaryOf(rec).slice(0, 80));
     b.type = 'button';
     b.addEventListener('click', () => openDetail(rec.seq));
     return b;
@@ -779,7 +703,7 @@
   }
 
   function renderDetail() {
-    const rec = state.records.find((r) => r.seq === state.detailSeq);
+    const rec = state.requests.find((r) => r.seq === state.detailSeq);
     const body = $('detail-body');
     clear(body);
     if (!rec) { closeDetail(); return; }
@@ -798,17 +722,13 @@
     state.detailSeq = seq;
     showPanel('detail');
     renderDetail();
-    for (const n of document.querySelectorAll('.item.selected')) n.classList.remove('selected');
-    const li = document.querySelector('.item[data-seq="' + seq + '"]');
-    if (li) li.classList.add('selected');
+    renderTimeline();  // marks the item shown
     $('detail-close').focus();
   }
 
   function closeDetail() {
-    state.detailSeq = null;
-    $('detail').hidden = true;
-    $('layout').classList.remove('with-panel');
-    for (const n of document.querySelectorAll('.item.selected')) n.classList.remove('selected');
+    showPanel(null);
+    renderTimeline();
     if (detailOpener && document.contains(detailOpener)) detailOpener.focus();
     detailOpener = null;
   }
@@ -842,14 +762,10 @@
 
   /* The small form as a spec: empty fields are left out; numbers stay numbers. */
   function formSpec() {
-    const spec = { provider: $('ff-provider').value };
-    const put = (key, value, num) => { if (value !== '') spec[key] = num ? Number(value) : value; };
-    put('operation', $('ff-operation').value);
-    put('status', $('ff-status').value.trim(), true);
-    put('retry_after', $('ff-retry').value.trim());
-    put('action', $('ff-action').value);
-    put('latency_ms', $('ff-latency').value.trim(), true);
-    put('count', $('ff-count').value.trim(), true);
+    const spec = {};
+    for (const f of $('fault-form').elements) {
+      if (f.name && f.value.trim() !== '') spec[f.name] = f.type === 'number' ? Number(f.value) : f.value.trim();
+    }
     return spec;
   }
 
@@ -869,16 +785,9 @@
     });
     $('faults-close').addEventListener('click', () => { showPanel(null); $('faults-toggle').focus(); });
     $('fault-form').addEventListener('submit', (e) => { e.preventDefault(); postFault(formSpec()); });
-    $('fault-raw-form').addEventListener('submit', (e) => {
-      e.preventDefault();
-      const text = $('ff-raw').value.trim();
-      if (!parseJson(text)) { $('fault-error').textContent = 'Not valid JSON.'; return; }
-      postFault(text);
-    });
-    $('faults-clear').addEventListener('click', async () => {
-      await api('faults', { method: 'DELETE' });
-      await refresh();
-    });
+    // sent as typed: the emulator says what is wrong with it
+    $('fault-raw-form').addEventListener('submit', (e) => { e.preventDefault(); postFault($('ff-raw').value.trim()); });
+    $('faults-clear').addEventListener('click', () => api('faults', { method: 'DELETE' }).then(refresh));
   }
 
   /* ---- 8. filters, reset, keyboard ------------------------------------------------------- */
@@ -896,19 +805,19 @@
     $('earlier').addEventListener('click', () => { state.showAll = true; renderTimeline(); });
   }
 
-  /* Reset asks for a second click instead of a dialog. */
+  /* Reset asks for a second click (within 4 s) instead of a dialog. */
   function setupReset() {
     const btn = $('reset');
     let armed = null;
+    const arm = (on) => {
+      clearTimeout(armed);
+      armed = on ? setTimeout(() => arm(false), 4000) : null;
+      btn.textContent = on ? 'Click again to reset' : 'Reset emulator';
+      btn.classList.toggle('armed', on);
+    };
     btn.addEventListener('click', async () => {
-      if (!armed) {
-        btn.textContent = 'Click again to reset';
-        btn.classList.add('armed');
-        armed = setTimeout(() => { armed = null; btn.textContent = 'Reset emulator'; btn.classList.remove('armed'); }, 4000);
-        return;
-      }
-      clearTimeout(armed); armed = null;
-      btn.textContent = 'Reset emulator'; btn.classList.remove('armed');
+      if (!armed) { arm(true); return; }
+      arm(false);
       await api('reset', { method: 'POST' });
       closeDetail();
       await refresh();
@@ -917,10 +826,7 @@
 
   function setupKeyboard() {
     const convs = $('conversations'), tl = $('timeline');
-    convs.addEventListener('click', (e) => {
-      const btn = e.target.closest('.conv');
-      if (btn) selectConversation(btn.dataset.conv);
-    });
+    convs.addEventListener('click', (e) => e.target.closest('.conv') && selectConversation(e.target.closest('.conv').dataset.conv));
     convs.addEventListener('keydown', (e) => moveFocus(e, '.conv'));
     tl.addEventListener('click', (e) => {
       const li = e.target.closest('.item');
@@ -941,48 +847,47 @@
 
   /* Arrow keys (and Home/End) move between the elements of a list. */
   function moveFocus(e, selector) {
-    const keys = { ArrowDown: 1, ArrowUp: -1, Home: -Infinity, End: Infinity };
-    if (!(e.key in keys)) return;
     const all = Array.from(e.currentTarget.querySelectorAll(selector));
     const at = all.indexOf(e.target.closest(selector));
-    if (at < 0) return;
+    const next = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: all.length - 1 }[e.key];
+    if (at < 0 || next === undefined) return;
     e.preventDefault();
-    const step = keys[e.key];
-    const next = step === -Infinity ? 0 : step === Infinity ? all.length - 1 : Math.min(all.length - 1, Math.max(0, at + step));
-    all[next].focus();
+    all[Math.min(all.length - 1, Math.max(0, next))].focus();
   }
 
   /* ---- 9. live updates and start-up ------------------------------------------------------ */
 
-  let refreshing = null;
+  let refreshing = null, again = false;
 
+  /* Reads what changed and renders it. A call while a read is under way makes it read once more
+   * when done, so no change is missed. */
   function refresh() {
-    if (!refreshing) {
-      refreshing = Promise.all([fetchRecords(), fetchCallbacks(), fetchFaults()])
-        .then((changed) => {
-          if (!state.loaded || changed.some(Boolean)) render();
-          state.loaded = true;
-        })
-        .finally(() => { refreshing = null; });
-    }
+    if (refreshing) { again = true; return refreshing; }
+    refreshing = (async () => {
+      do {
+        again = false;
+        const changed = await Promise.all([fetchRecords(), fetchFaults(),
+          fetchLog('callbacks', 'callbacks').then((fresh) => !fresh || fresh.length > 0)]);
+        if (!state.loaded || changed.some(Boolean)) render();
+        state.loaded = true;
+      } while (again);
+    })().finally(() => { refreshing = null; });
     return refreshing;
   }
 
   function setLive(text, ok) {
-    const live = $('live');
-    live.textContent = text;
-    live.classList.toggle('down', !ok);
+    $('live').textContent = text;
+    $('live').classList.toggle('down', !ok);
   }
 
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  /* Long polling on /_emulator/changes; an emulator without it is polled once a second. */
+  /* Long polling on /_emulator/changes: it answers as soon as something was recorded. */
   async function liveLoop() {
     for (;;) {
       try {
         const since = state.version === null ? '' : 'since=' + state.version + '&';
         const r = await api('changes?' + since + 'wait=25');
-        if (r.status === 404) { await refresh(); setLive('live (polling)', true); await sleep(1000); continue; }
         if (!r.ok) throw new Error('changes: ' + r.status);
         const v = obj(r.body).version;
         if (v !== state.version) { state.version = v; await refresh(); }
@@ -995,14 +900,10 @@
     }
   }
 
-  function start() {
-    setupFilters();
-    setupReset();
-    setupFaults();
-    setupKeyboard();
-    liveLoop();
-  }
-
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
-  else start();
+  // the script is deferred: the document is parsed by now
+  setupFilters();
+  setupReset();
+  setupFaults();
+  setupKeyboard();
+  liveLoop();
 })();
