@@ -428,13 +428,12 @@
     'connect:disconnect': () => note('agent', 'customer disconnected'),
   };
 
-  /* A sent bubble with its time and tick. */
+  /* A sent bubble with its time, its tick, and the fault that let it through (latency…). */
   function messageNode(item, content) {
-    const wrap = el('div', 'message');
     const meta = el('div', 'meta', timeOf(item.rec) + ' ');
-    if (isFailed(item.rec)) add(meta, el('span', 'badge badge-warn', faultText(item.rec)));
-    else add(meta, tickNode(tickOf(item)));
-    return add(wrap, content, meta);
+    if (item.rec.fault) add(meta, el('span', 'badge badge-warn', faultText(item.rec)), document.createTextNode(' '));
+    if (!isFailed(item.rec)) add(meta, tickNode(tickOf(item)));
+    return add(el('div', 'message'), content, meta);
   }
 
   /* ---- 5. timeline and sidebar ----------------------------------------------------------- */
@@ -490,7 +489,7 @@
 
   function itemNode(item) {
     const rec = item.rec;
-    if (rec.replayed) return note('event', 'replay: the same answer again (' + (rec.operation || '') + ')');
+    if (rec.replayed) return note('event', 'replayed ClientToken, same answer: ' + summaryOf(rec));
     if (!rec.accepted) return failedNode(item);
     const render = RENDERERS[rec.provider + ':' + rec.operation];
     return render ? render(item) : note('event', rec.method + ' ' + rec.path + ' → ' + rec.status);
