@@ -32,6 +32,7 @@
 #include "view.h"
 #include "watch.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,9 +95,11 @@ static bool query_number(const char *q, const char *name, uint64_t max, uint64_t
     *out = 0;
     if (found == 0)
         return true;
-    char *end;
-    unsigned long long x = found == 1 && v[0] >= '0' && v[0] <= '9' ? strtoull(v, &end, 10) : 0;
-    if (found < 0 || v[0] < '0' || v[0] > '9' || *end || x > max)
+    if (found < 0 || !*v || strspn(v, "0123456789") != strlen(v))
+        return false;
+    errno = 0;
+    unsigned long long x = strtoull(v, NULL, 10);
+    if (errno == ERANGE || x > max)
         return false;
     *out = x;
     return true;
