@@ -304,3 +304,28 @@ def test_shutdown_ends_waiting_polls(emulator_factory):
     assert emu.proc.wait(timeout=10) == 0
     t.join(timeout=10)
     assert not t.is_alive()
+
+
+# ---------------------------------------------------------------- other sites' pages
+
+@pytest.mark.parametrize("origin", ["http://evil.example", "null", "http://127.0.0.1:1",
+                                    "file://"])
+def test_a_page_of_another_origin_cannot_use_the_control_api(emu, origin):
+    zapi_post(emu, "send-event", ZAPI_EVENT)
+    for method, path, body in [("POST", "/_emulator/reset", ""),
+                               ("POST", "/_emulator/faults", '{"provider":"zapi","status":500}'),
+                               ("DELETE", "/_emulator/faults", None),
+                               ("GET", "/_emulator/requests", None)]:
+        resp = emu.call(method, path, body, {"Origin": origin, "Content-Type": "text/plain"})
+        assert resp.status == 403, (method, path, resp)
+        assert resp.json()["error"] == ("Origin: a page of another origin may not use the "
+                                        "control API")
+    assert len(emu.requests()) == 1 and emu.faults() == []
+
+
+def test_the_inbox_page_own_origin_is_allowed(emu):
+    zapi_post(emu, "send-event", ZAPI_EVENT)
+    own = "http://127.0.0.1:%d" % emu.port
+    assert emu.call("GET", "/_emulator/requests", None, {"Origin": own}).status == 200
+    assert emu.call("POST", "/_emulator/reset", "", {"Origin": own}).status == 200
+    assert emu.requests() == []
