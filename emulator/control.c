@@ -1,4 +1,5 @@
-/* The control API under /_emulator/: never authenticated, never logged, never faulted.
+/* The control API under /_emulator/: never authenticated, never logged, never faulted; refused
+ * (403) to a browser page of another origin.
  *   GET    /_emulator/requests[?all=1][&after=SEQ][&redact=1]
  *                                         what was accepted (all=1: also what was rejected;
  *                                         after: newer records only; redact: as the page shows)
@@ -32,10 +33,12 @@
 #include "view.h"
 #include "watch.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #ifndef EMULATOR_VERSION
 #define EMULATOR_VERSION "0"
@@ -94,9 +97,11 @@ static bool query_number(const char *q, const char *name, uint64_t max, uint64_t
     *out = 0;
     if (found == 0)
         return true;
-    char *end;
-    unsigned long long x = found == 1 && v[0] >= '0' && v[0] <= '9' ? strtoull(v, &end, 10) : 0;
-    if (found < 0 || v[0] < '0' || v[0] > '9' || *end || x > max)
+    if (found < 0 || !*v || strspn(v, "0123456789") != strlen(v))
+        return false;
+    errno = 0;
+    unsigned long long x = strtoull(v, NULL, 10);
+    if (errno == ERANGE || x > max)
         return false;
     *out = x;
     return true;
@@ -268,9 +273,24 @@ static void changes(const struct request *rq, struct reply *rp) {
     reply_header(rp, "Cache-Control", "no-store");
 }
 
+/* A browser names the page behind a request in Origin. The inbox page is same-origin; a page of
+ * any other site open in the developer's browser must not reset, fault or read the emulator
+ * through it. Clients that are not browsers send no Origin. */
+static bool origin_allowed(const struct request *rq) {
+    const char *origin = request_header(rq, "Origin"), *host = request_header(rq, "Host");
+    if (!origin)
+        return true;
+    const char *rest = strncmp(origin, "http://", 7) == 0    ? origin + 7
+                       : strncmp(origin, "https://", 8) == 0 ? origin + 8
+                                                             : NULL;
+    return rest && host && strcasecmp(rest, host) == 0;
+}
+
 bool control_handle(const struct request *rq, struct reply *rp) {
     const char *p = rq->path;
-    if (strcmp(p, "/_emulator/requests") == 0) {
+    if (!origin_allowed(rq)) {
+        control_error(rp, 403, "Origin: a page of another origin may not use the control API");
+    } else if (strcmp(p, "/_emulator/requests") == 0) {
         requests(rq, rp);
     } else if (strcmp(p, "/_emulator/changes") == 0) {
         changes(rq, rp);

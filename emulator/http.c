@@ -21,6 +21,7 @@
 
 #include <microhttpd.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------------ per-request state */
 
@@ -407,9 +409,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static struct MHD_Daemon *daemon_;
 static char *tls_key_pem, *tls_cert_pem;
 
-/* Starts the daemon and fills cfg.url. Returns false with a message on stderr. */
-bool http_start(void) {
-    control_on_reset = http_release_hung; /* control.c sits below this file */
+/* Binds and listens here rather than in MHD, so the URL (with the port picked) is in cfg before
+ * any worker thread can read it. Returns the socket, or -1 with a message on stderr. */
+static int listen_socket(void) {
     struct addrinfo hints = {.ai_family = AF_UNSPEC,
                              .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
@@ -419,70 +421,91 @@ bool http_start(void) {
     int rc = getaddrinfo(cfg.host, port, &hints, &ai);
     if (rc != 0) {
         fprintf(stderr, "sendevent-emulator: --host %s: %s\n", cfg.host, gai_strerror(rc));
+        return -1;
+    }
+    int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, ai->ai_protocol), one = 1;
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    if (fd >= 0 && (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+                    bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 1024) != 0 ||
+                    getsockname(fd, (struct sockaddr *)&ss, &len) != 0)) {
+        close(fd);
+        fd = -1;
+    }
+    if (fd < 0) {
+        fprintf(stderr, "sendevent-emulator: cannot listen on %s port %u\n", cfg.host, cfg.port);
+    } else {
+        bool v6 = ss.ss_family == AF_INET6;
+        unsigned bound = ntohs(v6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                  : ((struct sockaddr_in *)&ss)->sin_port);
+        snprintf(cfg.url, sizeof cfg.url, "%s://%s%s%s:%u", cfg.tls_cert ? "https" : "http",
+                 v6 ? "[" : "", cfg.host, v6 ? "]" : "", bound);
+    }
+    freeaddrinfo(ai);
+    return fd;
+}
+
+/* The certificate and key options; false with a message on stderr. */
+static bool tls_options(struct MHD_OptionItem *opts, int *n, unsigned *flags) {
+    if (!cfg.tls_cert || !cfg.tls_key) {
+        fprintf(stderr, "sendevent-emulator: --tls-cert and --tls-key go together\n");
         return false;
     }
+    if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+        fprintf(stderr, "sendevent-emulator: this libmicrohttpd has no TLS support\n");
+        return false;
+    }
+    tls_cert_pem = read_file(cfg.tls_cert);
+    tls_key_pem = read_file(cfg.tls_key);
+    if (!tls_cert_pem || !tls_key_pem) {
+        fprintf(stderr, "sendevent-emulator: cannot read %s\n",
+                tls_cert_pem ? cfg.tls_key : cfg.tls_cert);
+        return false;
+    }
+    *flags |= MHD_USE_TLS;
+    opts[(*n)++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, tls_cert_pem};
+    opts[(*n)++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, tls_key_pem};
+    return true;
+}
 
+/* Starts the daemon and fills cfg.url. Returns false with a message on stderr. */
+bool http_start(void) {
+    control_on_reset = http_release_hung; /* control.c sits below this file */
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_ALLOW_UPGRADE;
-    if (ai->ai_family == AF_INET6)
-        flags |= MHD_USE_IPv6;
     if (cfg.verbose)
         flags |= MHD_USE_ERROR_LOG;
     struct MHD_OptionItem opts[12];
     int n = 0;
-    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, ai->ai_addr};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, NULL};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_complete, NULL};
     opts[n++] =
         (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, NULL};
     if (cfg.idle_timeout) /* MHD closes a connection that has had no traffic this long */
         opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, cfg.idle_timeout, NULL};
-    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL};
     if (cfg.threads > 1)
         opts[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, cfg.threads, NULL};
-    if (cfg.tls_cert || cfg.tls_key) {
-        if (!cfg.tls_cert || !cfg.tls_key) {
-            fprintf(stderr, "sendevent-emulator: --tls-cert and --tls-key go together\n");
-            goto fail;
-        }
-        if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
-            fprintf(stderr, "sendevent-emulator: this libmicrohttpd has no TLS support\n");
-            goto fail;
-        }
-        tls_cert_pem = read_file(cfg.tls_cert);
-        tls_key_pem = read_file(cfg.tls_key);
-        if (!tls_cert_pem || !tls_key_pem) {
-            fprintf(stderr, "sendevent-emulator: cannot read %s\n",
-                    tls_cert_pem ? cfg.tls_key : cfg.tls_cert);
-            goto fail;
-        }
-        flags |= MHD_USE_TLS;
-        opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, tls_cert_pem};
-        opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, tls_key_pem};
-    }
+    if ((cfg.tls_cert || cfg.tls_key) && !tls_options(opts, &n, &flags))
+        return false;
+    int fd = listen_socket();
+    if (fd < 0)
+        return false;
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, fd, NULL};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 
     daemon_ = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_ARRAY, opts,
                                MHD_OPTION_END);
     if (!daemon_) {
-        fprintf(stderr, "sendevent-emulator: cannot listen on %s port %u%s\n", cfg.host, cfg.port,
+        fprintf(stderr, "sendevent-emulator: cannot serve on %s port %u%s\n", cfg.host, cfg.port,
                 cfg.tls_cert ? " (or the TLS certificate/key is unusable)" : "");
-        goto fail;
+        close(fd);
+        return false;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
-    unsigned bound = info ? info->port : cfg.port;
-    bool v6 = ai->ai_family == AF_INET6;
-    snprintf(cfg.url, sizeof cfg.url, "%s://%s%s%s:%u", cfg.tls_cert ? "https" : "http",
-             v6 ? "[" : "", cfg.host, v6 ? "]" : "", bound);
-    freeaddrinfo(ai);
     if (!wait_start()) {
         fprintf(stderr, "sendevent-emulator: cannot start the timer thread\n");
         MHD_stop_daemon(daemon_);
         return false;
     }
     return true;
-fail:
-    freeaddrinfo(ai);
-    return false;
 }
 
 /* Closes every waiting connection (MHD must not be stopped with suspended ones), then stops. */
