@@ -193,12 +193,13 @@ static void record_add_locked(cJSON *rec) {
     watch_bump(); /* no lock of ours is taken by it */
 }
 
-cJSON *callbacks_json(uint64_t after) {
+cJSON *callbacks_json(uint64_t after, size_t last) {
     cJSON *doc = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(doc, "callbacks");
     pthread_mutex_lock(&mu);
-    for (const cJSON *r = records->child; r; r = r->next)
-        if (cJSON_GetObjectItemCaseSensitive(r, "seq")->valuedouble > (double)after)
+    size_t n = (size_t)cJSON_GetArraySize(records), skip = last && n > last ? n - last : 0;
+    for (const cJSON *r = records->child; r; r = r->next, skip -= skip > 0)
+        if (!skip && cJSON_GetObjectItemCaseSensitive(r, "seq")->valuedouble > (double)after)
             cJSON_AddItemToArray(arr, cJSON_Duplicate(r, true));
     pthread_mutex_unlock(&mu);
     return doc;

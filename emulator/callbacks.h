@@ -39,7 +39,8 @@ void callbacks_enqueue(const struct callback_in *in);
 /* Records a callback that is not sent (reason says why), e.g. a non-loopback callback_url. */
 void callbacks_skip(const struct callback_in *in, const char *reason);
 
-/* {"callbacks": [attempt, ...]}: those with seq > after, oldest first */
-cJSON *callbacks_json(uint64_t after);
+/* {"callbacks": [attempt, ...]}: those with seq > after among the newest `last` (0: all),
+ * oldest first */
+cJSON *callbacks_json(uint64_t after, size_t last);
 
 #endif

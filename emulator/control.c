@@ -1,8 +1,9 @@
 /* The control API under /_emulator/: never authenticated, never logged, never faulted; refused
  * (403) to a browser page of another origin.
- *   GET    /_emulator/requests[?all=1][&after=SEQ][&redact=1]
+ *   GET    /_emulator/requests[?all=1][&after=SEQ][&last=N][&redact=1]
  *                                         what was accepted (all=1: also what was rejected;
- *                                         after: newer records only; redact: as the page shows)
+ *                                         after: newer records only; last: the newest N only;
+ *                                         redact: as the page shows)
  *   GET    /_emulator/changes?since=V&wait=S   the version of what is shown; waits up to S
  *                                         seconds for it to move from V (http.c parks it)
  *   GET    /_emulator/ui[/app.js|/app.css]     the inbox page (ui.c)
@@ -15,7 +16,7 @@
  *   GET    /_emulator/limits             rate limits in force and their counters
  *   POST   /_emulator/limits             change them ({"sinch"|"sinch_token"|"connect":
  *                                         {"rate", "burst"}})
- *   GET    /_emulator/callbacks[?after=SEQ]  every callback attempt (and skipped callback)
+ *   GET    /_emulator/callbacks[?after=SEQ][&last=N]  every callback attempt (and skipped one)
  *   GET    /_emulator/webhooks           where callbacks go now
  *   POST   /_emulator/webhooks           change it (sinch_url, sinch_secret, zapi_url)
  *   POST   /_emulator/connect/agent      the other side of a Connect chat sends an item */
@@ -216,29 +217,37 @@ static void connect_agent(const struct request *rq, struct reply *rp) {
         control_error(rp, status, err);
 }
 
-/* GET /_emulator/requests[?all=1][&after=SEQ][&redact=1] */
-static void requests(const struct request *rq, struct reply *rp) {
-    uint64_t after;
-    if (!method_is(rq, rp, "GET"))
-        return;
-    if (!query_number(rq->query, "after", UINT64_MAX, &after)) {
-        control_error(rp, 400, "after: must be a request seq (an unsigned integer)");
-        return;
+/* after=SEQ and last=N of the log reads; false with rp filled when malformed. */
+static bool log_window(const struct request *rq, struct reply *rp, const char *what,
+                       uint64_t *after, uint64_t *last) {
+    char msg[80];
+    if (!query_number(rq->query, "after", UINT64_MAX, after)) {
+        snprintf(msg, sizeof msg, "after: must be a %s seq (an unsigned integer)", what);
+        control_error(rp, 400, msg);
+        return false;
     }
-    cJSON *doc = store_requests_json(query_flag(rq->query, "all"), after);
+    if (!query_number(rq->query, "last", SIZE_MAX, last)) {
+        control_error(rp, 400, "last: must be an unsigned integer (0 = no limit)");
+        return false;
+    }
+    return true;
+}
+
+/* GET /_emulator/requests[?all=1][&after=SEQ][&last=N][&redact=1] */
+static void requests(const struct request *rq, struct reply *rp) {
+    uint64_t after, last;
+    if (!method_is(rq, rp, "GET") || !log_window(rq, rp, "request", &after, &last))
+        return;
+    cJSON *doc = store_requests_json(query_flag(rq->query, "all"), after, (size_t)last);
     if (query_flag(rq->query, "redact"))
         view_redact_requests(doc);
     reply_json(rp, 200, doc);
 }
 
 static void callbacks(const struct request *rq, struct reply *rp) {
-    uint64_t after;
-    if (!method_is(rq, rp, "GET"))
-        return;
-    if (query_number(rq->query, "after", UINT64_MAX, &after))
-        reply_json(rp, 200, callbacks_json(after));
-    else
-        control_error(rp, 400, "after: must be a callback seq (an unsigned integer)");
+    uint64_t after, last;
+    if (method_is(rq, rp, "GET") && log_window(rq, rp, "callback", &after, &last))
+        reply_json(rp, 200, callbacks_json(after, (size_t)last));
 }
 
 #define CHANGES_MAX_WAIT 30 /* seconds: below the idle timeouts of proxies and browsers */

@@ -163,13 +163,21 @@ static cJSON *record_json(const struct record *r) {
     return o;
 }
 
-cJSON *store_requests_json(bool all, uint64_t after) {
+cJSON *store_requests_json(bool all, uint64_t after, size_t last) {
     cJSON *doc = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(doc, "requests");
     pthread_mutex_lock(&mu);
-    for (size_t i = 0; i < ring_count; i++) {
+    size_t first = ring_count, taken = 0; /* the oldest of the newest `last` that match */
+    while (first > 0 && (!last || taken < last)) {
+        const struct record *r = ring[(ring_head + first - 1) % ring_cap];
+        if (r->seq <= after)
+            break;
+        first--;
+        taken += all || r->accepted;
+    }
+    for (size_t i = first; i < ring_count; i++) {
         const struct record *r = ring[(ring_head + i) % ring_cap];
-        if (r->seq > after && (all || r->accepted))
+        if (all || r->accepted)
             cJSON_AddItemToArray(arr, record_json(r));
     }
     pthread_mutex_unlock(&mu);

@@ -36,8 +36,9 @@ struct record_in {
     bool resp_dropped; /* processed, but the answer was never sent (close_after, reset_after) */
 };
 void store_record(const struct record_in *in);
-/* Records with seq > after (all: also those not accepted), oldest first. */
-cJSON *store_requests_json(bool all, uint64_t after);
+/* Records with seq > after (all: also those not accepted), oldest first; only the newest `last`
+ * of them unless last is 0. */
+cJSON *store_requests_json(bool all, uint64_t after, size_t last);
 
 /* The *_AFTER actions process the request normally and then drop the answer (a "hidden
  * re-send" test: the server acted on a request whose client saw only a dead connection). */

@@ -1,6 +1,6 @@
-/* ui.c - the inbox page (ui.h): three embedded files, served with headers that let a browser
- * run only them. Everything the page shows comes from requests, so it is untrusted: the policy
- * forbids inline scripts and every other origin, as a second line behind the page's own rule
+/* ui.c - the inbox page (ui.h): its embedded files (emulator/ui/), served with headers that let a
+ * browser run only them. Everything the page shows comes from requests, so it is untrusted: the
+ * policy forbids inline scripts and every other origin, as a second line behind the page's own rule
  * of rendering text only. */
 #include "ui.h"
 

@@ -82,7 +82,9 @@
    * the log was read again. */
   async function fetchLog(name, path) {
     const last = state.last[name];
-    const after = last > 0 ? (path.includes('?') ? '&' : '?') + 'after=' + (last - 1) : '';
+    // the first read asks only for what the page keeps: a full log can hold 100,000 records
+    const range = last > 0 ? 'after=' + (last - 1) : 'last=' + MAX_RECORDS;
+    const after = (path.includes('?') ? '&' : '?') + range;
     const list = arr(obj((await api(path + after)).body)[name]);
     if (last > 0 && !list.some((x) => x.seq === last)) {
       state[name] = []; state.last[name] = 0;

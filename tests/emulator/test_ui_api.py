@@ -38,6 +38,7 @@ def redacted(emu, query=""):
     ("/_emulator/ui/", "index.html", "text/html; charset=utf-8"),
     ("/_emulator/ui/app.js", "app.js", "text/javascript; charset=utf-8"),
     ("/_emulator/ui/app.css", "app.css", "text/css; charset=utf-8"),
+    ("/_emulator/ui/favicon.svg", "favicon.svg", "image/svg+xml; charset=utf-8"),
 ])
 def test_serves_the_embedded_files_with_a_strict_policy(emu, path, name, ctype):
     resp = emu.call("GET", path)
@@ -62,6 +63,7 @@ def test_page_paths_are_get_only_and_unknown_files_are_404(emu):
 def test_the_page_loads_only_its_own_files(emu):
     html = emu.call("GET", "/_emulator/ui").body.decode()
     assert "/_emulator/ui/app.js" in html and "/_emulator/ui/app.css" in html
+    assert "/_emulator/ui/favicon.svg" in html  # else the browser asks for /favicon.ico
     assert "http://" not in html and "https://" not in html and "<script>" not in html
 
 
@@ -329,3 +331,37 @@ def test_the_inbox_page_own_origin_is_allowed(emu):
     assert emu.call("GET", "/_emulator/requests", None, {"Origin": own}).status == 200
     assert emu.call("POST", "/_emulator/reset", "", {"Origin": own}).status == 200
     assert emu.requests() == []
+
+
+# ---------------------------------------------------------------- the newest N
+
+def test_last_returns_only_the_newest_records(emu):
+    for _ in range(5):
+        zapi_post(emu, "send-event", ZAPI_EVENT)
+    zapi_post(emu, "send-event", ZAPI_EVENT, client_token="wrong")  # rejected: all=1 only
+    seqs = [r["seq"] for r in emu.requests(all=True)]
+    accepted = [r["seq"] for r in emu.requests()]
+    assert [r["seq"] for r in get(emu, "/_emulator/requests?all=1&last=2")["requests"]] == seqs[-2:]
+    assert [r["seq"] for r in get(emu, "/_emulator/requests?last=2")["requests"]] == accepted[-2:]
+    assert [r["seq"] for r in get(emu, "/_emulator/requests?last=0")["requests"]] == accepted
+    assert len(get(emu, "/_emulator/requests?last=100")["requests"]) == 5
+    # with after: the newest N of those after SEQ
+    got = get(emu, "/_emulator/requests?after=%d&last=10" % seqs[3])["requests"]
+    assert [r["seq"] for r in got] == accepted[4:]
+    resp = emu.call("GET", "/_emulator/requests?last=x")
+    assert resp.status == 400
+    assert resp.json()["error"] == "last: must be an unsigned integer (0 = no limit)"
+
+
+def test_callbacks_last_returns_only_the_newest(emu, receiver):
+    rx = receiver()
+    emu.call("POST", "/_emulator/webhooks", {"zapi_url": rx.url})
+    for _ in range(2):
+        zapi_post(emu, "send-text", {"phone": "5511999999999", "message": "hi"})
+    deadline = time.monotonic() + 10
+    while len(get(emu, "/_emulator/callbacks")["callbacks"]) < 3 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    seqs = [c["seq"] for c in get(emu, "/_emulator/callbacks")["callbacks"]]
+    assert len(seqs) >= 3
+    got = get(emu, "/_emulator/callbacks?last=2")["callbacks"]
+    assert [c["seq"] for c in got] == seqs[-2:]

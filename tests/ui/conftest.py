@@ -8,6 +8,9 @@ saying so rather than being skipped.
 
 Fixtures
     browser    module-scoped: one headless Chromium at 1280x800, quit at the end of the module
+    page       the inbox page of the session emulator (reset), open and live
+    clients    a sendevent.Client per provider for the emulator
+    webhook_receiver  a loopback receiver the emulator's Sinch and Z-API callbacks go to
     artifacts  session-scoped: the directory screenshots go to ($SE_ARTIFACTS, else
                build/ui-artifacts under the repository root), created
 """
@@ -23,6 +26,10 @@ HERE = pathlib.Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE.parent / "python"))  # py_support: clients for the emulator
 sys.path.insert(0, str(HERE.parent))  # webhook_support: a loopback webhook receiver
+
+from py_support import make_client  # noqa: E402
+from ui_support import Page  # noqa: E402
+from webhook_support import Receiver  # noqa: E402
 
 INSTALL_HINT = "run scripts/install-deps.sh (as root) to install chromium, chromium-driver and python3-selenium"
 
@@ -80,3 +87,29 @@ def artifacts():
         path = REPO_ROOT / path
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture
+def page(browser, emu):
+    """The inbox page of the session emulator, open and live."""
+    p = Page(browser, emu)
+    p.open()
+    return p
+
+
+@pytest.fixture
+def clients(emu):
+    made = {p: make_client(emu, p) for p in ("sinch", "zapi", "connect")}
+    yield made
+    for c in made.values():
+        c.close()
+
+
+@pytest.fixture
+def webhook_receiver(emu):
+    """A loopback webhook receiver the emulator's Sinch and Z-API callbacks go to."""
+    made = Receiver()
+    answer = emu.call("POST", "/_emulator/webhooks", {"sinch_url": made.url, "zapi_url": made.url})
+    assert answer.status == 200, answer
+    yield made
+    made.stop()
