@@ -12,7 +12,7 @@ packages=(
   nginx-light python3-requests python3-boto3 wrk python3-uvloop python3-flask
   libhiredis-dev redis-server python3-celery python3-redis
   python3-mypy python3-aiohttp python3-httpx
-  chromium chromium-driver python3-selenium
+  chromium chromium-driver python3-selenium firefox-esr
   ${SE_EXTRA_PACKAGES:-}
 )
 
