@@ -308,16 +308,7 @@ static void *sender_main(void *arg) {
                 pthread_cond_wait(&cv, &mu);
                 continue;
             }
-            struct timespec ts;
-            clock_gettime(CLOCK_MONOTONIC, &ts);
-            int64_t wait = queue->due - now;
-            ts.tv_sec += wait / 1000;
-            ts.tv_nsec += (wait % 1000) * 1000000;
-            if (ts.tv_nsec >= 1000000000) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000;
-            }
-            pthread_cond_timedwait(&cv, &mu, &ts);
+            cond_wait_ms(&cv, &mu, queue->due - now);
             continue;
         }
         struct job *j = queue;
@@ -357,11 +348,7 @@ static void queue_clear_locked(void) {
 }
 
 bool callbacks_start(void) {
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&cv, &ca);
-    pthread_condattr_destroy(&ca);
+    cond_init_monotonic(&cv);
     records = cJSON_CreateArray();
     settings_from_flags_locked(); /* no other thread yet */
     if (pipe2(cancel_pipe, O_NONBLOCK | O_CLOEXEC) != 0) {

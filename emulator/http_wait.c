@@ -27,18 +27,6 @@ static void resume(struct waiter *w) {
     MHD_resume_connection(w->conn);
 }
 
-static void timed_wait_locked(int64_t ms) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (ms % 1000) * 1000000;
-    if (ts.tv_nsec >= 1000000000) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000;
-    }
-    pthread_cond_timedwait(&cv, &mu, &ts);
-}
-
 static void *timer_main(void *arg) {
     (void)arg;
     pthread_mutex_lock(&mu);
@@ -47,7 +35,7 @@ static void *timer_main(void *arg) {
         if (!timers) {
             pthread_cond_wait(&cv, &mu);
         } else if (timers->due > now) {
-            timed_wait_locked(timers->due - now);
+            cond_wait_ms(&cv, &mu, timers->due - now);
         } else {
             struct waiter *w = timers;
             timers = w->next;
@@ -148,11 +136,7 @@ void wait_release_hung(void) {
 }
 
 bool wait_start(void) {
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&cv, &ca);
-    pthread_condattr_destroy(&ca);
+    cond_init_monotonic(&cv);
     watch_on_change = wake_watchers;
     if (pthread_create(&timer_thread, NULL, timer_main, NULL) != 0) {
         pthread_cond_destroy(&cv);

@@ -2,6 +2,7 @@
 #ifndef SE_EMULATOR_UTIL_H
 #define SE_EMULATOR_UTIL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -10,8 +11,11 @@ void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
-int64_t now_ms(void);                          /* wall clock, ms since the epoch */
-int64_t mono_ms(void);                         /* monotonic, ms */
+int64_t now_ms(void);  /* wall clock, ms since the epoch */
+int64_t mono_ms(void); /* monotonic, ms */
+/* A condition variable timed on the monotonic clock, and a wait of at most ms on it (mu held). */
+void cond_init_monotonic(pthread_cond_t *cv);
+void cond_wait_ms(pthread_cond_t *cv, pthread_mutex_t *mu, int64_t ms);
 void iso_time(char out[32], int64_t epoch_ms); /* 2026-11-23T10:00:00.123Z */
 void random_bytes(void *buf, size_t n);
 void new_ulid(char out[27]);

@@ -6,6 +6,8 @@ Fixtures
     emu               function-scoped: the same object, reset (log, faults, tokens) before the test
     emulator_factory  function-scoped: start extra emulators with their own flags (TLS, short token
                       lifetimes, ...); all of them are stopped after the test
+    clients           {provider: sendevent.Client} for emu, closed after the test (Python and
+                      page tests: it imports the package through tests/python/py_support.py)
 
 The binary comes from $SE_EMULATOR, else build/emulator/sendevent-emulator under the repository
 root. If it is not built, tests that use these fixtures are skipped with a message saying so.
@@ -257,6 +259,17 @@ def emu(emulator):
     """The session emulator, reset before the test."""
     emulator.reset()
     return emulator
+
+
+@pytest.fixture
+def clients(emu):
+    """A sendevent.Client per provider for the session emulator, closed after the test (tests of
+    the Python package and of the page only: they have tests/python/py_support.py on the path)."""
+    from py_support import make_client
+    made = {p: make_client(emu, p) for p in ("sinch", "zapi", "connect")}
+    yield made
+    for c in made.values():
+        c.close()
 
 
 @pytest.fixture

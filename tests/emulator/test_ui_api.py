@@ -27,6 +27,16 @@ def version(emu):
     return get(emu, "/_emulator/changes")["version"]
 
 
+def callback_seqs(emu, n):
+    """The seqs of the callback record once it holds at least n attempts (bounded wait)."""
+    deadline = time.monotonic() + 10
+    while len(get(emu, "/_emulator/callbacks")["callbacks"]) < n and time.monotonic() < deadline:
+        time.sleep(0.02)
+    seqs = [c["seq"] for c in get(emu, "/_emulator/callbacks")["callbacks"]]
+    assert len(seqs) >= n
+    return seqs
+
+
 def redacted(emu, query=""):
     return get(emu, "/_emulator/requests?all=1&redact=1" + query)["requests"]
 
@@ -134,11 +144,7 @@ def test_callbacks_after_returns_only_newer_attempts(emu, receiver):
     rx = receiver()
     emu.call("POST", "/_emulator/webhooks", {"zapi_url": rx.url})
     zapi_post(emu, "send-text", {"phone": "5511999999999", "message": "hi"})
-    deadline = time.monotonic() + 10
-    while len(get(emu, "/_emulator/callbacks")["callbacks"]) < 2 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    seqs = [c["seq"] for c in get(emu, "/_emulator/callbacks")["callbacks"]]
-    assert len(seqs) >= 2
+    seqs = callback_seqs(emu, 2)
     later = get(emu, "/_emulator/callbacks?after=%d" % seqs[0])["callbacks"]
     assert [c["seq"] for c in later] == seqs[1:]
 
@@ -358,10 +364,6 @@ def test_callbacks_last_returns_only_the_newest(emu, receiver):
     emu.call("POST", "/_emulator/webhooks", {"zapi_url": rx.url})
     for _ in range(2):
         zapi_post(emu, "send-text", {"phone": "5511999999999", "message": "hi"})
-    deadline = time.monotonic() + 10
-    while len(get(emu, "/_emulator/callbacks")["callbacks"]) < 3 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    seqs = [c["seq"] for c in get(emu, "/_emulator/callbacks")["callbacks"]]
-    assert len(seqs) >= 3
+    seqs = callback_seqs(emu, 3)
     got = get(emu, "/_emulator/callbacks?last=2")["callbacks"]
     assert [c["seq"] for c in got] == seqs[-2:]

@@ -12,6 +12,23 @@ except ImportError as exc:  # pragma: no cover
                       % exc) from exc
 
 GROUP = "120363019502650977-group"
+
+# Distinctive credentials for a private emulator (emulator_factory(*SECRET_FLAGS)), so that a
+# leak of any of them in a redaction test cannot hide.
+SECRETS = {
+    "sinch_key_secret": "sinch-SECRET-0xA11CE",
+    "zapi_instance": "ZAPI-INSTANCE-0xB0B",
+    "zapi_token": "ZAPI-TOKEN-0xC0FFEE",
+    "zapi_client_token": "ZAPI-CLIENT-TOKEN-0xD00D",
+    "connect_connection": "CONNECT-CONN-TOKEN-0xE66",
+    "connect_participant": "CONNECT-PART-TOKEN-0xF00",
+}
+SECRET_FLAGS = (
+    "--sinch-key-secret", SECRETS["sinch_key_secret"],
+    "--zapi-instance-id", SECRETS["zapi_instance"], "--zapi-token", SECRETS["zapi_token"],
+    "--zapi-client-token", SECRETS["zapi_client_token"],
+    "--connect-connection-token", SECRETS["connect_connection"],
+    "--connect-participant-token", SECRETS["connect_participant"])
 TYPING = "application/vnd.amazonaws.connect.event.typing"
 
 # Requests the emulator needs in particular (its tokens) or that the tests read back, with the

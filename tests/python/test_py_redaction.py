@@ -5,27 +5,12 @@ import logging
 import pytest
 import sendevent
 
-from py_support import GROUP, TYPING, valid
-
-# distinctive credentials served by a private emulator, so a leak cannot hide
-SECRETS = {
-    "sinch_key_secret": "sinch-SECRET-0xA11CE",
-    "zapi_instance": "ZAPI-INSTANCE-0xB0B",
-    "zapi_token": "ZAPI-TOKEN-0xC0FFEE",
-    "zapi_client_token": "ZAPI-CLIENT-TOKEN-0xD00D",
-    "connect_connection": "CONNECT-CONN-TOKEN-0xE66",
-    "connect_participant": "CONNECT-PART-TOKEN-0xF00",
-}
+from py_support import GROUP, SECRET_FLAGS, SECRETS, TYPING, valid
 
 
 @pytest.fixture
 def private(emulator_factory):
-    return emulator_factory(
-        "--sinch-key-secret", SECRETS["sinch_key_secret"],
-        "--zapi-instance-id", SECRETS["zapi_instance"], "--zapi-token", SECRETS["zapi_token"],
-        "--zapi-client-token", SECRETS["zapi_client_token"],
-        "--connect-connection-token", SECRETS["connect_connection"],
-        "--connect-participant-token", SECRETS["connect_participant"])
+    return emulator_factory(*SECRET_FLAGS)
 
 
 @pytest.fixture

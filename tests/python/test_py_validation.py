@@ -8,19 +8,11 @@ import pytest
 import sendevent
 
 import validation_cases
-from py_support import GROUP, TYPING, api_requests, make_client, valid
+from py_support import GROUP, TYPING, api_requests, valid
 
 CASES = validation_cases.load()
 BAD_CASES = [c for c in CASES if c.status == "invalid"]
 OK_CASES = [c for c in CASES if c.status == "ok"]
-
-
-@pytest.fixture
-def clients(emu):
-    made = {p: make_client(emu, p) for p in ("sinch", "zapi", "connect")}
-    yield made
-    for c in made.values():
-        c.close()
 
 
 def test_the_data_file_was_read():

@@ -9,7 +9,6 @@ saying so rather than being skipped.
 Fixtures
     browser    module-scoped: one headless Chromium at 1280x800, quit at the end of the module
     page       the inbox page of the session emulator (reset), open and live
-    clients    a sendevent.Client per provider for the emulator
     webhook_receiver  a loopback receiver the emulator's Sinch and Z-API callbacks go to
     artifacts  session-scoped: the directory screenshots go to ($SE_ARTIFACTS, else
                build/ui-artifacts under the repository root), created
@@ -27,7 +26,6 @@ REPO_ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE.parent / "python"))  # py_support: clients for the emulator
 sys.path.insert(0, str(HERE.parent))  # webhook_support: a loopback webhook receiver
 
-from py_support import make_client  # noqa: E402
 from ui_support import Page  # noqa: E402
 from webhook_support import Receiver  # noqa: E402
 
@@ -95,14 +93,6 @@ def page(browser, emu):
     p = Page(browser, emu)
     p.open()
     return p
-
-
-@pytest.fixture
-def clients(emu):
-    made = {p: make_client(emu, p) for p in ("sinch", "zapi", "connect")}
-    yield made
-    for c in made.values():
-        c.close()
 
 
 @pytest.fixture

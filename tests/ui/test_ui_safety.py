@@ -11,7 +11,7 @@ import pytest
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 
-from py_support import make_client
+from py_support import SECRET_FLAGS, SECRETS, make_client
 from ui_support import Page, connect_message, sinch_message
 
 
@@ -117,16 +117,6 @@ def test_hostile_content_stays_inert(page, clients, emu, listener):
 
 # ---- 6. secrets stay redacted ---------------------------------------------------------------------
 
-SECRETS = {
-    "sinch_key_secret": "sinch-SECRET-0xA11CE",
-    "zapi_instance": "ZAPI-INSTANCE-0xB0B",
-    "zapi_token": "ZAPI-TOKEN-0xC0FFEE",
-    "zapi_client_token": "ZAPI-CLIENT-TOKEN-0xD00D",
-    "connect_connection": "CONNECT-CONN-TOKEN-0xE66",
-    "connect_participant": "CONNECT-PART-TOKEN-0xF00",
-}
-
-
 def redacted_lines(prepared):
     """The request line (method and path) and the headers holding [REDACTED], as the detail pane
     shows them: header names in lower case."""
@@ -143,12 +133,7 @@ def redacted_lines(prepared):
 
 
 def test_secrets_are_redacted_as_the_library_redacts_them(browser, emulator_factory):
-    emu = emulator_factory(
-        "--sinch-key-secret", SECRETS["sinch_key_secret"],
-        "--zapi-instance-id", SECRETS["zapi_instance"], "--zapi-token", SECRETS["zapi_token"],
-        "--zapi-client-token", SECRETS["zapi_client_token"],
-        "--connect-connection-token", SECRETS["connect_connection"],
-        "--connect-participant-token", SECRETS["connect_participant"])
+    emu = emulator_factory(*SECRET_FLAGS)
     page = Page(browser, emu)
     page.open()
     sends = [
