@@ -9,6 +9,7 @@
 
 #include "emulator.h"
 #include "util.h"
+#include "watch.h"
 #include "websocket.h"
 
 #include <pthread.h>
@@ -29,6 +30,8 @@ struct chat {
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static struct chat *oldest, *newest;
 static size_t count;
+static cJSON *agent_items; /* what the agent side sent, oldest first (at most cfg.max_records) */
+static uint64_t next_item_seq = 1;
 
 static void drop_oldest_locked(void) {
     struct chat *c = oldest;
@@ -157,8 +160,11 @@ void chat_reset(void) {
     pthread_mutex_lock(&mu);
     while (oldest)
         drop_oldest_locked();
+    cJSON_Delete(agent_items);
+    agent_items = NULL;
     pthread_mutex_unlock(&mu);
     websocket_close(NULL);
+    watch_bump();
 }
 
 /* ------------------------------------------------------------------ the agent side */
@@ -218,6 +224,42 @@ static bool agent_spec_ok(const cJSON *spec, char *err, size_t errlen) {
     return false;
 }
 
+/* Keeps what the agent side sent for GET /_emulator/connect/agent (the page's transcript). */
+static void agent_record_locked(const struct chat *c, const struct item *it, int delivered) {
+    if (!agent_items)
+        agent_items = cJSON_CreateArray();
+    char label[64];
+    snprintf(label, sizeof label, "contact %s", c->contact);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "seq", (double)next_item_seq++);
+    cJSON_AddStringToObject(o, "conversation", label);
+    cJSON_AddStringToObject(o, "Id", it->id);
+    cJSON_AddStringToObject(o, "AbsoluteTime", it->when);
+    cJSON_AddStringToObject(o, "Type", it->type);
+    cJSON_AddStringToObject(o, "ContentType", it->content_type);
+    if (it->content)
+        cJSON_AddStringToObject(o, "Content", it->content);
+    cJSON_AddStringToObject(o, "ParticipantRole", it->role);
+    cJSON_AddStringToObject(o, "DisplayName", it->display_name);
+    cJSON_AddNumberToObject(o, "Delivered", delivered);
+    cJSON_AddItemToArray(agent_items, o);
+    if ((size_t)cJSON_GetArraySize(agent_items) > cfg.max_records)
+        cJSON_DeleteItemFromArray(agent_items, 0);
+}
+
+cJSON *chat_agent_items(uint64_t after, size_t last) {
+    cJSON *doc = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(doc, "items");
+    pthread_mutex_lock(&mu);
+    size_t n = agent_items ? (size_t)cJSON_GetArraySize(agent_items) : 0;
+    size_t skip = last && n > last ? n - last : 0;
+    for (const cJSON *r = agent_items ? agent_items->child : NULL; r; r = r->next, skip -= skip > 0)
+        if (!skip && cJSON_GetObjectItemCaseSensitive(r, "seq")->valuedouble > (double)after)
+            cJSON_AddItemToArray(arr, cJSON_Duplicate(r, true));
+    pthread_mutex_unlock(&mu);
+    return doc;
+}
+
 cJSON *chat_agent_send(const cJSON *spec, int *status, char *err, size_t errlen) {
     *status = 400;
     if (!agent_spec_ok(spec, err, errlen))
@@ -255,6 +297,7 @@ cJSON *chat_agent_send(const cJSON *spec, int *status, char *err, size_t errlen)
                                                                : role,
                       .role = role};
     int delivered = deliver_locked(c, &it);
+    agent_record_locked(c, &it, delivered);
     cJSON *ans = cJSON_CreateObject();
     cJSON_AddStringToObject(ans, "Id", id);
     cJSON_AddStringToObject(ans, "AbsoluteTime", when);
@@ -262,6 +305,7 @@ cJSON *chat_agent_send(const cJSON *spec, int *status, char *err, size_t errlen)
     cJSON_AddStringToObject(ans, "ContactId", c->contact);
     cJSON_AddNumberToObject(ans, "Delivered", delivered);
     pthread_mutex_unlock(&mu);
+    watch_bump();
     *status = 200;
     return ans;
 }

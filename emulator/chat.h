@@ -21,6 +21,9 @@ void chat_customer_item(const char *token, const char *type, const char *content
 /* DisconnectParticipant: websockets get participant.left, then are closed. */
 void chat_disconnect(const char *token);
 /* POST /_emulator/connect/agent: returns the answer, or NULL with err (and *status). */
+/* GET /_emulator/connect/agent: {"items": [...]} the agent side sent, those with seq > after
+ * among the newest `last` (0: all), oldest first. */
+cJSON *chat_agent_items(uint64_t after, size_t last);
 cJSON *chat_agent_send(const cJSON *spec, int *status, char *err, size_t errlen);
 void chat_reset(void); /* forget every chat, close every websocket */
 

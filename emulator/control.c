@@ -19,7 +19,8 @@
  *   GET    /_emulator/callbacks[?after=SEQ][&last=N]  every callback attempt (and skipped one)
  *   GET    /_emulator/webhooks           where callbacks go now
  *   POST   /_emulator/webhooks           change it (sinch_url, sinch_secret, zapi_url)
- *   POST   /_emulator/connect/agent      the other side of a Connect chat sends an item */
+ *   POST   /_emulator/connect/agent      the other side of a Connect chat sends an item
+ *   GET    /_emulator/connect/agent[?after=SEQ][&last=N]   what it sent (the page's transcript) */
 #include "control.h"
 
 #include "callbacks.h"
@@ -203,20 +204,6 @@ static void limits(const struct request *rq, struct reply *rp) {
     reply_json(rp, 200, ratelimit_json());
 }
 
-static void connect_agent(const struct request *rq, struct reply *rp) {
-    if (!method_is(rq, rp, "POST"))
-        return;
-    cJSON *spec = cJSON_ParseWithLength(rq->body, rq->body_len);
-    char err[200] = "body must be JSON";
-    int status = 400;
-    cJSON *ans = spec ? chat_agent_send(spec, &status, err, sizeof err) : NULL;
-    cJSON_Delete(spec);
-    if (ans)
-        reply_json(rp, 200, ans);
-    else
-        control_error(rp, status, err);
-}
-
 /* after=SEQ and last=N of the log reads; false with rp filled when malformed. */
 static bool log_window(const struct request *rq, struct reply *rp, const char *what,
                        uint64_t *after, uint64_t *last) {
@@ -248,6 +235,26 @@ static void callbacks(const struct request *rq, struct reply *rp) {
     uint64_t after, last;
     if (method_is(rq, rp, "GET") && log_window(rq, rp, "callback", &after, &last))
         reply_json(rp, 200, callbacks_json(after, (size_t)last));
+}
+
+static void connect_agent(const struct request *rq, struct reply *rp) {
+    uint64_t after, last;
+    if (!method_is(rq, rp, "GET, POST"))
+        return;
+    if (strcmp(rq->method, "GET") == 0) {
+        if (log_window(rq, rp, "item", &after, &last))
+            reply_json(rp, 200, chat_agent_items(after, (size_t)last));
+        return;
+    }
+    cJSON *spec = cJSON_ParseWithLength(rq->body, rq->body_len);
+    char err[200] = "body must be JSON";
+    int status = 400;
+    cJSON *ans = spec ? chat_agent_send(spec, &status, err, sizeof err) : NULL;
+    cJSON_Delete(spec);
+    if (ans)
+        reply_json(rp, 200, ans);
+    else
+        control_error(rp, status, err);
 }
 
 #define CHANGES_MAX_WAIT 30 /* seconds: below the idle timeouts of proxies and browsers */

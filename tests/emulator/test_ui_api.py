@@ -367,3 +367,36 @@ def test_callbacks_last_returns_only_the_newest(emu, receiver):
     seqs = callback_seqs(emu, 3)
     got = get(emu, "/_emulator/callbacks?last=2")["callbacks"]
     assert [c["seq"] for c in got] == seqs[-2:]
+
+
+# ---------------------------------------------------------------- the agent side of Connect chats
+
+def test_agent_items_are_listed_for_the_transcript(emu):
+    created = connect_post(emu, "connection", {"Type": ["CONNECTION_CREDENTIALS"]},
+                           bearer=emu.connect_participant_token).json()
+    token = created["ConnectionCredentials"]["ConnectionToken"]
+    connect_post(emu, "message", CONNECT_MESSAGE, bearer=token)
+    v = version(emu)
+    sent = emu.call("POST", "/_emulator/connect/agent", {
+        "ConnectionToken": token, "ContentType": "text/plain", "Content": "How can I help?"})
+    assert sent.status == 200, sent
+    assert version(emu) > v  # the page hears of it
+    emu.call("POST", "/_emulator/connect/agent", {
+        "ConnectionToken": token, "Type": "EVENT", "ContentType": CONNECT_EVENT["ContentType"],
+        "ParticipantRole": "SYSTEM", "DisplayName": "Bot"})
+    items = get(emu, "/_emulator/connect/agent")["items"]
+    label = redacted(emu)[-1]["conversation"]  # the customer's message: same chat
+    assert [i["conversation"] for i in items] == [label, label]
+    first, second = items
+    assert first["Id"] == sent.json()["Id"] and first["Content"] == "How can I help?"
+    assert first["ParticipantRole"] == "AGENT" and first["Type"] == "MESSAGE"
+    assert first["AbsoluteTime"] == sent.json()["AbsoluteTime"]
+    assert "Content" not in second and second["DisplayName"] == "Bot"
+    assert second["Type"] == "EVENT" and second["ParticipantRole"] == "SYSTEM"
+    later = get(emu, "/_emulator/connect/agent?after=%d" % first["seq"])["items"]
+    assert later == [second]
+    assert get(emu, "/_emulator/connect/agent?last=1")["items"] == [second]
+    assert token not in json.dumps(items)
+    emu.reset()
+    assert get(emu, "/_emulator/connect/agent")["items"] == []
+    assert emu.call("DELETE", "/_emulator/connect/agent").status == 405
