@@ -6,7 +6,7 @@
  *                                         redact: as the page shows)
  *   GET    /_emulator/changes?since=V&wait=S   the version of what is shown; waits up to S
  *                                         seconds for it to move from V (http.c parks it)
- *   GET    /_emulator/ui[/app.js|/app.css]     the inbox page (ui.c)
+ *   GET    /_emulator/ui[/FILE]          the inbox page and its files (ui.c)
  *   POST   /_emulator/reset              clear log, faults, tokens, idempotency; drop hangs;
  *                                         rate limits back to the flags' values, full, zero
  *   GET    /_emulator/faults             pending faults

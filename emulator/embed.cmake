@@ -1,6 +1,8 @@
 # Writes OUT, a C file holding the inbox page's assets (emulator/ui/) as byte arrays and the
 # table ui.c serves them from: cmake -DOUT=file.c -DDIR=emulator/ui -P embed.cmake
-set(assets index.html:text/html app.js:text/javascript app.css:text/css favicon.svg:image/svg+xml)
+set(assets index.html:text/html app.js:text/javascript helpers.js:text/javascript
+    model.js:text/javascript renderers.js:text/javascript timeline.js:text/javascript
+    panels.js:text/javascript app.css:text/css favicon.svg:image/svg+xml)
 set(arrays "")
 set(table "")
 set(i 0)

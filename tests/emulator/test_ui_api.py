@@ -47,6 +47,11 @@ def redacted(emu, query=""):
     ("/_emulator/ui", "index.html", "text/html; charset=utf-8"),
     ("/_emulator/ui/", "index.html", "text/html; charset=utf-8"),
     ("/_emulator/ui/app.js", "app.js", "text/javascript; charset=utf-8"),
+    ("/_emulator/ui/helpers.js", "helpers.js", "text/javascript; charset=utf-8"),
+    ("/_emulator/ui/model.js", "model.js", "text/javascript; charset=utf-8"),
+    ("/_emulator/ui/renderers.js", "renderers.js", "text/javascript; charset=utf-8"),
+    ("/_emulator/ui/timeline.js", "timeline.js", "text/javascript; charset=utf-8"),
+    ("/_emulator/ui/panels.js", "panels.js", "text/javascript; charset=utf-8"),
     ("/_emulator/ui/app.css", "app.css", "text/css; charset=utf-8"),
     ("/_emulator/ui/favicon.svg", "favicon.svg", "image/svg+xml; charset=utf-8"),
 ])
@@ -59,6 +64,16 @@ def test_serves_the_embedded_files_with_a_strict_policy(emu, path, name, ctype):
     assert resp.headers["x-content-type-options"] == "nosniff"
     assert resp.headers["referrer-policy"] == "no-referrer"
     assert resp.headers["cache-control"] == "no-store"
+
+
+def test_every_file_of_the_page_is_embedded(emu):
+    # a module left out of emulator/embed.cmake would break the page's imports
+    names = sorted(f.name for f in UI_DIR.iterdir() if f.is_file())
+    assert "index.html" in names and "app.js" in names
+    for name in names:
+        resp = emu.call("GET", "/_emulator/ui/" + name)
+        assert resp.status == 200, name
+        assert resp.body == (UI_DIR / name).read_bytes(), name
 
 
 def test_page_paths_are_get_only_and_unknown_files_are_404(emu):
