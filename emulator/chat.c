@@ -232,6 +232,7 @@ static void agent_record_locked(const struct chat *c, const struct item *it, int
     snprintf(label, sizeof label, "contact %s", c->contact);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "seq", (double)next_item_seq++);
+    cJSON_AddNumberToObject(o, "received", mono_seconds()); /* the request log's clock */
     cJSON_AddStringToObject(o, "conversation", label);
     cJSON_AddStringToObject(o, "Id", it->id);
     cJSON_AddStringToObject(o, "AbsoluteTime", it->when);

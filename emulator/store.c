@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
@@ -52,12 +51,7 @@ void store_record(const struct record_in *in) {
     struct record *r =
         xmalloc(sizeof *r + lm + lp + lq + in->headers_len + in->body_len + resp + 7);
     char *cur = (char *)(r + 1);
-    r->received = in->received;
-    if (r->received <= 0) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        r->received = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-    }
+    r->received = in->received > 0 ? in->received : mono_seconds();
     r->provider = in->provider;
     r->op = in->op;
     r->status = in->status;

@@ -11,8 +11,9 @@ void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
-int64_t now_ms(void);  /* wall clock, ms since the epoch */
-int64_t mono_ms(void); /* monotonic, ms */
+int64_t now_ms(void);      /* wall clock, ms since the epoch */
+int64_t mono_ms(void);     /* monotonic, ms */
+double mono_seconds(void); /* monotonic, s (ns resolution): the request log's clock */
 /* A condition variable timed on the monotonic clock, and a wait of at most ms on it (mu held). */
 void cond_init_monotonic(pthread_cond_t *cv);
 void cond_wait_ms(pthread_cond_t *cv, pthread_mutex_t *mu, int64_t ms);

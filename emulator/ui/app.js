@@ -29,8 +29,9 @@ function refresh() {
   refreshing = (async () => {
     do {
       again = false;
+      const read = (name, path) => fetchLog(name, path).then((fresh) => !fresh || fresh.length > 0);
       const changed = await Promise.all([fetchRecords(), fetchFaults(),
-        fetchLog('callbacks', 'callbacks').then((fresh) => !fresh || fresh.length > 0)]);
+        read('callbacks', 'callbacks'), read('items', 'connect/agent')]);
       if (!state.loaded || changed.some(Boolean)) render();
       state.loaded = true;
     } while (again);

@@ -6,8 +6,8 @@ import { MAX_RECORDS, CT, parseJson, obj, arr, str, api } from './helpers.js';
 /* ---- 2. state and fetching ------------------------------------------------------------- */
 
 export const state = {
-  requests: [], callbacks: [], faults: [], seenAt: new Map(), clockOffset: null,
-  last: { requests: 0, callbacks: 0 }, version: null, loaded: false,
+  requests: [], callbacks: [], items: [], faults: [], seenAt: new Map(), clockOffset: null,
+  last: { requests: 0, callbacks: 0, items: 0 }, version: null, loaded: false,
   selected: null, shownConv: null, detailSeq: null, showAll: false, model: null,
   filters: { provider: '', operation: '', status: '', text: '' },
 };
@@ -60,6 +60,7 @@ function noteClock(rec, arrivedAt) {
 }
 
 export function timeOf(rec) {
+  if (rec.agent) return new Date(rec.body.AbsoluteTime).toLocaleTimeString();  // its own time
   if (state.clockOffset === null || typeof rec.received !== 'number') return '#' + rec.seq;
   return new Date(rec.received * 1000 + state.clockOffset).toLocaleTimeString();
 }
@@ -107,14 +108,29 @@ function targetId(rec) {
   return rec.operation === 'edit_event' || rec.operation === 'respond_event' ? b.eventMessageId : undefined;
 }
 
+/* What the agent side of a Connect chat sent (GET /_emulator/connect/agent), as a record of the
+ * conversation: operation agent_item, a negative seq (its own numbering). Its `received` is on
+ * the request log's clock, so it sorts exactly among the customer's requests. */
+function agentRecord(it) {
+  return {
+    seq: -it.seq, provider: 'connect', operation: 'agent_item', accepted: true, agent: true,
+    conversation: it.conversation, method: 'POST', path: '/_emulator/connect/agent', query: '',
+    received: typeof it.received === 'number' ? it.received : Infinity,
+    status: 200, headers: {}, body: it, body_raw: JSON.stringify(it),
+    response: { sent: true, status: 200, headers: {}, body: { Id: it.Id, AbsoluteTime: it.AbsoluteTime } },
+  };
+}
+
 export function buildModel() {
-  const m = { convs: new Map(), byAnswer: new Map(), callbacks: new Map(), items: new Map() };
+  const m = { convs: new Map(), byAnswer: new Map(), callbacks: new Map(), items: new Map(), records: new Map() };
   for (const cb of state.callbacks) {
     const k = cb.provider + ':' + cb.id;
     if (!m.callbacks.has(k)) m.callbacks.set(k, []);
     m.callbacks.get(k).push(cb);
   }
-  for (const rec of state.requests) place(m, rec);
+  const records = state.requests.concat(state.items.map(agentRecord));
+  if (state.items.length) records.sort((a, b) => a.received - b.received);  // stable: log order kept
+  for (const rec of records) { m.records.set(rec.seq, rec); place(m, rec); }
   return m;
 }
 

@@ -99,13 +99,13 @@ function appliesTo(item) {
 }
 
 function renderDetail() {
-  const rec = state.requests.find((r) => r.seq === state.detailSeq);
+  const rec = state.model.records.get(state.detailSeq);
   const body = $('detail-body');
   clear(body);
   if (!rec) { closeDetail(); return; }
   const item = state.model.items.get(rec.seq);
   const cbs = callbacksOf(rec);
-  $('detail-title').textContent = 'Request #' + rec.seq;
+  $('detail-title').textContent = rec.agent ? 'Agent side, item #' + -rec.seq : 'Request #' + rec.seq;
   add(body, requestSection(rec), answerSection(rec),
     section('Callbacks', cbs.length ? null : el('p', 'muted', 'No callback.'), ...cbs.map(callbackNode)),
     item && item.rec.seq === rec.seq ? relatedSection(item) : appliesTo(item));

@@ -211,6 +211,21 @@ function connectEvent(item) {
   return fn ? fn(b) : note('event', 'event ' + type + (b.Content ? ' ' + str(b.Content) : ''));
 }
 
+/* The other side of a Connect chat (POST /_emulator/connect/agent): messages as received
+ * bubbles with the sender's name, events as notes. */
+function connectAgentItem(item) {
+  const b = obj(item.rec.body), who = str(b.DisplayName) || str(b.ParticipantRole);
+  if (b.Type === 'EVENT') {
+    const type = str(b.ContentType), fn = type.startsWith(CT) ? CONNECT_EVENTS[type.slice(CT.length)] : null;
+    const shown = fn ? fn(b) : note('event', 'event ' + type);
+    shown.textContent = who + ': ' + shown.textContent;
+    return shown;
+  }
+  const content = textBubble(str(b.Content), who + (b.ContentType === 'text/plain' ? '' : ' · ' + str(b.ContentType)));
+  content.classList.add('bubble-received');
+  return add(el('div', 'message message-received'), content, el('div', 'meta', timeOf(item.rec)));
+}
+
 export const RENDERERS = {
   'sinch:send_message': sinchMessage,
   'sinch:send_event': sinchEvent,
@@ -224,6 +239,7 @@ export const RENDERERS = {
   'connect:create_connection': (item) => note('agent', 'participant connection created ' +
     arr(obj(item.rec.body).Type).join(', ')),
   'connect:disconnect': () => note('agent', 'customer disconnected'),
+  'connect:agent_item': connectAgentItem,
 };
 
 export const FAULT_TEXT = {

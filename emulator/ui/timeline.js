@@ -70,6 +70,7 @@ function fillItem(li, item) {
   const node = add(li, itemNode(item)).lastChild;
   li.classList.add(rec.replayed ? 'replayed' : isFailed(rec) ? 'is-failed' : 'is-ok');
   li.classList.toggle('centered', node.classList.contains('note'));
+  li.classList.toggle('received', node.classList.contains('message-received'));
 }
 
 /* Brings a list's children in line with `list`, reusing the nodes whose key is kept (focus and

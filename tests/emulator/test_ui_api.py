@@ -406,6 +406,8 @@ def test_agent_items_are_listed_for_the_transcript(emu):
     assert first["Id"] == sent.json()["Id"] and first["Content"] == "How can I help?"
     assert first["ParticipantRole"] == "AGENT" and first["Type"] == "MESSAGE"
     assert first["AbsoluteTime"] == sent.json()["AbsoluteTime"]
+    # on the request log's clock: after the customer's message, before what comes next
+    assert redacted(emu)[-1]["received"] < first["received"] < second["received"]
     assert "Content" not in second and second["DisplayName"] == "Bot"
     assert second["Type"] == "EVENT" and second["ParticipantRole"] == "SYSTEM"
     later = get(emu, "/_emulator/connect/agent?after=%d" % first["seq"])["items"]

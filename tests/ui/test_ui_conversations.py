@@ -12,7 +12,8 @@ from selenium.webdriver.common.keys import Keys
 
 import sendevent
 from py_support import GROUP
-from ui_support import CT, connect_message, connect_receipt, sinch_message, tick_of, wait_tick
+from ui_support import (CT, agent_sends, connect_message, connect_receipt, open_chat,
+                        sinch_message, tick_of, wait_tick)
 
 
 # ---- 1. sends appear live, in the right conversation -------------------------------------------
@@ -112,6 +113,28 @@ def test_connect_receipts_tick_their_message(page, clients, emu):
     assert page.find("#timeline .item", "read receipt") is None
     detail = page.open_detail("Read me")
     page.until(lambda d: "message.read" in detail.text, "the receipt in the detail")
+    page.assert_not_reloaded()
+
+
+def test_connect_transcript_shows_both_sides(page, clients, emu):
+    connect = clients["connect"]
+    token, label = open_chat(connect, emu)
+    mine = connect_message(connect, emu, "Customer asks", token=token)
+    page.conversation(label)
+    page.item("Customer asks")
+    agent_sends(emu, token, ContentType="text/plain", Content="Agent answers", DisplayName="Maria")
+    agent_sends(emu, token, Type="EVENT", ContentType=CT + "message.read",
+                Content=json.dumps({"messageId": mine.id}))
+    # the agent's message arrives live, after the customer's, as a received bubble with its name
+    reply = page.item("Agent answers")
+    assert "Maria" in reply.text
+    assert "received" in reply.get_attribute("class").split()
+    order = page.js("return Array.from(document.querySelectorAll('#timeline .item'))"
+                    ".map((n) => n.textContent)")
+    assert [i for i, t in enumerate(order) if "Customer asks" in t] < \
+        [i for i, t in enumerate(order) if "Agent answers" in t]
+    wait_tick(page, "Customer asks", "read")  # the agent read it
+    assert emu.connect_participant_token not in page.d.page_source and token not in page.d.page_source
     page.assert_not_reloaded()
 
 
@@ -216,14 +239,17 @@ def test_screenshots(page, clients, emu, artifacts, webhook_receiver):
     zapi.send_event(phone=GROUP, event={"name": "Offsite", "dateTime": "2026-12-01T09:00:00Z",
                                         "canceled": True})
 
-    hello = connect_message(connect, emu, "Hello, I need help with my booking.")
-    connect.send_event(ConnectionToken=emu.connect_connection_token,
-                       ContentType=CT + "participant.joined")
-    connect_receipt(connect, emu, "delivered", hello.id)
-    details = connect_message(connect, emu, "Booking ref ABC123.")
-    connect_receipt(connect, emu, "read", hello.id)
-    connect_receipt(connect, emu, "read", details.id)
-    connect.send_event(ConnectionToken=emu.connect_connection_token, ContentType=CT + "typing")
+    chat, chat_label = open_chat(connect, emu)
+    hello = connect_message(connect, emu, "Hello, I need help with my booking.", token=chat)
+    agent_sends(emu, chat, Type="EVENT", ContentType=CT + "participant.joined", DisplayName="Sam")
+    agent_sends(emu, chat, Type="EVENT", ContentType=CT + "message.read",
+                Content=json.dumps({"messageId": hello.id}))
+    agent_sends(emu, chat, ContentType="text/plain", DisplayName="Sam",
+                Content="Hi, I'm Sam. What is the booking reference?")
+    details = connect_message(connect, emu, "Booking ref ABC123.", token=chat)
+    agent_sends(emu, chat, Type="EVENT", ContentType=CT + "message.delivered",
+                Content=json.dumps({"messageId": details.id}))
+    connect.send_event(ConnectionToken=chat, ContentType=CT + "typing")
 
     page.conversation("contact alice")
     page.item("This one met a 503 fault")
@@ -236,8 +262,10 @@ def test_screenshots(page, clients, emu, artifacts, webhook_receiver):
     page.wait_find("#timeline .event-card", "going 1")
     page.shot(artifacts, "zapi-event-cards.png")
 
-    page.conversation("default connection")
-    wait_tick(page, "Booking ref ABC123.", "read")
+    page.conversation(chat_label)
+    wait_tick(page, "Hello, I need help with my booking.", "read")
+    wait_tick(page, "Booking ref ABC123.", "delivered")
+    page.item("What is the booking reference?")
     page.shot(artifacts, "connect-transcript.png")
 
     page.conversation("contact alice")

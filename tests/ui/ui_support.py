@@ -99,3 +99,20 @@ def tick_of(page, text):
 def wait_tick(page, text, tick):
     page.until(lambda d: tick_of(page, text) == "tick tick-" + tick,
                "the message %r to show %s" % (text, tick))
+
+
+def open_chat(client, emu):
+    """A Connect chat the emulator issues (CreateParticipantConnection): its ConnectionToken and
+    the conversation label the page lists it under."""
+    created = client.create_connection(ParticipantToken=emu.connect_participant_token,
+                                       Type=["CONNECTION_CREDENTIALS"])
+    token = created.body["ConnectionCredentials"]["ConnectionToken"]
+    label = emu.call("GET", "/_emulator/requests?redact=1").json()["requests"][-1]["conversation"]
+    return token, label
+
+
+def agent_sends(emu, token, **spec):
+    """The agent side of the chat sends an item (POST /_emulator/connect/agent)."""
+    answer = emu.call("POST", "/_emulator/connect/agent", dict(spec, ConnectionToken=token))
+    assert answer.status == 200, answer
+    return answer.json()
