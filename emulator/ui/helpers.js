@@ -10,6 +10,9 @@ export const PAGE_ITEMS = 300;          // timeline items shown before "Show ear
 export const TYPING_MS = 6000;          // how long a typing indicator stays up
 export const PROVIDERS = { sinch: 'Sinch', zapi: 'Z-API', connect: 'Connect' };
 export const CT = 'application/vnd.amazonaws.connect.event.';
+// the emulator's operation names (the log's "operation"): the filter and the fault form list them
+export const OPERATIONS = ['send_message', 'send_event', 'edit_event', 'respond_event',
+  'create_connection', 'disconnect', 'oauth_token', 'update_webhook'];
 
 export function $(id) { return document.getElementById(id); }
 export function put(parent, child) { parent.appendChild(child); return child; }

@@ -3,7 +3,7 @@
  * the panels it draws, so that no module imports one that imports it. refresh (app.js) is passed
  * in by the set-up functions that need it. */
 
-import { $, clear, obj, str, el, add, pretty, api } from './helpers.js';
+import { OPERATIONS, $, clear, obj, str, el, add, pretty, api } from './helpers.js';
 import { state, buildModel, timeOf, conversationOf, callbacksOf } from './model.js';
 import { FAULT_TEXT } from './renderers.js';
 import { renderSidebar, renderTimeline, visibleConversations, summaryOf } from './timeline.js';
@@ -174,7 +174,12 @@ async function postFault(spec, refresh) {
 }
 
 /* refresh reads what changed and renders it (app.js). */
+function addOptions(select, values) {
+  for (const v of values) { const o = el('option', null, v); o.value = v; select.appendChild(o); }
+}
+
 export function setupFaults(refresh) {
+  addOptions($('ff-operation'), OPERATIONS);
   $('faults-toggle').addEventListener('click', () => {
     const open = $('faults').hidden;
     showPanel(open ? 'faults' : null);
@@ -190,6 +195,7 @@ export function setupFaults(refresh) {
 /* ---- 8. filters, reset, keyboard ------------------------------------------------------- */
 
 export function setupFilters() {
+  addOptions($('f-operation'), OPERATIONS);
   const read = () => {
     state.filters = { provider: $('f-provider').value, operation: $('f-operation').value,
       status: $('f-status').value, text: $('f-text').value.trim() };
