@@ -134,13 +134,13 @@ def async_path(path, provider, base_url, ca_file):
             return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=64, ssl=context))
         session = loop.run_until_complete(make())
 
-        async def post():
+        async def post_aiohttp():
             async with session.post(url, data=json.dumps(wire_body(provider)),
                                     headers=headers) as r:
                 if r.status != 200:
                     return 0
                 return answered(json.loads(await r.read()), id_key, time_key)
-        return lambda n: in_flight(loop, post, n)
+        return lambda n: in_flight(loop, post_aiohttp, n)
 
     if path == "httpx_async":
         import httpx
@@ -148,11 +148,11 @@ def async_path(path, provider, base_url, ca_file):
                                    limits=httpx.Limits(max_connections=64,
                                                        max_keepalive_connections=64))
 
-        async def post():
+        async def post_httpx():
             r = await client.post(url, content=json.dumps(wire_body(provider)).encode(),
                                   headers=headers)
             return answered(r.json(), id_key, time_key) if r.status_code == 200 else 0
-        return lambda n: in_flight(loop, post, n)
+        return lambda n: in_flight(loop, post_httpx, n)
 
     client = se_client(provider, base_url, ca_file, "AsyncClient")
     need_time = time_key is not None
@@ -190,8 +190,8 @@ def async_path(path, provider, base_url, ca_file):
     raise SystemExit("unknown path %r" % path)
 
 
-def make_path(path, provider, base_url, ca_file):
-    """Returns run(n) -> number of events that succeeded."""
+def baseline_path(path, provider, base_url, ca_file):
+    """run(n) of a sequential Python baseline: http.client, requests or boto3."""
     route, headers, id_key, time_key = ROUTES[provider]
 
     if path == "http_client":
@@ -257,6 +257,15 @@ def make_path(path, provider, base_url, ca_file):
                 ok += r.get("Id") is not None and r.get("AbsoluteTime") is not None
             return ok
         return run
+    raise SystemExit("unknown path %r" % path)
+
+
+def make_path(path, provider, base_url, ca_file):
+    """Returns run(n) -> number of events that succeeded."""
+    _, _, _, time_key = ROUTES[provider]
+
+    if path in ("http_client", "requests", "boto3"):
+        return baseline_path(path, provider, base_url, ca_file)
 
     if path == "se_seq":
         client = se_client(provider, base_url, ca_file)
