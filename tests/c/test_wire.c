@@ -1,6 +1,8 @@
 /* test_wire.c - every operation of every provider against sendevent-emulator:
  * what went out on the wire (method, path, headers, body, as the emulator
- * recorded it) and what the response reports. */
+ * recorded it) and what the response reports. What a client keeps from one
+ * request to the next (connections, shared request parts, the proxy
+ * environment) is in test_wire_reuse.c. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -9,42 +11,7 @@
 #include "emu.h"
 #include "internal.h"
 #include "sendevent/sendevent.h"
-
-static emu E;
-
-static se_client *client(const char *provider, const char *const *kv) {
-    se_client *c = NULL;
-    CHECK_INT(se_client_new(&c, provider), SE_OK);
-    CHECK_INT(se_client_set(c, "base_url", E.url), SE_OK);
-    CHECK_INT(se_client_set(c, "retry_base_delay", "0.01"), SE_OK);
-    for (int i = 0; kv && kv[i]; i += 2)
-        CHECK_INT(se_client_set(c, kv[i], kv[i + 1]), SE_OK);
-    return c;
-}
-
-static se_response *send_ok(se_client *c, const char *op, const char *json) {
-    se_response *r = NULL;
-    se_status st = se_send(c, op, json, &r);
-    if (st != SE_OK)
-        fprintf(stderr, "%s %s: %s (%s)\n", se_client_provider(c), op, se_client_errmsg(c),
-                se_status_name(st));
-    CHECK_INT(st, SE_OK);
-    CHECK(r != NULL);
-    CHECK_INT(se_response_http_status(r), 200);
-    return r;
-}
-
-/* The last accepted request, checked for method/path/operation; caller frees list. */
-static const cJSON *last_request(cJSON **list, const char *operation, const char *path) {
-    *list = emu_requests(&E, false);
-    const cJSON *req = cJSON_GetArrayItem(*list, cJSON_GetArraySize(*list) - 1);
-    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(req, "method")), "POST");
-    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(req, "path")), path);
-    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(req, "operation")), operation);
-    CHECK_HAS(emu_req_header(req, "content-type"), "application/json");
-    CHECK_HAS(emu_req_header(req, "user-agent"), "sendevent/" SE_VERSION);
-    return req;
-}
+#include "wire_support.h"
 
 static void check_body(const cJSON *req, const char *want_json) {
     cJSON *want = cJSON_Parse(want_json);
@@ -59,20 +26,8 @@ static void check_body(const cJSON *req, const char *want_json) {
     cJSON_Delete(want);
 }
 
-static const char *const SINCH_BASIC[] = {"project_id",     "proj-1",     "key_id",
-                                          EMU_SINCH_KEY_ID, "key_secret", EMU_SINCH_KEY_SECRET,
-                                          "auth",           "basic",      NULL};
 static const char *const SINCH_OAUTH[] = {
     "project_id", "proj-1", "key_id", EMU_SINCH_KEY_ID, "key_secret", EMU_SINCH_KEY_SECRET, NULL};
-
-static const char *EVENT = "{\"app_id\":\"APP\",\"recipient\":{\"contact_id\":\"C1\"},"
-                           "\"event\":{\"agent_joined_event\":{\"agent\":{\"display_name\":\"Ann\","
-                           "\"type\":\"HUMAN\",\"picture_url\":\"https://x.example/a.png\"}}},"
-                           "\"queue\":\"HIGH_PRIORITY\",\"event_metadata\":\"m\"}";
-static const char *MESSAGE = "{\"app_id\":\"APP\",\"recipient\":{\"identified_by\":{"
-                             "\"channel_identities\":[{\"channel\":\"WHATSAPP\",\"identity\":"
-                             "\"46700000001\"}]}},\"message\":{\"text_message\":{\"text\":\"hi\"}},"
-                             "\"ttl\":10,\"correlation_id\":\"corr-1\"}";
 
 static void test_sinch_basic(void) {
     se_client *c = client("sinch", SINCH_BASIC);
@@ -185,13 +140,18 @@ static void test_sinch_oauth(void) {
     CHECK_INT(emu_count_op(&E, "send_event", false), 1);
     se_response_free(r);
     se_client_free(c);
+}
 
+/* Sinch's token endpoint answering something other than a token: a 429, a 401. */
+static void test_sinch_token_endpoint(void) {
+    char auth_url[300];
+    snprintf(auth_url, sizeof auth_url, "%s/oauth2/token", E.url);
     /* the token endpoint throttles without Retry-After: backoff, then a token */
     emu_reset(&E);
-    c = client("sinch", SINCH_OAUTH);
+    se_client *c = client("sinch", SINCH_OAUTH);
     CHECK_INT(se_client_set(c, "auth_url", auth_url), SE_OK);
     emu_fault(&E, "{\"provider\":\"sinch\",\"operation\":\"oauth_token\",\"status\":429}");
-    r = send_ok(c, "send_event", EVENT);
+    se_response *r = send_ok(c, "send_event", EVENT);
     CHECK_INT(se_response_attempts(r), 1); /* the send itself went out once */
     CHECK_INT(emu_count_op(&E, "oauth_token", true), 2);
     CHECK_INT(emu_count_op(&E, "send_event", true), 1);
@@ -213,14 +173,6 @@ static void test_sinch_oauth(void) {
     se_response_free(r);
     se_client_free(c);
 }
-
-static const char *const ZAPI[] = {"instance_id",  EMU_ZAPI_INSTANCE,     "token", EMU_ZAPI_TOKEN,
-                                   "client_token", EMU_ZAPI_CLIENT_TOKEN, NULL};
-static const char *ZEVENT =
-    "{\"phone\":\"120363019502650977-group\",\"event\":{\"name\":\"Event "
-    "Name\",\"description\":\"Event Description\",\"dateTime\":"
-    "\"2024-04-29T09:30:53.309Z\",\"location\":{\"name\":\"Location Name\"},"
-    "\"callLinkType\":\"voice\",\"canceled\":false}}";
 
 static void test_zapi(void) {
     emu_reset(&E);
@@ -272,13 +224,6 @@ static void test_zapi(void) {
     cJSON_Delete(list);
     se_response_free(r);
     se_client_free(c);
-}
-
-/* A participant's connection: its response carries a connection token. */
-static se_response *create_connection(se_client *c) {
-    return send_ok(c, "create_connection",
-                   "{\"ParticipantToken\":\"" EMU_PARTICIPANT_TOKEN "\",\"Type\":["
-                   "\"CONNECTION_CREDENTIALS\"],\"ConnectParticipant\":true}");
 }
 
 static void test_connect(void) {
@@ -509,195 +454,17 @@ static void test_invalid_sends_nothing(void) {
     CHECK_INT(emu_count(&E, true), 0);
 }
 
-/* The log callback sees one line per attempt; keep-alive shows as "reused". */
-static char log_lines[40][1024];
-static int n_log_lines;
-
-static void collect_log(int level, const char *message, void *userdata) {
-    (void)level;
-    (void)userdata;
-    if (n_log_lines < (int)(sizeof log_lines / sizeof log_lines[0]))
-        snprintf(log_lines[n_log_lines++], sizeof log_lines[0], "%s", message);
-}
-
-static void test_keep_alive_and_log(void) {
-    emu_reset(&E);
-    se_client *c = client("zapi", ZAPI);
-    CHECK_INT(se_client_set_logger(c, collect_log, NULL), SE_OK);
-    for (int i = 0; i < 5; i++)
-        se_response_free(send_ok(c, "send_event", ZEVENT));
-    CHECK_INT(n_log_lines, 5);
-    CHECK_HAS(log_lines[0], "/instances/[REDACTED]/token/[REDACTED]/send-event -> 200");
-    CHECK_HAS(log_lines[0], "new connection");
-    for (int i = 1; i < 5; i++)
-        CHECK_HAS(log_lines[i], "reused connection");
-    for (int i = 0; i < 5; i++) {
-        CHECK_LACKS(log_lines[i], EMU_ZAPI_TOKEN);
-        CHECK_LACKS(log_lines[i], EMU_ZAPI_INSTANCE);
-    }
-    se_client_free(c);
-}
-
-/* A batch logs each attempt like se_send, and the client's next batch reuses
- * every connection the last one opened (curl would close some of them while
- * the transfers drain, keeping four per transfer still running). */
-static void test_batches_share_connections(void) {
-    emu_reset(&E);
-    se_client *c = client("zapi", ZAPI);
-    n_log_lines = 0;
-    CHECK_INT(se_client_set_logger(c, collect_log, NULL), SE_OK);
-    enum { N = 16 };
-    for (int run = 0; run < 2; run++) {
-        se_batch *b = NULL;
-        CHECK_INT(se_batch_new(&b, c), SE_OK);
-        for (int i = 0; i < N; i++)
-            CHECK_INT(se_batch_add(b, "send_event", ZEVENT), SE_OK);
-        CHECK_INT(se_batch_run(b, N), SE_OK);
-        se_batch_free(b);
-    }
-    CHECK_INT(n_log_lines, 2 * N);
-    int reused_first = 0, new_second = 0;
-    for (int i = 0; i < 2 * N; i++) {
-        CHECK_HAS(log_lines[i], "/instances/[REDACTED]/token/[REDACTED]/send-event -> 200");
-        CHECK_LACKS(log_lines[i], EMU_ZAPI_TOKEN);
-        if (i < N)
-            reused_first += strstr(log_lines[i], "reused connection") != NULL;
-        else
-            new_second += strstr(log_lines[i], "new connection") != NULL;
-    }
-    CHECK_INT(reused_first, 0); /* N in flight at once: N connections */
-    CHECK_INT(new_second, 0);
-    CHECK_INT(emu_count(&E, false), 2 * N);
-    se_client_free(c);
-}
-
-/* The recorded request whose body has ClientToken `ct` (all=true: rejected ones too). */
-static const cJSON *request_with_client_token(const cJSON *list, const char *ct) {
-    const cJSON *req;
-    cJSON_ArrayForEach(req, list) {
-        const char *got = cJSON_GetStringValue(
-            cJSON_GetObjectItem(cJSON_GetObjectItem(req, "body"), "ClientToken"));
-        if (got && !strcmp(got, ct))
-            return req;
-    }
-    return NULL;
-}
-
-/* Parts of a request made once per client configuration and lent to every
- * request (the parsed URL, the header list) never carry one request's values
- * into another's, and follow the options when they change. */
-static void test_shared_request_parts(void) {
-    emu_reset(&E);
-    se_client *c = client("connect", NULL);
-    se_response *r = create_connection(c);
-    char issued[256];
-    snprintf(issued, sizeof issued, "%s",
-             se_response_get_string(r, "ConnectionCredentials.ConnectionToken")
-                 ? se_response_get_string(r, "ConnectionCredentials.ConnectionToken")
-                 : "");
-    se_response_free(r);
-    CHECK(issued[0] != '\0');
-    /* two connections' tokens, alternating, sequentially and in one batch */
-    const char *tokens[2] = {EMU_CONNECT_TOKEN, issued};
-    se_batch *b = NULL;
-    CHECK_INT(se_batch_new(&b, c), SE_OK);
-    for (int i = 0; i < 8; i++) {
-        char ev[512];
-        snprintf(ev, sizeof ev,
-                 "{\"ConnectionToken\":\"%s\",\"ContentType\":\"application/"
-                 "vnd.amazonaws.connect.event.typing\",\"ClientToken\":\"ct-%d\"}",
-                 tokens[i % 2], i);
-        if (i < 4)
-            se_response_free(send_ok(c, "send_event", ev));
-        else
-            CHECK_INT(se_batch_add(b, "send_event", ev), SE_OK);
-    }
-    CHECK_INT(se_batch_run(b, 4), SE_OK);
-    se_batch_free(b);
-    cJSON *list = emu_requests(&E, false);
-    for (int i = 0; i < 8; i++) {
-        char ct[16];
-        snprintf(ct, sizeof ct, "ct-%d", i);
-        const cJSON *req = request_with_client_token(list, ct);
-        CHECK(req != NULL);
-        if (req)
-            CHECK_STR(emu_req_header(req, "x-amz-bearer"), tokens[i % 2]);
-    }
-    cJSON_Delete(list);
-    se_client_free(c);
-
-    /* a header from the options follows them: Z-API's Client-Token */
-    emu_reset(&E);
-    c = client("zapi", ZAPI);
-    se_response_free(send_ok(c, "send_event", ZEVENT));
-    CHECK_INT(se_client_set(c, "client_token", "another-client-token"), SE_OK);
-    CHECK_INT(se_send(c, "send_event", ZEVENT, NULL),
-              SE_E_FORBIDDEN); /* the emulator's is the first */
-    list = emu_requests(&E, true);
-    CHECK_INT(cJSON_GetArraySize(list), 2);
-    CHECK_STR(emu_req_header(cJSON_GetArrayItem(list, 0), "client-token"), EMU_ZAPI_CLIENT_TOKEN);
-    CHECK_STR(emu_req_header(cJSON_GetArrayItem(list, 1), "client-token"), "another-client-token");
-    cJSON_Delete(list);
-    se_client_free(c);
-
-    /* the URL follows base_url; operations sharing a handle keep their own paths */
-    emu_reset(&E);
-    c = client("sinch", SINCH_BASIC);
-    CHECK_INT(se_client_set(c, "base_url", "http://127.0.0.1:9"), SE_OK); /* nothing listens */
-    CHECK_INT(se_client_set(c, "max_attempts", "1"), SE_OK);
-    CHECK_INT(se_send(c, "send_event", EVENT, NULL), SE_E_NETWORK);
-    CHECK_INT(emu_count(&E, true), 0);
-    CHECK_INT(se_client_set(c, "base_url", E.url), SE_OK);
-    for (int i = 0; i < 2; i++) {
-        se_response_free(send_ok(c, "send_event", EVENT));
-        last_request(&list, "send_event", "/v1/projects/proj-1/events:send");
-        cJSON_Delete(list);
-        se_response_free(send_ok(c, "send_message", MESSAGE));
-        last_request(&list, "send_message", "/v1/projects/proj-1/messages:send");
-        cJSON_Delete(list);
-    }
-    se_client_free(c);
-}
-
-/* Proxy variables are read when the client is made or its options change:
- * without one, curl is told "no proxy" instead of looking for them on every
- * request; with one, curl uses it as always. */
-static void test_proxy_environment(void) {
-    emu_reset(&E);
-    unsetenv("http_proxy");
-    unsetenv("all_proxy");
-    unsetenv("ALL_PROXY");
-    se_client *before = client("zapi", ZAPI);
-    setenv("http_proxy", "http://127.0.0.1:9", 1); /* a proxy nothing listens on */
-    se_client *after = client("zapi", ZAPI);
-    CHECK_INT(se_client_set(after, "max_attempts", "1"), SE_OK);
-    se_response_free(send_ok(before, "send_event", ZEVENT));
-    se_response *r = NULL;
-    CHECK_INT(se_send(after, "send_event", ZEVENT, &r), SE_E_NETWORK);
-    se_response_free(r);
-    CHECK_INT(emu_count(&E, true), 1); /* only `before`'s request arrived */
-    unsetenv("http_proxy");
-    CHECK_INT(se_client_set(after, "max_attempts", "2"), SE_OK); /* options changed: read again */
-    se_response_free(send_ok(after, "send_event", ZEVENT));
-    CHECK_INT(emu_count(&E, true), 2);
-    se_client_free(before);
-    se_client_free(after);
-}
-
 int main(void) {
     if (!emu_start(&E, NULL))
         return EMU_SKIP;
     test_sinch_basic();
     test_sinch_oauth();
+    test_sinch_token_endpoint();
     test_zapi();
     test_connect();
     test_invalid_sends_nothing();
-    test_keep_alive_and_log();
     test_exact_numbers();
     test_body_as_written();
-    test_shared_request_parts();
-    test_batches_share_connections();
-    test_proxy_environment();
     emu_stop(&E);
     return se_test_summary("wire");
 }

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from test_lua import LUA, MODULE_DIR, lua, pytestmark  # noqa: F401  (the same skips)
+from lua_support import LUA, MODULE_DIR, lua, pytestmark  # noqa: F401  (the same skips)
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "python"))
 from face_log import CLI, SCENARIO, cli_lines, normalize  # noqa: E402
@@ -74,7 +74,7 @@ def test_operations_come_from_the_listing():
         assert(keys.instance_id and keys.token and keys.timeout and not keys.project_id)
     """).stdout.splitlines()
     pairs_ = {tuple(line.split("\t")) for line in out}
-    from test_lua import OPS
+    from lua_support import OPS
     assert set(OPS) <= pairs_
 
 

@@ -8,7 +8,7 @@ import hmac
 import json
 import time
 
-from test_lua import lua, pytestmark  # noqa: F401  (the same skips)
+from lua_support import lua, pytestmark  # noqa: F401  (the same skips)
 from webhook_support import SINCH_VECTOR_BODY
 
 VECTOR_BODY = SINCH_VECTOR_BODY.decode()

@@ -58,7 +58,7 @@ def test_python_verifies_and_reads_the_emulators_sinch_reports(emulator_factory,
 
 
 def test_lua_verifies_the_emulators_sinch_reports(emulator_factory, receiver, tmp_path):
-    lua_test = pytest.importorskip("test_lua", reason="the Lua tests' helpers")
+    lua_test = pytest.importorskip("lua_support", reason="the Lua tests' helpers")
     if lua_test.LUA is None or not (lua_test.MODULE_DIR / "sendevent.so").exists():
         pytest.skip("the Lua module is not built")
     sent, got = sinch_reports(emulator_factory, receiver)
