@@ -135,12 +135,18 @@ export function renderSidebar(list) {
   reconcile($('conversations'), list, (x) => x.conv.key, makeConv, fillConv);
 }
 
+/* "5 requests", or "5 requests · 2 from the agent side" when a Connect chat has both. */
+function countText(records) {
+  const agent = records.filter((r) => r.agent).length, sent = records.length - agent;
+  return sent + (sent === 1 ? ' request' : ' requests') + (agent ? ' · ' + agent + ' from the agent side' : '');
+}
+
 export function renderTimeline() {
   const ol = $('timeline'), conv = state.model.convs.get(state.selected);
   const atBottom = ol.scrollHeight - ol.scrollTop - ol.clientHeight < 40;
   if (state.shownConv !== state.selected) clear(ol);
   $('chat-title').textContent = conv ? (PROVIDERS[conv.provider] || 'Other') + ' · ' + conv.label : 'No conversation selected';
-  $('chat-sub').textContent = conv ? conv.records.length + ' requests' : 'Pick a conversation on the left.';
+  $('chat-sub').textContent = conv ? countText(conv.records) : 'Pick a conversation on the left.';
   const items = conv ? conv.items.filter(itemMatches) : [];
   const shown = state.showAll ? items : items.slice(-PAGE_ITEMS);
   $('earlier').hidden = shown.length === items.length;

@@ -134,6 +134,8 @@ def test_connect_transcript_shows_both_sides(page, clients, emu):
     assert [i for i, t in enumerate(order) if "Customer asks" in t] < \
         [i for i, t in enumerate(order) if "Agent answers" in t]
     wait_tick(page, "Customer asks", "read")  # the agent read it
+    page.until(lambda d: d.find_element(By.ID, "chat-sub").text ==
+               "2 requests · 2 from the agent side", "the chat's counts")
     assert emu.connect_participant_token not in page.d.page_source and token not in page.d.page_source
     page.assert_not_reloaded()
 
